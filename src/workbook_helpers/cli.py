@@ -1,0 +1,242 @@
+"""The ``workbook`` command: run a workbook, check a data file, write the sample data.
+
+Exit codes: 0 done; 1 a workbook failed while it ran; 2 bad data or bad parameters (nothing was
+written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .exceptions import DataError, ParameterError, WorkbookError
+
+_DESCRIPTION = """\
+Service Workbooks: study a public service from its own data, and get a report a director can open.
+
+Start with the sample data:
+  workbook run demand_study                  report for all teams, written to reports/
+  workbook run demand_study --each-team      one report per team, plus one for all teams
+
+Then your own data:
+  workbook validate demand my_contacts.xlsx --map my_headers.yaml
+  workbook run demand_study -p demand_path my_contacts.xlsx -p column_map my_headers.yaml
+
+Type `workbook COMMAND --help` for more on a command.
+"""
+
+_RUN_HELP = """\
+Runs a workbook on your data and writes three files to the output folder, named after the
+workbook and the team: the report (.html, to e-mail or open offline), the executed notebook
+(.ipynb) and the headline figures (.json).
+
+Parameters are the settings at the top of the workbook (demand_path, team, period_start, ...).
+Give each as  -p NAME VALUE , or put them in a YAML file and give  -f FILE .
+
+examples:
+  workbook run demand_study -p team "Repairs North"
+  workbook run demand_study -p demand_path data/contacts.csv -p period_start 2024-04-01
+  workbook run demand_study -f my_study.yaml --out reports/2024-11
+"""
+
+_VALIDATE_HELP = """\
+Checks a data file against what the workbook needs, without running anything. Prints OK with a
+short description of the data, or every problem found with the rows to look at (numbered as
+your spreadsheet numbers them, the header being row 1).
+
+examples:
+  workbook validate demand data/sample/demand.csv
+  workbook validate demand my_export.xlsx --map my_headers.yaml --sheet "Contacts"
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and stop")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="run a workbook and write its report", description=_RUN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("workbook", help="which workbook: demand_study")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="set a parameter (numbers, True, False and None are understood)")
+    run.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="set a parameter to text exactly as given")
+    run.add_argument("-y", "--yaml", action="append", default=[], metavar="YAML",
+                     help="set parameters from YAML text, e.g. -y \"team: Revenues\"")
+    run.add_argument("-f", "--file", action="append", default=[], metavar="FILE",
+                     help="set parameters from a YAML file")
+    run.add_argument("--out", default="reports", metavar="DIR", help="folder to write to (default: reports)")
+    run.add_argument("--each-team", action="store_true",
+                     help="one run for each team in the data, plus one for all teams")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    validate = commands.add_parser(
+        "validate", help="check a data file and list any problems", description=_VALIDATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("dataset", choices=["demand"], help="what kind of data the file holds")
+    validate.add_argument("path", help="the file: CSV, Excel (.xlsx) or Parquet")
+    validate.add_argument("--map", metavar="MAP.yaml", help="column map: a YAML file of 'their header: our column'")
+    validate.add_argument("--sheet", help="Excel only: the sheet to read (default: the first)")
+
+    sample = commands.add_parser(
+        "sample", help="write the sample data (the same every time)",
+        description="Writes the synthetic sample data the workbooks run on by default.",
+    )
+    sample.add_argument("--out", default="data/sample", metavar="DIR", help="folder (default: data/sample)")
+    sample.add_argument("--seed", type=int, default=2024, help="random seed (default: 2024)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from . import __version__
+
+        print(f"Service Workbooks {__version__}")
+        return 0
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "validate":
+            return _validate(args)
+        return _sample(args)
+    except (DataError, ParameterError) as error:
+        print(str(error), file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr) if args.command == "run" else None
+        return 2
+    except WorkbookError as error:
+        print(str(error), file=sys.stderr)
+        for line in getattr(error, "details", [])[-1:]:
+            print("  " + line.strip().splitlines()[-1], file=sys.stderr)
+        print("No report was written.", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Stopped. No report was left half-written.", file=sys.stderr)
+        return 130
+
+
+def parse_value(text: str):
+    """Read a -p value as papermill does: True/False/None, whole numbers and decimals; else text."""
+    if text in {"True", "true"}:
+        return True
+    if text in {"False", "false"}:
+        return False
+    if text in {"None", "none", "null"}:
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def collect_parameters(args: argparse.Namespace) -> dict:
+    import yaml
+
+    parameters: dict = {}
+    for file in args.file:
+        path = Path(file)
+        if not path.is_file():
+            raise ParameterError(f"The parameters file {file} does not exist.")
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"The parameters file {file} should hold lines like 'team: Revenues'.")
+        parameters.update(loaded)
+    for text in args.yaml:
+        loaded = yaml.safe_load(text) or {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"-y should be given YAML like \"team: Revenues\", not {text!r}.")
+        parameters.update(loaded)
+    parameters.update({name: value for name, value in args.raw})
+    parameters.update({name: parse_value(value) for name, value in args.parameter})
+    return parameters
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .execute import get_workbook, run_workbook
+
+    workbook = get_workbook(args.workbook)
+    parameters = collect_parameters(args)
+    runs = [parameters]
+    if args.each_team:
+        teams = _teams_in_data(workbook, parameters)
+        runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
+    written = []
+    for number, run_parameters in enumerate(runs, 1):
+        if len(runs) > 1:
+            print(f"[{number}/{len(runs)}] {workbook.name}: {run_parameters.get('team', 'all')}", file=sys.stderr)
+        result = run_workbook(workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet)
+        written.append(result)
+    print("Written:")
+    for result in written:
+        for path in result.paths:
+            print(f"  {path}")
+    print(f"Open {written[0].html} in a web browser to read the report.")
+    return 0
+
+
+def _teams_in_data(workbook, parameters: dict) -> list[str]:
+    from .execute import workbook_parameters
+    from .loading import load_demand
+    from .notebook import find_input
+
+    defaults = {name: spec["default"] for name, spec in workbook_parameters(workbook).items()}
+    merged = {**{k: _literal(v) for k, v in defaults.items()}, **parameters}
+    path = find_input(merged.get(workbook.team_column_source))
+    column_map = find_input(merged.get("column_map"))
+    log = load_demand(path, column_map=column_map, sheet=merged.get("sheet"))
+    if "team" not in log.columns:
+        raise ParameterError(f"--each-team needs a team column, and {path} has none.")
+    return sorted(log["team"].dropna().astype(str).unique())
+
+
+def _literal(text: str):
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .formatting import fmt_date, join_words
+    from .loading import load_demand
+
+    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    services = sorted(log["service"].dropna().astype(str).unique())
+    print(
+        f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "
+        f"{fmt_date(log['received'].max())}, services {join_words(services)}."
+    )
+    for warning in log.attrs.get("warnings", []):
+        print(f"Note: {warning}")
+    return 0
+
+
+def _sheet(value: str | None):
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    for path in write_sample(args.out, seed=args.seed):
+        print(f"Wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,329 @@
+"""Demand analysis: value and failure demand, one-stop resolution, capacity lost, predictability.
+
+Every function takes a demand log as :func:`workbook_helpers.loading.load_demand` returns it and
+returns a small tidy frame or a dict of figures. Nothing here reads files or draws.
+
+Definitions (see ``docs/method.md``):
+
+- *failure share*: failure demand as a share of classified demand (value + failure); rows not yet
+  classified count in total demand but not in the share.
+- *one-stop share*: of value demand whose outcome was recorded, the share resolved at the first
+  contact.
+- *failure hours per week*: handling minutes of failure demand, in hours, divided by the number of
+  weeks in the period (days covered / 7).
+- weeks start on Monday; week-by-week measures use complete weeks only, so a part week at either
+  end of the period does not look like a drop in demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .exceptions import ParameterError
+from .formatting import fmt_date, join_words
+
+FULL_TIME_HOURS_PER_WEEK = 37  # a full-time week in UK local government
+NOT_RECORDED = "not recorded"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a study covers, inclusive."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def days(self) -> int:
+        return int((self.end - self.start).days) + 1
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+def select_demand(
+    log: pd.DataFrame,
+    team: str = "all",
+    service: str = "all",
+    channel: str = "all",
+    period_start: object = None,
+    period_end: object = None,
+) -> tuple[pd.DataFrame, Period]:
+    """The rows for one team, service, channel and period, and the period they cover.
+
+    ``"all"`` (or blank) selects everything. Names are matched ignoring case and surrounding
+    spaces. ``period_start`` / ``period_end`` are inclusive days; blank means the first or last
+    day in the file. Raises :class:`ParameterError` for a team or service not in the data (listing
+    those that are) or a period that is back to front.
+    """
+    selected = log
+    for column, wanted in (("team", team), ("service", service), ("channel", channel)):
+        if _is_all(wanted):
+            continue
+        if column not in selected.columns:
+            raise ParameterError(
+                f'{column} = "{wanted}" was asked for, but the data has no {column} column. '
+                f'Use {column} = "all".'
+            )
+        names = selected[column].astype("str").str.strip().str.casefold()
+        match = names == str(wanted).strip().casefold()
+        if not match.any():
+            known = sorted(log[column].dropna().astype(str).unique())
+            raise ParameterError(
+                f'No rows for {column} "{wanted}". The {column} names in the data are: '
+                + join_words([f'"{k}"' for k in known]) + "."
+            )
+        selected = selected[match.to_numpy()]
+    start = _day(period_start) if not _blank(period_start) else None
+    end = _day(period_end) if not _blank(period_end) else None
+    if start is not None and end is not None and end < start:
+        raise ParameterError(
+            f"period_end ({fmt_date(end)}) is before period_start ({fmt_date(start)})."
+        )
+    received = selected["received"]
+    keep = pd.Series(True, index=selected.index)
+    if start is not None:
+        keep &= received >= start
+    if end is not None:
+        keep &= received < end + pd.Timedelta(days=1)
+    selected = selected[keep.to_numpy()]
+    if selected.empty:
+        raise ParameterError(
+            "No demand falls in the period asked for "
+            f"({fmt_date(start) if start is not None else 'start'} to "
+            f"{fmt_date(end) if end is not None else 'end'}). The data runs from "
+            f"{fmt_date(log['received'].min())} to {fmt_date(log['received'].max())}."
+        )
+    period = Period(
+        start if start is not None else selected["received"].min().normalize(),
+        end if end is not None else selected["received"].max().normalize(),
+    )
+    return selected, period
+
+
+def _is_all(value: object) -> bool:
+    return _blank(value) or str(value).strip().casefold() == "all"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value is pd.NaT
+
+
+def _day(value: object) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ParameterError(
+            f'"{value}" is not a date. Write dates as 2024-04-01.'
+        ) from None
+    return stamp.normalize()
+
+
+# --------------------------------------------------------------------------------------------
+# headline figures
+
+
+def headline_figures(log: pd.DataFrame, period: Period) -> dict:
+    """The figures a director reads first.
+
+    Returns a dict with ``total_demand``, ``value_demand``, ``failure_demand``,
+    ``unclassified_demand``, ``failure_demand_share`` (fraction of classified demand, or None),
+    ``one_stop_share`` (or None when not recorded), ``failure_hours_per_week`` (or None without
+    handling minutes), ``failure_rows_without_minutes``, ``full_time_equivalent_lost``,
+    ``period_start``, ``period_end``, ``weeks``.
+    """
+    classes = log["demand_class"]
+    value = int((classes == "value").sum())
+    failure = int((classes == "failure").sum())
+    figures = {
+        "total_demand": int(len(log)),
+        "value_demand": value,
+        "failure_demand": failure,
+        "unclassified_demand": int(classes.isna().sum()),
+        "failure_demand_share": _share(failure, value + failure),
+        "one_stop_share": one_stop_share(log),
+        "period_start": period.start.date().isoformat(),
+        "period_end": period.end.date().isoformat(),
+        "weeks": round(period.weeks, 2),
+    }
+    figures.update(failure_capacity(log, period))
+    return figures
+
+
+def one_stop_share(log: pd.DataFrame) -> float | None:
+    """Of value demand with a recorded outcome, the share resolved at the first contact."""
+    if "one_stop" not in log.columns:
+        return None
+    recorded = log.loc[(log["demand_class"] == "value").to_numpy(), "one_stop"].dropna()
+    return _share(int(recorded.sum()), len(recorded))
+
+
+def failure_capacity(log: pd.DataFrame, period: Period) -> dict:
+    """Hours a week spent handling failure demand, and the full-time staff that equals.
+
+    Failure demand rows with no handling minutes add nothing; how many there were is returned as
+    ``failure_rows_without_minutes`` so the report can say so.
+    """
+    empty = {
+        "failure_hours_per_week": None,
+        "full_time_equivalent_lost": None,
+        "failure_rows_without_minutes": None,
+    }
+    if "handling_minutes" not in log.columns:
+        return empty
+    minutes = log.loc[(log["demand_class"] == "failure").to_numpy(), "handling_minutes"]
+    if minutes.notna().sum() == 0:
+        return empty
+    hours_per_week = float(minutes.sum()) / 60 / period.weeks
+    return {
+        "failure_hours_per_week": hours_per_week,
+        "full_time_equivalent_lost": hours_per_week / FULL_TIME_HOURS_PER_WEEK,
+        "failure_rows_without_minutes": int(minutes.isna().sum()),
+    }
+
+
+def _share(part: float, whole: float) -> float | None:
+    return float(part) / float(whole) if whole else None
+
+
+# --------------------------------------------------------------------------------------------
+# breakdowns
+
+
+def value_failure_by(log: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Demand by ``service``, ``channel`` or ``team``: demand, value, failure, unclassified,
+    failure_share (of classified demand). Largest first."""
+    if by not in log.columns:
+        raise ParameterError(f'The data has no "{by}" column to break demand down by.')
+    counts = pd.crosstab(
+        log[by].astype("str"), log["demand_class"].astype("str").fillna("unclassified")
+    )
+    table = pd.DataFrame(
+        {
+            by: counts.index.astype(str),
+            "demand": counts.sum(axis=1).to_numpy(),
+            "value": counts.get("value", 0),
+            "failure": counts.get("failure", 0),
+            "unclassified": counts.get("unclassified", 0),
+        }
+    ).reset_index(drop=True)
+    for column in ("value", "failure", "unclassified"):
+        table[column] = table[column].astype("int64")
+    classified = table["value"] + table["failure"]
+    table["failure_share"] = (table["failure"] / classified).where(classified > 0)
+    return table.sort_values(["demand", by], ascending=[False, True], ignore_index=True)
+
+
+def pareto(counts: pd.Series, name: str) -> pd.DataFrame:
+    """A Pareto table from counts per category: largest first, with share and cumulative share."""
+    counts = counts[counts > 0]
+    table = (
+        counts.rename("demand").rename_axis(name).reset_index()
+        .sort_values(["demand", name], ascending=[False, True], ignore_index=True)
+    )
+    total = table["demand"].sum()
+    table["share"] = table["demand"] / total
+    table["cumulative_share"] = table["demand"].cumsum() / total
+    return table
+
+
+def failure_types(log: pd.DataFrame) -> pd.DataFrame:
+    """Failure demand by failure type (a Pareto); failure rows with no type as "not recorded"."""
+    failure = log.loc[(log["demand_class"] == "failure").to_numpy()]
+    if "failure_type" in failure.columns:
+        kinds = failure["failure_type"].astype("str").fillna(NOT_RECORDED)
+    else:
+        kinds = pd.Series(NOT_RECORDED, index=failure.index)
+    return pareto(kinds.value_counts(), "failure_type")
+
+
+def demand_types(log: pd.DataFrame, demand_class: str, top: int | None = None) -> pd.DataFrame:
+    """The demand types of one class (``value`` or ``failure``) as a Pareto, largest first.
+
+    With ``top``, the largest ``top`` types; shares stay shares of the whole class.
+    """
+    rows = log.loc[(log["demand_class"] == demand_class).to_numpy(), "demand_type"]
+    table = pareto(rows.astype("str").value_counts(), "demand_type")
+    return table.head(top) if top else table
+
+
+# --------------------------------------------------------------------------------------------
+# week by week
+
+
+def complete_weeks(period: Period) -> pd.DatetimeIndex:
+    """The Mondays of the weeks that lie wholly inside the period."""
+    first = period.start + pd.Timedelta(days=(7 - period.start.weekday()) % 7)
+    last = period.end - pd.Timedelta(days=6)
+    if last < first:
+        return pd.DatetimeIndex([], name="week_start")
+    return pd.date_range(first, last, freq="7D", name="week_start")
+
+
+def _week_start(received: pd.Series) -> pd.Series:
+    days = received.dt.normalize()
+    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+
+
+def weekly_demand(log: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
+    """Demand per complete week: week_start, demand, value, failure, failure_share.
+
+    With ``by`` (for example ``"service"``), one series per group, in a column of that name.
+    Weeks with no demand appear with zeros, so gaps are visible rather than skipped.
+    """
+    weeks = complete_weeks(period)
+    frame = pd.DataFrame(
+        {
+            "week_start": _week_start(log["received"]),
+            "class": log["demand_class"].astype("str").fillna("unclassified"),
+        }
+    )
+    keys = ["week_start"]
+    if by:
+        frame[by] = log[by].astype("str")
+        keys = [by, "week_start"]
+    frame = frame[frame["week_start"].isin(weeks)]
+    counts = frame.groupby(keys + ["class"], observed=True).size().unstack("class", fill_value=0)
+    groups = sorted(frame[by].dropna().unique()) if by else [None]
+    if by:
+        full = pd.MultiIndex.from_product([groups, weeks], names=keys)
+    else:
+        full = weeks
+    counts = counts.reindex(full, fill_value=0)
+    table = pd.DataFrame(index=counts.index)
+    table["value"] = counts.get("value", 0)
+    table["failure"] = counts.get("failure", 0)
+    table["demand"] = counts.sum(axis=1) if len(counts.columns) else 0
+    classified = table["value"] + table["failure"]
+    table["failure_share"] = (table["failure"] / classified).where(classified > 0)
+    table = table.reset_index()
+    return table[keys + ["demand", "value", "failure", "failure_share"]]
+
+
+def weekly_counts_by_type(log: pd.DataFrame, period: Period, top: int = 6) -> pd.DataFrame:
+    """Weekly counts of the ``top`` largest demand types: demand_type, demand_class,
+    week_start, demand. Complete weeks only, zeros included."""
+    weeks = complete_weeks(period)
+    in_weeks = log[_week_start(log["received"]).isin(weeks).to_numpy()]
+    largest = in_weeks["demand_type"].astype("str").value_counts().head(top)
+    rows = in_weeks[in_weeks["demand_type"].astype("str").isin(largest.index).to_numpy()]
+    counts = (
+        pd.DataFrame(
+            {"demand_type": rows["demand_type"].astype("str"), "week_start": _week_start(rows["received"])}
+        )
+        .groupby(["demand_type", "week_start"]).size()
+        .reindex(pd.MultiIndex.from_product([largest.index, weeks], names=["demand_type", "week_start"]), fill_value=0)
+        .rename("demand").reset_index()
+    )
+    classes = (
+        rows.assign(demand_type=rows["demand_type"].astype("str"))
+        .groupby("demand_type", observed=True)["demand_class"]
+        .agg(lambda c: c.mode().iloc[0] if c.notna().any() else None)
+    )
+    counts["demand_class"] = counts["demand_type"].map(classes).astype("object")
+    order = {name: position for position, name in enumerate(largest.index)}
+    counts = counts.sort_values(["demand_type", "week_start"], key=lambda s: s.map(order) if s.name == "demand_type" else s)
+    return counts[["demand_type", "demand_class", "week_start", "demand"]].reset_index(drop=True)

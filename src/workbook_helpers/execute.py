@@ -1,0 +1,262 @@
+"""Running a workbook: parameters in, report out.
+
+:func:`run_workbook` executes a workbook's notebook with papermill, reads back the summary the
+notebook recorded, and writes three files named after the workbook and team: the HTML report,
+the executed notebook and the JSON summary. Everything is written under a temporary name first
+and renamed into place only when the whole run succeeded, so a failed run leaves no report behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .charts import SUMMARY_MIMETYPE
+from .exceptions import DataError, ParameterError, RunError
+from .notebook import find_input, json_safe
+
+KERNEL_NAME = "service-workbooks"
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """A workbook the suite knows: its notebook, its title, and which parameters hold data files."""
+
+    name: str
+    title: str
+    description: str
+    data_parameters: tuple[str, ...]
+    team_column_source: str | None = None  # the data parameter whose file has a team column
+
+    @property
+    def notebook(self) -> Path:
+        return notebooks_folder() / f"{self.name}.ipynb"
+
+
+WORKBOOKS: dict[str, Workbook] = {
+    "demand_study": Workbook(
+        name="demand_study",
+        title="Demand study",
+        description="value and failure demand by service and channel, one-stop resolution, "
+        "capacity lost to failure demand, and how predictable demand is",
+        data_parameters=("demand_path", "column_map"),
+        team_column_source="demand_path",
+    ),
+}
+
+
+@dataclass
+class RunResult:
+    """What a successful run wrote."""
+
+    workbook: str
+    html: Path
+    notebook: Path
+    summary_path: Path
+    summary: dict = field(repr=False)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.html, self.notebook, self.summary_path]
+
+
+def project_folder() -> Path:
+    """The folder holding ``notebooks/`` (the repository, for an editable install)."""
+    override = os.environ.get("SERVICE_WORKBOOKS_HOME")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2]
+
+
+def notebooks_folder() -> Path:
+    return project_folder() / "notebooks"
+
+
+def get_workbook(name: str) -> Workbook:
+    """The workbook called ``name``; a :class:`ParameterError` lists the known ones otherwise."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_").removesuffix(".ipynb")
+    if key not in WORKBOOKS:
+        known = ", ".join(sorted(WORKBOOKS))
+        raise ParameterError(f'There is no workbook called "{name}". The workbooks are: {known}.')
+    workbook = WORKBOOKS[key]
+    if not workbook.notebook.is_file():
+        raise ParameterError(
+            f"The {workbook.name} notebook is missing from {workbook.notebook.parent}. "
+            "Set SERVICE_WORKBOOKS_HOME to the folder that holds notebooks/."
+        )
+    return workbook
+
+
+def workbook_parameters(workbook: Workbook) -> dict[str, dict]:
+    """The parameters a workbook's ``parameters`` cell declares, with their defaults and help."""
+    import papermill
+
+    return papermill.inspect_notebook(str(workbook.notebook))
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A name fit for a file: lower case letters, digits and hyphens, at most ``limit`` long."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:limit].strip("-")
+    return slug or "unnamed"
+
+
+def check_parameters(workbook: Workbook, parameters: dict) -> dict:
+    """Check names against the workbook's parameters cell and make data paths absolute.
+
+    Raises :class:`ParameterError` for unknown names (listing the known ones) and
+    :class:`DataError` for a data file that does not exist.
+    """
+    declared = workbook_parameters(workbook)
+    unknown = [name for name in parameters if name not in declared]
+    if unknown:
+        raise ParameterError(
+            f"The {workbook.name} workbook has no parameter "
+            + ", ".join(f'"{n}"' for n in unknown)
+            + ". Its parameters are: "
+            + ", ".join(declared)
+            + "."
+        )
+    checked = dict(parameters)
+    for name in workbook.data_parameters:
+        value = checked.get(name)
+        if isinstance(value, str) and value.strip():
+            path = find_input(value)
+            if path is None or not path.exists():
+                raise DataError(value, f"The file given as {name} does not exist.")
+            checked[name] = str(path.resolve())
+    if "interactive" in declared:
+        checked["interactive"] = False
+    return checked
+
+
+def run_workbook(
+    name: str,
+    parameters: dict | None = None,
+    out_dir: str | Path = "reports",
+    progress: bool = True,
+    kernel_name: str | None = None,
+) -> RunResult:
+    """Execute a workbook and write its report, executed notebook and JSON summary.
+
+    Parameters
+    ----------
+    name:
+        The workbook, e.g. ``"demand_study"``.
+    parameters:
+        Values for the notebook's ``parameters`` cell; the rest keep their defaults.
+    out_dir:
+        Folder for the three files, named ``<workbook>-<team>.html|.ipynb|.json``.
+    progress:
+        Show papermill's progress bar of cells run.
+    kernel_name:
+        Jupyter kernel to run in; by default the suite's own kernel if registered, else this
+        Python.
+
+    Raises
+    ------
+    ParameterError, DataError
+        Before anything runs, or from inside the notebook (bad data): exit code 2.
+    RunError
+        The notebook failed for another reason; no report is written.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .report import render_report
+
+    started = time.perf_counter()
+    workbook = get_workbook(name)
+    checked = check_parameters(workbook, parameters or {})
+    team = str(checked.get("team", "all") or "all")
+    stem = f"{workbook.name}-{safe_name(team if team.lower() != 'all' else 'all teams')}"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scratch = out_dir / f".{stem}.partial-{uuid.uuid4().hex[:8]}"
+    scratch.mkdir()
+    try:
+        try:
+            executed = papermill.execute_notebook(
+                str(workbook.notebook),
+                str(scratch / f"{stem}.ipynb"),
+                parameters=checked,
+                progress_bar=progress,
+                kernel_name=kernel_name or _default_kernel(),
+                cwd=str(project_folder()),
+                log_output=False,
+            )
+        except PapermillExecutionError as error:
+            raise _translate(workbook, error) from None
+        except Exception as error:  # the kernel died, timed out, or could not start
+            raise RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}") from None
+        summary = _summary(executed, workbook, checked, started)
+        html = render_report(executed, checked.get("title") or workbook.title, summary)
+        (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
+        (scratch / f"{stem}.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        finals = {}
+        for suffix in (".ipynb", ".json", ".html"):
+            final = out_dir / f"{stem}{suffix}"
+            os.replace(scratch / f"{stem}{suffix}", final)
+            finals[suffix] = final
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return RunResult(workbook.name, finals[".html"], finals[".ipynb"], finals[".json"], summary)
+
+
+def _default_kernel() -> str:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        return KERNEL_NAME
+    except NoSuchKernel:
+        return "python3"
+
+
+def _translate(workbook: Workbook, error) -> Exception:
+    """Turn a notebook's exception into the suite's: bad data stays a DataError (exit code 2)."""
+    message = _strip_ansi(error.evalue or "")
+    if error.ename in {"DataError", "ParameterError"}:
+        kind = DataError.from_text if error.ename == "DataError" else ParameterError
+        return kind(message)
+    cell = (error.cell_index + 1) if error.cell_index is not None else None
+    details = [_strip_ansi(line) for line in (error.traceback or [])][-3:]
+    return RunError(
+        workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename, details
+    )
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "(no message)"
+
+
+def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> dict:
+    recorded = None
+    for cell in executed.cells:
+        for output in cell.get("outputs", []):
+            if SUMMARY_MIMETYPE in output.get("data", {}):
+                recorded = output["data"][SUMMARY_MIMETYPE]
+    if recorded is None:
+        raise RunError(workbook.name, "the notebook did not record a summary (record_summary).")
+    return {
+        "workbook": workbook.name,
+        "title": parameters.get("title") or workbook.title,
+        "parameters": json_safe(parameters),
+        **recorded,
+        "version": __version__,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - started, 2),
+    }

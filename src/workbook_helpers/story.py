@@ -1,0 +1,107 @@
+"""Sentences for the reports, computed from the figures so every number in the prose is traceable.
+
+Data values (team, service and demand type names) are escaped here, so a sentence is safe to
+show as Markdown or HTML whatever the data holds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import spc
+from .formatting import esc, fmt_date, fmt_hours, fmt_int, fmt_pct, fmt_period, join_words, plural
+
+RULE_WORDS = {
+    "outside_limits": "outside the process limits",
+    "shift": "part of a run of 7 or more weeks on one side of the average",
+    "trend": "part of 7 or more weeks rising or falling in a row",
+    "two_of_three": "2 of 3 weeks close to a process limit",
+}
+
+VARIATION_WORDS = {
+    "common_cause": "common-cause variation only (no sign of a change)",
+    "improvement_high": "special-cause variation: improving (higher)",
+    "improvement_low": "special-cause variation: improving (lower)",
+    "concern_high": "special-cause variation: a concern (higher)",
+    "concern_low": "special-cause variation: a concern (lower)",
+    "neutral_high": "special-cause variation (higher)",
+    "neutral_low": "special-cause variation (lower)",
+}
+
+
+def scope_phrase(team: str | None, service: str | None) -> str:
+    """What a report covers, in words: "all teams", "the Revenues team", "Council tax"."""
+    team_all = team is None or str(team).strip().lower() in {"", "all"}
+    service_all = service is None or str(service).strip().lower() in {"", "all"}
+    if team_all and service_all:
+        return "all teams and services"
+    if team_all:
+        return str(service)
+    if service_all:
+        return f"the {team} team"
+    return f"{service}, {team} team"
+
+
+def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
+    """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost."""
+    parts = [
+        f"Between {fmt_date(figures['period_start'])} and {fmt_date(figures['period_end'])} "
+        f"({plural(round(figures['weeks']), 'week')}), {esc(scope)} received "
+        f"**{fmt_int(figures['total_demand'])} demands**."
+    ]
+    share = figures["failure_demand_share"]
+    if share is not None:
+        parts.append(
+            f"**{fmt_pct(share)} of them were failure demand**: demand caused by a failure to do "
+            "something, or to do something right, for the person."
+        )
+        recorded = failure_types[failure_types["failure_type"] != "not recorded"].head(3)
+        if len(recorded):
+            kinds = [
+                f"{esc(row.failure_type)} ({fmt_pct(row.share)})"
+                for row in recorded.itertuples()
+            ]
+            word = "kind" if len(kinds) == 1 else f"{len(kinds)} largest kinds"
+            parts.append(f"The {word} of failure demand: {join_words(kinds)}.")
+    else:
+        parts.append("None of the demand has been classified as value or failure demand yet.")
+    if figures.get("one_stop_share") is not None:
+        parts.append(
+            f"{fmt_pct(figures['one_stop_share'])} of value demand was resolved at the first contact."
+        )
+    if figures.get("failure_hours_per_week") is not None:
+        fte = figures["full_time_equivalent_lost"]
+        staff = f"about {fmt_int(fte)} full-time staff" if fte >= 1.5 else (
+            "about one full-time member of staff" if fte >= 0.5 else "less than half a full-time post"
+        )
+        parts.append(
+            f"Handling failure demand took about **{fmt_hours(figures['failure_hours_per_week'])} "
+            f"a week**, the time of {staff}."
+        )
+    return " ".join(parts)
+
+
+def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: bool = True) -> str:
+    """One line on an XmR series: its average, limits, and any special cause with the weeks."""
+    summary = spc.xmr_summary(points)
+    fmt = (lambda v: fmt_pct(v)) if percent else fmt_int
+    last = points.iloc[-1]
+    sentence = (
+        f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week (limits "
+        f"{fmt(max(last['lpl'], 0))} to {fmt(last['upl'])}); "
+        f"{VARIATION_WORDS[summary['variation']]}."
+    )
+    special = points[points["special_cause"].astype(bool)]
+    if len(special):
+        rules = [RULE_WORDS[r] for r in special["special_cause_type"].dropna().unique() if r in RULE_WORDS]
+        first, final = special["x"].iloc[0], special["x"].iloc[-1]
+        when = (
+            f"the week beginning {fmt_date(first)}" if first == final
+            else f"weeks between {fmt_date(first)} and {fmt_date(final)}"
+        )
+        sentence += f" {plural(len(special), 'week')} in {when} {'was' if len(special) == 1 else 'were'} {join_words(rules)}."
+    return sentence
+
+
+def period_phrase(figures: dict) -> str:
+    return fmt_period(figures["period_start"], figures["period_end"])
