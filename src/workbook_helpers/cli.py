@@ -188,27 +188,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _teams_in_data(workbook, parameters: dict) -> list[str]:
-    from .execute import workbook_parameters
+    from .execute import default_parameters
     from .loading import load_demand
     from .notebook import find_input
 
-    defaults = {name: spec["default"] for name, spec in workbook_parameters(workbook).items()}
-    merged = {**{k: _literal(v) for k, v in defaults.items()}, **parameters}
+    merged = {**default_parameters(workbook), **parameters}
     path = find_input(merged.get(workbook.team_column_source))
     column_map = find_input(merged.get("column_map"))
     log = load_demand(path, column_map=column_map, sheet=merged.get("sheet"))
     if "team" not in log.columns:
         raise ParameterError(f"--each-team needs a team column, and {path} has none.")
     return sorted(log["team"].dropna().astype(str).unique())
-
-
-def _literal(text: str):
-    import ast
-
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ and renamed into place only when the whole run succeeded, so a failed run leaves
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -100,6 +101,18 @@ def workbook_parameters(workbook: Workbook) -> dict[str, dict]:
     import papermill
 
     return papermill.inspect_notebook(str(workbook.notebook))
+
+
+def default_parameters(workbook: Workbook) -> dict:
+    """The defaults written in a workbook's ``parameters`` cell, as Python values."""
+    return {name: _literal(spec["default"]) for name, spec in workbook_parameters(workbook).items()}
+
+
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -196,7 +209,8 @@ def run_workbook(
             raise _translate(workbook, error) from None
         except Exception as error:  # the kernel died, timed out, or could not start
             raise RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}") from None
-        summary = _summary(executed, workbook, checked, started)
+        effective = {**default_parameters(workbook), **checked}
+        summary = _summary(executed, workbook, effective, started)
         html = render_report(executed, checked.get("title") or workbook.title, summary)
         (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
         (scratch / f"{stem}.json").write_text(

@@ -34,7 +34,16 @@ _EMBED_SNIPPET = """
 const swOptions = {renderer: "svg", actions: false, tooltip: {theme: "light"}};
 for (const el of document.querySelectorAll("div.sw-vega")) {
   const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-  vegaEmbed(el, spec, swOptions).then(() => { el.dataset.rendered = "true"; }).catch((err) => {
+  vegaEmbed(el, spec, swOptions).then(() => {
+    // The chart's text alternative: its one-sentence description, also printed below it.
+    const svg = el.querySelector("svg");
+    if (svg) {
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", el.getAttribute("aria-label") + ". " + (spec.description || ""));
+    }
+    el.removeAttribute("aria-label");
+    el.dataset.rendered = "true";
+  }).catch((err) => {
     el.textContent = "This chart could not be drawn (" + err.message + "). The tables give the same figures.";
     console.error(err);
   });
@@ -147,6 +156,7 @@ def _chart(spec: dict | str, number: int) -> str:
     if isinstance(title, dict):
         title = title.get("text")
     description = spec.get("description") or ""
+    spec = {key: value for key, value in spec.items() if key != "$schema"}  # a URL, never fetched
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     return (
         f'<figure class="sw-chart">'

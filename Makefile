@@ -1,0 +1,48 @@
+# Entry points. `make report` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := service-workbooks
+
+.PHONY: help setup report test lab sample docs bench clean
+
+help:
+	@echo "make report   set up, then write the demand-study reports for every sample team to reports/"
+	@echo "make test     set up, then run every test (unit, notebooks, browser)"
+	@echo "make lab      open JupyterLab on notebooks/"
+	@echo "make sample   rewrite the sample data in data/sample/"
+	@echo "make docs     rewrite docs/data-contracts.md from the contracts in the code"
+	@echo "make bench    run the benchmarks (speed, memory, report size)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Service Workbooks (Python 3)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+report: setup
+	$(BIN)/workbook run demand_study --each-team --out reports
+
+test: setup
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+sample: setup
+	$(BIN)/workbook sample --out data/sample
+
+docs: setup
+	$(BIN)/python -m workbook_helpers.docs > docs/data-contracts.md
+
+bench: setup
+	$(BIN)/python benchmarks/bench_demand_study.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json benchmarks/out

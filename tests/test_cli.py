@@ -1,0 +1,119 @@
+"""The `workbook` command as a user types it: help, validate, run on bad data, run failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLE, run_cli
+from workbook_helpers.cli import collect_parameters, build_parser, parse_value
+
+
+def test_help_explains_the_commands_in_plain_words():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for phrase in ("workbook run demand_study", "workbook validate demand", "sample"):
+        assert phrase in result.stdout
+    run_help = run_cli("run", "--help").stdout
+    assert "-p NAME VALUE" in run_help and "--out DIR" in run_help
+
+
+def test_validate_sample_prints_ok_summary():
+    result = run_cli("validate", "demand", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: 4,316 rows, from 1 April 2024 to 17 August 2024")
+    assert "Council tax" in result.stdout
+
+
+BAD_CSV = (
+    "received,service,channel,demand_type,demand_class,handling_minutes\n"
+    "03/04/2024,Council tax,phone,pay my bill,value,5\n"
+    "31/02/2024,Council tax,phone,pay my bill,maybe,-4\n"
+)
+
+
+def test_validate_bad_file_lists_every_problem_and_exits_2(tmp_path):
+    bad = tmp_path / "contacts.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    result = run_cli("validate", "demand", str(bad))
+    assert result.returncode == 2
+    assert "3 problems in" in result.stderr and "contacts.csv" in result.stderr
+    assert 'Column "received"' in result.stderr and 'row 3: "31/02/2024"' in result.stderr
+    assert 'Column "demand_class"' in result.stderr and '"maybe"' in result.stderr
+    assert 'Column "handling_minutes"' in result.stderr and "negative" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_on_bad_data_prints_the_same_problems_writes_nothing_and_exits_2(tmp_path):
+    bad = tmp_path / "contacts.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(bad), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert 'row 3: "31/02/2024"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_run_that_fails_in_a_cell_leaves_no_report_and_names_the_cell(tmp_path):
+    out = tmp_path / "reports"
+    result = run_cli(
+        "run", "demand_study", "--quiet", "-p", "predictable_types", "lots", "--out", str(out)
+    )
+    assert result.returncode == 1
+    assert "The demand_study workbook failed in cell" in result.stderr
+    assert "No report was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(out.iterdir()) == []  # no final files and no leftover partial folder
+
+
+def test_unknown_parameter_and_unknown_workbook_are_named(tmp_path):
+    result = run_cli("run", "demand_study", "-p", "teem", "Revenues", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert 'no parameter "teem"' in result.stderr and "team" in result.stderr
+    result = run_cli("run", "demand_studdy", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert 'no workbook called "demand_studdy"' in result.stderr and "demand_study" in result.stderr
+
+
+def test_unknown_team_lists_the_teams_in_the_data(tmp_path):
+    result = run_cli("run", "demand_study", "--quiet", "-p", "team", "Repairs East", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert 'No rows for team "Repairs East"' in result.stderr
+    assert '"Repairs North"' in result.stderr and '"Revenues"' in result.stderr
+
+
+def test_missing_data_file_is_reported_before_running(tmp_path):
+    result = run_cli("run", "demand_study", "-p", "demand_path", str(tmp_path / "nope.csv"), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("True", True), ("False", False), ("None", None), ("12", 12), ("0.5", 0.5), ("Revenues", "Revenues"),
+     ("2024-04-01", "2024-04-01")],
+)
+def test_parameter_values_are_read_as_papermill_reads_them(text, value):
+    assert parse_value(text) == value
+
+
+def test_parameters_from_file_yaml_raw_and_p_in_that_order(tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("team: Revenues\nperiod_start: '2024-04-01'\ntitle: From file\n")
+    args = build_parser().parse_args(
+        ["run", "demand_study", "-f", str(params), "-y", "title: From yaml", "-r", "service", "123",
+         "-p", "predictable_types", "4"]
+    )
+    assert collect_parameters(args) == {
+        "team": "Revenues", "period_start": "2024-04-01", "title": "From yaml", "service": "123",
+        "predictable_types": 4,
+    }
+
+
+def test_sample_command_is_deterministic(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("sample", "--out", str(first)).returncode == 0
+    assert run_cli("sample", "--out", str(second)).returncode == 0
+    assert (first / "demand.csv").read_bytes() == (second / "demand.csv").read_bytes()
+    assert (first / "demand.csv").read_bytes() == SAMPLE.read_bytes()

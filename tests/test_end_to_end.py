@@ -1,0 +1,136 @@
+"""`workbook run demand_study` end to end: the three files, the summary's figures against a
+reference computed from the raw CSV with the standard library, and the report in a browser with
+the network blocked."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from datetime import datetime
+
+import nbformat
+import pytest
+
+from conftest import SAMPLE
+
+STEM = "demand_study-all-teams"
+
+
+def _reference_figures() -> dict:
+    """The headline figures worked out from the CSV with the csv module alone."""
+    with open(SAMPLE, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    days = [datetime.strptime(r["received"][:10], "%d/%m/%Y") for r in rows]
+    weeks = ((max(days) - min(days)).days + 1) / 7
+    value = [r for r in rows if r["demand_class"] == "value"]
+    failure = [r for r in rows if r["demand_class"] == "failure"]
+    recorded = [r for r in value if r["one_stop"] in {"yes", "no"}]
+    minutes = sum(float(r["handling_minutes"]) for r in failure if r["handling_minutes"])
+    return {
+        "total_demand": len(rows),
+        "failure_demand_share": len(failure) / (len(value) + len(failure)),
+        "one_stop_share": sum(r["one_stop"] == "yes" for r in recorded) / len(recorded),
+        "failure_hours_per_week": minutes / 60 / weeks,
+        "services": {
+            s: (sum(r["service"] == s for r in rows), sum(r["service"] == s for r in failure))
+            for s in {r["service"] for r in rows}
+        },
+    }
+
+
+def test_run_writes_report_notebook_and_summary(demand_run):
+    names = sorted(p.name for p in demand_run.iterdir())
+    assert names == [f"{STEM}.html", f"{STEM}.ipynb", f"{STEM}.json"]
+
+
+def test_summary_figures_match_a_reference_computed_from_the_csv(demand_run):
+    summary = json.loads((demand_run / f"{STEM}.json").read_text())
+    expected = _reference_figures()
+    figures = summary["figures"]
+    assert figures["total_demand"] == expected["total_demand"]
+    for name in ("failure_demand_share", "one_stop_share", "failure_hours_per_week"):
+        assert figures[name] == pytest.approx(expected[name], rel=1e-9), name
+    by_service = {row["service"]: row for row in summary["tables"]["by_service"]}
+    for service, (demand, failure) in expected["services"].items():
+        assert by_service[service]["demand"] == demand
+        assert by_service[service]["failure"] == failure
+        assert by_service[service]["failure_share"] == pytest.approx(failure / demand)
+
+
+def test_summary_records_inputs_parameters_and_provenance(demand_run):
+    summary = json.loads((demand_run / f"{STEM}.json").read_text())
+    assert summary["workbook"] == "demand_study"
+    assert set(summary) >= {"parameters", "inputs", "figures", "tables", "warnings", "version",
+                            "generated_at", "duration_s"}
+    (source,) = summary["inputs"]
+    assert source["rows"] == 4316
+    assert source["sha256"] == hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+    assert summary["parameters"]["team"] == "all"
+    assert summary["parameters"]["interactive"] is False
+    assert summary["duration_s"] > 0
+
+
+def test_report_has_no_code_no_prompts_and_no_free_text(demand_run):
+    page = (demand_run / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "load_demand" not in page and "import " not in page.split("<script>")[0]
+    assert not re.search(r"In\s*\[\d*\]", page)
+    with open(SAMPLE, newline="", encoding="utf-8") as handle:
+        words = {r["what_matters"] for r in csv.DictReader(handle) if len(r["what_matters"]) > 25}
+    leaked = [w for w in words if w in page or w.replace("'", "&#x27;") in page]
+    assert leaked == [], "what_matters text appeared in the report"
+    ids = re.findall(r"C\d{6}", page)
+    assert ids == [], "contact ids appeared in the report"
+
+
+def test_report_embeds_the_chart_library_once_and_stays_small(demand_run):
+    page = (demand_run / f"{STEM}.html").read_text(encoding="utf-8")
+    assert page.count("<script>") == 1  # the one bundle; specs are inert JSON blocks
+    assert len(page.encode()) < 2_000_000
+    assert "http://" not in page.split("<script>")[0] and "https://" not in page.split("<script>")[0]
+
+
+def test_executed_notebook_has_outputs_and_the_summary(demand_run):
+    notebook = nbformat.read(demand_run / f"{STEM}.ipynb", as_version=4)
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any("application/vnd.service-workbooks.summary+json" in o.get("data", {}) for o in outputs)
+    assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_report_renders_every_chart_offline_in_chromium(demand_run, browser):
+    page_file = demand_run / f"{STEM}.html"
+    context = browser.new_context()
+    page = context.new_page()
+    left_the_file, console_errors, page_errors = [], [], []
+
+    def block(route):
+        if not route.request.url.startswith("file://"):
+            left_the_file.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", block)
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    charts = page.locator("div.sw-vega")
+    count = charts.count()
+    assert count >= 6
+    page.wait_for_function(
+        "n => document.querySelectorAll('div.sw-vega[data-rendered=true] svg').length === n",
+        arg=count, timeout=20_000,
+    )
+    for index in range(count):
+        assert charts.nth(index).locator("svg").count() >= 1
+        label = charts.nth(index).locator("svg").first.get_attribute("aria-label")
+        assert label, "each chart's SVG carries its description for screen readers"
+    assert console_errors == [] and page_errors == []
+    assert left_the_file == []
+    # Tooltips: hovering a bar shows the Vega tooltip with a number in it.
+    bar = page.locator("div.sw-vega svg path[role='graphics-symbol']").first
+    bar.hover(force=True)
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+    assert re.search(r"\d", page.locator("#vg-tooltip-element").inner_text())
+    context.close()

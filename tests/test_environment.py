@@ -1,0 +1,31 @@
+"""environment.yml and pyproject.toml must name the same dependencies."""
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_conda_environment_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {_name(r) for r in extra}
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    named = {_name(d) for d in conda if isinstance(d, str)} - {"python", "pip"}
+    assert named == wanted, (
+        f"only in environment.yml: {sorted(named - wanted)}; only in pyproject.toml: {sorted(wanted - named)}"
+    )
+
+
+def test_python_versions_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    assert project["requires-python"] == ">=3.11"
+    assert "python>=3.11" in conda
