@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from . import spc
+from .outputs import VEGALITE_MIMETYPE
 
 THEME = "service_workbooks"
 FONT = "Arial, Helvetica, sans-serif"
@@ -33,8 +34,6 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8
 DATE_FORMAT = "%-d %b %Y"  # 1 Apr 2024
 WIDTH = 560
 
-SUMMARY_MIMETYPE = "application/vnd.service-workbooks.summary+json"
-VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 
 
 def _theme() -> alt.theme.ThemeConfig:

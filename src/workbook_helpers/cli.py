@@ -190,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
 def _teams_in_data(workbook, parameters: dict) -> list[str]:
     from .execute import default_parameters
     from .loading import load_demand
-    from .notebook import find_input
+    from .outputs import find_input
 
     merged = {**default_parameters(workbook), **parameters}
     path = find_input(merged.get(workbook.team_column_source))

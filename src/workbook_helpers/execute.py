@@ -20,9 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .charts import SUMMARY_MIMETYPE
 from .exceptions import DataError, ParameterError, RunError
-from .notebook import find_input, json_safe
+from .outputs import SUMMARY_MIMETYPE, find_input, json_safe
 
 KERNEL_NAME = "service-workbooks"
 

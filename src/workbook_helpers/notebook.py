@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from .charts import SUMMARY_MIMETYPE
 from .formatting import (
     MISSING, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct,
 )
+from .outputs import SUMMARY_MIMETYPE, find_input, json_safe  # noqa: F401 (find_input: for workbooks)
 
 _FORMATTERS = {
     "int": fmt_int,
@@ -76,25 +75,6 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], caption
     display(HTML(table_html(frame, columns, caption)))
 
 
-def json_safe(value):
-    """Turn numpy and pandas values into plain JSON values (NaN and NaT become null)."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return [json_safe(r) for r in value.to_dict(orient="records")]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def record_summary(
     figures: dict,
     tables: dict[str, pd.DataFrame] | None = None,
@@ -127,17 +107,3 @@ def input_record(frame: pd.DataFrame) -> dict:
     """What the JSON summary says about an input file: path, sha256 and rows."""
     source = frame.attrs.get("source", {})
     return {"path": source.get("path"), "sha256": source.get("sha256"), "rows": source.get("rows")}
-
-
-def find_input(path: str | Path | None) -> Path | None:
-    """Resolve a data path given to a workbook: as given, else relative to the project folder
-    (so the sample paths work whether the notebook runs from ``notebooks/`` or the top folder)."""
-    if path is None or str(path).strip() == "":
-        return None
-    candidate = Path(path).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        return candidate
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "pyproject.toml").exists() and (folder / candidate).exists():
-            return folder / candidate
-    return candidate

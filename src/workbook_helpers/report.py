@@ -19,11 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import mistune
-import nbformat
 
 from . import __version__
-from .charts import SUMMARY_MIMETYPE
 from .formatting import fmt_date, fmt_period
+from .outputs import SUMMARY_MIMETYPE
 
 _VEGALITE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _SKIPPED_TAGS = {"remove", "remove-cell", "remove-output", "parameters", "injected-parameters"}
@@ -80,7 +79,7 @@ def _vega_bundle_cached() -> str:
 
 
 def render_report(
-    notebook: nbformat.NotebookNode,
+    notebook: dict,
     title: str,
     summary: dict | None = None,
 ) -> str:

@@ -1,0 +1,47 @@
+"""What passes between a running workbook and the runner: output kinds, plain JSON values, paths.
+
+Kept free of heavy imports, so the ``workbook`` command starts quickly.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+#: The kind of output :func:`workbook_helpers.notebook.record_summary` displays; reports skip it.
+SUMMARY_MIMETYPE = "application/vnd.service-workbooks.summary+json"
+#: The kind of output a chart displays (alongside HTML for JupyterLab); reports embed it.
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+
+
+def json_safe(value):
+    """Turn numpy and pandas values into plain JSON values (NaN, NA and NaT become null)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):  # a data frame: its records
+        return [json_safe(r) for r in value.to_dict(orient="records")]
+    if value is None or type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    if hasattr(value, "isoformat"):  # dates and timestamps
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def find_input(path: str | Path | None) -> Path | None:
+    """Resolve a data path given to a workbook: as given, else relative to the project folder
+    (so the sample paths work whether the notebook runs from ``notebooks/`` or the top folder)."""
+    if path is None or str(path).strip() == "":
+        return None
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "pyproject.toml").exists() and (folder / candidate).exists():
+            return folder / candidate
+    return candidate
