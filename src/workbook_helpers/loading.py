@@ -28,6 +28,7 @@ from .exceptions import DataError, Problem
 
 SHOWN_ROWS = 5  # offending rows listed per problem; the count says how many in all
 HEADER_SEARCH_ROWS = 30  # how far down a sheet to look for the header row below a title
+LOCAL_TIME_ZONE = "Europe/London"  # date-times with a time zone are read as UK clock time
 
 _DAY_FIRST_FORMATS = (
     "%d/%m/%Y %H:%M",
@@ -46,6 +47,8 @@ _DAY_FIRST_FORMATS = (
 _ISO_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 _MISSING_MARKERS = ["", "#N/A"]
+# Commas in a number are accepted only as thousands separators: "7,5" is reported, not read as 75.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,8 +78,9 @@ def load_demand(
     -------
     pandas.DataFrame
         The canonical columns present, indexed by spreadsheet row number, with ``received`` as
-        dates, categories normalised (``demand_class`` is ``value``, ``failure`` or blank for
-        not yet classified), ``one_stop`` as yes/no booleans and ``handling_minutes`` as numbers.
+        dates (date-times stored with a time zone become UK clock time), categories
+        normalised (``demand_class`` is ``value``, ``failure`` or blank for not yet
+        classified), ``one_stop`` as yes/no booleans and ``handling_minutes`` as numbers.
 
     Raises
     ------
@@ -192,7 +196,7 @@ def read_raw(
     if path.is_dir():
         raise DataError(path, "This is a folder, not a file.")
     with open(path, "rb") as handle:
-        head = handle.read(8)
+        head = handle.read(4096)  # enough to see past blank lines above a header
     if not head.strip():
         raise DataError(path, "The file is empty.")
     kind = _file_kind(path, head)
@@ -210,6 +214,12 @@ def read_raw(
 
 def _file_kind(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(
+            path,
+            "The file is saved as UTF-16 text (Excel's \"Unicode Text\"). Save it from Excel as "
+            "\"CSV UTF-8 (comma delimited)\" or as .xlsx.",
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError(
             path,
@@ -218,41 +228,59 @@ def _file_kind(path: Path, head: bytes) -> str:
         )
     if head.startswith(b"PK\x03\x04"):
         if suffix in {".docx", ".pptx", ".zip", ".odt"}:
-            raise DataError(path, _WRONG_TYPE.format(suffix=suffix))
+            raise DataError(path, _WRONG_TYPE.format(kind=f"a {suffix} file"))
         return "excel"
     if head.startswith(b"PAR1"):
         return "parquet"
-    if head.startswith(b"%PDF") or suffix in {".pdf", ".doc", ".docx", ".json", ".xml", ".html"}:
-        raise DataError(path, _WRONG_TYPE.format(suffix=suffix or "this kind of file"))
+    if head.startswith(b"%PDF"):
+        raise DataError(path, _WRONG_TYPE.format(kind="a PDF document"))
+    if suffix in {".pdf", ".doc", ".docx", ".json", ".xml", ".html"}:
+        raise DataError(path, _WRONG_TYPE.format(kind=f"a {suffix} file"))
     if b"\x00" in head:
-        raise DataError(path, _WRONG_TYPE.format(suffix=suffix or "a binary file"))
+        raise DataError(path, _WRONG_TYPE.format(kind="not text (it holds binary data)"))
     return "csv"
 
 
 _WRONG_TYPE = (
-    "The file is {suffix}, which cannot be read as a table. Expected a CSV file, an Excel "
+    "The file is {kind}, which cannot be read as a table. Expected a CSV file, an Excel "
     "workbook (.xlsx) or a Parquet file."
 )
 
 
 def _read_csv(path: Path, known_headers: set[str]) -> pd.DataFrame:
     encoding = _csv_encoding(path)
-    with open(path, encoding=encoding, newline="") as handle:
+    # Bytes Windows-1252 leaves undefined become U+FFFD rather than stopping the load.
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
         head_text = "".join(line for _, line in zip(range(HEADER_SEARCH_ROWS + 1), handle))
     delimiter = _sniff_delimiter(head_text)
     head_rows = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))
     header_at = _find_header_row(head_rows, known_headers)
+    options = dict(
+        sep=delimiter,
+        encoding=encoding,
+        encoding_errors="replace",
+        dtype=str,
+        skiprows=header_at,
+        keep_default_na=False,
+        na_values=_MISSING_MARKERS,
+        skip_blank_lines=False,
+    )
     try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=encoding,
-            dtype=str,
-            skiprows=header_at,
-            keep_default_na=False,
-            na_values=_MISSING_MARKERS,
-            skip_blank_lines=False,
-        )
+        frame = pd.read_csv(path, **options)
+        if not isinstance(frame.index, pd.RangeIndex):
+            # Every data row has more values than the header has names, so pandas took the
+            # first values as an index. A separator at the end of every row is harmless (the
+            # extra values are blank); anything else would shift every column.
+            extra = frame.index.nlevels
+            if frame.iloc[:, -extra:].notna().any(axis=None):
+                width = len(frame.columns)
+                raise DataError(
+                    path,
+                    f"Every row has {width + extra} values but the header has {width} columns. "
+                    "A column may have no header, or values contain the separator without "
+                    "quotes around them.",
+                )
+            frame = pd.read_csv(path, index_col=False, **options)
     except pd.errors.EmptyDataError:
         raise DataError(path, "The file is empty.") from None
     except pd.errors.ParserError as error:
@@ -264,7 +292,19 @@ def _read_csv(path: Path, known_headers: set[str]) -> pd.DataFrame:
                 f"Row {line} has {found} values but the header has {wanted} columns. A value "
                 "probably contains the separator without quotes around it.",
             ) from None
+        match = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if match:  # pandas counts from 0
+            raise DataError(
+                path,
+                f"A quote mark (\") in row {int(match.group(1)) + 1} is never closed, so the rest "
+                "of the file would be read as one value. Close the quote or remove it.",
+            ) from None
         raise DataError(path, f"The file could not be read as CSV: {error}") from None
+    header = head_rows[header_at] if header_at < len(head_rows) else []
+    if len(header) == len(frame.columns):
+        # pandas renames a repeated header ("Service", "Service.1"); keep the file's own names
+        # so that a repeated column is reported instead of silently dropped.
+        frame.columns = [name or column for name, column in zip(header, frame.columns)]
     # Row numbers as a spreadsheet shows them: the header is row header_at + 1.
     frame.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(frame))
     return frame
@@ -306,7 +346,7 @@ def _read_excel(path: Path, sheet: str | int | None, known_headers: set[str]) ->
             )
         elif isinstance(sheet, int) and not 0 <= sheet < len(names):
             raise DataError(path, f"There is no sheet number {sheet}; the workbook has {len(names)}.")
-        grid = workbook.parse(sheet, header=None, dtype=object)
+        grid = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=object)
     if grid.dropna(how="all").empty:
         raise DataError(path, "The sheet is empty.")
     head_rows = [
@@ -441,15 +481,18 @@ def _normalise(
         unclassified = int(normalised["demand_class"].isna().sum())
         if unclassified:
             warnings.append(
-                f"{unclassified:,} rows have no demand class (value or failure) yet; they are "
-                "counted in total demand but left out of the value and failure shares."
+                f"{_rows(unclassified)} {'has' if unclassified == 1 else 'have'} no demand class "
+                f"(value or failure) yet; {'it is' if unclassified == 1 else 'they are'} counted "
+                "in total demand but left out of the value and failure shares."
             )
         if "failure_type" in normalised:
             odd = normalised["demand_class"].eq("value") & normalised["failure_type"].notna()
             if odd.any():
+                count = int(odd.sum())
                 warnings.append(
-                    f"{int(odd.sum()):,} rows are value demand but have a failure type; the "
-                    "failure type was ignored for them."
+                    f"{_rows(count)} {'is' if count == 1 else 'are'} value demand but "
+                    f"{'has' if count == 1 else 'have'} a failure type; "
+                    f"{'its' if count == 1 else 'their'} failure type was ignored."
                 )
                 normalised["failure_type"] = normalised["failure_type"].where(~odd)
     return normalised, problems, warnings
@@ -504,7 +547,10 @@ def _parse_numbers(series: pd.Series, name: str) -> tuple[pd.Series, Problem | N
     if pd.api.types.is_numeric_dtype(series):
         return series.astype("float64"), None
     text = _as_text(series)
-    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    grouped = text.str.match(_THOUSANDS.pattern, na=False)
+    numbers = pd.to_numeric(
+        text.where(~grouped, text.str.replace(",", "", regex=False)), errors="coerce"
+    )
     bad = text.notna() & numbers.isna()
     problem = _problem_from_mask(
         bad, text, name, "with a value that is not a number.", "a number of minutes such as 12 or 7.5"
@@ -514,6 +560,8 @@ def _parse_numbers(series: pd.Series, name: str) -> tuple[pd.Series, Problem | N
 
 def _parse_dates(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
     """Read dates day first (03/04/2024 is 3 April 2024) or ISO, with or without a time."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):  # e.g. Parquet written with a time zone
+        series = series.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.astype("datetime64[ns]"), None
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
@@ -540,11 +588,13 @@ def _parse_dates(series: pd.Series, name: str) -> tuple[pd.Series, Problem | Non
         return result, None
     expected = "a date such as 03/04/2024 (day first) or 2024-04-03, optionally with a time"
     message = "with a date that could not be read."
-    month_first = text[bad].str.extract(_MONTH_FIRST.pattern).astype(float)
+    # Judge only the values shaped like dates, so one stray word does not hide the hint.
+    month_first = text[bad].str.extract(_MONTH_FIRST.pattern).astype(float).dropna()
     if (month_first[1] > 12).any() and (month_first[0] <= 12).all():
+        example = text[month_first.index[month_first[1] > 12][0]]
         message += (
-            " They look like month-first (US) dates: this suite reads dates day first, so "
-            "re-export them day first or as 2024-04-03."
+            f' Dates such as "{example}" look like month-first (US) dates: this suite reads '
+            "dates day first, so re-export them day first or as 2024-04-03."
         )
     return result, _problem_from_mask(bad, text, name, message, expected)
 
@@ -590,7 +640,7 @@ def _problems_from_failures(failures: pd.DataFrame, schema: pa.DataFrameSchema) 
         group = group.sort_values("index")
         count = len(group)
         rows = tuple(int(i) for i in group["index"].head(SHOWN_ROWS))
-        values = tuple(group["failure_case"].head(SHOWN_ROWS))
+        values = tuple(None if pd.isna(v) else v for v in group["failure_case"].head(SHOWN_ROWS))
         meta = schema.columns[column].metadata
         if check == "not_nullable":
             message, expected = f"{_rows(count)} left blank.", "a value in every row"
