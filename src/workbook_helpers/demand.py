@@ -17,6 +17,7 @@ Definitions (see ``docs/method.md``):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,7 @@ import pandas as pd
 from .exceptions import ParameterError
 from .formatting import fmt_date, join_words
 
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 FULL_TIME_HOURS_PER_WEEK = 37  # a full-time week in UK local government
 NOT_RECORDED = "not recorded"
 
@@ -60,6 +62,7 @@ def select_demand(
     those that are) or a period that is back to front.
     """
     selected = log
+    chosen: list[str] = []
     for column, wanted in (("team", team), ("service", service), ("channel", channel)):
         if _is_all(wanted):
             continue
@@ -71,12 +74,18 @@ def select_demand(
         names = selected[column].astype("str").str.strip().str.casefold()
         match = names == str(wanted).strip().casefold()
         if not match.any():
-            known = sorted(log[column].dropna().astype(str).unique())
+            # List the names that would work with the choices already made, so a service that
+            # exists only in other teams is not listed as if it could be chosen.
+            known = sorted(selected[column].dropna().astype(str).unique())
+            narrowed = join_words(chosen)
             raise ParameterError(
-                f'No rows for {column} "{wanted}". The {column} names in the data are: '
+                f'No rows for {column} "{wanted}"'
+                + (f" in {narrowed}" if narrowed else "")
+                + f". The {column} names in {'those rows' if narrowed else 'the data'} are: "
                 + join_words([f'"{k}"' for k in known]) + "."
             )
         selected = selected[match.to_numpy()]
+        chosen.append(f'{column} "{wanted}"')
     start = _day(period_start) if not _blank(period_start) else None
     end = _day(period_end) if not _blank(period_end) else None
     if start is not None and end is not None and end < start:
@@ -114,7 +123,11 @@ def _blank(value: object) -> bool:
 
 def _day(value: object) -> pd.Timestamp:
     try:
-        stamp = pd.Timestamp(value)
+        if isinstance(value, str) and not _ISO_DATE.match(value):
+            # UK users write 03/04/2024 for 3 April; pd.Timestamp would read 4 March.
+            stamp = pd.to_datetime(value.strip(), dayfirst=True)
+        else:
+            stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
         raise ParameterError(
             f'"{value}" is not a date. Write dates as 2024-04-01.'
@@ -195,11 +208,12 @@ def _share(part: float, whole: float) -> float | None:
 
 def value_failure_by(log: pd.DataFrame, by: str) -> pd.DataFrame:
     """Demand by ``service``, ``channel`` or ``team``: demand, value, failure, unclassified,
-    failure_share (of classified demand). Largest first."""
+    failure_share (of classified demand). Largest first; rows with no name in ``by`` are counted
+    under "not recorded"."""
     if by not in log.columns:
         raise ParameterError(f'The data has no "{by}" column to break demand down by.')
     counts = pd.crosstab(
-        log[by].astype("str"), log["demand_class"].astype("str").fillna("unclassified")
+        _names(log[by]), log["demand_class"].astype("str").fillna("unclassified")
     )
     table = pd.DataFrame(
         {
@@ -215,6 +229,11 @@ def value_failure_by(log: pd.DataFrame, by: str) -> pd.DataFrame:
     classified = table["value"] + table["failure"]
     table["failure_share"] = (table["failure"] / classified).where(classified > 0)
     return table.sort_values(["demand", by], ascending=[False, True], ignore_index=True)
+
+
+def _names(column: pd.Series) -> pd.Series:
+    """A breakdown column as text, blanks as "not recorded" so no row drops out of the totals."""
+    return column.astype("str").fillna(NOT_RECORDED)
 
 
 def pareto(counts: pd.Series, name: str) -> pd.DataFrame:
@@ -265,13 +284,14 @@ def complete_weeks(period: Period) -> pd.DatetimeIndex:
 
 def _week_start(received: pd.Series) -> pd.Series:
     days = received.dt.normalize()
-    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
 def weekly_demand(log: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
     """Demand per complete week: week_start, demand, value, failure, failure_share.
 
-    With ``by`` (for example ``"service"``), one series per group, in a column of that name.
+    With ``by`` (for example ``"service"``), one series per group, in a column of that name
+    (rows with no name in ``by`` as "not recorded").
     Weeks with no demand appear with zeros, so gaps are visible rather than skipped.
     """
     weeks = complete_weeks(period)
@@ -283,7 +303,7 @@ def weekly_demand(log: pd.DataFrame, period: Period, by: str | None = None) -> p
     )
     keys = ["week_start"]
     if by:
-        frame[by] = log[by].astype("str")
+        frame[by] = _names(log[by])
         keys = [by, "week_start"]
     frame = frame[frame["week_start"].isin(weeks)]
     counts = frame.groupby(keys + ["class"], observed=True).size().unstack("class", fill_value=0)
@@ -308,7 +328,12 @@ def weekly_counts_by_type(log: pd.DataFrame, period: Period, top: int = 6) -> pd
     week_start, demand. Complete weeks only, zeros included."""
     weeks = complete_weeks(period)
     in_weeks = log[_week_start(log["received"]).isin(weeks).to_numpy()]
-    largest = in_weeks["demand_type"].astype("str").value_counts().head(top)
+    # Ties broken by name, so the choice does not depend on the order of the rows.
+    largest = (
+        in_weeks["demand_type"].astype("str").value_counts().rename_axis("demand_type")
+        .reset_index().sort_values(["count", "demand_type"], ascending=[False, True])
+        .set_index("demand_type")["count"].head(top)
+    )
     rows = in_weeks[in_weeks["demand_type"].astype("str").isin(largest.index).to_numpy()]
     counts = (
         pd.DataFrame(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -25,50 +27,66 @@ def _missing(value: object) -> bool:
         return False
 
 
-def fmt_int(value: float | int | None) -> str:
-    """``1234.4`` -> ``"1,234"``."""
+def _rounded(value: object, places: int = 0, scale: int = 1) -> str | None:
+    """``value * scale`` rounded half away from zero, as Excel and official statistics round
+    (Python's ``round`` and format strings round half to even: 12.5% would show as 12%).
+    Returns the number with thousands separators, or None when missing or not finite."""
     if _missing(value):
-        return MISSING
-    return f"{int(round(float(value))):,}"
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    # repr() gives the decimal the float was written as, so 0.285 is 28.5% and not 28.4999...%
+    exact = Decimal(repr(number)) * scale
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0%"
+    return f"{rounded:,.{places}f}"
+
+
+def fmt_int(value: float | int | None) -> str:
+    """``1234.4`` -> ``"1,234"``; halves round away from zero (``2.5`` -> ``"3"``)."""
+    return _rounded(value) or MISSING
 
 
 def fmt_number(value: float | None, places: int = 1) -> str:
     """A number with thousands separators and a fixed number of decimal places."""
-    if _missing(value):
-        return MISSING
-    return f"{float(value):,.{places}f}"
+    return _rounded(value, places) or MISSING
 
 
 def fmt_pct(share: float | None, places: int = 0) -> str:
     """A share (0.571) as a percentage (``"57%"``); ``places`` decimal places (1 in tables)."""
-    if _missing(share):
-        return MISSING
-    return f"{float(share) * 100:,.{places}f}%"
+    text = _rounded(share, places, scale=100)
+    return MISSING if text is None else f"{text}%"
 
 
 def fmt_points(change: float | None, places: int = 0) -> str:
     """A change in a share (0.14) in percentage points (``"14 percentage points"``)."""
-    if _missing(change):
+    text = _rounded(change, places, scale=100)
+    if text is None:
         return MISSING
-    points = abs(float(change)) * 100
-    unit = "percentage point" if round(points, places) == 1 else "percentage points"
-    return f"{points:,.{places}f} {unit}"
+    text = text.lstrip("-")  # the direction is said in words ("up", "down")
+    unit = "percentage point" if Decimal(text.replace(",", "")) == 1 else "percentage points"
+    return f"{text} {unit}"
 
 
 def fmt_money(value: float | None) -> str:
     """``12300`` -> ``"£12,300"``; negative amounts as ``"-£1,200"``."""
-    if _missing(value):
+    text = _rounded(value)
+    if text is None:
         return MISSING
-    sign = "-" if float(value) < 0 else ""
-    return f"{sign}£{abs(float(value)):,.0f}"
+    return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
 
 
 def fmt_hours(hours: float | None) -> str:
     """Hours in words: ``"212 hours"``, ``"1 hour"``, ``"0.5 hours"`` for under 10."""
-    if _missing(hours):
+    text = _rounded(hours, 1)
+    if text is None:
         return MISSING
-    hours = float(hours)
-    text = f"{hours:,.1f}".rstrip("0").rstrip(".") if hours < 10 else f"{hours:,.0f}"
+    if abs(float(hours)) < 10:
+        text = text.rstrip("0").rstrip(".")
+    else:
+        text = _rounded(hours)
     return f"{text} {'hour' if text == '1' else 'hours'}"
 
 
@@ -100,8 +118,10 @@ def fmt_period(start: object, end: object) -> str:
 
 def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """``plural(1, "week")`` -> ``"1 week"``; ``plural(3, "week")`` -> ``"3 weeks"``."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{fmt_int(count)} {word}"
+    text = fmt_int(count)
+    # The word agrees with the number as shown: 0.6 shows as "1", so "1 week".
+    word = singular if text == "1" else (plural_form or singular + "s")
+    return f"{text} {word}"
 
 
 def join_words(items: list[str]) -> str:
@@ -113,12 +133,35 @@ def join_words(items: list[str]) -> str:
 
 
 def esc(value: object) -> str:
-    """Text from data, made safe to put into HTML or Markdown: escaped, markup shown as text."""
-    text = html.escape(str(value), quote=True)
-    # Characters Markdown would act on: shown literally.
-    for char in "\\`*_[]#|":
-        text = text.replace(char, "&#%d;" % ord(char))
-    return text
+    """Text from data, made safe to put into HTML or Markdown: escaped, markup shown as text.
+
+    ``html.unescape(esc(text))`` gives the text back, on one line and without indenting."""
+    # A line break inside a value would let the rest of it start a heading, list or quote, and
+    # indenting would make it a code block (where the escapes below would show as written).
+    text = " ".join(str(value).splitlines()).lstrip(" \t")
+    # One pass: replacing characters one after another would escape the "#" and "&" of the
+    # entities already written ("*" -> "&#42;" -> "&&#35;42;"), showing them as text.
+    text = text.translate(_ESCAPES)
+    # A bare web address would be made a live link by the report's Markdown.
+    text = text.replace("://", "&#58;//")
+    # A value that starts a line must not start a list ("- x", "+ x", "1. x", "1) x") or
+    # draw a line ("---"); "-5%" is left as it is.
+    return _LIST_MARKER.sub(_escape_list_marker, text, 1)
+
+
+def _escape_list_marker(match: re.Match) -> str:
+    spaces, bullet, number, delimiter = match.groups()
+    if bullet:
+        return f"{spaces}&#{ord(bullet)};"
+    return f"{spaces}{number}&#{ord(delimiter)};"
+
+
+_LIST_MARKER = re.compile(r"^(\s*)(?:([-+])(?=\s|$|-{2,}\s*$)|(\d+)([.)])(?=\s|$))")
+# HTML's specials as html.escape writes them, and the characters Markdown (and Jupyter's
+# MathJax, "$") would act on as numeric character references: shown literally by both.
+_ESCAPES = {ord(char): html.escape(char, quote=True) for char in "&<>\"'"} | {
+    ord(char): f"&#{ord(char)};" for char in "\\`*_[]#|~$"
+}
 
 
 def is_finite(value: object) -> bool:

@@ -36,23 +36,37 @@ def scope_phrase(team: str | None, service: str | None) -> str:
     if team_all and service_all:
         return "all teams and services"
     if team_all:
-        return str(service)
+        return str(service).strip()
+    # A team already called "... Team" is not called "... Team team".
+    team_name = str(team).strip()
+    if not team_name.casefold().endswith(" team"):
+        team_name += " team"
     if service_all:
-        return f"the {team} team"
-    return f"{service}, {team} team"
+        return f"the {team_name}"
+    return f"{str(service).strip()}, {team_name}"
 
 
 def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
     """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost."""
+    days = (pd.Timestamp(figures["period_end"]) - pd.Timestamp(figures["period_start"])).days + 1
+    # Under two weeks, in days: a 3-day period is not "0 weeks", nor 10 days "1 week".
+    length = plural(days, "day") if days < 14 else plural(round(figures["weeks"]), "week")
     parts = [
         f"Between {fmt_date(figures['period_start'])} and {fmt_date(figures['period_end'])} "
-        f"({plural(round(figures['weeks']), 'week')}), {esc(scope)} received "
-        f"**{fmt_int(figures['total_demand'])} demands**."
+        f"({length}), {esc(scope)} received "
+        f"**{plural(figures['total_demand'], 'demand')}**."
     ]
     share = figures["failure_demand_share"]
     if share is not None:
+        # The share is of classified demand; say so when that is not all of it.
+        unclassified = figures.get("unclassified_demand") or 0
+        classified = figures["value_demand"] + figures["failure_demand"]
+        of_them = (
+            f"Of the {fmt_int(classified)} classified so far, **{fmt_pct(share)} were"
+            if unclassified else f"**{fmt_pct(share)} of them were"
+        )
         parts.append(
-            f"**{fmt_pct(share)} of them were failure demand**: demand caused by a failure to do "
+            f"{of_them} failure demand**: demand caused by a failure to do "
             "something, or to do something right, for the person."
         )
         recorded = failure_types[failure_types["failure_type"] != "not recorded"].head(3)
@@ -64,7 +78,7 @@ def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
             word = "kind" if len(kinds) == 1 else f"{len(kinds)} largest kinds"
             parts.append(f"The {word} of failure demand: {join_words(kinds)}.")
     else:
-        parts.append("None of the demand has been classified as value or failure demand yet.")
+        parts.append("The demand has not been classified as value or failure demand yet.")
     if figures.get("one_stop_share") is not None:
         parts.append(
             f"{fmt_pct(figures['one_stop_share'])} of value demand was resolved at the first contact."
@@ -86,9 +100,12 @@ def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: b
     summary = spc.xmr_summary(points)
     fmt = (lambda v: fmt_pct(v)) if percent else fmt_int
     last = points.iloc[-1]
+    # Limits are shown within the values the measure can take: a count or share below 0, or a
+    # share above 100%, cannot happen.
+    upper = min(last["upl"], 1) if percent else last["upl"]
     sentence = (
         f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week (limits "
-        f"{fmt(max(last['lpl'], 0))} to {fmt(last['upl'])}); "
+        f"{fmt(max(last['lpl'], 0))} to {fmt(upper)}); "
         f"{VARIATION_WORDS[summary['variation']]}."
     )
     special = points[points["special_cause"].astype(bool)]

@@ -1,0 +1,508 @@
+"""Tests for :mod:`workbook_helpers.demand`: value and failure demand, one-stop, capacity lost,
+week-by-week counts.
+
+Every expected figure is worked out by hand from the small logs built here; the arithmetic is in
+the comment beside it. Dates in April 2024: Monday 1, 8, 15, 22 and 29 April.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbook_helpers import demand as dm
+from workbook_helpers.demand import NOT_RECORDED, Period
+from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.loading import load_demand
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "demand.csv"
+
+COLUMNS = (
+    "received", "team", "service", "channel", "demand_type", "demand_class", "failure_type",
+    "one_stop", "handling_minutes",
+)
+CATEGORIES = ("team", "service", "channel", "demand_type", "demand_class", "failure_type")
+NA = None
+
+
+def make_log(rows, drop=()) -> pd.DataFrame:
+    """A demand log shaped as ``load_demand`` returns it, from tuples in the order of COLUMNS.
+
+    Text columns become categories of the values present, ``one_stop`` pandas booleans with NA,
+    ``handling_minutes`` floats with NaN; rows are indexed by spreadsheet row number (from 2).
+    """
+    frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
+    frame["received"] = pd.to_datetime(frame["received"]).astype("datetime64[ns]")
+    for column in CATEGORIES:
+        frame[column] = frame[column].astype("category")
+    frame["one_stop"] = frame["one_stop"].astype("boolean")
+    frame["handling_minutes"] = pd.to_numeric(frame["handling_minutes"]).astype("float64")
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
+    return frame.drop(columns=list(drop))
+
+
+def row(received, demand_class=NA, failure_type=NA, one_stop=NA, minutes=NA, *,
+        team="Revenues", service="Council tax", channel="phone", demand_type="pay my bill"):
+    return (received, team, service, channel, demand_type, demand_class, failure_type, one_stop,
+            minutes)
+
+
+def period(start: str, end: str) -> Period:
+    return Period(pd.Timestamp(start), pd.Timestamp(end))
+
+
+TWO_WEEKS = period("2024-04-01", "2024-04-14")  # Monday 1 to Sunday 14 April: 14 days, 2 weeks
+
+# Six demands over two weeks: 2 value, 3 failure, 1 not yet classified.
+HEADLINE_ROWS = [
+    row("2024-04-01 09:00", "value", NA, True, 10, demand_type="apply for a discount"),
+    row("2024-04-02 10:00", "failure", "clarification", NA, 120, demand_type="don't understand my bill"),
+    row("2024-04-03 11:00", "failure", "progress chasing", NA, 60, demand_type="where is my refund"),
+    row("2024-04-08 12:00", "failure", "progress chasing", NA, NA, demand_type="where is my refund"),
+    row("2024-04-09 13:00", "value", NA, False, 5),
+    row("2024-04-14 23:59", NA, NA, NA, 7),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# headline figures
+
+
+def test_headline_figures_counts_unclassified_in_total_but_not_in_share():
+    figures = dm.headline_figures(make_log(HEADLINE_ROWS), TWO_WEEKS)
+    assert figures["total_demand"] == 6
+    assert figures["value_demand"] == 2
+    assert figures["failure_demand"] == 3
+    assert figures["unclassified_demand"] == 1
+    # 3 failure of 5 classified (the 1 unclassified left out) -> 0.6, not 3 / 6 = 0.5
+    assert figures["failure_demand_share"] == pytest.approx(0.6)
+    # value demand with an outcome: True (row 1), False (row 5) -> 1 / 2
+    assert figures["one_stop_share"] == pytest.approx(0.5)
+    assert figures["period_start"] == "2024-04-01"
+    assert figures["period_end"] == "2024-04-14"
+    assert figures["weeks"] == 2.0  # 14 days / 7
+
+
+def test_headline_figures_when_nothing_is_classified():
+    log = make_log([row("2024-04-01 09:00"), row("2024-04-02 09:00")])
+    figures = dm.headline_figures(log, TWO_WEEKS)
+    assert figures["total_demand"] == 2
+    assert figures["unclassified_demand"] == 2
+    assert figures["failure_demand_share"] is None  # 0 classified: no share, not 0%
+    assert figures["one_stop_share"] is None
+    assert figures["failure_hours_per_week"] is None
+
+
+def test_failure_hours_per_week_over_fourteen_days():
+    figures = dm.failure_capacity(make_log(HEADLINE_ROWS), TWO_WEEKS)
+    # failure minutes 120 + 60 = 180 (the value and unclassified rows' 10, 5 and 7 do not count)
+    # = 3 hours over 14 days / 7 = 2 weeks -> 1.5 hours a week
+    assert figures["failure_hours_per_week"] == pytest.approx(1.5)
+    assert figures["full_time_equivalent_lost"] == pytest.approx(1.5 / 37)
+    # the failure demand on 8 April has no minutes: counted, so the report can say so
+    assert figures["failure_rows_without_minutes"] == 1
+
+
+def test_failure_hours_use_the_days_in_the_period_not_the_weeks_with_demand():
+    log = make_log([row("2024-04-01 09:00", "failure", "repeat", NA, 42)])
+    # 42 minutes = 0.7 hours over 10 days = 10 / 7 weeks -> 0.7 * 7 / 10 = 0.49 hours a week
+    figures = dm.failure_capacity(log, period("2024-04-01", "2024-04-10"))
+    assert figures["failure_hours_per_week"] == pytest.approx(0.49)
+
+
+def test_failure_hours_are_none_without_handling_minutes():
+    log = make_log(HEADLINE_ROWS, drop=["handling_minutes"])
+    assert dm.failure_capacity(log, TWO_WEEKS) == {
+        "failure_hours_per_week": None,
+        "full_time_equivalent_lost": None,
+        "failure_rows_without_minutes": None,
+    }
+    # minutes recorded only on value demand: nothing known about failure demand
+    log = make_log([row("2024-04-01", "value", NA, True, 10), row("2024-04-02", "failure", "repeat")])
+    assert dm.failure_capacity(log, TWO_WEEKS)["failure_hours_per_week"] is None
+
+
+# --------------------------------------------------------------------------------------------
+# one-stop
+
+
+def test_one_stop_share_ignores_failure_demand_and_missing_outcomes():
+    log = make_log([
+        row("2024-04-01", "value", NA, True),
+        row("2024-04-01", "value", NA, True),
+        row("2024-04-01", "value", NA, False),
+        row("2024-04-01", "value", NA, NA),  # outcome not recorded: left out
+        row("2024-04-01", "failure", "repeat", True),  # failure demand: left out
+        row("2024-04-01", "failure", "repeat", False),
+        row("2024-04-01", NA, NA, True),  # not classified: left out
+    ])
+    # 2 resolved of 3 value demands with an outcome -> 2 / 3
+    assert dm.one_stop_share(log) == pytest.approx(2 / 3)
+
+
+def test_one_stop_share_is_none_when_not_recorded():
+    assert dm.one_stop_share(make_log(HEADLINE_ROWS, drop=["one_stop"])) is None
+    nothing_recorded = make_log([row("2024-04-01", "value"), row("2024-04-02", "failure", "repeat", True)])
+    assert dm.one_stop_share(nothing_recorded) is None
+
+
+# --------------------------------------------------------------------------------------------
+# breakdowns
+
+
+def test_value_failure_by_orders_largest_first_ties_by_name_with_shares():
+    log = make_log([
+        row("2024-04-01", "value", service="Council tax"),
+        row("2024-04-01", "failure", "repeat", service="Council tax"),
+        row("2024-04-01", "failure", "repeat", service="Council tax"),
+        row("2024-04-01", NA, service="Council tax"),
+        row("2024-04-01", "value", service="Housing repairs"),
+        row("2024-04-01", "failure", "not done", service="Housing repairs"),
+        row("2024-04-01", "failure", "not done", service="Adult care"),
+        row("2024-04-01", "failure", "repeat", service="Adult care"),
+        row("2024-04-01", NA, service="Waste"),
+    ])
+    table = dm.value_failure_by(log, "service")
+    # Council tax 4; Adult care and Housing repairs 2 each (tie: by name); Waste 1
+    assert table["service"].tolist() == ["Council tax", "Adult care", "Housing repairs", "Waste"]
+    assert table["demand"].tolist() == [4, 2, 2, 1]
+    assert table["value"].tolist() == [1, 0, 1, 0]
+    assert table["failure"].tolist() == [2, 2, 1, 0]
+    assert table["unclassified"].tolist() == [1, 0, 0, 1]
+    # 2 of 3 classified; 2 of 2; 1 of 2; nothing classified -> no share
+    assert table["failure_share"].iloc[:3].tolist() == pytest.approx([2 / 3, 1.0, 0.5])
+    assert math.isnan(table["failure_share"].iloc[3])
+
+
+def test_value_failure_by_keeps_rows_with_no_team():
+    log = make_log([
+        row("2024-04-01", "value", team="Revenues"),
+        row("2024-04-01", "failure", "repeat", team=NA),
+        row("2024-04-01", "failure", "repeat", team=NA),
+    ])
+    table = dm.value_failure_by(log, "team")
+    # 2 rows with a blank team would otherwise drop out of the breakdown
+    assert table["team"].tolist() == [NOT_RECORDED, "Revenues"]
+    assert table["demand"].tolist() == [2, 1]
+    assert table["demand"].sum() == len(log)
+
+
+def test_value_failure_by_an_unknown_column_is_a_parameter_error():
+    with pytest.raises(ParameterError, match='no "district" column'):
+        dm.value_failure_by(make_log(HEADLINE_ROWS), "district")
+
+
+def test_pareto_shares_cumulative_shares_and_ties_by_name():
+    counts = pd.Series({"b": 3, "a": 3, "c": 2, "d": 0})
+    table = dm.pareto(counts, "kind")
+    # d (0) dropped; a and b tie on 3, a first by name; total 3 + 3 + 2 = 8
+    assert table["kind"].tolist() == ["a", "b", "c"]
+    assert table["demand"].tolist() == [3, 3, 2]
+    assert table["share"].tolist() == pytest.approx([3 / 8, 3 / 8, 2 / 8])  # 0.375, 0.375, 0.25
+    assert table["cumulative_share"].tolist() == pytest.approx([0.375, 0.75, 1.0])
+
+
+def test_failure_types_counts_missing_types_as_not_recorded():
+    log = make_log([
+        row("2024-04-01", "failure", "progress chasing"),
+        row("2024-04-01", "failure", "progress chasing"),
+        row("2024-04-01", "failure", "clarification"),
+        row("2024-04-01", "failure", NA),
+        row("2024-04-01", "value", "repeat"),  # not failure demand: not counted
+        row("2024-04-01", NA, NA),
+    ])
+    table = dm.failure_types(log)
+    # 4 failure demands: progress chasing 2 (0.5), clarification 1, not recorded 1 (tie by name)
+    assert table["failure_type"].tolist() == ["progress chasing", "clarification", NOT_RECORDED]
+    assert table["demand"].tolist() == [2, 1, 1]
+    assert table["share"].tolist() == pytest.approx([0.5, 0.25, 0.25])
+    assert table["cumulative_share"].tolist() == pytest.approx([0.5, 0.75, 1.0])
+
+
+def test_failure_types_without_the_column_are_all_not_recorded():
+    log = make_log(HEADLINE_ROWS, drop=["failure_type"])
+    table = dm.failure_types(log)
+    assert table["failure_type"].tolist() == [NOT_RECORDED]
+    assert table["demand"].tolist() == [3]  # the 3 failure demands
+
+
+def test_demand_types_top_keeps_shares_of_the_whole_class():
+    log = make_log(
+        [row("2024-04-01", "value", demand_type="pay my bill")] * 3
+        + [row("2024-04-01", "value", demand_type="apply for a discount")] * 2
+        + [row("2024-04-01", "value", demand_type="move house")]
+        + [row("2024-04-01", "failure", "repeat", demand_type="where is my refund")] * 4
+    )
+    table = dm.demand_types(log, "value", top=2)
+    # 6 value demands: 3, 2 (and 1 left off by top=2); shares 3/6 and 2/6 of all 6
+    assert table["demand_type"].tolist() == ["pay my bill", "apply for a discount"]
+    assert table["share"].tolist() == pytest.approx([0.5, 1 / 3])
+    assert table["cumulative_share"].tolist() == pytest.approx([0.5, 5 / 6])
+
+
+# --------------------------------------------------------------------------------------------
+# week by week
+
+MID_WEEK = period("2024-04-03", "2024-04-28")  # Wednesday 3 April to Sunday 28 April
+
+
+def test_complete_weeks_for_a_period_starting_mid_week():
+    # 3-7 April is a part week; 8-14, 15-21 and 22-28 April are whole
+    assert list(dm.complete_weeks(MID_WEEK)) == [
+        pd.Timestamp("2024-04-08"), pd.Timestamp("2024-04-15"), pd.Timestamp("2024-04-22"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "mondays"),
+    [
+        ("2024-04-03", "2024-04-27", ["2024-04-08", "2024-04-15"]),  # ends on a Saturday
+        ("2024-04-01", "2024-04-07", ["2024-04-01"]),  # exactly Monday to Sunday
+        ("2024-04-02", "2024-04-08", []),  # 7 days, but Tuesday to Monday
+        ("2024-04-01", "2024-04-05", []),  # shorter than a week
+    ],
+)
+def test_complete_weeks_edges(start, end, mondays):
+    assert list(dm.complete_weeks(period(start, end))) == [pd.Timestamp(m) for m in mondays]
+
+
+def test_weekly_demand_zero_fills_empty_weeks_and_leaves_out_part_weeks():
+    log = make_log([
+        row("2024-04-04 09:00", "failure", "repeat"),  # Thursday of the part week: left out
+        row("2024-04-09 09:00", "value"),
+        row("2024-04-14 23:59", "failure", "repeat"),  # Sunday night: still week of 8 April
+        # nothing in the week of 15 April
+        row("2024-04-22 00:00", "failure", "repeat"),
+        row("2024-04-28 17:00", NA),
+    ])
+    table = dm.weekly_demand(log, MID_WEEK)
+    assert table["week_start"].tolist() == [
+        pd.Timestamp("2024-04-08"), pd.Timestamp("2024-04-15"), pd.Timestamp("2024-04-22"),
+    ]
+    assert table["demand"].tolist() == [2, 0, 2]
+    assert table["value"].tolist() == [1, 0, 0]
+    assert table["failure"].tolist() == [1, 0, 1]
+    # 1 of 2 classified; none classified; 1 failure of 1 classified (1 unclassified)
+    assert table["failure_share"].iloc[0] == pytest.approx(0.5)
+    assert math.isnan(table["failure_share"].iloc[1])
+    assert table["failure_share"].iloc[2] == pytest.approx(1.0)
+
+
+def test_weekly_demand_by_service_gives_every_service_every_week():
+    log = make_log([
+        row("2024-04-09", "value", service="Council tax"),
+        row("2024-04-23", "failure", "repeat", service="Housing repairs"),
+        row("2024-04-24", "failure", "repeat", service=NA),
+    ])
+    table = dm.weekly_demand(log, MID_WEEK, by="service")
+    assert table.columns.tolist() == ["service", "week_start", "demand", "value", "failure", "failure_share"]
+    assert table["service"].tolist() == ["Council tax"] * 3 + ["Housing repairs"] * 3 + [NOT_RECORDED] * 3
+    assert table["demand"].tolist() == [1, 0, 0, 0, 0, 1, 0, 0, 1]
+
+
+def test_weekly_counts_by_type_picks_the_largest_types_in_complete_weeks():
+    log = make_log(
+        # 5 in the part week only: not among the largest in complete weeks
+        [row("2024-04-04", "failure", "repeat", demand_type="part week only")] * 5
+        + [row("2024-04-09", "value", demand_type="pay my bill")] * 2
+        + [row("2024-04-23", "value", demand_type="pay my bill")]
+        + [row("2024-04-10", "failure", "progress chasing", demand_type="where is my refund")] * 2
+        + [row("2024-04-16", "value", demand_type="apply for a discount")] * 2
+        + [row("2024-04-17", "value", demand_type="move house")]
+    )
+    table = dm.weekly_counts_by_type(log, MID_WEEK, top=2)
+    # complete weeks: pay my bill 3, then a tie on 2 between "apply for a discount" and
+    # "where is my refund", broken by name
+    assert table["demand_type"].tolist() == ["pay my bill"] * 3 + ["apply for a discount"] * 3
+    assert table["demand_class"].tolist() == ["value"] * 6
+    assert table["week_start"].tolist() == [
+        pd.Timestamp(d) for d in ["2024-04-08", "2024-04-15", "2024-04-22"] * 2
+    ]
+    assert table["demand"].tolist() == [2, 0, 1, 0, 2, 0]
+
+
+# --------------------------------------------------------------------------------------------
+# choosing the rows
+
+SELECT_ROWS = [
+    row("2024-04-01 08:00", "value", team="Revenues", service="Council tax"),
+    row("2024-04-02 09:00", "failure", "repeat", team="Revenues", service="Council tax"),
+    row("2024-04-10 23:59", "failure", "repeat", team="Revenues", service="Benefits"),
+    row("2024-04-11 00:00", "value", team="Revenues", service="Council tax"),
+    row("2024-04-03 10:00", "value", team="Repairs North", service="Housing repairs"),
+]
+
+
+def test_select_demand_matches_team_and_service_ignoring_case_and_spaces():
+    chosen, covered = dm.select_demand(make_log(SELECT_ROWS), team="  revenues ", service="COUNCIL TAX")
+    assert chosen.index.tolist() == [2, 3, 5]  # spreadsheet rows kept
+    # blank period: the first and last days of the rows chosen
+    assert covered == period("2024-04-01", "2024-04-11")
+
+
+def test_select_demand_all_keeps_everything():
+    log = make_log(SELECT_ROWS)
+    chosen, covered = dm.select_demand(log, team="All", service="", channel=None)
+    assert len(chosen) == 5
+    assert covered.days == 11  # 1 to 11 April
+
+
+def test_select_demand_period_includes_the_whole_end_day():
+    chosen, covered = dm.select_demand(
+        make_log(SELECT_ROWS), period_start="2024-04-02", period_end="2024-04-10"
+    )
+    # 2 April 09:00, 3 April and 10 April 23:59 in; 1 April and 11 April 00:00 out
+    assert chosen.index.tolist() == [3, 4, 6]
+    assert covered == period("2024-04-02", "2024-04-10")
+    assert covered.days == 9
+
+
+def test_select_demand_reads_day_first_dates_as_uk_users_write_them():
+    # 03/04/2024 is 3 April 2024 (not 4 March), as the loader reads dates in files
+    chosen, covered = dm.select_demand(
+        make_log(SELECT_ROWS), period_start="03/04/2024", period_end="10/04/2024"
+    )
+    assert covered == period("2024-04-03", "2024-04-10")
+    assert chosen.index.tolist() == [4, 6]
+
+
+def test_select_demand_unknown_team_lists_the_teams():
+    with pytest.raises(ParameterError) as caught:
+        dm.select_demand(make_log(SELECT_ROWS), team="Revenue")
+    message = str(caught.value)
+    assert 'No rows for team "Revenue"' in message
+    assert '"Repairs North" and "Revenues"' in message
+
+
+def test_select_demand_service_of_another_team_lists_only_the_teams_services():
+    with pytest.raises(ParameterError) as caught:
+        dm.select_demand(make_log(SELECT_ROWS), team="Revenues", service="Housing repairs")
+    message = str(caught.value)
+    assert 'No rows for service "Housing repairs" in team "Revenues"' in message
+    assert '"Benefits" and "Council tax"' in message
+    assert '"Housing repairs" and' not in message and ', "Housing repairs"' not in message
+
+
+def test_select_demand_period_back_to_front():
+    expected = r"period_end \(1 April 2024\) is before period_start \(10 April 2024\)"
+    with pytest.raises(ParameterError, match=expected):
+        dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-10", period_end="2024-04-01")
+
+
+def test_select_demand_empty_period_says_where_the_data_runs():
+    with pytest.raises(ParameterError) as caught:
+        dm.select_demand(make_log(SELECT_ROWS), period_start="2024-05-01", period_end="2024-05-31")
+    message = str(caught.value)
+    assert "No demand falls in the period asked for (1 May 2024 to 31 May 2024)" in message
+    assert "The data runs from 1 April 2024 to 11 April 2024" in message
+
+
+def test_select_demand_not_a_date():
+    with pytest.raises(ParameterError, match='"next Tuesday" is not a date'):
+        dm.select_demand(make_log(SELECT_ROWS), period_start="next Tuesday")
+
+
+def test_select_demand_on_the_sample_data():
+    log = load_demand(SAMPLE)
+    chosen, covered = dm.select_demand(log, team="revenues")
+    assert set(chosen["team"].astype(str)) == {"Revenues"}
+    assert len(chosen) == int((log["team"] == "Revenues").sum())
+    figures = dm.headline_figures(chosen, covered)
+    classes = ("value_demand", "failure_demand", "unclassified_demand")
+    assert sum(figures[name] for name in classes) == len(chosen)
+
+
+# --------------------------------------------------------------------------------------------
+# properties of any small log
+
+STUDY = period("2024-04-03", "2024-05-05")  # Wednesday 3 April to Sunday 5 May: 33 days
+FIRST_MONDAY, LAST_MONDAY = pd.Timestamp("2024-04-08"), pd.Timestamp("2024-04-29")
+
+
+@st.composite
+def demand_rows(draw):
+    demand_class = draw(st.sampled_from(["value", "failure", NA]))
+    return (
+        STUDY.start + pd.Timedelta(minutes=draw(st.integers(0, 33 * 24 * 60 - 1))),
+        draw(st.sampled_from(["Revenues", "Repairs", NA])),
+        draw(st.sampled_from(["Council tax", "Housing repairs"])),
+        draw(st.sampled_from(["phone", "web"])),
+        draw(st.sampled_from(["pay", "chase", "apply", "complain"])),
+        demand_class,
+        draw(st.sampled_from(["repeat", "not done", NA])) if demand_class == "failure" else NA,
+        draw(st.sampled_from([True, False, NA])),
+        draw(st.sampled_from([NA, 0.0, 5.0, 12.5, 60.0])),
+    )
+
+
+logs = st.lists(demand_rows(), min_size=1, max_size=25).map(make_log)
+# Few examples: each builds a frame and runs several pandas measures (about 10-30 ms each).
+PROPERTIES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTIES
+@given(logs)
+def test_counts_add_up_and_shares_are_shares(log):
+    figures = dm.headline_figures(log, STUDY)
+    assert (
+        figures["value_demand"] + figures["failure_demand"] + figures["unclassified_demand"]
+        == figures["total_demand"] == len(log)
+    )
+    for name in ("failure_demand_share", "one_stop_share"):
+        assert figures[name] is None or 0 <= figures[name] <= 1
+    if figures["failure_hours_per_week"] is not None:
+        assert figures["failure_hours_per_week"] >= 0
+    by_team = dm.value_failure_by(log, "team")
+    assert by_team["demand"].sum() == len(log)
+    assert (by_team["value"] + by_team["failure"] + by_team["unclassified"] == by_team["demand"]).all()
+    assert by_team["failure_share"].dropna().between(0, 1).all()
+
+
+@PROPERTIES
+@given(logs)
+def test_pareto_cumulative_share_rises_to_one(log):
+    channels = dm.pareto(log["channel"].value_counts(), "channel")
+    for table in (dm.failure_types(log), dm.demand_types(log, "value"), channels):
+        if table.empty:
+            continue
+        cumulative = table["cumulative_share"].to_numpy()
+        assert (np.diff(cumulative) >= -1e-12).all()
+        assert cumulative[-1] == pytest.approx(1.0, abs=1e-9)
+        assert table["share"].between(0, 1).all()
+        assert (np.diff(table["demand"].to_numpy()) <= 0).all()  # largest first
+
+
+@settings(PROPERTIES, max_examples=20)
+@given(logs)
+def test_weekly_demand_counts_every_row_in_complete_weeks(log):
+    table = dm.weekly_demand(log, STUDY)
+    # complete weeks: 8, 15, 22 and 29 April; 3-7 April is a part week
+    assert table["week_start"].tolist() == list(pd.date_range(FIRST_MONDAY, LAST_MONDAY, freq="7D"))
+    in_weeks = (log["received"] >= FIRST_MONDAY) & (log["received"] < LAST_MONDAY + pd.Timedelta(days=7))
+    assert table["demand"].sum() == in_weeks.sum()
+    by_service = dm.weekly_demand(log, STUDY, by="team")
+    assert by_service["demand"].sum() == in_weeks.sum()
+    by_type = dm.weekly_counts_by_type(log, STUDY, top=10)  # top 10 of 4 types: all of them
+    assert by_type["demand"].sum() == in_weeks.sum()
+
+
+@settings(PROPERTIES, max_examples=15)
+@given(logs, st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_the_order_of_the_rows(log, random):
+    order = list(range(len(log)))
+    random.shuffle(order)
+    shuffled = log.iloc[order]
+    assert dm.headline_figures(shuffled, STUDY) == pytest.approx(dm.headline_figures(log, STUDY))
+    for measure in (
+        lambda frame: dm.value_failure_by(frame, "team"),
+        lambda frame: dm.demand_types(frame, "failure"),
+        lambda frame: dm.weekly_demand(frame, STUDY, by="service"),
+        lambda frame: dm.weekly_counts_by_type(frame, STUDY, top=2),
+    ):
+        pd.testing.assert_frame_equal(measure(shuffled), measure(log))

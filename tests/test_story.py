@@ -1,0 +1,180 @@
+"""Tests for :mod:`workbook_helpers.story`: the sentences a director reads first.
+
+Figures come from small hand-built logs (see ``tests/test_demand.py`` for the log builder); the
+expected numbers are worked out by hand beside each assertion.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+from workbook_helpers import demand as dm
+from workbook_helpers import spc, story
+
+from test_demand import HEADLINE_ROWS, NA, TWO_WEEKS, make_log, period, row
+
+SCRIPT_NAME = "<img src=x onerror=alert(1)>"
+
+
+def headline_for(rows, scope="the Revenues team", covered=TWO_WEEKS) -> str:
+    log = make_log(rows)
+    return story.headline(dm.headline_figures(log, covered), dm.failure_types(log), scope)
+
+
+# --------------------------------------------------------------------------------------------
+# scope
+
+
+@pytest.mark.parametrize(
+    ("team", "service", "expected"),
+    [
+        (None, None, "all teams and services"),
+        ("all", "ALL", "all teams and services"),
+        ("", "  ", "all teams and services"),
+        ("All", "Council tax", "Council tax"),
+        ("Revenues", "all", "the Revenues team"),
+        (" Revenues ", None, "the Revenues team"),
+        ("Revenues", "Council tax", "Council tax, Revenues team"),
+        ("Care Front Door Team", None, "the Care Front Door Team"),  # not "Team team"
+        ("Teamwork", None, "the Teamwork team"),
+    ],
+)
+def test_scope_phrase(team, service, expected):
+    assert story.scope_phrase(team, service) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# headline
+
+
+def test_headline_gives_the_figures_in_house_style():
+    # the five classified demands of HEADLINE_ROWS: 2 value, 3 failure, over 1-14 April
+    text = headline_for(HEADLINE_ROWS[:5])
+    assert text.startswith(
+        "Between 1 April 2024 and 14 April 2024 (2 weeks), the Revenues team received "
+        "**5 demands**."
+    )
+    # 3 failure of 5 classified -> 60%
+    assert "**60% of them were failure demand**: demand caused by a failure" in text
+    # failure types: progress chasing 2 of 3 (66.7% -> 67%), clarification 1 of 3 (33%)
+    assert "The 2 largest kinds of failure demand: progress chasing (67%) and clarification (33%)." in text
+    # value demand with an outcome: 1 resolved of 2 -> 50%
+    assert "50% of value demand was resolved at the first contact." in text
+    # (120 + 60) minutes = 3 hours over 2 weeks -> 1.5 hours a week; 1.5 / 37 is under half a post
+    assert "**1.5 hours a week**, the time of less than half a full-time post." in text
+
+
+def test_headline_says_the_share_is_of_classified_demand_when_some_is_not():
+    text = headline_for(HEADLINE_ROWS)
+    # 6 demands, 1 not classified: 3 failure of the 5 classified -> 60% (not 60% of 6)
+    assert "received **6 demands**." in text
+    assert "Of the 5 classified so far, **60% were failure demand**" in text
+    assert "of them were" not in text
+
+
+def test_headline_when_nothing_is_classified():
+    text = headline_for([row("2024-04-01", one_stop=True, minutes=5), row("2024-04-02")])
+    assert "**2 demands**" in text
+    assert "The demand has not been classified as value or failure demand yet." in text
+    assert "%" not in text  # no share, no one-stop, no failure types
+    assert "hours a week" not in text
+
+
+def test_headline_escapes_a_team_name_with_markup():
+    text = headline_for(HEADLINE_ROWS[:5], scope=story.scope_phrase(SCRIPT_NAME, None))
+    assert "the &lt;img src=x onerror=alert(1)&gt; team received" in text
+    assert "<img" not in text
+    rendered = markdown2html_mistune(text)
+    assert "<img" not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
+
+
+def test_headline_escapes_failure_type_names():
+    log = make_log(HEADLINE_ROWS[:5])
+    kinds = pd.DataFrame({"failure_type": ["*bold* <b>x</b>"], "demand": [3], "share": [1.0],
+                          "cumulative_share": [1.0]})
+    text = story.headline(dm.headline_figures(log, TWO_WEEKS), kinds, "the Revenues team")
+    assert "The kind of failure demand: &#42;bold&#42; &lt;b&gt;x&lt;/b&gt; (100%)." in text
+
+
+def test_headline_leaves_unrecorded_failure_types_out_of_the_largest_kinds():
+    rows = [row("2024-04-01", "failure", NA), row("2024-04-02", "failure", NA), row("2024-04-03", "value")]
+    text = headline_for(rows)
+    # 2 failure of 3 classified -> 66.7% -> 67%; no type recorded, so no list of kinds
+    assert "**67% of them were failure demand**" in text
+    assert "kind" not in text
+    assert "not recorded" not in text
+
+
+def test_headline_leaves_out_what_was_not_recorded():
+    log = make_log(HEADLINE_ROWS[:5], drop=["one_stop", "handling_minutes"])
+    text = story.headline(dm.headline_figures(log, TWO_WEEKS), dm.failure_types(log), "x")
+    assert "first contact" not in text
+    assert "hours" not in text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "hours", "staff"),
+    [
+        # 8,880 minutes = 148 hours over 2 weeks = 74 a week = 2 full-time posts of 37 hours
+        (8880, "74 hours", "about 2 full-time staff"),
+        # 2,400 minutes = 40 hours over 2 weeks = 20 a week = 0.54 of a post
+        (2400, "20 hours", "about one full-time member of staff"),
+        # 1,800 minutes = 30 hours over 2 weeks = 15 a week = 0.41 of a post
+        (1800, "15 hours", "less than half a full-time post"),
+    ],
+)
+def test_headline_hours_lost_in_full_time_staff(minutes, hours, staff):
+    text = headline_for([row("2024-04-01", "failure", "repeat", minutes=minutes)])
+    assert f"**{hours} a week**, the time of {staff}." in text
+
+
+def test_headline_short_periods_in_days_and_one_demand():
+    text = headline_for([row("2024-04-02", "value")], covered=period("2024-04-01", "2024-04-03"))
+    # 3 days is not "0 weeks"; one demand is not "1 demands"
+    assert text.startswith(
+        "Between 1 April 2024 and 3 April 2024 (3 days), the Revenues team received **1 demand**."
+    )
+    text = headline_for([row("2024-04-02", "value")], covered=period("2024-04-01", "2024-04-10"))
+    assert "(10 days)" in text  # not "1 week"
+    text = headline_for([row("2024-04-02", "value")], covered=period("2024-04-01", "2024-04-21"))
+    assert "(3 weeks)" in text
+
+
+# --------------------------------------------------------------------------------------------
+# variation
+
+
+def weekly_points(values, improvement="neutral"):
+    mondays = pd.date_range("2024-04-08", periods=len(values), freq="7D")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", spc.UnreliableLimitsWarning)
+        return spc.xmr(values, dates=mondays, improvement=improvement)
+
+
+def test_variation_sentence_names_the_week_outside_the_limits():
+    # 15 weeks alternating 10, 14, ..., 10 (8 tens, 7 fourteens), then 30 in week 16:
+    # mean (80 + 98 + 30) / 16 = 13, so 10 and 14 swap sides every week (no shift);
+    # moving ranges 4 (x14) and 20; 20 > 3.267 x (56 + 20) / 15 = 16.55, so it is screened out
+    # and the mean moving range is 4; limits 13 -/+ 2.66 x 4 = 2.36 to 23.64 -> "2 to 24".
+    # Only 30 is outside, in the week beginning 8 April + 15 weeks = 22 July 2024.
+    points = weekly_points([10, 14] * 7 + [10, 30])
+    assert story.variation_sentence(SCRIPT_NAME, points, "demand", percent=False) == (
+        "**&lt;img src=x onerror=alert(1)&gt;**: demand averaged 13 a week (limits 2 to 24); "
+        "special-cause variation (higher). 1 week in the week beginning 22 July 2024 was outside "
+        "the process limits."
+    )
+
+
+def test_variation_sentence_keeps_share_limits_between_0_and_100_percent():
+    # 0.4 and 0.6 alternate: mean 0.5, moving ranges all 0.2, limits 0.5 -/+ 2.66 x 0.2 =
+    # -3.2% to 103.2%, shown as 0% to 100%: a share cannot go beyond them
+    points = weekly_points([0.4, 0.6] * 4, improvement="decrease")
+    assert story.variation_sentence("Council tax", points, "the failure share") == (
+        "**Council tax**: the failure share averaged 50% a week (limits 0% to 100%); "
+        "common-cause variation only (no sign of a change)."
+    )
