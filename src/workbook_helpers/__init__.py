@@ -5,7 +5,14 @@ Data flows one way: file -> contract (:mod:`.loading`, :mod:`.contracts`) -> mea
 notebook narrative -> report (:mod:`.execute`, :mod:`.report`).
 """
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
+
+# jsonschema (used by Altair and nbformat) imports the optional rfc3987_syntax package for its
+# "iri" format checker, and that package builds a parser grammar on import: about 1.5 s in every
+# process. Nothing here checks IRI formats, so tell jsonschema the package is absent (it treats
+# an ImportError as "format not checked"). Skipped if something already imported it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 try:
     __version__ = version("service-workbooks")
