@@ -134,3 +134,45 @@ def test_report_renders_every_chart_offline_in_chromium(demand_run, browser):
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
     assert re.search(r"\d", page.locator("#vg-tooltip-element").inner_text())
     context.close()
+
+
+def _canary_log(tmp_path):
+    """A small demand log whose free text and names carry markup that must never run."""
+    with open(SAMPLE, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:600]
+    for number, row in enumerate(rows):
+        if row["demand_class"] == "value":
+            row["what_matters"] = f"<script>window.__ran = {number}</script> I want to stay at home"
+    rows[0]["service"] = '<img src=x onerror="window.__ran=1">Repairs'
+    path = tmp_path / "canary.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_what_matters_shown_only_when_asked_and_then_inert(tmp_path, browser):
+    from conftest import run_cli
+
+    canary = _canary_log(tmp_path)
+    hidden = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+                     "--out", str(tmp_path / "default"))
+    assert hidden.returncode == 0, hidden.stderr
+    page_text = (tmp_path / "default" / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "I want to stay at home" not in page_text
+
+    shown = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+                    "-p", "show_what_matters", "True", "--out", str(tmp_path / "internal"))
+    assert shown.returncode == 0, shown.stderr
+    report = tmp_path / "internal" / f"{STEM}.html"
+    assert "I want to stay at home" in report.read_text(encoding="utf-8")
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(report.as_uri())
+    page.wait_for_function("document.querySelectorAll('div.sw-vega[data-rendered=true]').length > 0")
+    assert page.evaluate("window.__ran") is None, "markup from the data ran in the report"
+    assert dialogs == []
+    assert "<script>window.__ran" in page.locator("main").inner_text()  # shown as text
+    page.close()

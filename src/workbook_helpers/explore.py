@@ -1,5 +1,6 @@
-"""Interactive controls for JupyterLab: pick a service, a channel and a date range, and the main
-charts redraw. Used only when a workbook runs interactively; reports show the static charts."""
+"""Interactive controls for JupyterLab: pick a service, a channel and a range of weeks, and the
+main charts redraw. Used only when a workbook runs interactively (``interactive = True``); a run
+for a report switches it off, and reports show the static charts."""
 
 from __future__ import annotations
 
@@ -8,19 +9,55 @@ import pandas as pd
 from . import charts, demand as dm, spc
 
 
+def explorer_charts(
+    log: pd.DataFrame, service: str = "all", channel: str = "all",
+    first_week: object = None, last_week: object = None,
+) -> list:
+    """The explorer's charts for one selection: demand by channel, failure types, and the weekly
+    failure share on an XmR chart (when there are at least two complete weeks).
+
+    ``first_week`` and ``last_week`` are the Mondays of the first and last weeks to include.
+    Raises :class:`~workbook_helpers.exceptions.ParameterError` when the selection is empty.
+    """
+    end = pd.Timestamp(last_week) + pd.Timedelta(days=6) if last_week is not None else None
+    chosen, period = dm.select_demand(
+        log, service=service, channel=channel, period_start=first_week, period_end=end
+    )
+    shown = [
+        charts.value_failure_bars(
+            dm.value_failure_by(chosen, "channel"), "channel",
+            "Value and failure demand by channel", "Demand by channel for the selection.",
+        ),
+        charts.pareto_chart(
+            dm.failure_types(chosen), "failure_type",
+            "Failure demand by type", "Failure types, largest first, for the selection.",
+        ),
+    ]
+    weekly = dm.weekly_demand(chosen, period).dropna(subset=["failure_share"])
+    if len(weekly) >= 2:
+        points = spc.xmr(weekly["failure_share"], dates=weekly["week_start"], improvement="decrease")
+        shown.append(charts.xmr_chart(
+            points, "Failure demand share, week by week",
+            charts.describe_xmr(points, "Weekly failure demand share", percent=True),
+            "Failure demand share", percent=True,
+        ))
+    return shown
+
+
 def demand_explorer(log: pd.DataFrame, period: dm.Period):
-    """A widget with service, channel and date-range controls over the demand study's charts."""
+    """A widget: service, channel and week-range controls over :func:`explorer_charts`."""
     import ipywidgets as widgets
     from IPython.display import display
 
     services = ["all", *sorted(log["service"].dropna().astype(str).unique())]
     channels = ["all", *sorted(log["channel"].dropna().astype(str).unique())]
-    weeks = list(pd.date_range(period.start, period.end, freq="7D"))
+    mondays = list(pd.date_range(period.start - pd.Timedelta(days=period.start.weekday()),
+                                 period.end, freq="7D"))
     service = widgets.Dropdown(options=services, value="all", description="Service")
     channel = widgets.Dropdown(options=channels, value="all", description="Channel")
-    dates = widgets.SelectionRangeSlider(
-        options=[(f"{w.day} {w:%b %Y}", w) for w in weeks] or [("all", period.start)],
-        index=(0, max(len(weeks) - 1, 0)),
+    weeks = widgets.SelectionRangeSlider(
+        options=[(f"{w.day} {w:%b %Y}", w) for w in mondays],
+        index=(0, len(mondays) - 1),
         description="Weeks",
         layout=widgets.Layout(width="40rem"),
     )
@@ -29,32 +66,16 @@ def demand_explorer(log: pd.DataFrame, period: dm.Period):
     def redraw(*_):
         output.clear_output(wait=True)
         with output:
+            first, last = weeks.value
             try:
-                start, end = dates.value
-                chosen, chosen_period = dm.select_demand(
-                    log, service=service.value, channel=channel.value,
-                    period_start=start, period_end=end + pd.Timedelta(days=6),
-                )
-            except Exception as error:  # a selection with no rows: say so, keep the controls
+                shown = explorer_charts(log, service.value, channel.value, first, last)
+            except Exception as error:  # an empty selection: say so and keep the controls
                 print(error)
                 return
-            display(charts.value_failure_bars(
-                dm.value_failure_by(chosen, "channel"), "channel",
-                "Value and failure demand by channel", "Demand by channel for the selection.",
-            ))
-            display(charts.pareto_chart(
-                dm.failure_types(chosen), "failure_type",
-                "Failure demand by type", "Failure types, largest first, for the selection.",
-            ))
-            weekly = dm.weekly_demand(chosen, chosen_period).dropna(subset=["failure_share"])
-            if len(weekly) >= 2:
-                points = spc.xmr(weekly["failure_share"], dates=weekly["week_start"], improvement="decrease")
-                display(charts.xmr_chart(
-                    points, "Failure demand share, week by week", "Weekly failure share for the selection.",
-                    "Failure share", percent=True,
-                ))
+            for chart in shown:
+                display(chart)
 
-    for control in (service, channel, dates):
+    for control in (service, channel, weeks):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([service, channel]), dates, output])
+    return widgets.VBox([widgets.HBox([service, channel]), weeks, output])

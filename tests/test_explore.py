@@ -1,0 +1,56 @@
+"""The JupyterLab explorer: its charts follow the selection, and its controls offer the data's
+services, channels and weeks."""
+
+import pandas as pd
+import pytest
+
+from conftest import SAMPLE
+from workbook_helpers import demand as dm
+from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.explore import demand_explorer, explorer_charts
+from workbook_helpers.loading import load_demand
+
+
+@pytest.fixture(scope="module")
+def log():
+    return load_demand(SAMPLE)
+
+
+def _values(chart) -> list[dict]:
+    """The rows the chart's first layer draws (Altair may move them into named datasets)."""
+    spec = chart.to_dict()
+    data = spec.get("layer", [spec])[0].get("data") or spec["data"]
+    return spec["datasets"][data["name"]] if "name" in data else data["values"]
+
+
+def test_charts_follow_the_selected_service_and_channel(log):
+    shown = explorer_charts(log, service="Council tax", channel="letter")
+    by_channel = _values(shown[0])
+    # Only Council tax letters are left: one channel, and its count is the rows that match.
+    expected = int(((log["service"] == "Council tax") & (log["channel"] == "letter")).sum())
+    assert {row["channel"] for row in by_channel} == {"letter"}
+    assert sum(row["count"] for row in by_channel) == expected
+
+
+@pytest.mark.filterwarnings("ignore:Only 8 points")
+def test_week_range_limits_the_weekly_chart(log):
+    shown = explorer_charts(log, first_week="2024-04-08", last_week="2024-05-27")
+    weekly = _values(shown[2])
+    weeks = [row["x"] for row in weekly]
+    assert weeks[0] == "2024-04-08" and weeks[-1] == "2024-05-27" and len(weeks) == 8
+
+
+def test_empty_selection_is_a_clear_error(log):
+    with pytest.raises(ParameterError, match='No rows for service "Libraries"'):
+        explorer_charts(log, service="Libraries")
+
+
+def test_controls_offer_the_data_services_channels_and_weeks(log):
+    _, period = dm.select_demand(log)
+    box = demand_explorer(log, period)
+    (service, channel), weeks = box.children[0].children, box.children[1]
+    assert service.options == ("all", "Adult social care front door", "Council tax", "Housing repairs")
+    assert "e-mail" in channel.options and channel.options[0] == "all"
+    mondays = [value for _, value in weeks.options]
+    assert mondays[0] == pd.Timestamp("2024-04-01") and mondays[-1] == pd.Timestamp("2024-08-12")
+    assert weeks.value == (mondays[0], mondays[-1])
