@@ -164,9 +164,9 @@ def test_variation_sentence_names_the_week_outside_the_limits():
     # Only 30 is outside, in the week beginning 8 April + 15 weeks = 22 July 2024.
     points = weekly_points([10, 14] * 7 + [10, 30])
     assert story.variation_sentence(SCRIPT_NAME, points, "demand", percent=False) == (
-        "**&lt;img src=x onerror=alert(1)&gt;**: demand averaged 13 a week (limits 2 to 24); "
-        "special-cause variation (higher). 1 week in the week beginning 22 July 2024 was outside "
-        "the process limits."
+        "**&lt;img src=x onerror=alert(1)&gt;**: demand averaged 13 a week (limits 2 to 24). "
+        "Special-cause variation: higher than usual in the week beginning 22 July 2024. "
+        "(Rule: a week outside the process limits.)"
     )
 
 
@@ -175,6 +175,24 @@ def test_variation_sentence_keeps_share_limits_between_0_and_100_percent():
     # -3.2% to 103.2%, shown as 0% to 100%: a share cannot go beyond them
     points = weekly_points([0.4, 0.6] * 4, improvement="decrease")
     assert story.variation_sentence("Council tax", points, "the failure share") == (
-        "**Council tax**: the failure share averaged 50% a week (limits 0% to 100%); "
-        "common-cause variation only (no sign of a change)."
+        "**Council tax**: the failure share averaged 50% a week (limits 0% to 100%). "
+        "Common-cause variation only: no sign of a change."
+    )
+
+
+def test_variation_sentence_describes_each_spell_in_order_with_its_meaning():
+    # 8 weeks alternating 0.62, 0.58 then 8 alternating 0.42, 0.38: mean 0.5.
+    # Moving ranges: 14 of 0.04 and one of 0.16; mean (0.56 + 0.16) / 15 = 0.048; 0.16 is above
+    # 3.267 x 0.048 = 0.157, so it is screened out: mean moving range 0.04, limits
+    # 0.5 -/+ 2.66 x 0.04 = 0.3936 to 0.6064 ("39% to 61%"). 0.62 and 0.38 are outside; 0.58 and
+    # 0.42 are beyond two thirds of the way to a limit (0.5709 / 0.4291), so every week is a
+    # special cause: higher than usual first (a concern, as lower is better), then lower (an
+    # improvement). Weeks begin 8 April 2024; the 8th is 27 May, the 9th 3 June, the 16th 22 July.
+    points = weekly_points([0.62, 0.58] * 4 + [0.42, 0.38] * 4, improvement="decrease")
+    assert story.variation_sentence("Council tax", points, "the failure share") == (
+        "**Council tax**: the failure share averaged 50% a week (limits 39% to 61%). "
+        "Special-cause variation: higher than usual (a concern) in the 8 weeks from 8 April to "
+        "27 May 2024, then lower than usual (an improvement) in the 8 weeks from 3 June to "
+        "22 July 2024. (Rules: a week outside the process limits and 2 of 3 weeks close to a "
+        "process limit.)"
     )

@@ -146,14 +146,15 @@ def value_failure_bars(table: pd.DataFrame, by: str, title: str, description: st
         {"value": "Value demand", "failure": "Failure demand", "unclassified": "Not classified"}
     )
     order = table[by].tolist()
-    classes = ["Value demand", "Failure demand", "Not classified"]
+    colours = {"Value demand": VALUE_COLOUR, "Failure demand": FAILURE_COLOUR, "Not classified": UNCLASSIFIED_COLOUR}
+    classes = [name for name in colours if name in set(long["class"])]  # the key lists only what is drawn
     base = alt.Chart(_records(long))
     bars = base.mark_bar().encode(
         y=alt.Y(f"{by}:N", sort=order, title=None),
         x=alt.X("sum(count):Q", title="Demands", axis=alt.Axis(format=",d")),
         color=alt.Color(
             "class:N",
-            scale=alt.Scale(domain=classes, range=[VALUE_COLOUR, FAILURE_COLOUR, UNCLASSIFIED_COLOUR]),
+            scale=alt.Scale(domain=classes, range=[colours[name] for name in classes]),
             legend=alt.Legend(title=None),
         ),
         order=alt.Order("class_order:Q"),
@@ -262,7 +263,8 @@ def xmr_chart(
     )
     y_scale = alt.Scale(zero=False, nice=True)
     base = alt.Chart(_records(frame)).encode(x=x)
-    styles = list(_POINT_STYLE.values())
+    present = set(frame["point_type"]) | {"common_cause"}  # the key lists only what is drawn
+    styles = [style for kind, style in _POINT_STYLE.items() if kind in present]
     line = base.mark_line(color=COMMON_COLOUR, strokeWidth=1.5).encode(
         y=alt.Y("value:Q", title=y_title, scale=y_scale, axis=alt.Axis(format=value_format))
     )
@@ -296,7 +298,8 @@ def xmr_chart(
 
 def xmr_panels(charts: list[alt.LayerChart], title: str, description: str) -> alt.VConcatChart:
     """Several XmR charts stacked, one per group, sharing a heading."""
-    combined = alt.vconcat(*charts, spacing=28).resolve_scale(color="shared", shape="shared")
+    # Each panel keys only the kinds of point it draws.
+    combined = alt.vconcat(*charts, spacing=28).resolve_scale(color="independent", shape="independent")
     return _titled(combined, title, description)
 
 

@@ -12,9 +12,9 @@ from . import spc
 from .formatting import esc, fmt_date, fmt_hours, fmt_int, fmt_pct, fmt_period, join_words, plural
 
 RULE_WORDS = {
-    "outside_limits": "outside the process limits",
-    "shift": "part of a run of 7 or more weeks on one side of the average",
-    "trend": "part of 7 or more weeks rising or falling in a row",
+    "outside_limits": "a week outside the process limits",
+    "shift": "7 or more weeks in a row on one side of the average",
+    "trend": "7 or more weeks rising or falling in a row",
     "two_of_three": "2 of 3 weeks close to a process limit",
 }
 
@@ -95,9 +95,18 @@ def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
     return " ".join(parts)
 
 
+POINT_WORDS = {
+    "special_cause_improvement": "an improvement",
+    "special_cause_concern": "a concern",
+    "special_cause_neutral_high": None,
+    "special_cause_neutral_low": None,
+}
+
+
 def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: bool = True) -> str:
-    """One line on an XmR series: its average, limits, and any special cause with the weeks."""
-    summary = spc.xmr_summary(points)
+    """A few lines on an XmR series of weeks: its average and limits, then each run of
+    special-cause weeks in order (higher or lower than usual, and whether that is an improvement
+    or a concern), then the rules they broke."""
     fmt = (lambda v: fmt_pct(v)) if percent else fmt_int
     last = points.iloc[-1]
     # Limits are shown within the values the measure can take: a count or share below 0, or a
@@ -105,19 +114,41 @@ def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: b
     upper = min(last["upl"], 1) if percent else last["upl"]
     sentence = (
         f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week (limits "
-        f"{fmt(max(last['lpl'], 0))} to {fmt(upper)}); "
-        f"{VARIATION_WORDS[summary['variation']]}."
+        f"{fmt(max(last['lpl'], 0))} to {fmt(upper)})."
     )
-    special = points[points["special_cause"].astype(bool)]
-    if len(special):
-        rules = [RULE_WORDS[r] for r in special["special_cause_type"].dropna().unique() if r in RULE_WORDS]
-        first, final = special["x"].iloc[0], special["x"].iloc[-1]
-        when = (
-            f"the week beginning {fmt_date(first)}" if first == final
-            else f"weeks between {fmt_date(first)} and {fmt_date(final)}"
+    special = points["special_cause"].astype(bool).to_numpy()
+    if not special.any():
+        return sentence + " Common-cause variation only: no sign of a change."
+    runs = []
+    for kind, run in _runs(points, special):
+        side = "higher" if (run["value"] > run["mean"]).sum() * 2 >= len(run) else "lower"
+        if kind == "special_cause_neutral_high":
+            side = "higher"
+        elif kind == "special_cause_neutral_low":
+            side = "lower"
+        meaning = POINT_WORDS.get(kind)
+        weeks = (
+            f"the week beginning {fmt_date(run['x'].iloc[0])}" if len(run) == 1
+            else f"the {len(run)} weeks from {fmt_period(run['x'].iloc[0], run['x'].iloc[-1])}"
         )
-        sentence += f" {plural(len(special), 'week')} in {when} {'was' if len(special) == 1 else 'were'} {join_words(rules)}."
+        runs.append(f"{side} than usual{f' ({meaning})' if meaning else ''} in {weeks}")
+    shown = runs[:3] + ([f"{plural(len(runs) - 3, 'other spell')}"] if len(runs) > 3 else [])
+    sentence += " Special-cause variation: " + ", then ".join(shown) + "."
+    rules = [
+        RULE_WORDS[rule] for rule in RULE_WORDS
+        if rule in set(points.loc[special, "special_cause_type"].dropna())
+    ]
+    if rules:
+        sentence += f" ({'Rule' if len(rules) == 1 else 'Rules'}: {join_words(rules)}.)"
     return sentence
+
+
+def _runs(points: pd.DataFrame, special):
+    """Consecutive special-cause points of the same kind, as (point_type, rows) pairs."""
+    kinds = points["point_type"].where(special)
+    labels = (kinds != kinds.shift()).cumsum()
+    for _, run in points[special].groupby(labels[special], sort=True):
+        yield run["point_type"].iloc[0], run
 
 
 def period_phrase(figures: dict) -> str:
