@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from conftest import SAMPLE, run_cli
@@ -64,7 +65,13 @@ def test_run_that_fails_in_a_cell_leaves_no_report_and_names_the_cell(tmp_path):
     assert "The demand_study workbook failed in cell" in result.stderr
     assert "No report was written" in result.stderr
     assert "Traceback" not in result.stderr
-    assert list(out.iterdir()) == []  # no final files and no leftover partial folder
+    # No report, summary or notebook at the final names and no leftover partial folder: only the
+    # notebook as far as it ran, under a name that says it failed, for the analyst to read.
+    failed = out / "demand_study-all-teams.failed.ipynb"
+    assert [p.name for p in out.iterdir()] == [failed.name]
+    assert str(failed) in result.stderr
+    outputs = [o for c in nbformat.read(failed, as_version=4).cells for o in c.get("outputs", [])]
+    assert any(o.get("output_type") == "error" for o in outputs)
 
 
 def test_unknown_parameter_and_unknown_workbook_are_named(tmp_path):
@@ -117,3 +124,37 @@ def test_sample_command_is_deterministic(tmp_path):
     assert run_cli("sample", "--out", str(second)).returncode == 0
     assert (first / "demand.csv").read_bytes() == (second / "demand.csv").read_bytes()
     assert (first / "demand.csv").read_bytes() == SAMPLE.read_bytes()
+
+
+def test_output_names_carry_team_and_service_safely():
+    from workbook_helpers.execute import WORKBOOKS, output_stem
+
+    study = WORKBOOKS["demand_study"]
+    assert output_stem(study, {}) == "demand_study-all-teams"
+    assert output_stem(study, {"team": "Repairs North"}) == "demand_study-repairs-north"
+    assert output_stem(study, {"service": "Council tax"}) == "demand_study-all-teams-council-tax"
+    assert output_stem(study, {"team": "../../etc/passwd"}) == "demand_study-etc-passwd"
+    assert output_stem(study, {"team": "  "}) == "demand_study-all-teams"
+
+
+def test_each_team_runs_every_team_even_when_one_fails(tmp_path):
+    # Revenues' contacts all fall before the chosen period, so its run fails with a clear reason;
+    # the all-teams run and the other teams' runs still write their reports.
+    log = tmp_path / "contacts.csv"
+    rows = ["received,service,channel,demand_type,demand_class,team"]
+    rows += [f"{day:02d}/04/2024,Council tax,phone,pay my bill,value,Revenues" for day in range(1, 29)]
+    for month in (4, 5, 6, 7):
+        rows += [f"{day:02d}/{month:02d}/2024,Housing repairs,phone,report a leak,"
+                 f"{'failure' if day % 3 else 'value'},Repairs North" for day in range(1, 29)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run_cli("run", "demand_study", "--quiet", "--each-team", "-p", "demand_path", str(log),
+                     "-p", "period_start", "2024-05-01", "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Failed for Revenues:" in result.stderr and "No demand falls in the period" in result.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [
+        "demand_study-all-teams.html", "demand_study-all-teams.ipynb", "demand_study-all-teams.json",
+        "demand_study-repairs-north.html", "demand_study-repairs-north.ipynb",
+        "demand_study-repairs-north.json",
+    ]

@@ -176,3 +176,33 @@ def test_what_matters_shown_only_when_asked_and_then_inert(tmp_path, browser):
     assert dialogs == []
     assert "<script>window.__ran" in page.locator("main").inner_text()  # shown as text
     page.close()
+
+
+def test_nothing_classified_still_gives_an_honest_report(tmp_path):
+    from conftest import run_cli
+
+    # 84 contacts on days 1 to 28 of April, May and June 2024, none classified yet.
+    log = tmp_path / "unclassified.csv"
+    rows = ["received,service,channel,demand_type,demand_class"]
+    rows += [f"{d:02d}/{m:02d}/2024,Council tax,phone,pay my bill," for m in (4, 5, 6) for d in range(1, 29)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(log), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / f"{STEM}.json").read_text())
+    assert summary["figures"]["total_demand"] == 84
+    assert summary["figures"]["failure_demand_share"] is None
+    assert summary["warnings"] == [
+        "84 rows have no demand class (value or failure) yet; they are counted in total demand "
+        "but left out of the value and failure shares."
+    ]
+    text = re.sub(r"<[^>]+>", " ", (tmp_path / f"{STEM}.html").read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", " ", text)
+    assert "The demand has not been classified as value or failure demand yet." in text
+    assert "no failure share to chart" in text
+    # Weekly counts over the 12 complete weeks (1 April to 23 June): 7 a week, except the week of
+    # 29 April (29 and 30 April missing: 5) and of 27 May (29 to 31 May missing: 4):
+    # [7,7,7,7,5,7,7,7,4,7,7,7]. Mean 79/12 = 6.58. Moving ranges 0,0,0,2,2,0,0,3,3,0,0 (mean
+    # 0.909); the two 3s exceed 3.267 x 0.909 = 2.97 and are screened out, leaving 4/9 = 0.444.
+    # Limits 6.58 -/+ 2.66 x 0.444 = 5.40 to 7.77: the weeks of 5 and 4 are below the lower limit,
+    # so the demand type is not predictable, and a normal week brings 5 to 8.
+    assert "pay my bill [x] 6.6 5 8 no: special cause" in text.replace("&#91;x&#93;", "[x]")

@@ -111,15 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args)
         return _sample(args)
-    except (DataError, ParameterError) as error:
-        print(str(error), file=sys.stderr)
-        print("Nothing was written.", file=sys.stderr) if args.command == "run" else None
-        return 2
     except WorkbookError as error:
-        print(str(error), file=sys.stderr)
-        for line in getattr(error, "details", [])[-1:]:
-            print("  " + line.strip().splitlines()[-1], file=sys.stderr)
-        print("No report was written.", file=sys.stderr)
+        print(describe_failure(error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. No report was left half-written.", file=sys.stderr)
@@ -164,6 +157,13 @@ def collect_parameters(args: argparse.Namespace) -> dict:
     return parameters
 
 
+def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -> str:
+    """The paragraph a user sees for a failed command: the problem, then what it left behind."""
+    lines = [str(error), *getattr(error, "details", [])]
+    lines.append(what if isinstance(error, (DataError, ParameterError)) else "No report was written.")
+    return "\n".join(lines)
+
+
 def _run(args: argparse.Namespace) -> int:
     from .execute import get_workbook, run_workbook
 
@@ -173,18 +173,29 @@ def _run(args: argparse.Namespace) -> int:
     if args.each_team:
         teams = _teams_in_data(workbook, parameters)
         runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
-    written = []
-    for number, run_parameters in enumerate(runs, 1):
-        if len(runs) > 1:
-            print(f"[{number}/{len(runs)}] {workbook.name}: {run_parameters.get('team', 'all')}", file=sys.stderr)
-        result = run_workbook(workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet)
-        written.append(result)
-    print("Written:")
-    for result in written:
-        for path in result.paths:
-            print(f"  {path}")
-    print(f"Open {written[0].html} in a web browser to read the report.")
-    return 0
+    if len(runs) == 1:
+        written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet)], []
+    else:
+        # One team's failure does not stop the others; each is reported at the end.
+        written, failed = [], []
+        for number, run_parameters in enumerate(runs, 1):
+            team = run_parameters.get("team", "all")
+            print(f"[{number}/{len(runs)}] {workbook.name}: {team}", file=sys.stderr)
+            try:
+                written.append(run_workbook(
+                    workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet
+                ))
+            except WorkbookError as error:
+                failed.append((team, error))
+    if written:
+        print("Written:")
+        for result in written:
+            for path in result.paths:
+                print(f"  {path}")
+        print(f"Open {written[0].html} in a web browser to read the report.")
+    for team, error in failed:
+        print(f"\nFailed for {team}:\n" + describe_failure(error, "No report was written for it."), file=sys.stderr)
+    return max((error.exit_code for _, error in failed), default=0)
 
 
 def _teams_in_data(workbook, parameters: dict) -> list[str]:

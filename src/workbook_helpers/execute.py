@@ -125,6 +125,19 @@ def safe_name(text: str, limit: int = 60) -> str:
     return slug or "unnamed"
 
 
+def output_stem(workbook: Workbook, parameters: dict) -> str:
+    """The name a run's files share: the workbook, the team, and the service when one is chosen,
+    so that reports for different selections never overwrite each other."""
+    def chosen(name: str) -> str | None:
+        value = str(parameters.get(name) or "all").strip()
+        return None if value.lower() == "all" else value
+
+    parts = [workbook.name, safe_name(chosen("team") or "all teams")]
+    if chosen("service"):
+        parts.append(safe_name(chosen("service")))
+    return "-".join(parts)
+
+
 def check_parameters(workbook: Workbook, parameters: dict) -> dict:
     """Check names against the workbook's parameters cell and make data paths absolute.
 
@@ -170,7 +183,8 @@ def run_workbook(
     parameters:
         Values for the notebook's ``parameters`` cell; the rest keep their defaults.
     out_dir:
-        Folder for the three files, named ``<workbook>-<team>.html|.ipynb|.json``.
+        Folder for the three files, named ``<workbook>-<team>[-<service>].html|.ipynb|.json``
+        (see :func:`output_stem`).
     progress:
         Show papermill's progress bar of cells run.
     kernel_name:
@@ -233,8 +247,7 @@ def _run_in_kernel(
     from .report import render_report
 
     checked = check_parameters(workbook, parameters)
-    team = str(checked.get("team", "all") or "all")
-    stem = f"{workbook.name}-{safe_name(team if team.lower() != 'all' else 'all teams')}"
+    stem = output_stem(workbook, checked)
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = out_dir / f".{stem}.partial-{uuid.uuid4().hex[:8]}"
     scratch.mkdir()
@@ -250,7 +263,10 @@ def _run_in_kernel(
                 log_output=False,
             )
         except PapermillExecutionError as error:
-            raise _translate(workbook, error) from None
+            translated = _translate(workbook, error)
+            if isinstance(translated, RunError):
+                translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+            raise translated from None
         except Exception as error:  # the kernel died, timed out, or could not start
             raise RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}") from None
         effective = {**default_parameters(workbook), **checked}
@@ -260,6 +276,7 @@ def _run_in_kernel(
         (scratch / f"{stem}.json").write_text(
             json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure, now fixed
         finals = {}
         for suffix in (".ipynb", ".json", ".html"):
             final = out_dir / f"{stem}{suffix}"
@@ -287,10 +304,16 @@ def _translate(workbook: Workbook, error) -> Exception:
         kind = DataError.from_text if error.ename == "DataError" else ParameterError
         return kind(message)
     cell = (error.cell_index + 1) if error.cell_index is not None else None
-    details = [_strip_ansi(line) for line in (error.traceback or [])][-3:]
-    return RunError(
-        workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename, details
-    )
+    return RunError(workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename)
+
+
+def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
+    """Keep the notebook as far as it ran, with the full error, under a name no report has."""
+    if not partial.exists():
+        return "The notebook stopped before anything was saved."
+    failed = out_dir / f"{stem}.failed.ipynb"
+    os.replace(partial, failed)
+    return f"The notebook as far as it ran, with the full error, is in {failed}."
 
 
 def _strip_ansi(text: str) -> str:
