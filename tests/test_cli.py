@@ -158,3 +158,36 @@ def test_each_team_runs_every_team_even_when_one_fails(tmp_path):
         "demand_study-repairs-north.html", "demand_study-repairs-north.ipynb",
         "demand_study-repairs-north.json",
     ]
+
+
+def test_own_excel_export_with_own_headers_runs_through_a_column_map(tmp_path):
+    import pandas as pd
+
+    # The sample, as a contact centre's Excel export: a title above the header, its own names.
+    own_names = {"received": "Date Received", "service": "Service Area", "channel": "How Contacted",
+                 "demand_type": "Customer Said", "demand_class": "V/F", "team": "Team Name"}
+    sample = pd.read_csv(SAMPLE, dtype=str).head(400).rename(columns=own_names)
+    sample["V/F"] = sample["V/F"].map({"value": "V", "failure": "F"})
+    export = tmp_path / "contacts.xlsx"
+    with pd.ExcelWriter(export) as writer:
+        pd.DataFrame([["Contact log export, April 2024"]]).to_excel(writer, header=False, index=False)
+        sample.to_excel(writer, startrow=2, index=False)
+    column_map = tmp_path / "headers.yaml"
+    column_map.write_text("".join(f"{theirs}: {ours}\n" for ours, theirs in own_names.items()))
+
+    unmapped = run_cli("validate", "demand", str(export))
+    assert unmapped.returncode == 2
+    assert 'The required column "received" is missing.' in unmapped.stderr
+    assert '"Date Received"' in unmapped.stderr  # the columns found are listed
+
+    checked = run_cli("validate", "demand", str(export), "--map", str(column_map))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("OK: 400 rows, from 1 April 2024 to ")
+
+    out = tmp_path / "reports"
+    result = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(export),
+                     "-p", "column_map", str(column_map), "-p", "team", "Revenues", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = (out / "demand_study-revenues.json").read_text()
+    revenues = sample[sample["Team Name"] == "Revenues"]
+    assert f'"total_demand": {len(revenues)},' in summary
