@@ -45,4 +45,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_demand_study.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json benchmarks/out
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json reports/.*.partial-* benchmarks/out

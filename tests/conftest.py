@@ -15,10 +15,13 @@ SAMPLE = ROOT / "data" / "sample" / "demand.csv"
 WORKBOOK = Path(sys.executable).parent / "workbook"
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path = ROOT, timeout: int = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the installed `workbook` command as a user would, capturing its output."""
     return subprocess.run(
-        [str(WORKBOOK), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+        [str(WORKBOOK), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from conftest import SAMPLE, run_cli
+from conftest import ROOT, SAMPLE, run_cli
 from workbook_helpers.cli import collect_parameters, build_parser, parse_value
 
 
@@ -16,6 +16,18 @@ def test_help_explains_the_commands_in_plain_words():
         assert phrase in result.stdout
     run_help = run_cli("run", "--help").stdout
     assert "-p NAME VALUE" in run_help and "--out DIR" in run_help
+
+
+def test_validate_notes_demand_not_yet_classified(tmp_path):
+    log = tmp_path / "contacts.csv"
+    log.write_text(
+        "received,service,channel,demand_type,demand_class\n"
+        "03/04/2024,Council tax,phone,pay my bill,\n"
+        "04/04/2024,Council tax,phone,pay my bill,V\n", encoding="utf-8",
+    )
+    result = run_cli("validate", "demand", str(log))
+    assert result.returncode == 0
+    assert "Note: 1 row has no demand class (value or failure) yet; reports count it" in result.stdout
 
 
 def test_validate_sample_prints_ok_summary():
@@ -57,12 +69,20 @@ def test_run_on_bad_data_prints_the_same_problems_writes_nothing_and_exits_2(tmp
 
 
 def test_run_that_fails_in_a_cell_leaves_no_report_and_names_the_cell(tmp_path):
+    # A copy of the workbook with a cell that breaks, run from a project folder of its own.
+    home = tmp_path / "home"
+    (home / "notebooks").mkdir(parents=True)
+    notebook = nbformat.read(ROOT / "notebooks" / "demand_study.ipynb", as_version=4)
+    notebook.cells.insert(5, nbformat.v4.new_code_cell('raise RuntimeError("the workbook broke here")'))
+    nbformat.write(notebook, home / "notebooks" / "demand_study.ipynb")
     out = tmp_path / "reports"
     result = run_cli(
-        "run", "demand_study", "--quiet", "-p", "predictable_types", "lots", "--out", str(out)
+        "run", "demand_study", "--quiet", "-p", "demand_path", str(SAMPLE), "--out", str(out),
+        env={"SERVICE_WORKBOOKS_HOME": str(home)},
     )
     assert result.returncode == 1
-    assert "The demand_study workbook failed in cell" in result.stderr
+    # Cell 7 of the executed notebook the user opens: papermill adds one for the parameters given.
+    assert "The demand_study workbook failed in cell 7: RuntimeError: the workbook broke here" in result.stderr
     assert "No report was written" in result.stderr
     assert "Traceback" not in result.stderr
     # No report, summary or notebook at the final names and no leftover partial folder: only the
@@ -191,3 +211,70 @@ def test_own_excel_export_with_own_headers_runs_through_a_column_map(tmp_path):
     summary = (out / "demand_study-revenues.json").read_text()
     revenues = sample[sample["Team Name"] == "Revenues"]
     assert f'"total_demand": {len(revenues)},' in summary
+
+
+def _study_parameters(**given):
+    from workbook_helpers.execute import WORKBOOKS, check_parameters
+
+    return check_parameters(WORKBOOKS["demand_study"], given)
+
+
+@pytest.mark.parametrize("text, value", [("no", False), ("No", False), ("0", False), ("false", False),
+                                         ("yes", True), ("True", True), (True, True), (False, False)])
+def test_yes_no_settings_are_real_yes_or_no(text, value):
+    # "no" is text, and text counts as true in Python: it must become False, never show free text.
+    assert _study_parameters(show_what_matters=text)["show_what_matters"] is value
+
+
+def test_settings_of_the_wrong_kind_are_refused_by_name():
+    from workbook_helpers.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match='show_what_matters must be True or False .* "maybe"'):
+        _study_parameters(show_what_matters="maybe")
+    with pytest.raises(ParameterError, match='predictable_types must be a whole number, such as 6; "lots"'):
+        _study_parameters(predictable_types="lots")
+    with pytest.raises(ParameterError, match='period_start must be a date written as 2024-04-01; "2024"'):
+        _study_parameters(period_start=2024)
+
+
+def test_titles_numbers_and_yaml_dates_become_text():
+    import datetime
+
+    checked = _study_parameters(title=2024, period_start=datetime.date(2024, 5, 1), predictable_types="4")
+    assert checked["title"] == "2024" and checked["period_start"] == "2024-05-01"
+    assert checked["predictable_types"] == 4
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    blocked = tmp_path / "reports"
+    blocked.write_text("not a folder")
+    result = run_cli("run", "demand_study", "--quiet", "--out", str(blocked))
+    assert result.returncode == 2
+    assert f"Cannot write to the output folder {blocked}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_workbook_default_paths_resolve_from_any_folder(tmp_path, monkeypatch):
+    from workbook_helpers.outputs import find_input
+
+    monkeypatch.chdir(tmp_path)
+    assert find_input("data/sample/demand.csv") == SAMPLE
+    (tmp_path / "mine.csv").write_text("x")
+    assert find_input("mine.csv").resolve() == (tmp_path / "mine.csv").resolve()  # the user's own first
+
+
+def test_plain_papermill_runs_the_workbook_unchanged_from_another_folder(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    papermill = Path(sys.executable).parent / "papermill"
+    result = subprocess.run(
+        [str(papermill), str(ROOT / "notebooks" / "demand_study.ipynb"), "out.ipynb",
+         "-p", "interactive", "False", "--no-progress-bar"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    outputs = [o for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells
+               for o in c.get("outputs", [])]
+    assert any("application/vnd.service-workbooks.summary+json" in o.get("data", {}) for o in outputs)

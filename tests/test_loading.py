@@ -644,12 +644,20 @@ def test_text_spellings_differing_in_case_merged_to_most_common(tmp_path: Path) 
     assert log["service"].tolist() == ["Housing repairs"] * 4 + ["Waste"]
 
 
-def test_blank_demand_class_allowed_with_a_warning(tmp_path: Path) -> None:
+def test_blank_demand_class_allowed_as_not_yet_classified(tmp_path: Path) -> None:
     log = load_demand(write(tmp_path, log_text({}, {"demand_class": "", "failure_type": ""}, {})))
     assert log["demand_class"].isna().tolist() == [False, True, False]
-    assert log.attrs["warnings"] == [
-        "1 row has no demand class (value or failure) yet; it is counted in total demand but "
-        "left out of the value and failure shares."
+    assert log.attrs["warnings"] == []  # counted per report, for the rows it selects
+
+
+def test_iso_date_times_with_a_time_zone_are_read_as_uk_clock_time(tmp_path: Path) -> None:
+    # 09:00 UTC on 3 April 2024 is 10:00 in London (summer time since 31 March); 08:30 at +01:00
+    # is 08:30 in London; 1 February 2024 12:00Z is 12:00 (winter time); plain dates are as given.
+    stamps = ["2024-04-03T09:00:00Z", "2024-04-03T08:30:00+01:00", "2024-02-01T12:00:00Z", "2024-04-05"]
+    log = load_demand(write(tmp_path, log_text(*({"received": s} for s in stamps))))
+    assert log["received"].tolist() == [
+        pd.Timestamp("2024-04-03 10:00"), pd.Timestamp("2024-04-03 08:30"),
+        pd.Timestamp("2024-02-01 12:00"), pd.Timestamp("2024-04-05"),
     ]
 
 

@@ -173,6 +173,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.each_team:
         teams = _teams_in_data(workbook, parameters)
         runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
+    stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet)], []
     else:
@@ -183,7 +184,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"[{number}/{len(runs)}] {workbook.name}: {team}", file=sys.stderr)
             try:
                 written.append(run_workbook(
-                    workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet
+                    workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet,
+                    stem=stems[number - 1],
                 ))
             except WorkbookError as error:
                 failed.append((team, error))
@@ -196,6 +198,23 @@ def _run(args: argparse.Namespace) -> int:
     for team, error in failed:
         print(f"\nFailed for {team}:\n" + describe_failure(error, "No report was written for it."), file=sys.stderr)
     return max((error.exit_code for _, error in failed), default=0)
+
+
+def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
+    """File names for each run; teams whose names differ only in punctuation or case ("Repairs
+    North", "Repairs-North") get a short fingerprint of the name so they cannot overwrite each
+    other."""
+    import hashlib
+    from collections import Counter
+
+    from .execute import output_stem
+
+    stems = [output_stem(workbook, run) for run in runs]
+    clashes = {stem for stem, count in Counter(stems).items() if count > 1}
+    return [
+        f"{stem}-{hashlib.sha256(str(run.get('team')).encode()).hexdigest()[:6]}" if stem in clashes else stem
+        for stem, run in zip(stems, runs)
+    ]
 
 
 def _teams_in_data(workbook, parameters: dict) -> list[str]:
@@ -222,6 +241,12 @@ def _validate(args: argparse.Namespace) -> int:
         f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "
         f"{fmt_date(log['received'].max())}, services {join_words(services)}."
     )
+    unclassified = int(log["demand_class"].isna().sum())
+    if unclassified:
+        rows = "1 row has" if unclassified == 1 else f"{unclassified:,} rows have"
+        print(f"Note: {rows} no demand class (value or failure) yet; reports count "
+              f"{'it' if unclassified == 1 else 'them'} in total demand but not in the value and "
+              "failure shares.")
     for warning in log.attrs.get("warnings", []):
         print(f"Note: {warning}")
     return 0

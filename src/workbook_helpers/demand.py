@@ -3,7 +3,7 @@
 Every function takes a demand log as :func:`workbook_helpers.loading.load_demand` returns it and
 returns a small tidy frame or a dict of figures. Nothing here reads files or draws.
 
-Definitions (see ``docs/method.md``):
+Definitions (``docs/method.md`` explains them for readers):
 
 - *failure share*: failure demand as a share of classified demand (value + failure); rows not yet
   classified count in total demand but not in the share.
@@ -164,6 +164,21 @@ def headline_figures(log: pd.DataFrame, period: Period) -> dict:
     }
     figures.update(failure_capacity(log, period))
     return figures
+
+
+def data_notes(figures: dict, file_warnings: list[str]) -> list[str]:
+    """Caveats about the data behind a report: demand in the selection not yet classified, and
+    what the loader noticed in the data file as a whole."""
+    notes = []
+    unclassified = figures["unclassified_demand"]
+    if unclassified:
+        notes.append(
+            f"{unclassified:,} of the {figures['total_demand']:,} demands in this report "
+            f"{'has' if unclassified == 1 else 'have'} no demand class (value or failure) yet; "
+            "they count in total demand but not in the value and failure shares."
+        )
+    notes += [f"In the data file, {w[:1].lower()}{w[1:]}" for w in file_warnings]
+    return notes
 
 
 def one_stop_share(log: pd.DataFrame) -> float | None:

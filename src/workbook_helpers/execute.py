@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .exceptions import DataError, ParameterError, RunError
-from .outputs import SUMMARY_MIMETYPE, find_input, json_safe
+from .outputs import SUMMARY_MIMETYPE, find_input, json_safe, project_folder
 
 KERNEL_NAME = "service-workbooks"
 
@@ -73,14 +73,6 @@ class RunResult:
         return [self.html, self.notebook, self.summary_path]
 
 
-def project_folder() -> Path:
-    """The folder holding ``notebooks/`` (the repository, for an editable install)."""
-    override = os.environ.get("SERVICE_WORKBOOKS_HOME")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2]
-
-
 def notebooks_folder() -> Path:
     return project_folder() / "notebooks"
 
@@ -125,6 +117,36 @@ def safe_name(text: str, limit: int = 60) -> str:
     return slug or "unnamed"
 
 
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def _typed(workbook: Workbook, name: str, value, default):
+    """A parameter value of the kind its default is: a yes/no setting must be yes or no (text
+    such as "no" would otherwise count as true), a count a whole number; dates become ISO text."""
+    if hasattr(value, "isoformat") and not isinstance(value, str):  # a date from YAML
+        return value.isoformat()
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in _YES | _NO:
+            return str(value).strip().lower() in _YES
+        raise ParameterError(
+            f'{name} must be True or False (yes/no also works); "{value}" is neither. '
+            f"It is a setting of the {workbook.name} workbook."
+        )
+    if isinstance(default, int):
+        try:
+            if float(value) == int(float(value)) and not isinstance(value, bool):
+                return int(float(value))
+        except (TypeError, ValueError):
+            pass
+        raise ParameterError(f'{name} must be a whole number, such as {default}; "{value}" is not.')
+    if isinstance(default, str) and value is not None and not isinstance(value, str):
+        return str(value)
+    return value
+
+
 def output_stem(workbook: Workbook, parameters: dict) -> str:
     """The name a run's files share: the workbook, the team, and the service when one is chosen,
     so that reports for different selections never overwrite each other."""
@@ -154,7 +176,8 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
             + ", ".join(declared)
             + "."
         )
-    checked = dict(parameters)
+    defaults = default_parameters(workbook)
+    checked = {name: _typed(workbook, name, value, defaults[name]) for name, value in parameters.items()}
     for name in workbook.data_parameters:
         value = checked.get(name)
         if isinstance(value, str) and value.strip():
@@ -162,6 +185,10 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
             if path is None or not path.exists():
                 raise DataError(value, f"The file given as {name} does not exist.")
             checked[name] = str(path.resolve())
+    for name in ("period_start", "period_end"):
+        value = checked.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ParameterError(f'{name} must be a date written as 2024-04-01; "{value}" is not.')
     if "interactive" in declared:
         checked["interactive"] = False
     return checked
@@ -173,6 +200,7 @@ def run_workbook(
     out_dir: str | Path = "reports",
     progress: bool = True,
     kernel_name: str | None = None,
+    stem: str | None = None,
 ) -> RunResult:
     """Execute a workbook and write its report, executed notebook and JSON summary.
 
@@ -190,6 +218,8 @@ def run_workbook(
     kernel_name:
         Jupyter kernel to run in; by default the suite's own kernel if registered, else this
         Python.
+    stem:
+        The name the three files share, instead of :func:`output_stem`'s.
 
     Raises
     ------
@@ -204,7 +234,7 @@ def run_workbook(
     # imports papermill and checks the parameters, instead of one after the other.
     kernel = start_kernel(workbook, kernel_name or _default_kernel())
     try:
-        return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started)
+        return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem)
     finally:
         _shutdown(kernel)
 
@@ -218,8 +248,18 @@ def start_kernel(workbook: Workbook, kernel_name: str):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    manager = AsyncKernelManager(kernel_name=kernel_name)
-    arguments = []
+    class TrackedKernelManager(AsyncKernelManager):
+        """Remembers the clients it hands out (to papermill), so they can be closed with it."""
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.clients_made.append(made)
+            return made
+
+    manager = TrackedKernelManager(kernel_name=kernel_name)
+    manager.clients_made = []
+    # The kernel's own log (connection notices) is not for the user; errors in cells still are.
+    arguments = ["--IPKernelApp.log_level=ERROR"]
     if workbook.preload:
         # One statement that binds no name the notebook could see.
         modules = ", ".join(repr(m) for m in workbook.preload)
@@ -231,15 +271,23 @@ def start_kernel(workbook: Workbook, kernel_name: str):
 def _shutdown(manager) -> None:
     from jupyter_core.utils import run_sync
 
+    for client in getattr(manager, "clients_made", []):
+        try:
+            client.stop_channels()
+            client.context.destroy(linger=0)
+        except Exception:  # already closed
+            pass
     try:
         if manager.has_kernel:
             run_sync(manager.shutdown_kernel)(now=True)
+        manager.context.destroy(linger=0)
     except Exception:  # the kernel may already be gone (it died, or Ctrl-C reached it first)
         pass
 
 
 def _run_in_kernel(
-    workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float
+    workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float,
+    stem: str | None,
 ) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -247,10 +295,16 @@ def _run_in_kernel(
     from .report import render_report
 
     checked = check_parameters(workbook, parameters)
-    stem = output_stem(workbook, checked)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = out_dir / f".{stem}.partial-{uuid.uuid4().hex[:8]}"
-    scratch.mkdir()
+    stem = stem or output_stem(workbook, checked)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        scratch = out_dir / f".{stem}.partial-{uuid.uuid4().hex[:8]}"
+        scratch.mkdir()
+    except OSError as error:
+        raise ParameterError(
+            f"Cannot write to the output folder {out_dir}: {error.strerror or error}. "
+            "Give --out a folder you can write to."
+        ) from None
     try:
         try:
             executed = papermill.execute_notebook(
@@ -271,11 +325,14 @@ def _run_in_kernel(
             raise RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}") from None
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
-        html = render_report(executed, checked.get("title") or workbook.title, summary)
-        (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
-        (scratch / f"{stem}.json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        try:
+            html = render_report(executed, str(checked.get("title") or workbook.title), summary)
+            (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
+            (scratch / f"{stem}.json").write_text(
+                json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+        except Exception as error:  # a report that cannot be written is a failed run, not a crash
+            raise RunError(workbook.name, f"writing the report: {type(error).__name__}: {error}") from None
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure, now fixed
         finals = {}
         for suffix in (".ipynb", ".json", ".html"):
@@ -334,7 +391,8 @@ def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> 
         raise RunError(workbook.name, "the notebook did not record a summary (record_summary).")
     return {
         "workbook": workbook.name,
-        "title": parameters.get("title") or workbook.title,
+        "workbook_title": workbook.title,
+        "title": str(parameters.get("title") or workbook.title),
         "parameters": json_safe(parameters),
         **recorded,
         "version": __version__,

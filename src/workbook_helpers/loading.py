@@ -45,6 +45,7 @@ _DAY_FIRST_FORMATS = (
     "%d %B %Y",
 )
 _ISO_START = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_ZONE_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _MONTH_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
 _MISSING_MARKERS = ["", "#N/A"]
 # Commas in a number are accepted only as thousands separators: "7,5" is reported, not read as 75.
@@ -477,14 +478,9 @@ def _normalise(
         if problem:
             problems.append(problem)
     normalised = pd.DataFrame(columns, index=frame.index)
+    # Blank demand classes are allowed (not yet classified); how many there are depends on the
+    # rows a report selects, so the measures count them (demand.data_notes), not the loader.
     if "demand_class" in normalised:
-        unclassified = int(normalised["demand_class"].isna().sum())
-        if unclassified:
-            warnings.append(
-                f"{_rows(unclassified)} {'has' if unclassified == 1 else 'have'} no demand class "
-                f"(value or failure) yet; {'it is' if unclassified == 1 else 'they are'} counted "
-                "in total demand but left out of the value and failure shares."
-            )
         if "failure_type" in normalised:
             odd = normalised["demand_class"].eq("value") & normalised["failure_type"].notna()
             if odd.any():
@@ -574,8 +570,13 @@ def _parse_dates(series: pd.Series, name: str) -> tuple[pd.Series, Problem | Non
     text = _as_text(series.where(~is_datetime))
     todo = text.notna()
     iso = todo & text.str.match(_ISO_START.pattern, na=False)
-    if iso.any():
-        result[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
+    zoned = iso & text.str.contains(_ZONE_SUFFIX.pattern, na=False)
+    if (iso & ~zoned).any():
+        plain = iso & ~zoned
+        result[plain] = pd.to_datetime(text[plain], format="ISO8601", errors="coerce")
+    if zoned.any():  # "2024-04-03T09:00:00Z", "...+01:00": read as UK clock time
+        stamps = pd.to_datetime(text[zoned], format="ISO8601", errors="coerce", utc=True)
+        result[zoned] = stamps.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
     todo &= result.isna()
     for fmt in _DAY_FIRST_FORMATS:
         if not todo.any():

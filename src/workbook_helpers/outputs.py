@@ -6,6 +6,7 @@ Kept free of heavy imports, so the ``workbook`` command starts quickly.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 #: The kind of output :func:`workbook_helpers.notebook.record_summary` displays; reports skip it.
@@ -33,15 +34,22 @@ def json_safe(value):
     return value
 
 
+def project_folder() -> Path:
+    """The folder holding ``notebooks/`` and ``data/`` (the repository, for an editable install);
+    ``SERVICE_WORKBOOKS_HOME`` overrides it."""
+    override = os.environ.get("SERVICE_WORKBOOKS_HOME")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2]
+
+
 def find_input(path: str | Path | None) -> Path | None:
-    """Resolve a data path given to a workbook: as given, else relative to the project folder
-    (so the sample paths work whether the notebook runs from ``notebooks/`` or the top folder)."""
+    """Resolve a data path given to a workbook: as given (absolute, or relative to the current
+    folder), else relative to the project folder, so the sample paths work from anywhere."""
     if path is None or str(path).strip() == "":
         return None
-    candidate = Path(path).expanduser()
+    candidate = Path(str(path).strip()).expanduser()
     if candidate.is_absolute() or candidate.exists():
         return candidate
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "pyproject.toml").exists() and (folder / candidate).exists():
-            return folder / candidate
-    return candidate
+    in_project = project_folder() / candidate
+    return in_project if in_project.exists() else candidate

@@ -26,6 +26,11 @@ from .outputs import SUMMARY_MIMETYPE
 
 _VEGALITE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _SKIPPED_TAGS = {"remove", "remove-cell", "remove-output", "parameters", "injected-parameters"}
+# Inside <script type="application/json"> the HTML parser still looks for "</script" and "<!--";
+# writing these characters as JSON escapes keeps any text from the data inert.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 _markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 
 # Draws every chart once the bundle has loaded; a chart that fails says so in words.
@@ -156,7 +161,7 @@ def _chart(spec: dict | str, number: int) -> str:
         title = title.get("text")
     description = spec.get("description") or ""
     spec = {key: value for key, value in spec.items() if key != "$schema"}  # a URL, never fetched
-    spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    spec_json = json.dumps(spec, separators=(",", ":")).translate(_SCRIPT_SAFE)
     return (
         f'<figure class="sw-chart">'
         f'<div class="sw-vega" id="chart-{number}" data-spec="spec-{number}" '
@@ -170,6 +175,8 @@ def _chart(spec: dict | str, number: int) -> str:
 def _title_block(title: str, summary: dict) -> str:
     context = summary.get("context", {})
     rows = []
+    if summary.get("workbook_title"):
+        rows.append(("Workbook", summary["workbook_title"]))
     if context.get("scope"):
         rows.append(("For", context["scope"]))
     if context.get("period_start") and context.get("period_end"):

@@ -46,11 +46,16 @@ def scope_phrase(team: str | None, service: str | None) -> str:
     return f"{str(service).strip()}, {team_name}"
 
 
+def period_length(figures: dict) -> str:
+    """How long the period is, in words: "20 weeks", or in days under two weeks (a 3-day period
+    is not "0 weeks", nor 10 days "1 week")."""
+    days = (pd.Timestamp(figures["period_end"]) - pd.Timestamp(figures["period_start"])).days + 1
+    return plural(days, "day") if days < 14 else plural(round(figures["weeks"]), "week")
+
+
 def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
     """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost."""
-    days = (pd.Timestamp(figures["period_end"]) - pd.Timestamp(figures["period_start"])).days + 1
-    # Under two weeks, in days: a 3-day period is not "0 weeks", nor 10 days "1 week".
-    length = plural(days, "day") if days < 14 else plural(round(figures["weeks"]), "week")
+    length = period_length(figures)
     parts = [
         f"Between {fmt_date(figures['period_start'])} and {fmt_date(figures['period_end'])} "
         f"({length}), {esc(scope)} received "
