@@ -246,6 +246,7 @@ def xmr_chart(
     percent: bool = False,
     height: int = 220,
     subtitle: str | None = None,
+    x_title: str = "Week beginning",
 ) -> alt.LayerChart:
     """A process-behaviour (XmR) chart from :func:`workbook_helpers.spc.xmr` output: the values
     joined by a line, the mean, the process limits (dashed), and special-cause points marked by
@@ -258,7 +259,7 @@ def xmr_chart(
     temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
     x = alt.X(
         "x:T" if temporal else "x:Q",
-        title="Week beginning" if temporal else None,
+        title=x_title if temporal else None,
         axis=alt.Axis(format=DATE_FORMAT if temporal else "d", labelAngle=0, tickCount=6),
     )
     y_scale = alt.Scale(zero=False, nice=True)
@@ -282,7 +283,7 @@ def xmr_chart(
             "point:N", scale=alt.Scale(domain=[s[0] for s in styles], range=[s[2] for s in styles])
         ),
         tooltip=[
-            alt.Tooltip("x:T" if temporal else "x:Q", title="Week beginning" if temporal else "Point",
+            alt.Tooltip("x:T" if temporal else "x:Q", title=x_title if temporal else "Point",
                         format=DATE_FORMAT if temporal else "d"),
             alt.Tooltip("value:Q", title=y_title, format=tip_format),
             alt.Tooltip("mean:Q", title="Mean", format=tip_format),
@@ -318,3 +319,111 @@ def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False) -> s
     else:
         sentence += "all points show common-cause variation only."
     return sentence
+
+
+# --------------------------------------------------------------------------------------------
+# case review
+
+ACTIVITY_KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
+_KIND_COLOURS = ["#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#CC79A7", "#009E73", "#6b7378", "#1a1a1a", "#b0b0b0"]
+_KIND_SHAPES = ["diamond", "triangle-up", "circle", "circle", "square", "triangle-down", "cross", "stroke", "circle"]
+
+
+def stacked_bars(
+    table: pd.DataFrame, category: str, parts: dict[str, str], colours: list[str],
+    title: str, description: str, count_title: str, value_format: str = ",.0f",
+) -> alt.Chart:
+    """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order."""
+    long = table.melt(id_vars=[category], value_vars=list(parts), var_name="part", value_name="amount")
+    long["part"] = long["part"].map(parts)
+    labels = list(parts.values())
+    chart = (
+        alt.Chart(_records(long))
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=table[category].tolist(), title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("sum(amount):Q", title=count_title, axis=alt.Axis(format=value_format)),
+            color=alt.Color("part:N", scale=alt.Scale(domain=labels, range=colours[: len(labels)]),
+                            legend=alt.Legend(title=None)),
+            order=alt.Order("part_order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category.replace("_", " ").capitalize()),
+                alt.Tooltip("part:N", title="Part"),
+                alt.Tooltip("amount:Q", title=count_title, format=value_format),
+            ],
+        )
+        .transform_calculate(part_order=f"indexof({json.dumps(labels)}, datum.part)")
+        .properties(width=WIDTH - 140, height=alt.Step(30))
+    )
+    return _titled(chart, title, description)
+
+
+def case_distributions(
+    long: pd.DataFrame, title: str, description: str, groups: list[str] | None = None
+) -> alt.FacetChart:
+    """One row of dots per measure, a dot per case, so the spread and the odd case both show.
+
+    Takes a long frame: ``case`` (pseudonym), ``measure`` (label), ``value``, ``group`` (cohort).
+    """
+    groups = groups or sorted(long["group"].astype(str).unique())
+    chart = (
+        alt.Chart(_records(long))
+        .mark_circle(size=60, opacity=0.75)
+        .encode(
+            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.0f")),
+            y=alt.Y("group:N", title=None, sort=groups),
+            yOffset=alt.YOffset("jitter:Q"),
+            color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]),
+                            legend=alt.Legend(title=None) if len(groups) > 1 else None),
+            tooltip=[
+                alt.Tooltip("case:N", title="Case"),
+                alt.Tooltip("group:N", title="Cohort"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="Value", format=",.1f"),
+            ],
+        )
+        .transform_calculate(jitter="(random() - 0.5) * 14")
+        .properties(width=WIDTH - 120, height=alt.Step(24))
+        .facet(row=alt.Row("measure:N", title=None, sort=long["measure"].drop_duplicates().tolist(),
+                           header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+        .resolve_scale(x="independent")
+    )
+    return _titled(chart, title, description)
+
+
+def journey_timeline(
+    events: pd.DataFrame, spans: pd.DataFrame, title: str, description: str
+) -> alt.LayerChart:
+    """A lane per case: a line from start to end, and each activity as a mark placed by date,
+    coloured and shaped by kind, with its hours and who did it in the tooltip.
+
+    ``events``: case, date, activity, worker, organisation, hours, face_to_face (pseudonymised,
+    see :func:`workbook_helpers.cases.case_timeline`); ``spans``: case, start, end.
+    """
+    order = spans["case"].tolist()
+    y = alt.Y("case:N", sort=order, title=None)
+    lanes = alt.Chart(_records(spans)).mark_rule(color="#b1b4b6", strokeWidth=2).encode(
+        y=y, x=alt.X("start:T", title="Date", axis=alt.Axis(format=DATE_FORMAT, labelAngle=0)), x2="end:T"
+    )
+    frame = events.copy()
+    frame["face_to_face"] = frame["face_to_face"].map({True: "yes", False: "no"}).fillna("not recorded")
+    kinds = [kind for kind in ACTIVITY_KINDS if kind in set(frame["activity"].astype(str))]
+    marks = alt.Chart(_records(frame)).mark_point(filled=True, size=70, opacity=0.9).encode(
+        y=y,
+        x=alt.X("date:T"),
+        color=alt.Color("activity:N", title="Activity",
+                        scale=alt.Scale(domain=kinds, range=[_KIND_COLOURS[ACTIVITY_KINDS.index(k)] for k in kinds])),
+        shape=alt.Shape("activity:N",
+                        scale=alt.Scale(domain=kinds, range=[_KIND_SHAPES[ACTIVITY_KINDS.index(k)] for k in kinds])),
+        tooltip=[
+            alt.Tooltip("case:N", title="Case"),
+            alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
+            alt.Tooltip("activity:N", title="Activity"),
+            alt.Tooltip("hours:Q", title="Hours", format=",.2f"),
+            alt.Tooltip("face_to_face:N", title="Face to face"),
+            alt.Tooltip("worker:N", title="Who"),
+            alt.Tooltip("organisation:N", title="Organisation"),
+        ],
+    )
+    chart = alt.layer(lanes, marks).properties(width=WIDTH, height=alt.Step(18))
+    return _titled(chart, title, description)

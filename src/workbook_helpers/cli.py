@@ -45,9 +45,15 @@ Checks a data file against what the workbook needs, without running anything. Pr
 short description of the data, or every problem found with the rows to look at (numbered as
 your spreadsheet numbers them, the header being row 1).
 
+Case events can name activities in the service's own words ("Care Act assessment", "Home
+visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
+review, admin, closure or other, and --activity-map adds yours ('local name: kind' lines).
+
 examples:
   workbook validate demand data/sample/demand.csv
   workbook validate demand my_export.xlsx --map my_headers.yaml --sheet "Contacts"
+  workbook validate events my_case_events.csv --activity-map my_activities.yaml
+  workbook validate cases my_cases.xlsx --map my_case_headers.yaml
 """
 
 
@@ -80,10 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check a data file and list any problems", description=_VALIDATE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("dataset", choices=["demand"], help="what kind of data the file holds")
+    validate.add_argument(
+        "dataset", choices=["demand", "events", "cases"],
+        help="what kind of data the file holds: demand (a demand log), events (case events, one "
+        "row per activity) or cases (one row per case)",
+    )
     validate.add_argument("path", help="the file: CSV, Excel (.xlsx) or Parquet")
     validate.add_argument("--map", metavar="MAP.yaml", help="column map: a YAML file of 'their header: our column'")
     validate.add_argument("--sheet", help="Excel only: the sheet to read (default: the first)")
+    validate.add_argument(
+        "--activity-map", metavar="MAP.yaml",
+        help="events only: a YAML file of 'local activity name: kind', on top of the built-in one",
+    )
 
     sample = commands.add_parser(
         "sample", help="write the sample data (the same every time)",
@@ -232,9 +246,32 @@ def _teams_in_data(workbook, parameters: dict) -> list[str]:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .formatting import fmt_date, join_words
-    from .loading import load_demand
+    from .formatting import fmt_date, join_words, plural
+    from .loading import load_cases, load_demand, load_events
 
+    if args.activity_map is not None and args.dataset != "events":
+        raise ParameterError("--activity-map is for case events only: workbook validate events FILE "
+                             "--activity-map MAP.yaml")
+    if args.dataset == "events":
+        events = load_events(args.path, column_map=args.map, sheet=_sheet(args.sheet),
+                             activity_map=args.activity_map)
+        cases = events["case_id"].nunique()
+        print(
+            f"OK: {plural(len(events), 'event')} for {plural(cases, 'case')}, from "
+            f"{fmt_date(events['date'].min())} to {fmt_date(events['date'].max())}."
+        )
+        for warning in events.attrs.get("warnings", []):
+            print(f"Note: {warning}")
+        return 0
+    if args.dataset == "cases":
+        cases = load_cases(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+        still_open = int(cases["closed"].isna().sum()) if "closed" in cases else len(cases)
+        print(f"OK: {plural(len(cases), 'case')}, {still_open:,} still open.")
+        if "closed" not in cases:
+            print("Note: the file has no closed column, so every case counts as still open.")
+        for warning in cases.attrs.get("warnings", []):
+            print(f"Note: {warning}")
+        return 0
     log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet))
     services = sorted(log["service"].dropna().astype(str).unique())
     print(

@@ -6,7 +6,8 @@ committed page matches, so the documentation cannot drift from the code.
 
 from __future__ import annotations
 
-from .contracts import CATEGORY_SYNONYMS, CONTRACTS, contract_markdown
+from .contracts import ACTIVITY_KINDS, CATEGORY_SYNONYMS, CONTRACTS, contract_markdown
+from .loading import default_activity_map
 
 _INTRO = """\
 # Data contracts
@@ -31,10 +32,50 @@ V/F: demand_class
 and pass it with `--map` (validate) or `-p column_map FILE` (run). Columns not in the contract
 are ignored, and never reach a report.
 
-Check a file without running anything: `workbook validate demand FILE [--map MAP.yaml]`.
-Problems are listed all at once, with rows numbered as your spreadsheet numbers them (the header
-is row 1).
+Check a file without running anything: `workbook validate demand FILE [--map MAP.yaml]`
+(or `events`, `cases` for the case review). Problems are listed all at once, with rows numbered
+as your spreadsheet numbers them (the header is row 1).
 """
+
+_ACTIVITY_MAP_INTRO = """
+### The activity map
+
+Services name their activities in their own words. An activity map reads each name as one of
+the kinds the case review counts: {kinds}. Write yours as a YAML file of `local name: kind`,
+for example
+
+```yaml
+Care Act assessment: assessment
+Section 117 aftercare review: review
+Strategy chat: meeting
+Form filling: admin
+```
+
+and pass it with `--activity-map` (validate) or `-p activity_map FILE` (run). It is read on top
+of the built-in map below: where both name an activity, yours wins. Names are matched ignoring
+case, extra spaces, hyphens, underscores and apostrophes (`carers re-assessment` is `Carer's
+Re-assessment`). An entry whose kind is not one of the nine is reported, naming the entry.
+Activities named in neither map are counted as `other`, and the check lists them with how many
+rows each has, most frequent first, so you can add them to your map. The name as the file gives
+it is kept in `activity_name`.
+
+Built-in names, by kind (each kind's own name is read as that kind too):
+
+"""
+
+
+def activity_map_markdown() -> str:
+    """The activity map section: how to write one, and the built-in names listed by kind."""
+    by_kind: dict[str, list[str]] = {kind: [] for kind in ACTIVITY_KINDS}
+    for name, kind in default_activity_map().items():
+        if name != kind:
+            by_kind[kind].append(name)
+    lines = [
+        f"- `{kind}`: " + (", ".join(names) if names else "(only its own name)")
+        for kind, names in by_kind.items()
+    ]
+    kinds = ", ".join(f"`{kind}`" for kind in ACTIVITY_KINDS)
+    return _ACTIVITY_MAP_INTRO.format(kinds=kinds) + "\n".join(lines) + "\n"
 
 
 def contracts_page() -> str:
@@ -50,6 +91,8 @@ def contracts_page() -> str:
         if synonyms:
             parts.append("\nOther spellings accepted (any case, spaces, hyphens or underscores):\n\n")
             parts.append("\n".join(synonyms) + "\n")
+        if any(column.metadata["kind"] == "activity" for column in schema.columns.values()):
+            parts.append(activity_map_markdown())
     return "".join(parts)
 
 

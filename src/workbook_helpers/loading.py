@@ -1,7 +1,8 @@
 """Loading data files: read, map columns, normalise, check against the contract.
 
-The public verb is :func:`load_demand`. Every problem found in a file is collected and raised
-together as one :class:`~workbook_helpers.exceptions.DataError`, with rows numbered as a
+The public verbs are :func:`load_demand`, :func:`load_events` and :func:`load_cases` (with
+:func:`check_case_files` to check the last two agree). Every problem found in a file is collected
+and raised together as one :class:`~workbook_helpers.exceptions.DataError`, with rows numbered as a
 spreadsheet numbers them (the header is row 1), so an analyst can open the file and fix it.
 
 The frame returned has one row per data row, indexed by that spreadsheet row number, holding only
@@ -13,20 +14,34 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import re
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from .contracts import CATEGORY_SYNONYMS, DEMAND_LOG, YES_NO, required_columns
+from .contracts import (
+    ACTIVITY_KINDS,
+    CASE_EVENTS,
+    CASES,
+    CATEGORY_SYNONYMS,
+    DEMAND_LOG,
+    YES_NO,
+    file_columns,
+    required_columns,
+)
 from .exceptions import DataError, Problem
 
 SHOWN_ROWS = 5  # offending rows listed per problem; the count says how many in all
+SHOWN_NAMES = 10  # activity names listed in the warning about names not in the activity map
+SHOWN_CASES = 5  # case ids listed per problem when the cases and case events files disagree
 HEADER_SEARCH_ROWS = 30  # how far down a sheet to look for the header row below a title
 LOCAL_TIME_ZONE = "Europe/London"  # date-times with a time zone are read as UK clock time
 
@@ -93,18 +108,191 @@ def load_demand(
     return load_table(path, DEMAND_LOG, column_map=column_map, sheet=sheet)
 
 
+def load_events(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+    activity_map: str | Path | dict | None = None,
+) -> pd.DataFrame:
+    """Load case events (one row per activity on a case) and check them against their contract.
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores ("Face to face") are matched without a
+        map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+    activity_map:
+        Optional YAML file (or dict) of ``local activity name: kind``, read on top of the
+        built-in map (``activity_map.yaml`` in this package; its lines lose to the team's).
+        Names are matched ignoring case, extra spaces, hyphens, underscores and apostrophes.
+        Names in neither map are counted as ``other`` and listed in ``attrs["warnings"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``), with the canonical columns present, in
+        contract order: ``case_id`` and ``worker`` as text (``str``), ``date`` as
+        ``datetime64[ns]``, ``activity`` as a category of the kinds in
+        :data:`~workbook_helpers.contracts.ACTIVITY_KINDS` (every kind a category, in that order)
+        with ``activity_name`` beside it (the name in the file, a category), ``hours`` as
+        ``float64``, ``face_to_face`` and ``value_work`` as pandas ``boolean`` (blank
+        ``value_work`` = not known) and ``organisation``, ``team`` and ``cohort`` as categories.
+        ``attrs["source"]`` records the file (path, name, sha256, rows) and
+        ``attrs["warnings"]`` the activity names counted as ``other``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: unreadable file, missing columns (with close matches),
+        unreadable dates, blanks in required columns (``face_to_face`` included), values that
+        are not yes or no, hours that are not a number or are negative. A broken activity map
+        (not YAML, or a kind that is not one of ours) is its own DataError naming the map.
+    """
+    return load_table(
+        path, CASE_EVENTS, column_map=column_map, sheet=sheet, activity_map=activity_map
+    )
+
+
+def load_cases(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Load a cases file (one row per case) and check it against its contract.
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores ("Predicted Return") are matched
+        without a map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``), with the canonical columns present, in
+        contract order: ``case_id`` as text (``str``), ``opened`` and ``closed`` as
+        ``datetime64[ns]`` (blank ``closed`` = still open), ``predicted_return`` and
+        ``returned`` as pandas ``boolean`` (blank = not known), ``cohort`` and ``team`` as
+        categories. ``attrs["source"]`` records the file and ``attrs["warnings"]`` anything
+        worth knowing. Use :func:`check_case_files` to check it against the case events.
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: unreadable file, missing ``case_id`` column (with
+        close matches), blank or repeated case ids, unreadable dates, values that are not yes or
+        no, cases closed before they were opened.
+    """
+    return load_table(path, CASES, column_map=column_map, sheet=sheet)
+
+
+def check_case_files(events: pd.DataFrame, cases: pd.DataFrame | None) -> None:
+    """Check that the case events and the cases file describe the same cases.
+
+    Parameters
+    ----------
+    events:
+        Case events from :func:`load_events`.
+    cases:
+        Cases from :func:`load_cases`, or None (no cases file: nothing to check).
+
+    Raises
+    ------
+    DataError
+        Naming both files, with one problem for the cases in the cases file that have no
+        events and one for the cases with events but no row in the cases file, each listing the
+        first few case ids and how many there are in all. (The ids are shown because this
+        message is for the analyst at the terminal; reports never show them.)
+    """
+    if cases is None:
+        return
+    events_source = events.attrs.get("source", {})
+    cases_source = cases.attrs.get("source", {})
+    events_name = events_source.get("name", "the case events")
+    cases_name = cases_source.get("name", "the cases file")
+    event_ids = pd.Series(pd.unique(events["case_id"].dropna().astype(str)))
+    case_ids = pd.Series(pd.unique(cases["case_id"].dropna().astype(str)))
+    without_events = case_ids[~case_ids.isin(event_ids)].tolist()
+    without_row = event_ids[~event_ids.isin(case_ids)].tolist()
+    problems = []
+    if without_events:
+        problems.append(
+            _case_list_problem(without_events, f"in {cases_name}", f"no events in {events_name}")
+        )
+    if without_row:
+        problems.append(_case_list_problem(without_row, f"in {events_name}", f"no row in {cases_name}"))
+    if problems:
+        # Ids that differ only in case or spaces are a common export slip: say so.
+        folded = {re.sub(r"\s+", "", i).casefold(): i for i in without_row}
+        pairs = [(folded[key], i) for i in without_events
+                 if (key := re.sub(r"\s+", "", i).casefold()) in folded]
+        if pairs:
+            in_events, in_cases = pairs[0]
+            problems.append(Problem(
+                f'{_count(len(pairs), "case id")} {"differs" if len(pairs) == 1 else "differ"} '
+                "only in case or spaces between the files, "
+                f'e.g. "{in_events}" in {events_name} and "{in_cases}" in {cases_name}: case ids '
+                "must match exactly.",
+                column="case_id",
+            ))
+        path = " and ".join(
+            str(source.get("path", name))
+            for source, name in ((events_source, events_name), (cases_source, cases_name))
+        )
+        raise DataError(path, problems)
+
+
+def _case_list_problem(ids: list[str], where: str, lacking: str) -> Problem:
+    shown = ", ".join(f'"{i}"' for i in ids[:SHOWN_CASES])
+    if len(ids) > SHOWN_CASES:
+        shown += f" and {len(ids) - SHOWN_CASES:,} more"
+    verb = "has" if len(ids) == 1 else "have"
+    return Problem(
+        f"{_count(len(ids), 'case')} {where} {verb} {lacking}: {shown}.",
+        column="case_id",
+        count=len(ids),
+        expected="every case in both files",
+    )
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
+
+
 def load_table(
     path: str | Path,
     schema: pa.DataFrameSchema,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    activity_map: str | Path | dict | None = None,
 ) -> pd.DataFrame:
-    """Load any file against a contract declared in :mod:`workbook_helpers.contracts`."""
+    """Load any file against a contract declared in :mod:`workbook_helpers.contracts`.
+
+    ``activity_map`` is used only by contracts with an ``activity`` column (see
+    :func:`load_events`); the maps are read, and any problem in them raised, before the file.
+    """
     path = Path(path)
     mapping = read_column_map(column_map, schema) if column_map is not None else {}
+    activities = (
+        read_activity_map(activity_map)
+        if any(c.metadata["kind"] == "activity" for c in schema.columns.values())
+        else None
+    )
     raw, digest = read_raw(path, sheet=sheet, known_headers=_known_headers(schema, mapping))
     frame = _rename_columns(raw, path, schema, mapping)
-    frame, problems, warnings = _normalise(frame, schema)
+    frame, problems, warnings = _normalise(frame, schema, activities)
     # A value that could not be read is already reported; do not report it again as blank.
     unreadable = {(p.column, row) for p in problems for row in p.all_rows}
     problems += [
@@ -158,9 +346,9 @@ def read_column_map(column_map: str | Path | dict, schema: pa.DataFrameSchema) -
             "'Date Received: received'."
         )
     problems = []
-    known = list(schema.columns)
+    known = file_columns(schema)
     for theirs, ours in entries.items():
-        if str(ours) not in schema.columns:
+        if str(ours) not in known:
             close = difflib.get_close_matches(str(ours), known, n=1)
             hint = f' Did you mean "{close[0]}"?' if close else ""
             problems.append(
@@ -173,6 +361,114 @@ def read_column_map(column_map: str | Path | dict, schema: pa.DataFrameSchema) -
     if problems:
         raise DataError(source, problems)
     return {str(theirs).strip(): str(ours) for theirs, ours in entries.items()}
+
+
+_ACTIVITY_MAP_EXAMPLE = "Expected lines like 'Care Act assessment: assessment'."
+
+
+def activity_key(name: object) -> str:
+    """How activity names are matched: case, extra spaces, hyphens, underscores and apostrophes
+    ignored ("Carer's  Re-Assessment" -> "carers re assessment")."""
+    text = re.sub(r"['\u2019]", "", str(name).casefold())
+    return re.sub(r"[\s\-_]+", " ", text).strip()
+
+
+def default_activity_map() -> dict[str, str]:
+    """The built-in activity map as written (``local name: kind``), in the file's order."""
+    return dict(_default_activity_entries())
+
+
+@functools.cache
+def _default_activity_entries() -> tuple[tuple[str, str], ...]:
+    text = resources.files("workbook_helpers").joinpath("activity_map.yaml").read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)
+    return tuple((str(name).strip(), str(kind)) for name, kind in entries.items())
+
+
+def read_activity_map(activity_map: str | Path | dict | None = None) -> dict[str, str]:
+    """The activity map to use: the built-in one with a team's own map on top.
+
+    ``activity_map`` is a YAML file (or dict) of ``local name: kind``, plain or under an
+    ``activities:`` key; its lines win over the built-in ones. Returns a dict from
+    :func:`activity_key` of each name to its kind (one of
+    :data:`~workbook_helpers.contracts.ACTIVITY_KINDS`).
+
+    Raises
+    ------
+    DataError
+        Naming the map file: missing file, not YAML, not a mapping, or entries whose kind is
+        not one of ours (with a close match when there is one), or one name given two kinds.
+    """
+    keyed, problems = _activity_entries(default_activity_map())
+    if problems:  # the built-in map is tested; this guards edits to it
+        raise DataError("the built-in activity map", problems)
+    if activity_map is None:
+        return keyed
+    source = "the activity map"
+    if isinstance(activity_map, dict):
+        entries = activity_map
+    else:
+        map_path = Path(activity_map)
+        source = str(map_path)
+        if not map_path.is_file():
+            raise DataError(map_path, "The activity map file does not exist.")
+        try:
+            entries = yaml.safe_load(map_path.read_text(encoding="utf-8-sig"))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" near line {mark.line + 1}" if mark is not None else ""
+            raise DataError(
+                map_path, f"The activity map is not valid YAML{where}. {_ACTIVITY_MAP_EXAMPLE}"
+            ) from None
+    if isinstance(entries, dict) and isinstance(entries.get("activities"), dict):
+        entries = entries["activities"]
+    if not isinstance(entries, dict) or not entries:
+        raise DataError(
+            source, f"The activity map is empty or not a mapping. {_ACTIVITY_MAP_EXAMPLE}"
+        )
+    theirs, problems = _activity_entries(entries)
+    if problems:
+        raise DataError(source, problems)
+    return {**keyed, **theirs}
+
+
+def _activity_entries(entries: dict) -> tuple[dict[str, str], list[Problem]]:
+    """Check ``local name: kind`` entries; returns them keyed by :func:`activity_key`."""
+    expected = "one of: " + ", ".join(ACTIVITY_KINDS)
+    keyed: dict[str, str] = {}
+    first_name: dict[str, str] = {}
+    problems = []
+    for name, kind in entries.items():
+        name = str(name).strip()
+        if kind is None or (isinstance(kind, str) and not kind.strip()):
+            problems.append(Problem(f'"{name}" has no kind after it.', expected=expected))
+            continue
+        if isinstance(kind, (list, dict)):
+            problems.append(Problem(
+                f'"{name}" should be followed by one kind. {_ACTIVITY_MAP_EXAMPLE}',
+                expected=expected,
+            ))
+            continue
+        canonical = str(kind).strip().casefold()
+        if canonical not in ACTIVITY_KINDS:
+            close = difflib.get_close_matches(canonical, ACTIVITY_KINDS, n=1)
+            hint = f' Did you mean "{close[0]}"?' if close else ""
+            problems.append(Problem(
+                f'"{name}" is mapped to "{kind}", which is not an activity kind.{hint}',
+                expected=expected,
+            ))
+            continue
+        key = activity_key(name)
+        if key in keyed and keyed[key] != canonical:
+            problems.append(Problem(
+                f'"{first_name[key]}" ({keyed[key]}) and "{name}" ({canonical}) are the same name '
+                "once case, spaces, hyphens and apostrophes are ignored, but are mapped to "
+                "different kinds. Keep one.",
+            ))
+            continue
+        keyed[key] = canonical
+        first_name.setdefault(key, name)
+    return keyed, problems
 
 
 def file_sha256(path: str | Path) -> str:
@@ -395,14 +691,14 @@ def _header_key(header: object) -> str:
 
 
 def _known_headers(schema: pa.DataFrameSchema, mapping: dict[str, str]) -> set[str]:
-    return {_header_key(name) for name in schema.columns} | {_header_key(h) for h in mapping}
+    return {_header_key(name) for name in file_columns(schema)} | {_header_key(h) for h in mapping}
 
 
 def _rename_columns(
     raw: pd.DataFrame, path: Path, schema: pa.DataFrameSchema, mapping: dict[str, str]
 ) -> pd.DataFrame:
     mapped = {_header_key(theirs): ours for theirs, ours in mapping.items()}
-    canonical = {_header_key(name): name for name in schema.columns}
+    canonical = {_header_key(name): name for name in file_columns(schema)}
     renames: dict[str, str] = {}
     claimed: dict[str, list[str]] = {}
     for header in raw.columns:
@@ -454,15 +750,29 @@ def _missing_column_problem(
 
 
 def _normalise(
-    frame: pd.DataFrame, schema: pa.DataFrameSchema
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, activity_map: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     problems: list[Problem] = []
     warnings: list[str] = []
     columns = {}
+    derived = {
+        column.metadata["derived_from"]: name
+        for name, column in schema.columns.items()
+        if "derived_from" in column.metadata
+    }
     for name in frame.columns:
-        kind = schema.columns[name].metadata["kind"]
+        meta = schema.columns[name].metadata
+        kind = meta["kind"]
         series = frame[name]
-        if kind == "date":
+        if kind == "activity":
+            names = _merge_spellings(series)
+            series, warning = _map_activities(names, activity_map or {})
+            if name in derived:
+                columns[derived[name]] = names
+            if warning:
+                warnings.append(warning)
+            problem = None
+        elif kind == "date":
             series, problem = _parse_dates(series, name)
         elif kind == "text":
             series, problem = _merge_spellings(series), None
@@ -470,9 +780,11 @@ def _normalise(
             series, problem = _fold_categories(series, name), None
         elif kind == "yes/no":
             series, problem = _parse_yes_no(series, name)
-        elif kind == "minutes":
-            series, problem = _parse_numbers(series, name)
-        else:  # identifiers and free text: kept as text, trimmed
+        elif kind == "number":
+            series, problem = _parse_numbers(series, name, meta.get("unit"))
+        elif kind == "identifier":
+            series, problem = _as_identifier(series), None
+        else:  # free text: kept as text, trimmed
             series, problem = _as_text(series), None
         columns[name] = series
         if problem:
@@ -497,6 +809,67 @@ def _normalise(
 def _as_text(series: pd.Series) -> pd.Series:
     text = series.astype("str").str.strip().where(series.notna())
     return text.where(text != "")
+
+
+def _as_identifier(series: pd.Series) -> pd.Series:
+    """Identifiers as text. Whole numbers stored as decimals (Parquet, Excel) lose the ".0", so
+    case 101 in one file matches case 101 in another."""
+    if pd.api.types.is_float_dtype(series):
+        present = series.dropna()
+        if (present == present.round()).all():
+            series = series.astype("Int64")
+    elif series.dtype == object:
+        series = series.map(
+            lambda value: int(value) if isinstance(value, float) and value.is_integer() else value
+        )
+    return _as_text(series)
+
+
+def _map_activities(names: pd.Series, activity_map: dict[str, str]) -> tuple[pd.Series, str | None]:
+    """Activity names (a category) to their kinds; names the map lacks become ``other``.
+
+    Returns the kinds (a category of every kind, in contract order) and the warning listing the
+    names counted as ``other``, most frequent first, or None.
+    """
+    names_found = names.cat.categories
+    kinds_found = [activity_map.get(activity_key(name)) for name in names_found]
+    kind_codes = np.array(
+        [ACTIVITY_KINDS.index(kind or "other") for kind in kinds_found] + [-1], dtype=np.int8
+    )
+    codes = names.cat.codes.to_numpy()  # -1 for blank picks the -1 appended above
+    kinds = pd.Series(
+        pd.Categorical.from_codes(kind_codes[codes], categories=list(ACTIVITY_KINDS)),
+        index=names.index,
+    )
+    unmapped = [name for name, kind in zip(names_found, kinds_found) if kind is None]
+    if not unmapped:
+        return kinds, None
+    counts = names.value_counts()
+    # Spellings that differ only in hyphens or apostrophes are one name: count them together
+    # under the most common spelling.
+    table = pd.DataFrame({"name": unmapped, "n": counts.reindex(unmapped).to_numpy()})
+    table["key"] = table["name"].map(activity_key)
+    table = table.sort_values(["n", "name"], ascending=[False, True])
+    listed = (
+        table.groupby("key", sort=False)
+        .agg(name=("name", "first"), n=("n", "sum"))
+        .sort_values(["n", "name"], ascending=[False, True])
+    )
+    return kinds, _unmapped_warning(listed["name"].tolist(), listed["n"].tolist())
+
+
+def _unmapped_warning(names: list[str], counts: list[int]) -> str:
+    shown = ", ".join(f'"{name}" ({n:,})' for name, n in zip(names[:SHOWN_NAMES], counts))
+    if len(names) > SHOWN_NAMES:
+        shown += f" and {len(names) - SHOWN_NAMES:,} more"
+    rows = sum(counts)
+    one = len(names) == 1
+    return (
+        f"{_count(len(names), 'activity name')} ({_rows(rows)}) {'is' if one else 'are'} not in "
+        f"the activity map, so {'its' if one else 'their'} rows were counted as \"other\": "
+        f"{shown}. To count {'it' if one else 'them'} as another kind, add "
+        f"{'it' if one else 'them'} to an activity map ('local name: kind')."
+    )
 
 
 def _merge_spellings(series: pd.Series) -> pd.Series:
@@ -539,7 +912,13 @@ def _parse_yes_no(series: pd.Series, name: str) -> tuple[pd.Series, Problem | No
     return parsed.astype("boolean"), problem
 
 
-def _parse_numbers(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
+_NUMBER_EXAMPLES = {"minutes": "a number of minutes such as 12 or 7.5",
+                    "hours": "a number of hours such as 2 or 1.5"}
+
+
+def _parse_numbers(
+    series: pd.Series, name: str, unit: str | None = None
+) -> tuple[pd.Series, Problem | None]:
     if pd.api.types.is_numeric_dtype(series):
         return series.astype("float64"), None
     text = _as_text(series)
@@ -549,7 +928,8 @@ def _parse_numbers(series: pd.Series, name: str) -> tuple[pd.Series, Problem | N
     )
     bad = text.notna() & numbers.isna()
     problem = _problem_from_mask(
-        bad, text, name, "with a value that is not a number.", "a number of minutes such as 12 or 7.5"
+        bad, text, name, "with a value that is not a number.",
+        _NUMBER_EXAMPLES.get(unit, "a number such as 12 or 7.5"),
     )
     return numbers.astype("float64"), problem
 
@@ -630,13 +1010,20 @@ def _check_contract(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Pro
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        return _problems_from_failures(errors.failure_cases, schema)
+        return _problems_from_failures(errors.failure_cases, schema, frame)
     return []
 
 
-def _problems_from_failures(failures: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
+def _problems_from_failures(
+    failures: pd.DataFrame, schema: pa.DataFrameSchema, frame: pd.DataFrame
+) -> list[Problem]:
     problems = []
     failures = failures[failures["column"].notna()]
+    row_checks = (schema.metadata or {}).get("row_checks", {})
+    across = failures["schema_context"].eq("DataFrameSchema") & failures["check"].isin(list(row_checks))
+    for check, group in failures[across].groupby("check", sort=False):
+        problems.append(_row_check_problem(row_checks[check], sorted(set(group["index"])), frame))
+    failures = failures[~across]
     for (column, check), group in failures.groupby(["column", "check"], sort=False):
         group = group.sort_values("index")
         count = len(group)
@@ -662,3 +1049,25 @@ def _problems_from_failures(failures: pd.DataFrame, schema: pa.DataFrameSchema) 
         all_rows = frozenset(int(i) for i in group["index"])
         problems.append(Problem(message, column, rows, values, count, expected, all_rows))
     return problems
+
+
+def _row_check_problem(rule: dict, rows: list, frame: pd.DataFrame) -> Problem:
+    """A check comparing columns of a row, e.g. closed on or after opened."""
+    shown = rows[:SHOWN_ROWS]
+    values = tuple(
+        ", ".join(f"{column} {_day(frame.at[row, column])}" for column in rule["shown"])
+        for row in shown
+    )
+    return Problem(
+        f"{_rows(len(rows))} {rule['message']}",
+        column=rule["column"],
+        rows=tuple(int(row) for row in shown),
+        values=values,
+        count=len(rows),
+        expected=rule["expected"],
+        all_rows=frozenset(int(row) for row in rows),
+    )
+
+
+def _day(value: object) -> str:
+    return "(blank)" if pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y}"
