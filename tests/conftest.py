@@ -58,3 +58,37 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+def assert_report_renders(browser, path: Path) -> int:
+    """Open a report with every request beyond the file blocked; assert each chart drew an SVG
+    with a text alternative, nothing went to the console as an error and nothing left the file.
+    Returns the number of charts."""
+    context = browser.new_context()
+    page = context.new_page()
+    left_the_file, errors = [], []
+
+    def block(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            left_the_file.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    charts = page.locator("div.sw-vega")
+    count = charts.count()
+    page.wait_for_function(
+        "n => document.querySelectorAll('div.sw-vega[data-rendered=true] svg').length === n",
+        arg=count, timeout=30_000,
+    )
+    for index in range(count):
+        svg = charts.nth(index).locator("svg").first
+        assert svg.get_attribute("aria-label"), "each chart's SVG carries its description"
+    assert errors == [], errors
+    assert left_the_file == [], left_the_file
+    context.close()
+    return count

@@ -326,7 +326,7 @@ def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False) -> s
 
 ACTIVITY_KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
 _KIND_COLOURS = ["#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#CC79A7", "#009E73", "#6b7378", "#1a1a1a", "#b0b0b0"]
-_KIND_SHAPES = ["diamond", "triangle-up", "circle", "circle", "square", "triangle-down", "cross", "stroke", "circle"]
+_KIND_SHAPES = ["diamond", "triangle-up", "circle", "circle", "square", "triangle-down", "cross", "triangle-right", "circle"]
 
 
 def stacked_bars(
@@ -370,7 +370,7 @@ def case_distributions(
         alt.Chart(_records(long))
         .mark_circle(size=60, opacity=0.75)
         .encode(
-            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.0f")),
+            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.0f", tickMinStep=1)),
             y=alt.Y("group:N", title=None, sort=groups),
             yOffset=alt.YOffset("jitter:Q"),
             color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]),

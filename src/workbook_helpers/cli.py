@@ -18,6 +18,7 @@ Service Workbooks: study a public service from its own data, and get a report a 
 Start with the sample data:
   workbook run demand_study                  report for all teams, written to reports/
   workbook run demand_study --each-team      one report per team, plus one for all teams
+  workbook run case_review -p cohort after   the case review of one cohort of cases
 
 Then your own data:
   workbook validate demand my_contacts.xlsx --map my_headers.yaml
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run a workbook and write its report", description=_RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("workbook", help="which workbook: demand_study")
+    run.add_argument("workbook", help="which workbook: demand_study or case_review")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="set a parameter (numbers, True, False and None are understood)")
     run.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -232,17 +233,17 @@ def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
 
 
 def _teams_in_data(workbook, parameters: dict) -> list[str]:
+    from . import loading
     from .execute import default_parameters
-    from .loading import load_demand
     from .outputs import find_input
 
     merged = {**default_parameters(workbook), **parameters}
     path = find_input(merged.get(workbook.team_column_source))
     column_map = find_input(merged.get("column_map"))
-    log = load_demand(path, column_map=column_map, sheet=merged.get("sheet"))
-    if "team" not in log.columns:
+    frame = getattr(loading, workbook.team_loader)(path, column_map=column_map, sheet=merged.get("sheet"))
+    if "team" not in frame.columns:
         raise ParameterError(f"--each-team needs a team column, and {path} has none.")
-    return sorted(log["team"].dropna().astype(str).unique())
+    return sorted(frame["team"].dropna().astype(str).unique())
 
 
 def _validate(args: argparse.Namespace) -> int:

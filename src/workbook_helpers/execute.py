@@ -35,6 +35,7 @@ class Workbook:
     description: str
     data_parameters: tuple[str, ...]
     team_column_source: str | None = None  # the data parameter whose file has a team column
+    team_loader: str = "load_demand"  # the loading function that reads that file
     preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
 
     @property
@@ -53,6 +54,19 @@ WORKBOOKS: dict[str, Workbook] = {
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.story",
+        ),
+    ),
+    "case_review": Workbook(
+        name="case_review",
+        title="Case review",
+        description="the end-to-end flow of each case: assessments, referrals, people, handoffs, "
+        "hours, face-to-face time, end-to-end time, rework and expected returns",
+        data_parameters=("events_path", "cases_path", "activity_map", "column_map", "cases_column_map"),
+        team_column_source="events_path",
+        team_loader="load_events",
+        preload=(
+            "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
+            "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
         ),
     ),
 }
@@ -148,15 +162,14 @@ def _typed(workbook: Workbook, name: str, value, default):
 
 
 def output_stem(workbook: Workbook, parameters: dict) -> str:
-    """The name a run's files share: the workbook, the team, and the service when one is chosen,
-    so that reports for different selections never overwrite each other."""
+    """The name a run's files share: the workbook, the team, and the service or cohort when one
+    is chosen, so that reports for different selections never overwrite each other."""
     def chosen(name: str) -> str | None:
         value = str(parameters.get(name) or "all").strip()
         return None if value.lower() == "all" else value
 
     parts = [workbook.name, safe_name(chosen("team") or "all teams")]
-    if chosen("service"):
-        parts.append(safe_name(chosen("service")))
+    parts += [safe_name(chosen(name)) for name in ("service", "cohort") if chosen(name)]
     return "-".join(parts)
 
 

@@ -79,3 +79,51 @@ def demand_explorer(log: pd.DataFrame, period: dm.Period):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox([service, channel]), weeks, output])
+
+
+def case_explorer(review):
+    """A widget for JupyterLab: pick a cohort, a team and a case, and see that case's journey and
+    measures. Takes a :class:`workbook_helpers.case_review.CaseReview`."""
+    import ipywidgets as widgets
+    from IPython.display import HTML, display
+
+    from .notebook import table_html
+
+    measures = review.measures
+    cohorts = ["all", *review.cohorts] if "cohort" in measures.columns else ["all"]
+    teams = ["all", *sorted(measures["team"].dropna().astype(str).unique())] if "team" in measures.columns else ["all"]
+    cohort = widgets.Dropdown(options=cohorts, value="all", description="Cohort")
+    team = widgets.Dropdown(options=teams, value="all", description="Team")
+    case = widgets.Dropdown(options=list(measures["case"]), description="Case")
+    output = widgets.Output()
+
+    def narrow(*_):
+        keep = pd.Series(True, index=measures.index)
+        if cohort.value != "all":
+            keep &= measures["cohort"].astype(str) == cohort.value
+        if team.value != "all":
+            keep &= measures["team"].astype(str) == team.value
+        options = list(measures.loc[keep, "case"])
+        case.options = options
+        if options:
+            case.value = options[0]
+        else:
+            output.clear_output()
+
+    def redraw(*_):
+        output.clear_output(wait=True)
+        if case.value is None:
+            return
+        with output:
+            display(HTML(table_html(review.case_detail(case.value), review.case_table_columns(),
+                                    f"{case.value}: its measures")))
+            display(charts.journey_timeline(
+                review.timeline([case.value]), review.spans([case.value]),
+                f"The journey of {case.value}", f"Timeline of every activity on {case.value}.",
+            ))
+
+    cohort.observe(narrow, names="value")
+    team.observe(narrow, names="value")
+    case.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([cohort, team]), case, output])

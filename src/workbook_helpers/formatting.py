@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 MISSING = "[x]"  # Government Statistical Service symbol: not available
+NOT_APPLICABLE = "[z]"  # Government Statistical Service symbol: not applicable
 
 
 def _missing(value: object) -> bool:

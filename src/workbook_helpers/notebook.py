@@ -26,8 +26,9 @@ _FORMATTERS = {
     "money": fmt_money,
     "date": fmt_date_short,
     "text": lambda v: MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else str(v),
+    "figure": str,  # already formatted, shown as a number
 }
-_NUMERIC = {"int", "pct", "pct0", "number", "hours", "money"}
+_NUMERIC = {"int", "pct", "pct0", "number", "hours", "money", "figure"}
 
 
 def say(markdown: str) -> None:

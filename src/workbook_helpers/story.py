@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import spc
-from .formatting import esc, fmt_date, fmt_hours, fmt_int, fmt_pct, fmt_period, join_words, plural
+from .formatting import (
+    esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct, fmt_period, join_words, plural,
+)
 
 RULE_WORDS = {
     "outside_limits": "a week outside the process limits",
@@ -158,3 +160,112 @@ def _runs(points: pd.DataFrame, special):
 
 def period_phrase(figures: dict) -> str:
     return fmt_period(figures["period_start"], figures["period_end"])
+
+
+# --------------------------------------------------------------------------------------------
+# case review
+
+
+def case_scope(cohort: str | None, team: str | None, cases: int) -> str:
+    """Who a case review covers: "all 67 cases", "the 32 after cases", "the 12 cases of the
+    Experiment team"."""
+    def chosen(value):
+        return None if value is None or str(value).strip().lower() in {"", "all"} else str(value).strip()
+
+    cohort, team = chosen(cohort), chosen(team)
+    noun = "case" if cases == 1 else "cases"
+    if cohort and team:
+        return f"the {cases:,} {cohort} {noun} of the {team} team"
+    if cohort:
+        return f"the {cases:,} {cohort} {noun}"
+    if team:
+        return f"the {cases:,} {noun} of the {team} team"
+    return f"all {cases:,} {noun}" if cases != 1 else "the one case"
+
+
+def case_headline(review, scope: str) -> str:
+    """The opening paragraph of a case review: what a typical case went through, the time spent
+    face to face, rework, and the cases expected back."""
+    overall = review.overall
+    measures = review.measures
+    first, last = review.period
+
+    def median(measure, word, words=None):
+        number = fmt_number(overall[measure]["median"], 1).removesuffix(".0")
+        return f"{number} {word if number == '1' else (words or word + 's')}"
+
+    parts = [
+        f"Between {fmt_date(first)} and {fmt_date(last)}, {esc(scope)} went through a median of "
+        f"**{median('assessments', 'assessment')}**, {median('referrals', 'referral')}, "
+        f"{median('people_involved', 'person', 'people')} and {median('handoffs', 'handoff')} each, "
+        f"and took a median of **{median('total_hours', 'hour')}** and "
+        f"{median('end_to_end_days', 'day')} end to end."
+    ]
+    share = overall["face_to_face_share"]["pooled"]
+    if share is not None and share == share:
+        parts.append(
+            f"Of the {fmt_hours(overall['total_hours']['total'])} spent on them, {fmt_pct(share)} "
+            "was face to face with the person."
+        )
+    worst = review.worst_rework()
+    repeats = int(overall["repeat_assessments"]["total"])
+    if worst:
+        parts.append(
+            f"There were {plural(repeats, 'repeat assessment')} in all; {worst[0]} alone had "
+            f"{plural(worst[1], 'repeat assessment')}."
+        )
+    else:
+        parts.append("No case was assessed twice.")
+    returning = overall.get("predicted_return", {}).get("pooled")
+    if returning is not None and returning == returning:
+        parts.append(
+            f"At closure, practitioners expected **{fmt_pct(returning)}** of the cases to come back."
+        )
+    if measures["open"].any():
+        parts.append(f"{plural(int(measures['open'].sum()), 'case')} {'is' if measures['open'].sum() == 1 else 'are'} still open.")
+    return " ".join(parts)
+
+
+def capability_sentence(points: pd.DataFrame) -> str:
+    """What the end-to-end chart says the system will go on producing."""
+    last = points.iloc[-1]
+    sentence = (
+        f"As the work is designed now, a case takes {fmt_int(last['mean'])} days on average, and "
+        f"anything from {fmt_int(max(last['lpl'], 0))} to {fmt_int(last['upl'])} days is normal "
+        "for this system."
+    )
+    special = points[points["special_cause"].astype(bool)]
+    if len(special):
+        sentence += (
+            f" {plural(len(special), 'case')} fell outside that pattern (special-cause variation), "
+            "worth looking at one by one."
+        )
+    return sentence
+
+
+def case_notes(review, file_warnings: list[str]) -> list[str]:
+    """Method notes and caveats for a case review."""
+    cases = len(review.measures)
+    notes = [
+        "Each activity on a case is one row of the case records. Assessments, referrals and the "
+        "other kinds come from the activity names through the activity map; repeat assessments are "
+        "those after a case's first.",
+        "People involved are the distinct practitioners who recorded activity; a handoff is a change "
+        "of practitioner between one activity and the next, in date order (activities on the same "
+        "day in the order the file lists them).",
+        "Face-to-face share \"all cases together\" is total face-to-face hours over total hours; the "
+        "per-case table shows each case's own share.",
+        "End-to-end days run from the case's opening date (or its first activity) to its closing "
+        "date (or its last activity, while still open).",
+        "Cases are numbered in the order they began; names, case references and practitioners' "
+        "names are left out of this report.",
+    ]
+    if not review.has_cases_file:
+        notes.append("No cases file was given, so open cases, expected returns and opening dates are not known.")
+    if cases < 20:
+        notes.append(
+            f"These are {plural(cases, 'case')}: a small number, so medians and averages can move a lot "
+            "with one unusual case."
+        )
+    notes += [esc(w) for w in file_warnings]
+    return notes

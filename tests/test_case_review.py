@@ -1,0 +1,156 @@
+"""The case-review workbook: the CaseReview object on a hand-built log, and end to end on the
+sample, with figures checked against the raw files and no identifier in any output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from statistics import mean
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, run_cli
+from workbook_helpers.case_review import CaseReview
+from workbook_helpers.exceptions import ParameterError
+
+EVENTS = ROOT / "data" / "sample" / "events.csv"
+CASES = ROOT / "data" / "sample" / "cases.csv"
+
+
+def _events(rows):
+    frame = pd.DataFrame(rows, columns=["case_id", "date", "activity", "worker", "hours", "face_to_face", "cohort"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["activity"] = frame["activity"].astype("category")
+    frame["activity_name"] = frame["activity"].astype(str)
+    frame["face_to_face"] = frame["face_to_face"].astype("boolean")
+    frame["cohort"] = frame["cohort"].astype("category")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+# Three cases. X (after) starts 1 April, Y (before) 3 April, Z (before) 10 April, so the
+# pseudonyms follow the starts: X -> Case 01, Y -> Case 02, Z -> Case 03.
+LOG = _events([
+    ("X", "2024-04-01", "assessment", "ann", 2.0, True, "after"),
+    ("X", "2024-04-05", "visit", "ann", 3.0, True, "after"),
+    ("Y", "2024-04-03", "assessment", "bob", 1.0, False, "before"),
+    ("Y", "2024-04-04", "assessment", "cat", 2.0, True, "before"),
+    ("Y", "2024-04-20", "referral", "dan", 1.0, False, "before"),
+    ("Z", "2024-04-10", "call", "bob", 0.5, False, "before"),
+])
+
+
+def test_cases_get_pseudonyms_in_the_order_they_started_and_no_ids_leave():
+    review = CaseReview.build(LOG)
+    assert review.measures.set_index("case_id")["case"].to_dict() == {"X": "Case 01", "Y": "Case 02", "Z": "Case 03"}
+    for frame in (review.case_table(), review.summary_table(), review.distributions(),
+                  review.timeline(["Case 01", "Case 02"]), review.spans(["Case 02"]), review.time_split()):
+        text = frame.to_csv()
+        assert not re.search(r"\b(X|Y|Z|ann|bob|cat|dan)\b", text), frame.columns.tolist()
+    # Workers lettered by first activity: ann (1 April) A, bob (3 April) B, cat C, dan D.
+    assert review.timeline(["Case 02"])["worker"].tolist() == ["Worker B", "Worker C", "Worker D"]
+
+
+def test_selection_by_cohort_and_unknown_cohort_named():
+    review = CaseReview.build(LOG, cohort="before")
+    assert review.measures["case_id"].tolist() == ["Y", "Z"]
+    assert review.measures["case"].tolist() == ["Case 01", "Case 02"]  # numbered within the selection
+    with pytest.raises(ParameterError, match='No cases for cohort "during". The cohort names in the data are: "after" and "before".'):
+        CaseReview.build(LOG, cohort="during")
+
+
+def test_summary_and_figures_worked_by_hand():
+    review = CaseReview.build(LOG)
+    figures = review.figures()
+    # Assessments per case: X 1, Y 2, Z 0 -> mean 1, median 1. Hours: X 5, Y 4, Z 0.5 -> mean 9.5/3.
+    assert figures["cases"] == 3
+    assert figures["assessments_per_case"] == pytest.approx(1.0)
+    assert figures["total_hours_per_case"] == pytest.approx(9.5 / 3)
+    # Face to face: X 5 of 5, Y 2 of 4, Z 0 of 0.5 -> pooled 7 / 9.5.
+    assert figures["face_to_face_share"] == pytest.approx(7 / 9.5)
+    # Repeat assessments: Y's second -> 1 in all, and Y (Case 02) has the most.
+    assert figures["repeat_assessments"] == 1
+    assert figures["most_repeat_assessments"] == {"case": "Case 02", "repeat_assessments": 1}
+    table = review.summary_table().set_index(["measure", "group"])
+    # before: Y has 1 (no) + 2 (yes) + 1 (no) = 4 hours, 2 face to face; Z 0.5 hours, none:
+    # pooled 2 / 4.5 = 44%. A share has no median: [z], not applicable.
+    assert table.loc[("face_to_face_share", "before"), "mean_shown"] == "44%"
+    assert table.loc[("face_to_face_share", "before"), "median_shown"] == "[z]"
+    assert table.loc[("assessments", "before"), "total_shown"] == "2"  # Y 2, Z 0
+
+
+def test_time_split_and_closing_order():
+    review = CaseReview.build(LOG)
+    split = review.time_split().set_index("group")
+    # after: X 5 hours, all face to face; before: Y and Z 4.5 hours, 2 face to face.
+    assert split.loc["after", "face_to_face_hours"] == 5 and split.loc["after", "other_hours"] == 0
+    assert split.loc["before", "face_to_face_hours"] == 2 and split.loc["before", "other_hours"] == 2.5
+    assert review.cohorts == ["before", "after"]  # the usual way round, not alphabetical
+    closed = review.closed_in_order()
+    # Without a cases file nothing is known to be open; ends: X 5 April, Z 10 April, Y 20 April.
+    assert closed["case"].tolist() == ["Case 01", "Case 03", "Case 02"]
+    assert closed["end_to_end_days"].tolist() == [4, 0, 17]
+
+
+def test_timeline_shows_the_cases_with_most_hours():
+    review = CaseReview.build(LOG)
+    assert review.timeline_cases(2) == ["Case 01", "Case 02"]  # 5 and 4 hours; Z has 0.5
+    assert review.timeline_cases(10) == ["Case 01", "Case 02", "Case 03"]
+
+
+# --------------------------------------------------------------------------------------------
+# end to end
+
+
+@pytest.fixture(scope="module")
+def after_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("case-review")
+    result = run_cli("run", "case_review", "--quiet", "-p", "cohort", "after", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _raw(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_after_cohort_figures_match_the_raw_files(after_run):
+    summary = json.loads((after_run / "case_review-all-teams-after.json").read_text())
+    events = [r for r in _raw(EVENTS) if r["cohort"] == "after"]
+    cases = [r for r in _raw(CASES) if r["cohort"] == "after"]
+    ids = sorted({r["case_id"] for r in events})
+    per_case = {i: [r for r in events if r["case_id"] == i] for i in ids}
+    figures = summary["figures"]
+    assert figures["cases"] == len(ids) == len(cases)
+    # Every assessment in the sample has "assessment" in its local name, and nothing else does.
+    assert figures["assessments_per_case"] == pytest.approx(
+        mean(sum("assessment" in r["activity"].lower() for r in rows) for rows in per_case.values()))
+    assert figures["people_involved_per_case"] == pytest.approx(
+        mean(len({r["worker"] for r in rows}) for rows in per_case.values()))
+    hours = [sum(float(r["hours"]) for r in rows) for rows in per_case.values()]
+    assert figures["total_hours_per_case"] == pytest.approx(mean(hours))
+    face = sum(float(r["hours"]) for r in events if r["face_to_face"] == "yes")
+    assert figures["face_to_face_share"] == pytest.approx(face / sum(hours))
+    known = [r["predicted_return"] for r in cases if r["predicted_return"] in {"yes", "no"}]
+    assert figures["predicted_return_share"] == pytest.approx(known.count("yes") / len(known))
+    assert len(summary["tables"]["cases"]) == len(ids)
+    assert set(summary["tables"]["cases"][0]) >= {"case", "assessments", "handoffs", "total_hours"}
+
+
+def test_no_case_id_or_worker_name_in_any_output(after_run):
+    raw = _raw(EVENTS)
+    secrets = {r["case_id"] for r in raw} | {r["worker"] for r in raw}
+    for path in after_run.iterdir():
+        text = path.read_text(encoding="utf-8")
+        found = sorted(s for s in secrets if s in text)
+        assert found == [], f"{path.name} carries {found[:5]}"
+
+
+def test_case_review_report_renders_offline(after_run, browser):
+    from conftest import assert_report_renders
+
+    charts = assert_report_renders(browser, after_run / "case_review-all-teams-after.html")
+    assert charts >= 5
