@@ -54,3 +54,21 @@ def test_controls_offer_the_data_services_channels_and_weeks(log):
     mondays = [value for _, value in weeks.options]
     assert mondays[0] == pd.Timestamp("2024-04-01") and mondays[-1] == pd.Timestamp("2024-08-12")
     assert weeks.value == (mondays[0], mondays[-1])
+
+
+def test_case_picker_offers_every_case_and_narrows_by_cohort():
+    from conftest import ROOT
+    from workbook_helpers.case_review import CaseReview
+    from workbook_helpers.explore import case_explorer
+    from workbook_helpers.loading import load_cases, load_events
+
+    events = load_events(ROOT / "data" / "sample" / "events.csv")
+    review = CaseReview.build(events, load_cases(ROOT / "data" / "sample" / "cases.csv"))
+    box = case_explorer(review)
+    (cohort, team), case = box.children[0].children, box.children[1]
+    assert cohort.options == ("all", "before", "after")
+    assert len(case.options) == 67 and case.options[0] == "Case 01"
+    cohort.value = "after"  # the picker now offers the 32 after cases only
+    after = set(review.measures.loc[review.measures["cohort"] == "after", "case"])
+    assert len(case.options) == 32 and set(case.options) == after
+    assert case.value == case.options[0]

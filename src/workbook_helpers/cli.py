@@ -238,12 +238,17 @@ def _teams_in_data(workbook, parameters: dict) -> list[str]:
     from .outputs import find_input
 
     merged = {**default_parameters(workbook), **parameters}
-    path = find_input(merged.get(workbook.team_column_source))
-    column_map = find_input(merged.get("column_map"))
-    frame = getattr(loading, workbook.team_loader)(path, column_map=column_map, sheet=merged.get("sheet"))
-    if "team" not in frame.columns:
-        raise ParameterError(f"--each-team needs a team column, and {path} has none.")
-    return sorted(frame["team"].dropna().astype(str).unique())
+    for data_parameter, loader, map_parameter in workbook.team_sources:
+        path = find_input(merged.get(data_parameter))
+        if path is None:
+            continue
+        frame = getattr(loading, loader)(
+            path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
+        )
+        if "team" not in frame.columns:
+            raise ParameterError(f"--each-team needs a team column, and {path} has none.")
+        return sorted(frame["team"].dropna().astype(str).unique())
+    raise ParameterError(f"--each-team needs a data file with a team column for {workbook.name}.")
 
 
 def _validate(args: argparse.Namespace) -> int:

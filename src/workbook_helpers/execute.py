@@ -34,8 +34,9 @@ class Workbook:
     title: str
     description: str
     data_parameters: tuple[str, ...]
-    team_column_source: str | None = None  # the data parameter whose file has a team column
-    team_loader: str = "load_demand"  # the loading function that reads that file
+    # Where --each-team finds the teams: (data parameter, loading function, column-map
+    # parameter), the first whose parameter is set wins.
+    team_sources: tuple[tuple[str, str, str], ...] = ()
     preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
 
     @property
@@ -50,7 +51,7 @@ WORKBOOKS: dict[str, Workbook] = {
         description="value and failure demand by service and channel, one-stop resolution, "
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
-        team_column_source="demand_path",
+        team_sources=(("demand_path", "load_demand", "column_map"),),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.story",
@@ -62,8 +63,10 @@ WORKBOOKS: dict[str, Workbook] = {
         description="the end-to-end flow of each case: assessments, referrals, people, handoffs, "
         "hours, face-to-face time, end-to-end time, rework and expected returns",
         data_parameters=("events_path", "cases_path", "activity_map", "column_map", "cases_column_map"),
-        team_column_source="events_path",
-        team_loader="load_events",
+        # A case's team is its lead team, from the cases file; the events name every
+        # practitioner's team.
+        team_sources=(("cases_path", "load_cases", "cases_column_map"),
+                      ("events_path", "load_events", "column_map")),
         preload=(
             "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
