@@ -154,3 +154,57 @@ def test_case_review_report_renders_offline(after_run, browser):
 
     charts = assert_report_renders(browser, after_run / "case_review-all-teams-after.html")
     assert charts >= 5
+
+
+def _cases(rows):
+    frame = pd.DataFrame(rows, columns=["case_id", "opened", "closed", "predicted_return"])
+    for column in ("opened", "closed"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["predicted_return"] = frame["predicted_return"].astype("boolean")
+    return frame
+
+
+def test_open_cases_count_in_everything_but_end_to_end_time():
+    # X closed 5 April (4 days from 1 April); Y still open; Z closed 10 April (0 days).
+    # Predicted return: X yes, Z no, Y not judged -> 1 of 2 judged.
+    cases = _cases([("X", "2024-04-01", "2024-04-05", True), ("Y", "2024-04-03", None, None),
+                    ("Z", "2024-04-10", "2024-04-10", False)])
+    review = CaseReview.build(LOG, cases)
+    assert review.open_cases == 1
+    overall = review.overall
+    assert overall["end_to_end_days"]["cases"] == 2 and overall["end_to_end_days"]["median"] == 2
+    assert overall["assessments"]["cases"] == 3
+    assert review.figures()["predicted_return_judgements"] == 2
+    assert review.figures()["predicted_return_share"] == pytest.approx(0.5)
+    assert review.closed_in_order()["case"].tolist() == ["Case 01", "Case 03"]
+    from workbook_helpers import story
+
+    headline = story.case_headline(review, "all 3 cases")
+    assert "The 2 cases that have closed took a median of 2 days from start to finish." in headline
+    assert "Of the 2 cases with a judgement recorded at closure, practitioners expected **50%** to come back." in headline
+    assert "1 case is still open." in headline
+
+
+def test_without_closing_dates_open_cases_are_not_known():
+    review = CaseReview.build(LOG)
+    assert review.open_cases is None and review.figures()["open_cases"] is None
+    cases = _cases([("X", "2024-04-01", None, None), ("Y", "2024-04-03", None, None),
+                    ("Z", "2024-04-10", None, None)]).drop(columns=["closed"])
+    review = CaseReview.build(LOG, cases)
+    assert review.open_cases is None and len(review.closed_in_order()) == 3
+    from workbook_helpers import story
+
+    notes = " ".join(story.case_notes(review, []))
+    assert "which cases are still open is not known" in notes
+    assert "Only 3 cases on the end-to-end chart" in notes
+
+
+def test_run_without_a_cases_file(tmp_path):
+    result = run_cli("run", "case_review", "--quiet", "-p", "cases_path", "None", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "case_review-all-teams.json").read_text())
+    assert summary["figures"]["cases"] == 67
+    assert summary["figures"]["open_cases"] is None
+    assert summary["figures"]["predicted_return_share"] is None
+    text = re.sub(r"<[^>]+>", " ", (tmp_path / "case_review-all-teams.html").read_text(encoding="utf-8"))
+    assert "open or closed not known" in text and "No cases file was given" in text

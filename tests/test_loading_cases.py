@@ -273,9 +273,12 @@ def test_case_in_the_cases_file_without_events_and_case_without_a_row(tmp_path: 
         ("case_id", '1 case in events.csv has no row in cases.csv: "C9".', 1,
          "every case in both files"),
     ]
-    assert str(error).startswith(
+    # The whole message: no "... and N more rows" line, since the cases are named in the text.
+    assert str(error) == (
         f"2 problems in {tmp_path / 'events.csv'} and {tmp_path / 'cases.csv'}:\n"
         '  1. Column "case_id": 1 case in cases.csv has no events in events.csv: "C3". Expected '
+        "every case in both files.\n"
+        '  2. Column "case_id": 1 case in events.csv has no row in cases.csv: "C9". Expected '
         "every case in both files."
     )
 

@@ -67,6 +67,7 @@ class CaseReview:
     events: pd.DataFrame
     worker_labels: dict[str, str]
     has_cases_file: bool
+    closing_known: bool  # a cases file with a closed column says which cases are still open
 
     @classmethod
     def build(
@@ -96,8 +97,20 @@ class CaseReview:
         measures.insert(0, "case", measures["case_id"].map(labels))
         measures = measures.sort_values("case", ignore_index=True)
         chosen = events[events["case_id"].isin(set(measures["case_id"])).to_numpy()]
+        closing_known = cases is not None and "closed" in cases.columns
         return cls(measures, chosen, worker_pseudonyms(chosen.sort_values("date", kind="stable")["worker"]),
-                   cases is not None)
+                   cases is not None, closing_known)
+
+    @property
+    def open_cases(self) -> int | None:
+        """How many cases are still open, or None when the data cannot say."""
+        return int(self.measures["open"].sum()) if self.closing_known else None
+
+    @property
+    def outside_dates(self) -> int:
+        """Cases with activity before their opening date or after their closing date."""
+        m = self.measures
+        return int(((m["first_event"] < m["start"]) | (m["last_event"] > m["end"])).sum())
 
     # ---- groups ---------------------------------------------------------------------------
 
@@ -129,6 +142,8 @@ class CaseReview:
     def summary(self, by_cohort: bool = False) -> pd.DataFrame:
         """:func:`workbook_helpers.cases.cohort_summary` of the selection, overall or by cohort."""
         frame = self.measures.drop(columns=["case_id", "case"])
+        # A case still open has not finished: its days so far are not an end-to-end time.
+        frame["end_to_end_days"] = frame["end_to_end_days"].astype("Float64").where(~frame["open"])
         if by_cohort and "cohort" in frame.columns:
             return cr.cohort_summary(frame, by="cohort")
         return cr.cohort_summary(frame.drop(columns=["cohort"], errors="ignore"), by="cohort")
@@ -146,7 +161,7 @@ class CaseReview:
         measures = self.measures
         figures = {
             "cases": int(len(measures)),
-            "open_cases": int(measures["open"].sum()),
+            "open_cases": self.open_cases,
             **{f"{m}_per_case": overall[m]["mean"] for m in
                ("assessments", "referrals", "people_involved", "handoffs", "total_hours")},
             **{f"{m}_median": overall[m]["median"] for m in
@@ -154,6 +169,7 @@ class CaseReview:
             "total_hours": overall["total_hours"]["total"],
             "face_to_face_share": overall["face_to_face_share"]["pooled"],
             "predicted_return_share": overall["predicted_return"]["pooled"] if "predicted_return" in overall else None,
+            "predicted_return_judgements": int(overall["predicted_return"]["cases"]) if "predicted_return" in overall else 0,
             "repeat_assessments": overall["repeat_assessments"]["total"],
         }
         worst = self.worst_rework()
@@ -189,6 +205,9 @@ class CaseReview:
         """Rows of measures with mean, median and total (or pooled share), per cohort."""
         table = self.summary(by_cohort=self.several_cohorts)
         table = table[table["measure"].isin(SUMMARY_MEASURES)].copy()
+        # A measure the data cannot give (no organisation column, no closed cases) is left out.
+        known = table.groupby("measure")["cases"].transform("sum") > 0
+        table = table[known.to_numpy()]
         shares = table["measure"].isin(["face_to_face_share", "predicted_return"]).to_numpy()
         hours = table["measure"].isin(["total_hours"]).to_numpy()
         table["label"] = table["measure"].map(SHARE_LABELS).fillna(table["label"])
@@ -221,8 +240,10 @@ class CaseReview:
         return columns
 
     def distributions(self) -> pd.DataFrame:
-        """Long frame for dot plots: case, measure (label), value, group."""
+        """Long frame for dot plots: case, measure (label), value, group. Open cases have no
+        end-to-end time yet, so they are left out of that measure."""
         frame = self.measures.assign(group=self._group())
+        frame["end_to_end_days"] = frame["end_to_end_days"].astype("Float64").where(~frame["open"])
         long = frame.melt(id_vars=["case", "group"], value_vars=list(DISTRIBUTION_MEASURES),
                           var_name="measure", value_name="value")
         long["measure"] = long["measure"].map(DISTRIBUTION_MEASURES)
@@ -231,7 +252,7 @@ class CaseReview:
 
     def closed_in_order(self) -> pd.DataFrame:
         """Closed cases in the order they closed: case, end, end_to_end_days."""
-        closed = self.measures[~self.measures["open"].to_numpy()]
+        closed = self.measures[~self.measures["open"].to_numpy()] if self.closing_known else self.measures
         closed = closed.sort_values(["end", "case"])
         # One point per day on the chart: cases closing on the same day are nudged apart by
         # order, which the XmR rules need (dates must be distinct).
@@ -279,7 +300,7 @@ class CaseReview:
     def time_split(self) -> pd.DataFrame:
         """Face-to-face and other hours, per cohort (or for all cases)."""
         frame = self.measures.assign(group=self._group())
-        split = frame.groupby("group", sort=True)[["face_to_face_hours", "total_hours"]].sum().reset_index()
+        split = frame.groupby("group")[["face_to_face_hours", "total_hours"]].sum().reindex(self.cohorts).reset_index()
         split["other_hours"] = split["total_hours"] - split["face_to_face_hours"]
         split["face_to_face_share"] = split["face_to_face_hours"] / split["total_hours"].where(split["total_hours"] > 0)
         return split

@@ -304,13 +304,14 @@ def xmr_panels(charts: list[alt.LayerChart], title: str, description: str) -> al
     return _titled(combined, title, description)
 
 
-def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False) -> str:
-    """One sentence on what an XmR chart shows, for its text alternative."""
+def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False, unit: str = "week") -> str:
+    """One sentence on what an XmR chart shows, for its text alternative; ``unit`` names what
+    each point is (a week, a case)."""
     summary = spc.xmr_summary(points)
     fmt = (lambda v: f"{v * 100:.0f}%") if percent else (lambda v: f"{v:,.0f}")
     mean = points["mean"].iloc[-1]
     sentence = (
-        f"{measure} over {len(points)} weeks: average {fmt(mean)}, with process limits from "
+        f"{measure} over {len(points)} {unit if len(points) == 1 else unit + 's'}: average {fmt(mean)}, with process limits from "
         f"{fmt(max(points['lpl'].iloc[-1], 0))} to {fmt(points['upl'].iloc[-1])}; "
     )
     special = summary["special_cause_points"]
@@ -326,7 +327,8 @@ def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False) -> s
 
 ACTIVITY_KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
 _KIND_COLOURS = ["#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#CC79A7", "#009E73", "#6b7378", "#1a1a1a", "#b0b0b0"]
-_KIND_SHAPES = ["diamond", "triangle-up", "circle", "circle", "square", "triangle-down", "cross", "triangle-right", "circle"]
+# Each kind has its own shape as well as its own colour: colour is never the only cue.
+_KIND_SHAPES = ["diamond", "triangle-up", "circle", "triangle-left", "square", "triangle-down", "cross", "triangle-right", "wedge"]
 
 
 def stacked_bars(

@@ -245,10 +245,14 @@ def _teams_in_data(workbook, parameters: dict) -> list[str]:
         frame = getattr(loading, loader)(
             path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
         )
-        if "team" not in frame.columns:
-            raise ParameterError(f"--each-team needs a team column, and {path} has none.")
-        return sorted(frame["team"].dropna().astype(str).unique())
-    raise ParameterError(f"--each-team needs a data file with a team column for {workbook.name}.")
+        if loader == "load_events":
+            # Events name every practitioner's team; a case belongs to its lead team.
+            from .cases import case_measures
+
+            frame = case_measures(frame)
+        if "team" in frame.columns:
+            return sorted(frame["team"].dropna().astype(str).unique())
+    raise ParameterError(f"--each-team needs a team column in the data for {workbook.name}.")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -274,7 +278,7 @@ def _validate(args: argparse.Namespace) -> int:
         still_open = int(cases["closed"].isna().sum()) if "closed" in cases else len(cases)
         print(f"OK: {plural(len(cases), 'case')}, {still_open:,} still open.")
         if "closed" not in cases:
-            print("Note: the file has no closed column, so every case counts as still open.")
+            print("Note: the file has no closed column, so which cases are still open is not known.")
         for warning in cases.attrs.get("warnings", []):
             print(f"Note: {warning}")
         return 0

@@ -58,7 +58,7 @@ class Problem:
         lines.append(head)
         for row, value in list(zip(self.rows, self.values))[:limit]:
             lines.append(f"    row {row}: {_show(value)}")
-        if self.count > min(limit, len(self.rows)):
+        if self.rows and self.count > min(limit, len(self.rows)):
             lines.append(f"    ... and {self.count - min(limit, len(self.rows)):,} more rows")
         return "\n".join(lines)
 

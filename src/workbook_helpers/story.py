@@ -198,9 +198,16 @@ def case_headline(review, scope: str) -> str:
         f"Between {fmt_date(first)} and {fmt_date(last)}, {esc(scope)} went through a median of "
         f"**{median('assessments', 'assessment')}**, {median('referrals', 'referral')}, "
         f"{median('people_involved', 'person', 'people')} and {median('handoffs', 'handoff')} each, "
-        f"and took a median of **{median('total_hours', 'hour')}** and "
-        f"{median('end_to_end_days', 'day')} end to end."
+        f"and took a median of **{median('total_hours', 'hour')}**."
     ]
+    if overall["end_to_end_days"]["cases"]:
+        finished = int(overall["end_to_end_days"]["cases"])
+        parts.append(
+            f"The {plural(finished, 'case')} that {'has' if finished == 1 else 'have'} closed took a "
+            f"median of {median('end_to_end_days', 'day')} from start to finish."
+            if review.open_cases else
+            f"From start to finish a case took a median of {median('end_to_end_days', 'day')}."
+        )
     share = overall["face_to_face_share"]["pooled"]
     if share is not None and share == share:
         parts.append(
@@ -218,11 +225,13 @@ def case_headline(review, scope: str) -> str:
         parts.append("No case was assessed twice.")
     returning = overall.get("predicted_return", {}).get("pooled")
     if returning is not None and returning == returning:
+        judged = int(overall["predicted_return"]["cases"])
         parts.append(
-            f"At closure, practitioners expected **{fmt_pct(returning)}** of the cases to come back."
+            f"Of the {plural(judged, 'case')} with a judgement recorded at closure, practitioners "
+            f"expected **{fmt_pct(returning)}** to come back."
         )
-    if measures["open"].any():
-        parts.append(f"{plural(int(measures['open'].sum()), 'case')} {'is' if measures['open'].sum() == 1 else 'are'} still open.")
+    if review.open_cases:
+        parts.append(f"{plural(review.open_cases, 'case')} {'is' if review.open_cases == 1 else 'are'} still open.")
     return " ".join(parts)
 
 
@@ -253,7 +262,7 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "People involved are the distinct practitioners who recorded activity; a handoff is a change "
         "of practitioner between one activity and the next, in date order (activities on the same "
         "day in the order the file lists them).",
-        "Face-to-face share \"all cases together\" is total face-to-face hours over total hours; the "
+        "Face-to-face share \"all hours together\" is total face-to-face hours over total hours; the "
         "per-case table shows each case's own share.",
         "End-to-end days run from the case's opening date (or its first activity) to its closing "
         "date (or its last activity, while still open).",
@@ -261,7 +270,19 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "names are left out of this report.",
     ]
     if not review.has_cases_file:
-        notes.append("No cases file was given, so open cases, expected returns and opening dates are not known.")
+        notes.append("No cases file was given, so open cases, expected returns and opening dates are "
+                     "not known; the end-to-end chart places cases by their last activity.")
+    elif not review.closing_known:
+        notes.append("The cases file has no closing dates, so which cases are still open is not known; "
+                     "the end-to-end chart places cases by their last activity.")
+    closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
+    if 2 <= closed < 15:
+        notes.append(f"Only {plural(closed, 'case')} on the end-to-end chart: process limits need about "
+                     "15 to 20 points to be trusted, so treat them with care.")
+    if review.outside_dates:
+        notes.append(f"{plural(review.outside_dates, 'case')} {'has' if review.outside_dates == 1 else 'have'} "
+                     "activity before its opening date or after its closing date; its end-to-end time "
+                     "uses the dates in the cases file.")
     if cases < 20:
         notes.append(
             f"These are {plural(cases, 'case')}: a small number, so medians and averages can move a lot "
