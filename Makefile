@@ -29,6 +29,7 @@ setup: $(STAMP)
 report: setup
 	$(BIN)/workbook run demand_study --each-team --out reports
 	$(BIN)/workbook run case_review --each-team --out reports
+	$(BIN)/workbook run experiment_comparison --out reports
 
 test: setup
 	$(BIN)/python -m pytest

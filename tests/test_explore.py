@@ -72,3 +72,22 @@ def test_case_picker_offers_every_case_and_narrows_by_cohort():
     after = set(review.measures.loc[review.measures["cohort"] == "after", "case"])
     assert len(case.options) == 32 and set(case.options) == after
     assert case.value == case.options[0]
+
+
+def test_comparison_explorer_switches_between_mean_and_median():
+    import pandas as pd
+
+    from workbook_helpers.comparison import compare_cohorts
+    from workbook_helpers.comparison_view import ComparisonView
+    from workbook_helpers.explore import comparison_explorer, comparison_table
+
+    # Before: 1, 2, 9 visits (mean 4, median 2); after: 1, 1, 4 (mean 2, median 1).
+    table = pd.DataFrame({"case_id": list("abcdef"), "cohort": ["before"] * 3 + ["after"] * 3,
+                          "assessments": [1.0, 2.0, 9.0, 1.0, 1.0, 4.0]})
+    comparison = compare_cohorts(table, measures=["assessments"], resamples=199)
+    view = ComparisonView(table, comparison, "cohort", "before", "after", "standard way", "new way", 0.95)
+    assert comparison_table(view, ["assessments"], "mean")[["before", "after"]].values.tolist() == [[4.0, 2.0]]
+    assert comparison_table(view, ["assessments"], "median")[["before", "after"]].values.tolist() == [[2.0, 1.0]]
+    box = comparison_explorer(view)
+    chooser, statistic = box.children[0], box.children[1]
+    assert chooser.value == ("assessments",) and statistic.value == "mean"

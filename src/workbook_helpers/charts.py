@@ -429,3 +429,83 @@ def journey_timeline(
     )
     chart = alt.layer(lanes, marks).properties(width=WIDTH, height=alt.Step(18))
     return _titled(chart, title, description)
+
+
+# --------------------------------------------------------------------------------------------
+# before and after
+
+
+def estimation_chart(
+    cases: pd.DataFrame, groups: list[str], difference: float, low: float | None, high: float | None,
+    title: str, description: str, value_title: str, value_format: str = ",.1f",
+    difference_title: str = "Difference",
+) -> alt.HConcatChart:
+    """A Gardner-Altman estimation chart: each case as a dot in its group with the group's mean
+    marked, and beside it the difference between the groups with its confidence interval (a
+    whisker; absent when there is none), against a line at no change.
+
+    ``cases``: group, case (pseudonym), value. ``groups``: the two groups, before first.
+    """
+    frame = cases[["group", "case", "value"]].copy()
+    frame["value"] = frame["value"].astype("float64")
+    colours = alt.Scale(domain=groups, range=[COMMON_COLOUR, VALUE_COLOUR])
+    dots = (
+        alt.Chart(_records(frame))
+        .mark_circle(size=55, opacity=0.7)
+        .encode(
+            x=alt.X("group:N", sort=groups, title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("jitter:Q"),
+            y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            color=alt.Color("group:N", scale=colours, legend=None),
+            tooltip=[alt.Tooltip("case:N", title="Case"), alt.Tooltip("group:N", title="Cohort"),
+                     alt.Tooltip("value:Q", title=value_title, format=value_format)],
+        )
+        .transform_calculate(jitter="random()")
+    )
+    means = (
+        alt.Chart(_records(frame))
+        .mark_tick(color=INK, thickness=3, size=36)
+        .encode(
+            x=alt.X("group:N", sort=groups),
+            y=alt.Y("mean(value):Q"),
+            tooltip=[alt.Tooltip("group:N", title="Cohort"),
+                     alt.Tooltip("mean(value):Q", title="Mean", format=value_format)],
+        )
+    )
+    left = alt.layer(dots, means).properties(width=240, height=240)
+    estimate = pd.DataFrame({
+        "label": ["Difference"], "difference": [difference],
+        "low": [low if low is not None else difference], "high": [high if high is not None else difference],
+    })
+    base = alt.Chart(_records(estimate)).encode(x=alt.X("label:N", title=None, axis=alt.Axis(labelAngle=0)))
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(y="zero:Q")
+    whisker = base.mark_rule(color=INK, strokeWidth=2).encode(
+        y=alt.Y("low:Q", title=difference_title, axis=alt.Axis(format=value_format)), y2="high:Q"
+    )
+    point = base.mark_point(filled=True, size=120, color=INK, shape="diamond").encode(
+        y="difference:Q",
+        tooltip=[alt.Tooltip("difference:Q", title=difference_title, format=value_format),
+                 alt.Tooltip("low:Q", title="Interval from", format=value_format),
+                 alt.Tooltip("high:Q", title="Interval to", format=value_format)],
+    )
+    right = alt.layer(zero, whisker, point).properties(width=90, height=240)
+    return _titled(alt.hconcat(left, right, spacing=24), title, description)
+
+
+def slope_chart(
+    pairs: pd.DataFrame, groups: list[str], title: str, description: str, value_title: str,
+    value_format: str = ",.1f",
+) -> alt.LayerChart:
+    """Paired values as lines from the first group to the second, one per pair.
+
+    ``pairs``: pair (pseudonym), group, value.
+    """
+    base = alt.Chart(_records(pairs)).encode(
+        x=alt.X("group:N", sort=groups, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        detail="pair:N",
+        tooltip=[alt.Tooltip("pair:N", title="Pair"), alt.Tooltip("group:N", title="Cohort"),
+                 alt.Tooltip("value:Q", title=value_title, format=value_format)],
+    )
+    chart = alt.layer(base.mark_line(color=COMMON_COLOUR, opacity=0.6), base.mark_point(filled=True, color=INK))
+    return _titled(chart.properties(width=240, height=240), title, description)

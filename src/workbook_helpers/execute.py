@@ -72,6 +72,19 @@ WORKBOOKS: dict[str, Workbook] = {
             "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
         ),
     ),
+    "experiment_comparison": Workbook(
+        name="experiment_comparison",
+        title="Before and after",
+        description="a team's new way of working against the standard way: every measure per case, "
+        "the change, how sure we can be of it, and a sentence a director can repeat",
+        data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
+                         "measure_config"),
+        team_sources=(),
+        preload=(
+            "workbook_helpers.cases", "workbook_helpers.charts", "workbook_helpers.comparison_view",
+            "workbook_helpers.loading", "workbook_helpers.notebook",
+        ),
+    ),
 }
 
 

@@ -127,3 +127,55 @@ def case_explorer(review):
     case.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox([cohort, team]), case, output])
+
+
+def comparison_table(view, measures: list[str], statistic: str = "mean") -> pd.DataFrame:
+    """Each chosen measure's per-case ``statistic`` ("mean" or "median") in both cohorts, from the
+    cases' own values (shares here are each case's own, not pooled)."""
+    rows = []
+    for measure in measures:
+        label = view.comparison.set_index("measure").loc[measure, "label"]
+        values = view.case_values(measure)
+        summary = values.groupby("group")["value"].agg(statistic)
+        rows.append({"label": label,
+                     "before": summary.get(view.before_label), "after": summary.get(view.after_label)})
+    return pd.DataFrame(rows, columns=["label", "before", "after"])
+
+
+def comparison_explorer(view):
+    """A widget for JupyterLab: choose the measures shown and switch between mean and median.
+    Takes a :class:`workbook_helpers.comparison_view.ComparisonView`."""
+    import ipywidgets as widgets
+    from IPython.display import HTML, display
+
+    from .notebook import table_html
+
+    available = [m for m in view.comparison["measure"] if m in view.table.columns]
+    labels = dict(zip(view.comparison["measure"], view.comparison["label"]))
+    chooser = widgets.SelectMultiple(options=[(labels[m], m) for m in available], value=tuple(available[:3]),
+                                     description="Measures", rows=min(len(available), 8),
+                                     layout=widgets.Layout(width="36rem"))
+    statistic = widgets.ToggleButtons(options=[("Mean", "mean"), ("Median", "median")], value="mean",
+                                      description="Per case")
+    output = widgets.Output()
+
+    def redraw(*_):
+        output.clear_output(wait=True)
+        with output:
+            chosen = list(chooser.value)
+            if not chosen:
+                print("Choose one or more measures.")
+                return
+            display(HTML(table_html(
+                comparison_table(view, chosen, statistic.value),
+                {"label": ("Measure", "text"), "before": (view.before_label.capitalize(), "number"),
+                 "after": (view.after_label.capitalize(), "number")},
+                f"{statistic.label} per case",
+            )))
+            for chart in view.estimation_charts(chosen):
+                display(chart)
+
+    chooser.observe(redraw, names="value")
+    statistic.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([chooser, statistic, output])

@@ -1071,3 +1071,60 @@ def _row_check_problem(rule: dict, rows: list, frame: pd.DataFrame) -> Problem:
 
 def _day(value: object) -> str:
     return "(blank)" if pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y}"
+
+
+def load_case_table(path: str | Path, cohort_col: str = "cohort", sheet: str | int | None = None) -> pd.DataFrame:
+    """Load a table that already has one row of measures per case (for the comparison workbook).
+
+    It must have the cohort column; every other column whose non-blank values are all numbers
+    (or yes/no) is read as a measure, and the rest are kept as text. Same file types and
+    encodings as the other loaders.
+
+    Raises
+    ------
+    DataError
+        If the cohort column is missing (listing the columns found, with a close match), the
+        cohort column has blanks, or no column holds numbers.
+    """
+    path = Path(path)
+    raw, digest = read_raw(path, sheet=sheet, known_headers={_header_key(cohort_col)})
+    columns = {_header_key(c): c for c in raw.columns}
+    if _header_key(cohort_col) not in columns:
+        found = [str(c) for c in raw.columns]
+        close = difflib.get_close_matches(cohort_col, found, n=1)
+        hint = f' Did you mean "{close[0]}"? Pass it as cohort_col.' if close else ""
+        raise DataError(path, Problem(
+            f'There is no "{cohort_col}" column to tell the cohorts apart.{hint} Columns found: '
+            + ", ".join(f'"{c}"' for c in found) + "."
+        ))
+    frame = raw.rename(columns={columns[_header_key(cohort_col)]: cohort_col})
+    frame[cohort_col] = _as_text(frame[cohort_col])
+    problems = []
+    blank = frame[cohort_col].isna()
+    if blank.any():
+        problems.append(_problem_from_mask(blank, frame[cohort_col], cohort_col, "with no cohort.",
+                                           "a cohort name in every row"))
+    numeric = []
+    for column in frame.columns:
+        if column == cohort_col:
+            continue
+        text = _as_text(frame[column])
+        yes_no = text.str.lower().map(YES_NO)
+        numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        if text.notna().any() and (numbers.notna() | text.isna()).all():
+            frame[column] = numbers.astype("float64")
+            numeric.append(column)
+        elif text.notna().any() and (yes_no.notna() | text.isna()).all():
+            frame[column] = yes_no.astype("boolean")
+            numeric.append(column)
+        else:
+            frame[column] = text
+    if not numeric:
+        problems.append(Problem("No column holds numbers, so there is nothing to compare.",
+                                expected="columns of numbers (or yes/no) per case"))
+    if problems:
+        raise DataError(path, problems)
+    frame.index.name = "row"
+    frame.attrs["source"] = {"path": str(path), "name": path.name, "sha256": digest, "rows": int(len(frame))}
+    frame.attrs["warnings"] = []
+    return frame

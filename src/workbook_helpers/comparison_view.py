@@ -1,0 +1,273 @@
+"""The before/after comparison as the workbook shows it: the table directors remember, its
+sentences, estimation charts, notes and summary, from :func:`workbook_helpers.comparison.compare_cohorts`.
+
+Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from . import charts
+from .comparison import comparison_direction
+from .formatting import esc, fmt_number, fmt_pct, plural
+from .privacy import pseudonyms
+
+# The word and its colour say whether a change is better or worse; the arrow says which way the
+# measure moved (up, down, or level), so colour is never the only cue.
+_VERDICTS = {
+    "better": ("better", "sw-better"),
+    "worse": ("worse", "sw-worse"),
+    "no clear change": ("no clear change", "sw-unclear"),
+    "neutral": ("neither better nor worse", "sw-unclear"),
+}
+
+
+def _arrow(change) -> str:
+    if change is None or change != change or change == 0:
+        return "&#9644;"  # level
+    return "&#9650;" if change > 0 else "&#9660;"
+
+
+@dataclass
+class ComparisonView:
+    """What the comparison workbook shows, built from the per-case table and the comparison."""
+
+    table: pd.DataFrame
+    comparison: pd.DataFrame
+    cohort_col: str
+    before: str
+    after: str
+    before_label: str
+    after_label: str
+    confidence: float
+    id_col: str | None = None
+
+    @property
+    def groups(self) -> list[str]:
+        return [str(self.before_label), str(self.after_label)]
+
+    @property
+    def n_before(self) -> int:
+        return int(self.comparison["n_before"].max()) if len(self.comparison) else 0
+
+    @property
+    def n_after(self) -> int:
+        return int(self.comparison["n_after"].max()) if len(self.comparison) else 0
+
+    @property
+    def period(self) -> tuple[str | None, str | None]:
+        if {"start", "end"} <= set(self.table.columns):
+            return (self.table["start"].min().date().isoformat(), self.table["end"].max().date().isoformat())
+        return (None, None)
+
+    def scope(self) -> str:
+        return f"The {self.after_label} against the {self.before_label}"
+
+    def directions(self) -> list[str]:
+        return [comparison_direction(row) for row in self.comparison.to_dict(orient="records")]
+
+    # ---- headline ---------------------------------------------------------------------------
+
+    def headline(self) -> str:
+        directions = self.directions()
+        better, worse = directions.count("better"), directions.count("worse")
+        unclear = directions.count("no clear change")
+        level = f"{self.confidence * 100:.0f}%"
+        parts = [
+            f"Cases worked the **{esc(self.after_label)}** ({plural(self.n_after, 'case')}) against "
+            f"cases worked the **{esc(self.before_label)}** ({plural(self.n_before, 'case')})."
+        ]
+        summary = []
+        if better:
+            summary.append(f"**{plural(better, 'measure')} changed for the better**")
+        if worse:
+            summary.append(f"**{plural(worse, 'measure')} changed for the worse**")
+        if summary:
+            parts.append(" and ".join(summary) + f", with {level} confidence intervals that rule out no change.")
+        if unclear:
+            parts.append(f"For {plural(unclear, 'measure')} the data cannot rule out that nothing changed.")
+        return " ".join(parts)
+
+    def table_html(self) -> str:
+        """The comparison table: measure, the two cohorts, the change, its interval, and an arrow
+        whose shape and word (not only its colour) say whether the change is better or worse."""
+        level = f"{self.confidence * 100:.0f}% interval"
+        head = (
+            f'<th scope="col">Measure</th><th scope="col" class=num>{esc(self.before_label).capitalize()}</th>'
+            f'<th scope="col" class=num>{esc(self.after_label).capitalize()}</th>'
+            f'<th scope="col" class=num>Change</th><th scope="col" class=num>{level}</th>'
+            f'<th scope="col">Better or worse</th>'
+        )
+        rows = []
+        for record, direction in zip(self.comparison.to_dict(orient="records"), self.directions()):
+            word, css = _VERDICTS[direction]
+            arrow = _arrow(record["change"])
+            rows.append(
+                f'<tr><th scope="row">{esc(record["label"])}</th>'
+                f'<td class=num>{esc(self._level(record, "before"))}</td>'
+                f'<td class=num>{esc(self._level(record, "after"))}</td>'
+                f'<td class=num>{esc(self._change(record["change"], record["change_kind"]))}</td>'
+                f'<td class=num>{esc(self._interval(record))}</td>'
+                f'<td><span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}</td></tr>'
+            )
+        caption = (f"Per case, {esc(self.before_label)} ({plural(self.n_before, 'case')}) and "
+                   f"{esc(self.after_label)} ({plural(self.n_after, 'case')})")
+        style = ("<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>")
+        return (f'{style}<table class="sw-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    def show_table(self) -> None:
+        display(HTML(self.table_html()))
+
+    @staticmethod
+    def _level(record: dict, which: str) -> str:
+        value = record[which]
+        return fmt_pct(value) if record["change_kind"] == "points" else fmt_number(value, 1)
+
+    @staticmethod
+    def _change(change: float, kind: str) -> str:
+        if change is None or change != change:
+            return "[x]"
+        if kind == "percent":
+            return ("down " if change < 0 else "up " if change > 0 else "") + fmt_pct(abs(change))
+        if kind == "points":
+            points = abs(change) * 100
+            return ("down " if change < 0 else "up " if change > 0 else "") + f"{points:.0f} points"
+        return f"{change:+,.1f}"
+
+    def _interval(self, record: dict) -> str:
+        low, high = record["ci_low"], record["ci_high"]
+        if low is None or high is None or low != low or high != high:
+            return "[x]"
+        if record["change_kind"] == "percent":
+            return f"{low * 100:+.0f}% to {high * 100:+.0f}%"
+        if record["change_kind"] == "points":
+            return f"{low * 100:+.0f} to {high * 100:+.0f} points"
+        return f"{low:+,.1f} to {high:+,.1f}"
+
+    def sentences(self) -> list[str]:
+        return [esc(sentence) for sentence in self.comparison["sentence"]]
+
+    # ---- charts -----------------------------------------------------------------------------
+
+    def _labels(self) -> dict:
+        order = self.table["start"] if "start" in self.table.columns else None
+        keys = self.table["case_id"] if "case_id" in self.table.columns else pd.Series(self.table.index.astype(str), index=self.table.index)
+        return pseudonyms(keys.astype(str), prefix="Case", order=order)
+
+    def case_values(self, measure: str) -> pd.DataFrame:
+        """group, case (pseudonym), value: each case's own value of ``measure`` in both cohorts."""
+        keys = self.table["case_id"] if "case_id" in self.table.columns else pd.Series(self.table.index.astype(str), index=self.table.index)
+        labels = self._labels()
+        cohort = self.table[self.cohort_col].astype(str)
+        chosen = cohort.isin([self.before, self.after]).to_numpy()
+        frame = pd.DataFrame({
+            "group": cohort[chosen].map({self.before: self.before_label, self.after: self.after_label}),
+            "case": keys.astype(str)[chosen].map(labels),
+            "value": pd.to_numeric(self.table.loc[chosen, measure].astype("Float64"), errors="coerce"),
+        })
+        return frame.dropna(subset=["value"]).reset_index(drop=True)
+
+    def estimation_charts(self, measures: list[str] | None = None) -> list:
+        shown = []
+        for record in self.comparison.to_dict(orient="records"):
+            if measures is not None and record["measure"] not in measures:
+                continue
+            if record["measure"] not in self.table.columns:
+                continue
+            points = record["change_kind"] == "points"
+            low, high = record.get("difference_low"), record.get("difference_high")
+            interval = None if low is None or low != low else (low, high)
+            description = (
+                f"Dot plot of each case's {record['label'].lower()} in both cohorts, and the "
+                f"difference between them" + (" with its confidence interval." if interval else " (no interval: too few cases).")
+            )
+            if points:
+                description += " Dots show each case's own share; the difference is of the pooled shares."
+            shown.append(charts.estimation_chart(
+                self.case_values(record["measure"]), self.groups, record["difference"],
+                interval[0] if interval else None, interval[1] if interval else None,
+                record["label"], description, record["label"],
+                value_format=".0%" if points else ",.1f",
+                difference_title="Difference (percentage points)" if points else "Difference per case",
+            ))
+        return shown
+
+    def slope_charts(self) -> list:
+        if not self.id_col or self.id_col not in self.table.columns:
+            return []
+        people = pseudonyms(self.table[self.id_col].astype(str), prefix="Person")
+        shown = []
+        for record in self.comparison.to_dict(orient="records"):
+            if record["measure"] not in self.table.columns:
+                continue
+            frame = self.table[self.table[self.cohort_col].astype(str).isin([self.before, self.after]).to_numpy()]
+            pairs = pd.DataFrame({
+                "pair": frame[self.id_col].astype(str).map(people),
+                "group": frame[self.cohort_col].astype(str).map({self.before: self.before_label, self.after: self.after_label}),
+                "value": pd.to_numeric(frame[record["measure"]].astype("Float64"), errors="coerce"),
+            }).dropna()
+            shown.append(charts.slope_chart(
+                pairs, self.groups, f"{record['label']}: each person before and after",
+                f"Slope chart of {record['label'].lower()} for each person in both cohorts.", record["label"],
+                value_format=".0%" if record["change_kind"] == "points" else ",.1f",
+            ))
+        return shown
+
+    # ---- notes and summary ------------------------------------------------------------------
+
+    def cautions(self) -> list[str]:
+        return [f"{record['label']}: {record['caution']}"
+                for record in self.comparison.to_dict(orient="records") if record.get("caution")]
+
+    def notes(self) -> list[str]:
+        methods = sorted({m for m in self.comparison.get("interval_method", pd.Series(dtype=str)).dropna()})
+        level = f"{self.confidence * 100:.0f}%"
+        notes = [
+            "Counts and hours compare the mean per case, as a percentage change from the "
+            f"{esc(self.before_label)}. Shares compare in percentage points: face-to-face time is all "
+            "face-to-face hours over all hours in a cohort; yes/no measures are the share of cases "
+            "with a recorded answer that say yes.",
+            f"The {level} confidence intervals come from resampling the cases in each cohort 9,999 times "
+            f"(the bootstrap, {' and '.join(methods) if methods else 'BCa'} method), with a fixed seed so "
+            "the report is the same each time it is run. An interval is the range of changes "
+            "consistent with the data; one that includes no change means the data cannot rule it out.",
+            "Fewer hours is not automatically better: time for a fair assessment and for reflection is "
+            "not waste, so read hours beside the other measures.",
+        ]
+        notes += [esc(caution) for caution in self.cautions()]
+        return notes
+
+    def figures(self) -> dict:
+        return {
+            "n_before": self.n_before,
+            "n_after": self.n_after,
+            "changes": {record["measure"]: {"change": record["change"], "change_kind": record["change_kind"],
+                                            "ci_low": record["ci_low"], "ci_high": record["ci_high"]}
+                        for record in self.comparison.to_dict(orient="records")},
+        }
+
+
+def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None) -> dict[str, dict]:
+    """Configuration for a table's numeric and yes/no columns that the built-in configuration does
+    not know, so a team's own per-case table is compared in full: numbers by their per-case mean,
+    yes/no columns as the share of cases saying yes, neither judged better nor worse (a
+    ``measure_config`` file says which way is better)."""
+    from .comparison import measure_config
+
+    known = set(measure_config().index)
+    extra = {}
+    for column in table.columns:
+        if column in known or column in {cohort_col, id_col}:
+            continue
+        words = str(column).replace("_", " ").strip()
+        if pd.api.types.is_bool_dtype(table[column]) or str(table[column].dtype) == "boolean":
+            extra[column] = {"label": f"Cases: {words}", "better": "neutral", "kind": "yes_no"}
+        elif pd.api.types.is_numeric_dtype(table[column]):
+            extra[column] = {"label": f"{words[:1].upper()}{words[1:]} per case", "better": "neutral", "kind": "count"}
+    return extra

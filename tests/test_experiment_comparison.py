@@ -1,0 +1,109 @@
+"""The before/after comparison workbook end to end on the sample cohorts: the published table
+reproduced (changes checked against the raw files), the summary, privacy and the browser."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from statistics import mean
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+EVENTS = ROOT / "data" / "sample" / "events.csv"
+CASES = ROOT / "data" / "sample" / "cases.csv"
+STEM = "experiment_comparison-all-teams"
+
+
+def _raw(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def comparison_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("comparison")
+    result = run_cli("run", "experiment_comparison", "--quiet", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _per_case(cohort):
+    events = [r for r in _raw(EVENTS) if r["cohort"] == cohort]
+    ids = {r["case_id"] for r in events}
+    return {i: [r for r in events if r["case_id"] == i] for i in ids}
+
+
+def test_published_table_reproduced_from_the_raw_files(comparison_run):
+    summary = json.loads((comparison_run / f"{STEM}.json").read_text())
+    rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
+    before, after = _per_case("before"), _per_case("after")
+    assert summary["figures"]["n_before"] == len(before) == 35
+    assert summary["figures"]["n_after"] == len(after) == 32
+
+    def change(count):
+        return mean(count(r) for r in after.values()) / mean(count(r) for r in before.values()) - 1
+
+    # Every assessment in the sample has "assessment" in its local name, and nothing else does.
+    assessments = change(lambda rows: sum("assessment" in r["activity"].lower() for r in rows))
+    people = change(lambda rows: len({r["worker"] for r in rows}))
+    hours = change(lambda rows: sum(float(r["hours"]) for r in rows))
+    assert rows["assessments"]["change"] == pytest.approx(assessments)
+    assert rows["people_involved"]["change"] == pytest.approx(people)
+    assert rows["total_hours"]["change"] == pytest.approx(hours)
+    # The published figures (domain.md section 3), approximately: down 64%, 32%, 14%.
+    assert assessments == pytest.approx(-0.64, abs=0.05) and people == pytest.approx(-0.32, abs=0.05)
+    assert hours == pytest.approx(-0.14, abs=0.05)
+
+    def pooled(cohort):
+        events = [r for r in _raw(EVENTS) if r["cohort"] == cohort]
+        return sum(float(r["hours"]) for r in events if r["face_to_face"] == "yes") / sum(float(r["hours"]) for r in events)
+
+    ftf = rows["face_to_face_share"]
+    assert ftf["change_kind"] == "points"
+    assert ftf["change"] == pytest.approx(pooled("after") - pooled("before"))
+    for row in rows.values():
+        if row["ci_low"] is not None:
+            assert row["ci_low"] <= row["change"] <= row["ci_high"], row["measure"]
+    assert rows["assessments"]["ci_high"] < 0  # a fall the interval cannot explain away
+
+
+def test_report_headline_table_and_sentences(comparison_run):
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (comparison_run / f"{STEM}.html").read_text(encoding="utf-8")))
+    assert "Cases worked the new way (32 cases) against cases worked the standard way (35 cases)" in text
+    assert "Assessments per case fell by 64%" in text
+    assert "better" in text and "Standard way" in text and "New way" in text
+
+
+def test_no_case_id_or_worker_name_in_any_output(comparison_run):
+    raw = _raw(EVENTS)
+    secrets = {r["case_id"] for r in raw} | {r["worker"] for r in raw}
+    for path in comparison_run.iterdir():
+        text = path.read_text(encoding="utf-8")
+        found = sorted(s for s in secrets if s in text)
+        assert found == [], f"{path.name} carries {found[:5]}"
+
+
+def test_comparison_report_renders_offline(comparison_run, browser):
+    from conftest import assert_report_renders
+
+    assert assert_report_renders(browser, comparison_run / f"{STEM}.html") >= 6
+
+
+def test_per_case_table_input(tmp_path):
+    table = tmp_path / "measures.csv"
+    lines = ["case,cohort,visits,satisfied"]
+    lines += [f"B{i},old,{3 + i % 3},{'yes' if i % 2 else 'no'}" for i in range(12)]
+    lines += [f"A{i},new,{1 + i % 2},yes" for i in range(12)]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("run", "experiment_comparison", "--quiet", "-p", "measures_path", str(table),
+                     "-p", "before", "old", "-p", "after", "new", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / f"{STEM}.json").read_text())
+    rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
+    # visits: old 3,4,5 repeating -> mean 4; new 1,2 repeating -> mean 1.5; change 1.5/4 - 1 = -62.5%
+    assert rows["visits"]["change"] == pytest.approx(-0.625)
+    # satisfied (yes/no): old 6 of 12, new 12 of 12 -> up 50 percentage points
+    assert rows["satisfied"]["change"] == pytest.approx(0.5) and rows["satisfied"]["change_kind"] == "points"
