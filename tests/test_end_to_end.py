@@ -101,41 +101,18 @@ def test_executed_notebook_has_outputs_and_the_summary(demand_run):
 
 
 def test_report_renders_every_chart_offline_in_chromium(demand_run, browser):
+    from conftest import assert_report_renders
+
     page_file = demand_run / f"{STEM}.html"
-    context = browser.new_context()
-    page = context.new_page()
-    left_the_file, console_errors, page_errors = [], [], []
-
-    def block(route):
-        if not route.request.url.startswith("file://"):
-            left_the_file.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", block)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page_errors.append(str(e)))
-    page.goto(page_file.as_uri())
-    charts = page.locator("div.sw-vega")
-    count = charts.count()
-    assert count >= 6
-    page.wait_for_function(
-        "n => document.querySelectorAll('div.sw-vega[data-rendered=true] svg').length === n",
-        arg=count, timeout=20_000,
-    )
-    for index in range(count):
-        assert charts.nth(index).locator("svg").count() >= 1
-        label = charts.nth(index).locator("svg").first.get_attribute("aria-label")
-        assert label, "each chart's SVG carries its description for screen readers"
-    assert console_errors == [] and page_errors == []
-    assert left_the_file == []
+    assert assert_report_renders(browser, page_file) >= 6
     # Tooltips: hovering a bar shows the Vega tooltip with a number in it.
-    bar = page.locator("div.sw-vega svg path[role='graphics-symbol']").first
-    bar.hover(force=True)
+    page = browser.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_selector("div.sw-vega[data-rendered=true] svg")
+    page.locator("div.sw-vega svg path[role='graphics-symbol']").first.hover(force=True)
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
     assert re.search(r"\d", page.locator("#vg-tooltip-element").inner_text())
-    context.close()
+    page.close()
 
 
 def _canary_log(tmp_path):

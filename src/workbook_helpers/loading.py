@@ -320,24 +320,7 @@ def read_column_map(column_map: str | Path | dict, schema: pa.DataFrameSchema) -
 
     The YAML may be the plain mapping, or have the mapping under a ``columns:`` key.
     """
-    source = "the column map"
-    if isinstance(column_map, dict):
-        entries = column_map
-    else:
-        map_path = Path(column_map)
-        source = str(map_path)
-        if not map_path.is_file():
-            raise DataError(map_path, "The column map file does not exist.")
-        try:
-            entries = yaml.safe_load(map_path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" near line {mark.line + 1}" if mark is not None else ""
-            raise DataError(
-                map_path,
-                f"The column map is not valid YAML{where}. Expected lines like "
-                "'Date Received: received'.",
-            ) from None
+    source, entries = _read_map(column_map, "column map", "Expected lines like 'Date Received: received'.")
     if isinstance(entries, dict) and isinstance(entries.get("columns"), dict):
         entries = entries["columns"]
     if not isinstance(entries, dict) or not entries:
@@ -404,22 +387,7 @@ def read_activity_map(activity_map: str | Path | dict | None = None) -> dict[str
         raise DataError("the built-in activity map", problems)
     if activity_map is None:
         return keyed
-    source = "the activity map"
-    if isinstance(activity_map, dict):
-        entries = activity_map
-    else:
-        map_path = Path(activity_map)
-        source = str(map_path)
-        if not map_path.is_file():
-            raise DataError(map_path, "The activity map file does not exist.")
-        try:
-            entries = yaml.safe_load(map_path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" near line {mark.line + 1}" if mark is not None else ""
-            raise DataError(
-                map_path, f"The activity map is not valid YAML{where}. {_ACTIVITY_MAP_EXAMPLE}"
-            ) from None
+    source, entries = _read_map(activity_map, "activity map", _ACTIVITY_MAP_EXAMPLE)
     if isinstance(entries, dict) and isinstance(entries.get("activities"), dict):
         entries = entries["activities"]
     if not isinstance(entries, dict) or not entries:
@@ -469,6 +437,21 @@ def _activity_entries(entries: dict) -> tuple[dict[str, str], list[Problem]]:
         keyed[key] = canonical
         first_name.setdefault(key, name)
     return keyed, problems
+
+
+def _read_map(given: str | Path | dict, what: str, example: str) -> tuple[str, object]:
+    """A map given as a dict or a YAML file: where it came from (for messages) and its entries."""
+    if isinstance(given, dict):
+        return f"the {what}", given
+    map_path = Path(given)
+    if not map_path.is_file():
+        raise DataError(map_path, f"The {what} file does not exist.")
+    try:
+        return str(map_path), yaml.safe_load(map_path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" near line {mark.line + 1}" if mark is not None else ""
+        raise DataError(map_path, f"The {what} is not valid YAML{where}. {example}") from None
 
 
 def file_sha256(path: str | Path) -> str:
