@@ -252,21 +252,20 @@ def test_percentile_interval_when_bca_is_not_defined(monkeypatch):
     assert "percentile" in row.caution
 
 
-def test_percent_change_without_interval_when_resamples_have_a_zero_baseline():
+def test_near_zero_baseline_is_reported_as_a_difference_with_its_interval():
     # before: one case in 20 with a referral (mean 1/20 = 0.05); after: ten of 20 (mean 0.5).
-    # change = 0.5 / 0.05 - 1 = 9 (up 900%). About (19/20)^20 = 36% of resamples of the before
-    # cohort hold no referral at all, where the percentage is undefined: no interval for it, but
-    # the difference (0.45 per case) still has one.
+    # The percentage would be 0.5 / 0.05 - 1 = +900%, but about (19/20)^20 = 36% of resamples of
+    # the before cohort hold no referral at all, where it is undefined: no interval. A headline
+    # "up 900%" with no interval would mislead, so the change is the difference, 0.45 per case,
+    # which has an interval.
     row = one(compare_cohorts(table({"referrals": [1] + [0] * 19}, {"referrals": [0, 1] * 10}),
                               resamples=999), "referrals")
-    assert row.change_kind == "percent"
-    assert row.change == pytest.approx(9.0)
-    assert np.isnan([row.ci_low, row.ci_high]).all()
-    assert row.difference == pytest.approx(0.45)
-    assert row.difference_low < 0.45 < row.difference_high
-    assert "difference" in row.caution
-    assert row.sentence == ("Referrals per case rose by 900% (no confidence interval could be worked "
-                            "out), from 0.1 to 0.5.")
+    assert row.change_kind == "difference"
+    assert row.change == pytest.approx(0.45) and row.difference == pytest.approx(0.45)
+    assert (row.ci_low, row.ci_high) == (row.difference_low, row.difference_high)
+    assert row.ci_low < 0.45 < row.ci_high
+    assert "the change is given as the difference in the mean per case" in row.caution
+    assert "900%" not in row.sentence
 
 
 def test_paired_interval_is_narrower_when_pairs_are_correlated():
@@ -380,7 +379,7 @@ def test_own_measures_from_a_yaml_file(tmp_path):
     frame = table({"phone_calls": [4] * 12}, {"phone_calls": [3] * 12})
     row = one(compare_cohorts(frame, config=own, resamples=999), "phone_calls")
     assert row.change == pytest.approx(-0.25)  # 3 / 4 - 1
-    assert row.sentence.startswith("Phone calls per case fell by 25% (every case has the same value")
+    assert row.sentence.startswith("Phone calls per case fell by 25% (the interval has no width)")
     with pytest.raises(ParameterError, match="no file"):
         measure_config(tmp_path / "missing.yaml")
     with pytest.raises(ParameterError, match="measures is empty"):
@@ -531,3 +530,23 @@ def test_mean_difference_interval_agrees_with_dabest():
         assert ours.loc[name, "difference"] == pytest.approx(theirs["difference"])
         assert abs(ours.loc[name, "difference_low"] - theirs["bca_low"]) < 0.05 * width, name
         assert abs(ours.loc[name, "difference_high"] - theirs["bca_high"]) < 0.05 * width, name
+
+
+def test_zero_width_interval_from_an_all_zero_cohort_is_not_called_constant():
+    # before: 15 cases with 1 to 5 referrals; after: 15 cases with none. after/before - 1 is -1
+    # in every resample, so the interval has no width, but the cases do differ: the caution must
+    # not say every case has the same value.
+    row = one(compare_cohorts(table({"referrals": [1, 2, 3, 4, 5] * 3}, {"referrals": [0] * 15}),
+                              resamples=999), "referrals")
+    assert row.change == pytest.approx(-1.0)
+    assert "Every case has the same value" not in row.caution
+    assert "came out the same in every resample" in row.caution
+
+
+def test_own_measures_leave_out_identifiers():
+    from workbook_helpers.comparison_view import own_measures
+
+    frame = pd.DataFrame({"case_id": [1, 2], "NHS number": [4, 5], "person_ref": [7, 8], "cohort": ["a", "b"],
+                          "visits": [1.0, 2.0], "number_of_calls": [3.0, 4.0],
+                          "satisfied": pd.array([True, False], dtype="boolean")})
+    assert set(own_measures(frame, "cohort")) == {"visits", "number_of_calls", "satisfied"}

@@ -94,15 +94,25 @@ def test_comparison_report_renders_offline(comparison_run, browser):
 
 def test_per_case_table_input(tmp_path):
     table = tmp_path / "measures.csv"
-    lines = ["case,cohort,visits,satisfied"]
-    lines += [f"B{i},old,{3 + i % 3},{'yes' if i % 2 else 'no'}" for i in range(12)]
-    lines += [f"A{i},new,{1 + i % 2},yes" for i in range(12)]
+    # case_ref is a number but a reference: it must be neither compared nor shown anywhere.
+    lines = ["case,case_ref,cohort,visits,satisfied"]
+    lines += [f"B{i},{730011 + i},old,{3 + i % 3},{'yes' if i % 2 else 'no'}" for i in range(12)]
+    lines += [f"A{i},{730051 + i},new,{1 + i % 2},yes" for i in range(12)]
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "measures.yaml"
+    config.write_text("visits:\n  better: lower\n", encoding="utf-8")  # only the direction
     result = run_cli("run", "experiment_comparison", "--quiet", "-p", "measures_path", str(table),
-                     "-p", "before", "old", "-p", "after", "new", "--out", str(tmp_path / "out"))
+                     "-p", "before", "old", "-p", "after", "new", "-p", "measure_config", str(config),
+                     "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     summary = json.loads((tmp_path / "out" / f"{STEM}.json").read_text())
     rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
+    assert set(rows) == {"visits", "satisfied"}
+    assert rows["visits"]["better"] == "lower" and rows["satisfied"]["better"] == "neutral"
+    references = [str(730011 + i) for i in range(12)] + [str(730051 + i) for i in range(12)]
+    for path in (tmp_path / "out").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert [r for r in references if r in text] == [], path.name
     # visits: old 3,4,5 repeating -> mean 4; new 1,2 repeating -> mean 1.5; change 1.5/4 - 1 = -62.5%
     assert rows["visits"]["change"] == pytest.approx(-0.625)
     # satisfied (yes/no): old 6 of 12, new 12 of 12 -> up 50 percentage points

@@ -222,6 +222,8 @@ def compare_cohorts(
     resamples: int = 9999,
     seed: int | None = 0,
     config: Mapping | pd.DataFrame | str | Path | None = None,
+    before_label: str | None = None,
+    after_label: str | None = None,
 ) -> pd.DataFrame:
     """Compare two cohorts of cases measure by measure, with bootstrap confidence intervals.
 
@@ -297,7 +299,9 @@ def compare_cohorts(
     if paired:
         in_before, in_after, pair_note = _pairs(table, id_col, in_before, in_after, before, after)
 
-    settings = _Settings(str(before), str(after), paired, confidence, resamples, seed)
+    # Cautions and sentences name the cohorts as the report does ("standard way"), if given.
+    settings = _Settings(str(before_label or before), str(after_label or after), paired, confidence,
+                         resamples, seed)
     rows = [
         _compare_one(table, name, configured.loc[name], in_before, in_after, settings, pair_note)
         for name in names
@@ -578,8 +582,23 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
             )
         diff = _interval(part_b, part_a, "difference", settings)
         main = _interval(part_b, part_a, "percent", settings) if change_kind == "percent" else diff
-        if main.constant:
-            cautions.append("Every case has the same value in each cohort, so the interval has no width.")
+        if change_kind == "percent" and not _finite(main.low) and _finite(diff.low):
+            # A baseline near zero: the percentage has no interval (and may be huge), so the
+            # change is given as the difference per case, which has one.
+            cautions.append(
+                f"{main.note.split(';')[0]}, so the change is given as the difference in the mean "
+                "per case, which has an interval."
+            )
+            change_kind, change, main = "difference", difference, diff
+        elif main.constant:
+            if all(np.ptp(p) == 0 for p in (*part_b, *part_a)):
+                cautions.append("Every case has the same value in each cohort, so the interval has no width.")
+            else:
+                cautions.append(
+                    "The change came out the same in every resample of the cases (for example, "
+                    "every case in one cohort has none), so the interval has no width: read it "
+                    "with care."
+                )
         elif main.note:
             cautions.append(main.note)
         if diff is not main and not diff.constant and diff.note and diff.note != main.note:
@@ -680,7 +699,7 @@ def _points_number(value: float) -> str:
 def _interval_text(interval: _Interval, change: float, settings: _Settings, magnitude) -> str:
     """The interval in words; ``magnitude`` writes the size of an end (always positive)."""
     if interval.constant:
-        return "every case has the same value, so the interval has no width"
+        return "the interval has no width"
     if not (_finite(interval.low) and _finite(interval.high)):
         if interval.note in ("too few cases for a confidence interval", "no known values"):
             return interval.note

@@ -7,13 +7,14 @@ Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the d
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from . import charts
-from .comparison import comparison_direction
+from .comparison import _as_numbers, _level, comparison_direction, measure_config
 from .formatting import esc, fmt_number, fmt_pct, plural
 from .privacy import pseudonyms
 
@@ -33,6 +34,16 @@ def _arrow(change) -> str:
     return "&#9650;" if change > 0 else "&#9660;"
 
 
+_MEANING = {
+    "count": "the mean number per case, compared as a percentage change",
+    "hours": "the mean hours per case, compared as a percentage change",
+    "days": "the mean days from start to finish per case, compared as a percentage change",
+    "hours_share": "the cohort's hours of this kind over all its hours (pooled), compared in percentage points",
+    "share": "the mean of the cases' own shares, compared in percentage points",
+    "yes_no": "the share of cases with a recorded yes or no that say yes, compared in percentage points",
+}
+
+
 @dataclass
 class ComparisonView:
     """What the comparison workbook shows, built from the per-case table and the comparison."""
@@ -46,6 +57,7 @@ class ComparisonView:
     after_label: str
     confidence: float
     id_col: str | None = None
+    paired: bool = False
 
     @property
     def groups(self) -> list[str]:
@@ -77,7 +89,7 @@ class ComparisonView:
         directions = self.directions()
         better, worse = directions.count("better"), directions.count("worse")
         unclear = directions.count("no clear change")
-        level = f"{self.confidence * 100:.0f}%"
+        level = _level(self.confidence)
         parts = [
             f"Cases worked the **{esc(self.after_label)}** ({plural(self.n_after, 'case')}) against "
             f"cases worked the **{esc(self.before_label)}** ({plural(self.n_before, 'case')})."
@@ -96,12 +108,12 @@ class ComparisonView:
     def table_html(self) -> str:
         """The comparison table: measure, the two cohorts, the change, its interval, and an arrow
         whose shape and word (not only its colour) say whether the change is better or worse."""
-        level = f"{self.confidence * 100:.0f}% interval"
+        level = f"{_level(self.confidence)} interval"
         head = (
             f'<th scope="col">Measure</th><th scope="col" class=num>{esc(self.before_label).capitalize()}</th>'
             f'<th scope="col" class=num>{esc(self.after_label).capitalize()}</th>'
             f'<th scope="col" class=num>Change</th><th scope="col" class=num>{level}</th>'
-            f'<th scope="col">Better or worse</th>'
+            f'<th scope="col">Better or worse</th><th scope="col" class=num>{"Pairs" if self.paired else "Cases"}</th>'
         )
         rows = []
         for record, direction in zip(self.comparison.to_dict(orient="records"), self.directions()):
@@ -113,10 +125,12 @@ class ComparisonView:
                 f'<td class=num>{esc(self._level(record, "after"))}</td>'
                 f'<td class=num>{esc(self._change(record["change"], record["change_kind"]))}</td>'
                 f'<td class=num>{esc(self._interval(record))}</td>'
-                f'<td><span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}</td></tr>'
+                f'<td><span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}</td>'
+                f'<td class=num>{self._sizes(record)}</td></tr>'
             )
-        caption = (f"Per case, {esc(self.before_label)} ({plural(self.n_before, 'case')}) and "
-                   f"{esc(self.after_label)} ({plural(self.n_after, 'case')})")
+        unit = "pair" if self.paired else "case"
+        caption = (f"Per {unit}, {esc(self.before_label)} and {esc(self.after_label)}; the last column "
+                   f"gives how many {unit}s each row rests on (standard / new)")
         style = ("<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>")
         return (f'{style}<table class="sw-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
@@ -125,19 +139,24 @@ class ComparisonView:
         display(HTML(self.table_html()))
 
     @staticmethod
+    def _sizes(record: dict) -> str:
+        return f"{int(record['n_before']):,} / {int(record['n_after']):,}"
+
+    @staticmethod
     def _level(record: dict, which: str) -> str:
         value = record[which]
-        return fmt_pct(value) if record["change_kind"] == "points" else fmt_number(value, 1)
+        return fmt_pct(value, 1) if record["change_kind"] == "points" else fmt_number(value, 1)
 
     @staticmethod
     def _change(change: float, kind: str) -> str:
+        # Tables carry one decimal place (house style); the sentences round to whole numbers.
         if change is None or change != change:
             return "[x]"
+        way = "down " if change < 0 else "up " if change > 0 else "no change"
         if kind == "percent":
-            return ("down " if change < 0 else "up " if change > 0 else "") + fmt_pct(abs(change))
+            return way + (fmt_pct(abs(change), 1) if change else "")
         if kind == "points":
-            points = abs(change) * 100
-            return ("down " if change < 0 else "up " if change > 0 else "") + f"{points:.0f} points"
+            return way + (f"{abs(change) * 100:.1f} points" if change else "")
         return f"{change:+,.1f}"
 
     def _interval(self, record: dict) -> str:
@@ -145,9 +164,9 @@ class ComparisonView:
         if low is None or high is None or low != low or high != high:
             return "[x]"
         if record["change_kind"] == "percent":
-            return f"{low * 100:+.0f}% to {high * 100:+.0f}%"
+            return f"{low * 100:+.1f}% to {high * 100:+.1f}%"
         if record["change_kind"] == "points":
-            return f"{low * 100:+.0f} to {high * 100:+.0f} points"
+            return f"{low * 100:+.1f} to {high * 100:+.1f} points"
         return f"{low:+,.1f} to {high:+,.1f}"
 
     def sentences(self) -> list[str]:
@@ -169,7 +188,8 @@ class ComparisonView:
         frame = pd.DataFrame({
             "group": cohort[chosen].map({self.before: self.before_label, self.after: self.after_label}),
             "case": keys.astype(str)[chosen].map(labels),
-            "value": pd.to_numeric(self.table.loc[chosen, measure].astype("Float64"), errors="coerce"),
+            "value": _as_numbers(self.table.loc[chosen, measure], measure,
+                                 str(self.table[measure].dtype) in {"boolean", "bool", "object", "str"}),
         })
         return frame.dropna(subset=["value"]).reset_index(drop=True)
 
@@ -212,6 +232,7 @@ class ComparisonView:
                 "group": frame[self.cohort_col].astype(str).map({self.before: self.before_label, self.after: self.after_label}),
                 "value": pd.to_numeric(frame[record["measure"]].astype("Float64"), errors="coerce"),
             }).dropna()
+            pairs = pairs[pairs.groupby("pair")["group"].transform("nunique") == 2]  # matched only
             shown.append(charts.slope_chart(
                 pairs, self.groups, f"{record['label']}: each person before and after",
                 f"Slope chart of {record['label'].lower()} for each person in both cohorts.", record["label"],
@@ -227,21 +248,34 @@ class ComparisonView:
 
     def notes(self) -> list[str]:
         methods = sorted({m for m in self.comparison.get("interval_method", pd.Series(dtype=str)).dropna()})
-        level = f"{self.confidence * 100:.0f}%"
+        level = _level(self.confidence)
+        resampled = ("the matched pairs (a person's two cases move together)" if self.paired
+                     else "the cases in each cohort")
         notes = [
             "Counts and hours compare the mean per case, as a percentage change from the "
             f"{esc(self.before_label)}. Shares compare in percentage points: face-to-face time is all "
             "face-to-face hours over all hours in a cohort; yes/no measures are the share of cases "
             "with a recorded answer that say yes.",
-            f"The {level} confidence intervals come from resampling the cases in each cohort 9,999 times "
+            f"The {level} confidence intervals come from resampling {resampled} 9,999 times "
             f"(the bootstrap, {' and '.join(methods) if methods else 'BCa'} method), with a fixed seed so "
             "the report is the same each time it is run. An interval is the range of changes "
             "consistent with the data; one that includes no change means the data cannot rule it out.",
             "Fewer hours is not automatically better: time for a fair assessment and for reflection is "
             "not waste, so read hours beside the other measures.",
+            "The cohorts were not assigned at random: a change shows what happened alongside the new "
+            "way of working, and differences in the cases themselves may account for part of it.",
         ]
+        notes += [f"{esc(label)}: {_MEANING[kind]}." for label, kind in self._kinds()]
         notes += [esc(caution) for caution in self.cautions()]
         return notes
+
+    def _kinds(self) -> list[tuple[str, str]]:
+        config = measure_config()
+        kinds = []
+        for record in self.comparison.to_dict(orient="records"):
+            kind = config.loc[record["measure"], "kind"] if record["measure"] in config.index else "count"
+            kinds.append((record["label"], kind))
+        return kinds
 
     def figures(self) -> dict:
         return {
@@ -253,18 +287,23 @@ class ComparisonView:
         }
 
 
+# Column names that say "this is a reference": ending in id, ref, number, code... ("case_id",
+# "NHS number", "person ref"), or naming an NHS number; "number_of_calls" is a measure.
+_IDENTIFIER = re.compile(
+    r"(^|[\s_-])(id|ids|ref|reference|number|no|code|key|uprn|nino)$|nhs|^case$|^person$", re.IGNORECASE
+)
+
+
 def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None) -> dict[str, dict]:
     """Configuration for a table's numeric and yes/no columns that the built-in configuration does
     not know, so a team's own per-case table is compared in full: numbers by their per-case mean,
     yes/no columns as the share of cases saying yes, neither judged better nor worse (a
     ``measure_config`` file says which way is better)."""
-    from .comparison import measure_config
-
     known = set(measure_config().index)
     extra = {}
     for column in table.columns:
-        if column in known or column in {cohort_col, id_col}:
-            continue
+        if column in known or column in {cohort_col, id_col} or _IDENTIFIER.search(str(column)):
+            continue  # a reference number is not a measure, and must never be charted
         words = str(column).replace("_", " ").strip()
         if pd.api.types.is_bool_dtype(table[column]) or str(table[column].dtype) == "boolean":
             extra[column] = {"label": f"Cases: {words}", "better": "neutral", "kind": "yes_no"}

@@ -249,7 +249,8 @@ a { color: #1d70b8; }
 .sw-table th, .sw-table td { border-bottom: 1px solid #b1b4b6; padding: .3rem .75rem .3rem 0; text-align: left; vertical-align: top; }
 .sw-table thead th { border-bottom: 2px solid #505a5f; }
 .sw-table .num { text-align: right; font-variant-numeric: tabular-nums; }
-.sw-table tbody th { font-weight: normal; white-space: nowrap; }
+.sw-table tbody th { font-weight: normal; min-width: 5.5em; }
+.sw-table td.num { white-space: nowrap; }
 .sw-note { background: #f3f2f1; border-left: 6px solid #505a5f; padding: .6rem .9rem; }
 blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6; color: #333; }
 @media (max-width: 40rem) { h1 { font-size: 1.6rem; } .sw-table { font-size: .85rem; } }
