@@ -117,3 +117,29 @@ def test_per_case_table_input(tmp_path):
     assert rows["visits"]["change"] == pytest.approx(-0.625)
     # satisfied (yes/no): old 6 of 12, new 12 of 12 -> up 50 percentage points
     assert rows["satisfied"]["change"] == pytest.approx(0.5) and rows["satisfied"]["change_kind"] == "points"
+
+
+def test_paired_table_gives_slope_charts_without_person_ids(tmp_path, browser):
+    from conftest import assert_report_renders
+
+    # 24 people seen both ways; each has 2 visits fewer the new way (from 3 to 8 before).
+    lines = ["person_id,cohort,visits"]
+    for i in range(24):
+        lines += [f"PX{i:03d},before,{3 + i % 6}", f"PX{i:03d},after,{1 + i % 6}"]
+    table = tmp_path / "paired.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", "experiment_comparison", "--quiet", "-p", "measures_path", str(table),
+                     "-p", "paired", "True", "-p", "id_col", "person_id", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads((out / f"{STEM}.json").read_text())["tables"]["comparison"]
+    # Before mean (3+4+5+6+7+8)/6 = 5.5, after 3.5: 3.5 / 5.5 - 1 = -36.4%; every pair differs
+    # by exactly 2, so the paired difference interval has no width.
+    assert row["n_before"] == row["n_after"] == 24
+    assert row["change"] == pytest.approx(3.5 / 5.5 - 1)
+    assert row["difference_low"] == pytest.approx(-2) and row["difference_high"] == pytest.approx(-2)
+    for path in out.iterdir():
+        assert "PX0" not in path.read_text(encoding="utf-8"), path.name
+    assert assert_report_renders(browser, out / f"{STEM}.html") == 2  # estimation and slope
+    text = (out / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "matched pairs" in text and "Pairs" in text
