@@ -10,6 +10,7 @@ worker's name or a local activity name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -148,7 +149,7 @@ class CaseReview:
             return cr.cohort_summary(frame, by="cohort")
         return cr.cohort_summary(frame.drop(columns=["cohort"], errors="ignore"), by="cohort")
 
-    @property
+    @cached_property
     def overall(self) -> dict[str, dict]:
         """``overall[measure][statistic]`` for all selected cases (statistics: cases, mean,
         median, total, pooled)."""

@@ -45,6 +45,7 @@ from scipy.stats import bootstrap
 
 from .exceptions import ParameterError
 from .formatting import fmt_number, fmt_pct, fmt_points
+from .outputs import YES_NO
 
 __all__ = [
     "BETTER",
@@ -80,7 +81,6 @@ _MIN_RESAMPLES = 100
 _CONFIG_FILE = "comparison_measures.yaml"
 _FIELDS = ("label", "better", "kind", "numerator", "denominator", "subject", "share_of")
 _UNITS = {"hours": " hours", "days": " days"}  # after the per-case means in a sentence
-_YES_NO_WORDS = {"yes": 1.0, "y": 1.0, "true": 1.0, "1": 1.0, "no": 0.0, "n": 0.0, "false": 0.0, "0": 0.0}
 # scipy 1.15 renamed bootstrap's random_state to rng (the old name still works there).
 _RNG_KEYWORD = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
 
@@ -484,7 +484,7 @@ class _Interval:
     constant: bool = False
 
 
-def _as_numbers(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
+def measure_values(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
     """A measure column as floats, NaN = not known. Text yes/no is read for yes_no measures."""
     if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
         return column.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -493,7 +493,7 @@ def _as_numbers(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
     text = column.astype(object).where(column.notna(), None)
     blank = text.map(lambda v: v is None or str(v).strip() == "").to_numpy(dtype=bool)
     if yes_no:
-        numbers = text.map(lambda v: np.nan if v is None else _YES_NO_WORDS.get(str(v).strip().lower(), np.nan))
+        numbers = text.map(lambda v: np.nan if v is None else float(YES_NO.get(str(v).strip().lower(), np.nan)))
     else:
         numbers = pd.to_numeric(text.where(~blank, None), errors="coerce")
     bad = ~blank & numbers.isna().to_numpy()
@@ -511,7 +511,7 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
     cautions = [pair_note] if pair_note else []
     needed = _columns_needed(entry)
     if needed and all(c in table.columns for c in needed):
-        parts = tuple(_as_numbers(table[c], c, False) for c in needed)
+        parts = tuple(measure_values(table[c], c, False) for c in needed)
         known = ~np.isnan(parts[0]) & ~np.isnan(parts[1]) & (parts[1] > 0)
     else:
         if needed:  # a pooled share whose hours are not in the table: use the cases' own shares
@@ -520,7 +520,7 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
                 f"The table has no {' or '.join(c for c in needed if c not in table.columns)} "
                 "column, so the share is the mean of the cases' own shares, not pooled hours."
             )
-        parts = (_as_numbers(table[name], name, kind == "yes_no"),)
+        parts = (measure_values(table[name], name, kind == "yes_no"),)
         known = ~np.isnan(parts[0])
 
     if settings.paired:
@@ -682,7 +682,7 @@ def _finite(value) -> bool:
         return False
 
 
-def _level(confidence: float) -> str:
+def confidence_words(confidence: float) -> str:
     whole = abs(confidence * 100 - round(confidence * 100)) < 1e-9
     return fmt_pct(confidence, 0 if whole else 1)
 
@@ -705,7 +705,7 @@ def _interval_text(interval: _Interval, change: float, settings: _Settings, magn
             return interval.note
         return "no confidence interval could be worked out"
     low, high = interval.low, interval.high
-    level = f"{_level(settings.confidence)} confidence interval"
+    level = f"{confidence_words(settings.confidence)} confidence interval"
     if change >= 0 and low >= 0 and not (low == 0 and change == 0):
         return f"{level} {magnitude(low)} to {magnitude(high)}"
     if change <= 0 and high <= 0 and not (high == 0 and change == 0):

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from . import charts
-from .comparison import _as_numbers, _level, comparison_direction, measure_config
+from .comparison import comparison_direction, confidence_words, measure_config, measure_values
 from .formatting import esc, fmt_number, fmt_pct, plural
 from .privacy import pseudonyms
 
@@ -89,7 +89,7 @@ class ComparisonView:
         directions = self.directions()
         better, worse = directions.count("better"), directions.count("worse")
         unclear = directions.count("no clear change")
-        level = _level(self.confidence)
+        level = confidence_words(self.confidence)
         parts = [
             f"Cases worked the **{esc(self.after_label)}** ({plural(self.n_after, 'case')}) against "
             f"cases worked the **{esc(self.before_label)}** ({plural(self.n_before, 'case')})."
@@ -108,7 +108,7 @@ class ComparisonView:
     def table_html(self) -> str:
         """The comparison table: measure, the two cohorts, the change, its interval, and an arrow
         whose shape and word (not only its colour) say whether the change is better or worse."""
-        level = f"{_level(self.confidence)} interval"
+        level = f"{confidence_words(self.confidence)} interval"
         head = (
             f'<th scope="col">Measure</th><th scope="col" class=num>{esc(self.before_label).capitalize()}</th>'
             f'<th scope="col" class=num>{esc(self.after_label).capitalize()}</th>'
@@ -121,8 +121,8 @@ class ComparisonView:
             arrow = _arrow(record["change"])
             rows.append(
                 f'<tr><th scope="row">{esc(record["label"])}</th>'
-                f'<td class=num>{esc(self._level(record, "before"))}</td>'
-                f'<td class=num>{esc(self._level(record, "after"))}</td>'
+                f'<td class=num>{esc(self.confidence_words(record, "before"))}</td>'
+                f'<td class=num>{esc(self.confidence_words(record, "after"))}</td>'
                 f'<td class=num>{esc(self._change(record["change"], record["change_kind"]))}</td>'
                 f'<td class=num>{esc(self._interval(record))}</td>'
                 f'<td><span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}</td>'
@@ -143,7 +143,7 @@ class ComparisonView:
         return f"{int(record['n_before']):,} / {int(record['n_after']):,}"
 
     @staticmethod
-    def _level(record: dict, which: str) -> str:
+    def confidence_words(record: dict, which: str) -> str:
         value = record[which]
         return fmt_pct(value, 1) if record["change_kind"] == "points" else fmt_number(value, 1)
 
@@ -188,7 +188,7 @@ class ComparisonView:
         frame = pd.DataFrame({
             "group": cohort[chosen].map({self.before: self.before_label, self.after: self.after_label}),
             "case": keys.astype(str)[chosen].map(labels),
-            "value": _as_numbers(self.table.loc[chosen, measure], measure,
+            "value": measure_values(self.table.loc[chosen, measure], measure,
                                  str(self.table[measure].dtype) in {"boolean", "bool", "object", "str"}),
         })
         return frame.dropna(subset=["value"]).reset_index(drop=True)
@@ -248,7 +248,7 @@ class ComparisonView:
 
     def notes(self) -> list[str]:
         methods = sorted({m for m in self.comparison.get("interval_method", pd.Series(dtype=str)).dropna()})
-        level = _level(self.confidence)
+        level = confidence_words(self.confidence)
         resampled = ("the matched pairs (a person's two cases move together)" if self.paired
                      else "the cases in each cohort")
         notes = [

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from .outputs import YES_NO  # noqa: F401 (part of the contracts' vocabulary)
+
 CHANNELS = ("phone", "e-mail", "web", "face-to-face", "letter", "other")
 DEMAND_CLASSES = ("value", "failure")
 FAILURE_TYPES = (
@@ -83,9 +85,6 @@ ACTIVITY_KINDS = (
     "assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other",
 )
 
-YES_NO = {
-    "yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False,
-}
 
 
 def _allowed(values: tuple[str, ...]) -> str:

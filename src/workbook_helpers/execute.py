@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .exceptions import DataError, ParameterError, RunError
-from .outputs import SUMMARY_MIMETYPE, find_input, json_safe, project_folder
+from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
 
 KERNEL_NAME = "service-workbooks"
 
@@ -147,10 +147,6 @@ def safe_name(text: str, limit: int = 60) -> str:
     return slug or "unnamed"
 
 
-_YES = {"yes", "y", "true", "1"}
-_NO = {"no", "n", "false", "0"}
-
-
 def _typed(workbook: Workbook, name: str, value, default):
     """A parameter value of the kind its default is: a yes/no setting must be yes or no (text
     such as "no" would otherwise count as true), a count a whole number; dates become ISO text."""
@@ -159,8 +155,8 @@ def _typed(workbook: Workbook, name: str, value, default):
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-        if str(value).strip().lower() in _YES | _NO:
-            return str(value).strip().lower() in _YES
+        if str(value).strip().lower() in YES_NO:
+            return YES_NO[str(value).strip().lower()]
         raise ParameterError(
             f'{name} must be True or False (yes/no also works); "{value}" is neither. '
             f"It is a setting of the {workbook.name} workbook."

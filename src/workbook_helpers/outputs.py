@@ -15,6 +15,12 @@ SUMMARY_MIMETYPE = "application/vnd.service-workbooks.summary+json"
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 
 
+#: The words accepted for yes and no, in data files and in yes/no parameters (compared lower-cased).
+YES_NO = {
+    "yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False,
+}
+
+
 def json_safe(value):
     """Turn numpy and pandas values into plain JSON values (NaN, NA and NaT become null)."""
     if isinstance(value, dict):
