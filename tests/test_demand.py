@@ -506,3 +506,32 @@ def test_results_do_not_depend_on_the_order_of_the_rows(log, random):
         lambda frame: dm.weekly_counts_by_type(frame, STUDY, top=2),
     ):
         pd.testing.assert_frame_equal(measure(shuffled), measure(log))
+
+
+def test_predictability_worked_by_hand():
+    import pandas as pd
+
+    from workbook_helpers.demand import predictability
+
+    # Weekly counts 7,7,7,7,5,7,7,7,4,7,7,7: mean 79/12 = 6.583. Moving ranges
+    # 0,0,0,2,2,0,0,3,3,0,0 (mean 10/11 = 0.909); the 3s exceed 3.267 x 0.909 = 2.97 and are
+    # screened out, leaving 4/9 = 0.444. Limits 6.583 -/+ 2.66 x 0.444 = 5.401 to 7.766, so the
+    # weeks of 5 and 4 are special causes: not predictable. A steady type (10, 12 alternating:
+    # mean 11, moving ranges 2, limits 5.68 to 16.32, no rule broken) is predictable.
+    weeks = pd.date_range("2024-04-01", periods=12, freq="7D")
+    by_type = pd.DataFrame({
+        "demand_type": ["pay my bill"] * 12 + ["report a leak"] * 12,
+        "demand_class": ["value"] * 24,
+        "week_start": list(weeks) * 2,
+        "demand": [7, 7, 7, 7, 5, 7, 7, 7, 4, 7, 7, 7] + [10, 12] * 6,
+    })
+    with pytest.warns(UserWarning, match="unreliable"):
+        points, table = predictability(by_type)
+    assert list(points) == ["pay my bill", "report a leak"]
+    bill, leak = table.to_dict(orient="records")
+    assert bill["mean"] == pytest.approx(79 / 12)
+    assert bill["low"] == pytest.approx(79 / 12 - 2.66 * 4 / 9)
+    assert bill["high"] == pytest.approx(79 / 12 + 2.66 * 4 / 9)
+    assert bill["stable"] == "no: special cause"
+    assert leak["mean"] == pytest.approx(11) and leak["low"] == pytest.approx(11 - 2.66 * 2)
+    assert leak["stable"] == "yes"

@@ -196,3 +196,23 @@ def test_variation_sentence_describes_each_spell_in_order_with_its_meaning():
         "22 July 2024. (Rules: a week outside the process limits and 2 of 3 weeks close to a "
         "process limit.)"
     )
+
+
+def test_demand_notes_add_cautions_only_when_they_apply():
+    figures = {"failure_rows_without_minutes": 3}
+    notes = story.demand_notes(figures, 12, ["In the data file, <b>2 rows</b> ..."])
+    assert "Only 12 complete weeks of data" in notes[3]
+    assert notes[4].startswith("3 failure demands had no handling time")
+    assert notes[5] == "In the data file, &lt;b&gt;2 rows&lt;/b&gt; ..."
+    assert len(story.demand_notes({"failure_rows_without_minutes": 0}, 20, [])) == 3
+
+
+def test_what_matters_quotes_are_escaped_and_limited():
+    import pandas as pd
+
+    # Only the two columns the quotes use matter: four for "pay" (three shown), none for "move".
+    log = pd.DataFrame({"demand_type": ["pay"] * 4 + ["move"],
+                        "what_matters": ["<script>x</script>", "a", "b", "c", None]})
+    quotes = story.what_matters_quotes(log, ["pay", "move"], per_type=3)
+    assert quotes == "**pay**\n\n> &lt;script&gt;x&lt;/script&gt;\n\n> a\n\n> b\n"
+    assert story.what_matters_quotes(log.drop(columns="what_matters"), ["pay"]) == ""

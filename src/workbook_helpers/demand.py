@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import spc
 from .exceptions import ParameterError
 from .formatting import fmt_date, join_words
 
@@ -367,3 +368,29 @@ def weekly_counts_by_type(log: pd.DataFrame, period: Period, top: int = 6) -> pd
     order = {name: position for position, name in enumerate(largest.index)}
     counts = counts.sort_values(["demand_type", "week_start"], key=lambda s: s.map(order) if s.name == "demand_type" else s)
     return counts[["demand_type", "demand_class", "week_start", "demand"]].reset_index(drop=True)
+
+
+def predictability(by_type: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """How predictable the largest demand types are, from :func:`weekly_counts_by_type`.
+
+    Returns the XmR points of each type (for its chart) and a table of what to expect in a normal
+    week: demand_type, demand_class, mean, low (the lower limit, at least 0), high, and stable
+    ("yes" when no week shows special-cause variation, else "no: special cause").
+    """
+    points = spc.xmr_by(by_type, "demand_type", "demand", "week_start", improvement="neutral")
+    classes = by_type.drop_duplicates("demand_type").set_index("demand_type")["demand_class"]
+    table = pd.DataFrame(
+        [
+            {
+                "demand_type": name,
+                "demand_class": classes.get(name),
+                "mean": series["mean"].iloc[-1],
+                "low": max(series["lpl"].iloc[-1], 0),
+                "high": series["upl"].iloc[-1],
+                "stable": "no: special cause" if series["special_cause"].any() else "yes",
+            }
+            for name, series in points.items()
+        ],
+        columns=["demand_type", "demand_class", "mean", "low", "high", "stable"],
+    )
+    return points, table

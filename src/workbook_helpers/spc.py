@@ -48,6 +48,7 @@ __all__ = [
     "UnreliableLimitsWarning",
     "VARIATION_ICONS",
     "xmr",
+    "xmr_by",
     "xmr_summary",
 ]
 
@@ -602,3 +603,15 @@ def _variation_icon(point_type: str, improvement: str) -> str:
             "was the frame made with a different direction of good?"
         )
     return icons[point_type]
+
+
+def xmr_by(
+    frame: pd.DataFrame, group: str, value: str, date: str, improvement: Improvement = "neutral"
+) -> dict[str, pd.DataFrame]:
+    """:func:`xmr` for each group of a long frame (one row per group and date), in the frame's
+    order of groups. Groups with fewer than two points are left out: they have no limits."""
+    series = {}
+    for name, rows in frame.groupby(group, sort=False, observed=True):
+        if len(rows) >= 2:
+            series[str(name)] = xmr(rows[value], dates=rows[date], improvement=improvement)
+    return series

@@ -158,6 +158,42 @@ def _runs(points: pd.DataFrame, special):
         yield run["point_type"].iloc[0], run
 
 
+def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> list[str]:
+    """Method notes and caveats for a demand study: what failure demand is, how shares and weeks
+    are counted, the SPC rules, and what the data could not tell (``data_notes`` from
+    :func:`workbook_helpers.demand.data_notes`, escaped here)."""
+    notes = [
+        "Failure demand is \"demand caused by a failure to do something or do something right for the "
+        "customer\" (John Seddon). It is a symptom of how the work is designed. It should not become a "
+        "target, or be used to judge individual staff.",
+        f"The failure share is of classified demand (value plus failure). Weeks start on Monday; "
+        f"week-by-week charts use the {plural(complete_weeks, 'complete week')} in the period.",
+        "Process limits are the average plus or minus 2.66 times the average moving range; special causes "
+        "follow NHS England's Making Data Count rules.",
+    ]
+    if complete_weeks < 15:
+        notes.append(f"Only {plural(complete_weeks, 'complete week')} of data: process limits need about "
+                     "15 to 20 points to be trusted, so treat the week-by-week charts with care.")
+    if figures["failure_rows_without_minutes"]:
+        notes.append(f"{fmt_int(figures['failure_rows_without_minutes'])} failure demands had no handling "
+                     "time, so the hours lost are an underestimate.")
+    return notes + [esc(note) for note in data_notes]
+
+
+def what_matters_quotes(log: pd.DataFrame, demand_types: list[str], per_type: int = 3) -> str:
+    """People's own words for each of ``demand_types``, up to ``per_type`` each, as Markdown with
+    every quote escaped (for internal reports only). Empty when there are none."""
+    if "what_matters" not in log.columns:
+        return ""
+    kinds = log["demand_type"].astype(str)
+    parts = []
+    for kind in demand_types:
+        words = log.loc[(kinds == kind).to_numpy(), "what_matters"].dropna().head(per_type)
+        if len(words):
+            parts.append(f"**{esc(kind)}**\n\n" + "\n".join(f"> {esc(w)}\n" for w in words))
+    return "\n\n".join(parts)
+
+
 def period_phrase(figures: dict) -> str:
     return fmt_period(figures["period_start"], figures["period_end"])
 
