@@ -310,3 +310,22 @@ def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None
         elif pd.api.types.is_numeric_dtype(table[column]):
             extra[column] = {"label": f"{words[:1].upper()}{words[1:]} per case", "better": "neutral", "kind": "count"}
     return extra
+
+
+def comparison_config(
+    table: pd.DataFrame, cohort_col: str, id_col: str | None = None, own_table: bool = False,
+    config_file: str | None = None,
+) -> dict[str, dict]:
+    """The extra configuration a comparison runs with: a team's own table's other columns (see
+    :func:`own_measures`) when ``own_table``, then a ``measure_config`` YAML file on top, whose
+    partial entries change only the fields they name."""
+    import yaml
+
+    from .outputs import find_input
+
+    config = own_measures(table, cohort_col, id_col) if own_table else {}
+    if config_file:
+        entries = yaml.safe_load(find_input(config_file).read_text(encoding="utf-8")) or {}
+        for name, entry in entries.items():
+            config[name] = {**config.get(name, {}), **entry}
+    return config
