@@ -1,0 +1,284 @@
+"""Team-performance measures on small hand-built files, every expected figure worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook_helpers import performance as pf
+from workbook_helpers.exceptions import ParameterError
+
+NaT = pd.NaT
+
+
+def day(text):
+    return pd.Timestamp(text) if text else NaT
+
+
+def items_frame(rows):
+    """Work items as the loader returns them: dates as datetime64, blanks as NaT."""
+    frame = pd.DataFrame(rows, columns=["item_id", "team", "opened", "closed", "due", "next_review"])
+    for column in ("opened", "closed", "due", "next_review"):
+        frame[column] = pd.to_datetime(frame[column].map(day))
+    return frame
+
+
+def actions_frame(rows):
+    frame = pd.DataFrame(rows, columns=["action_id", "team", "raised", "due", "done"])
+    for column in ("raised", "due", "done"):
+        frame[column] = pd.to_datetime(frame[column].map(day))
+    frame["owner"] = "someone"
+    return frame
+
+
+# Worked example used by several tests. Periods: April and May 2024.
+ITEMS = items_frame([
+    # i1: closed on the last day of April, so not open at its end; 29 days; late (due 20 April).
+    ("i1", "A", "2024-04-01", "2024-04-30", "2024-04-20", None),
+    # i2: opened and closed the same day: opened and completed in April, never open at an end.
+    ("i2", "A", "2024-04-10", "2024-04-10", "2024-05-08", None),
+    # i3: opened before the periods, still open: 89 days old at 30 April, 120 at 31 May; overdue.
+    ("i3", "A", "2024-02-01", None, "2024-03-01", None),
+    # i4: 5 days old at 30 April (due 23 May: within 28 days); 36 days old and overdue at 31 May.
+    ("i4", "A", "2024-04-25", None, "2024-05-23", None),
+    # i5: no due date; review on 10 May (upcoming at 30 April); 46 days old at 30 April;
+    # closed 15 May after 61 days.
+    ("i5", "A", "2024-03-15", "2024-05-15", None, "2024-05-10"),
+    # i6: team B, opened on 31 May and due that day: open, not overdue, not upcoming.
+    ("i6", "B", "2024-05-31", None, "2024-05-31", None),
+])
+APRIL_MAY = pf.periods_between("2024-04-01", "2024-05-31", "month")
+
+
+def value(frame, team, measure, start):
+    row = frame.loc[(frame["team"] == team) & (frame["measure"] == measure)
+                    & (frame["period_start"] == pd.Timestamp(start))]
+    assert len(row) == 1, (team, measure, start)
+    return row["value"].iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# periods
+
+
+def test_months_are_calendar_months_and_only_complete_ones_count():
+    periods = pf.periods_between("2024-03-15", "2024-05-31", "month")
+    assert list(periods["period_start"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-04-01", "2024-05-01"]
+    assert list(periods["period_end"].dt.strftime("%Y-%m-%d")) == ["2024-03-31", "2024-04-30", "2024-05-31"]
+    # One day short of May's end: May is not complete.
+    assert len(pf.periods_between("2024-03-15", "2024-05-30", "month")) == 2
+
+
+def test_weeks_run_monday_to_sunday():
+    # 3 April 2024 is a Wednesday; its week began on Monday 1 April.
+    periods = pf.periods_between("2024-04-03", "2024-04-14", "week")
+    assert list(periods["period_start"].dt.strftime("%a %d")) == ["Mon 01", "Mon 08"]
+    assert list(periods["period_end"].dt.strftime("%a %d")) == ["Sun 07", "Sun 14"]
+    assert len(pf.periods_between("2024-04-03", "2024-04-13", "week")) == 1
+
+
+def test_no_complete_period_gives_an_empty_frame():
+    assert pf.periods_between("2024-04-03", "2024-04-05", "week").empty
+    assert pf.periods_between("2024-05-01", "2024-04-01", "month").empty
+
+
+def test_period_must_be_month_or_week():
+    with pytest.raises(ParameterError, match='"month" or "week"'):
+        pf.periods_between("2024-04-01", "2024-05-01", "quarter")
+
+
+def test_financial_year_starts_in_april():
+    dates = pd.Series(pd.to_datetime(["2024-03-31", "2024-04-01", "2025-01-15", "2099-12-01"]))
+    assert list(pf.financial_year(dates)) == ["2023-24", "2024-25", "2024-25", "2099-00"]
+
+
+# --------------------------------------------------------------------------------------------
+# work items
+
+
+@pytest.fixture(scope="module")
+def work():
+    return pf.work_measures(ITEMS, APRIL_MAY, teams=["A", "B"])
+
+
+@pytest.mark.parametrize(
+    "measure, april, may",
+    [
+        ("open_items", 3, 2),  # April: i3 i4 i5; May: i3 i4
+        ("open_under_4_weeks", 1, 0),  # April: i4 (5 days)
+        ("open_4_to_12_weeks", 1, 1),  # April: i5 (46 days); May: i4 (36 days)
+        ("open_over_12_weeks", 1, 1),  # i3 (89, then 120 days)
+        ("items_opened", 3, 0),  # i1 i2 i4
+        ("due_next_28_days", 2, 0),  # April: i4 due 23 May, i5 review 10 May
+        ("overdue_items", 1, 2),  # April: i3; May: i3 i4
+        ("items_completed", 2, 1),  # April: i1 i2; May: i5
+        ("completed_on_time_share", 0.5, np.nan),  # April: i2 on time, i1 late; May: i5 no due
+        ("median_days_to_complete", 14.5, 61),  # April: 29 and 0 days; May: 61
+    ],
+)
+def test_work_measures_worked_example(work, measure, april, may):
+    assert value(work, "A", measure, "2024-04-01") == pytest.approx(april, nan_ok=True)
+    assert value(work, "A", measure, "2024-05-01") == pytest.approx(may, nan_ok=True)
+
+
+def test_an_item_due_today_is_neither_overdue_nor_upcoming(work):
+    assert value(work, "B", "open_items", "2024-05-01") == 1
+    assert value(work, "B", "open_under_4_weeks", "2024-05-01") == 1
+    assert value(work, "B", "overdue_items", "2024-05-01") == 0
+    assert value(work, "B", "due_next_28_days", "2024-05-01") == 0
+
+
+def test_a_team_without_work_in_a_period_has_zero_counts_and_no_shares(work):
+    assert value(work, "B", "open_items", "2024-04-01") == 0
+    assert value(work, "B", "items_completed", "2024-04-01") == 0
+    assert np.isnan(value(work, "B", "completed_on_time_share", "2024-04-01"))
+    assert np.isnan(value(work, "B", "median_days_to_complete", "2024-04-01"))
+
+
+def test_age_bands_add_up_to_the_open_items(work):
+    for (team, start), rows in work.groupby(["team", "period_start"]):
+        values = rows.set_index("measure")["value"]
+        bands = values[["open_under_4_weeks", "open_4_to_12_weeks", "open_over_12_weeks"]].sum()
+        assert bands == values["open_items"], (team, start)
+
+
+def test_age_band_edges_are_28_and_84_days():
+    items = items_frame([
+        ("a", "A", "2024-04-03", None, None, None),  # 27 days at 30 April: under 4 weeks
+        ("b", "A", "2024-04-02", None, None, None),  # 28 days: 4 to 12 weeks
+        ("c", "A", "2024-02-07", None, None, None),  # 83 days: 4 to 12 weeks
+        ("d", "A", "2024-02-06", None, None, None),  # 84 days: over 12 weeks
+    ])
+    now = pf.work_now(items, pd.Timestamp("2024-04-30"))
+    assert now.loc[0, ["open_under_4_weeks", "open_4_to_12_weeks", "open_over_12_weeks"]].tolist() == [1, 2, 1]
+
+
+def test_work_now_counts_at_the_end_of_the_as_at_day():
+    now = pf.work_now(ITEMS, pd.Timestamp("2024-04-30")).set_index("team")
+    assert now.loc["A", "open_items"] == 3
+    assert now.loc["A", "overdue_items"] == 1
+    assert now.loc["A", "due_next_28_days"] == 2
+    assert now.loc["B", "open_items"] == 0  # i6 opens on 31 May
+
+
+def test_a_missing_next_review_column_is_no_reviews():
+    without = ITEMS.drop(columns="next_review")
+    work = pf.work_measures(without, APRIL_MAY, teams=["A", "B"])
+    # i5 was upcoming only through its review.
+    assert value(work, "A", "due_next_28_days", "2024-04-01") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# actions
+
+ACTIONS = actions_frame([
+    ("a1", "A", "2024-04-02", "2024-04-30", "2024-04-30"),  # due April, done on the day: on time
+    ("a2", "A", "2024-04-02", "2024-04-15", "2024-05-03"),  # due April, done late; open at April end
+    ("a3", "A", "2024-05-07", "2024-06-30", None),  # open at May end, not yet due
+])
+
+
+@pytest.mark.parametrize(
+    "measure, april, may",
+    [("actions_open", 1, 1), ("actions_overdue", 1, 0), ("actions_on_time_share", 0.5, np.nan)],
+)
+def test_action_measures_worked_example(measure, april, may):
+    actions = pf.action_measures(ACTIONS, APRIL_MAY)
+    assert value(actions, "A", measure, "2024-04-01") == pytest.approx(april, nan_ok=True)
+    assert value(actions, "A", measure, "2024-05-01") == pytest.approx(may, nan_ok=True)
+
+
+def test_actions_now_lists_open_actions_most_overdue_first():
+    now = pf.actions_now(ACTIONS, pd.Timestamp("2024-05-02"))
+    # a2 is 17 days overdue on 2 May; a3 is not raised yet; a1 is done.
+    assert now["action_id"].tolist() == ["a2"]
+    assert now["days_overdue"].tolist() == [17]
+    assert now["overdue"].tolist() == [True]
+
+
+# --------------------------------------------------------------------------------------------
+# spending
+
+
+def spending_frame():
+    return pd.DataFrame({
+        "team": ["A", "A", "A", "A", "A"],
+        "month": pd.to_datetime(["2024-02-01", "2024-03-01", "2024-04-01", "2024-04-01", "2024-05-01"]),
+        "budget": [100.0, 100.0, 50.0, 50.0, 100.0],
+        "actual": [110.0, 90.0, 60.0, 55.0, 100.0],
+        "category": ["Staff", "Staff", "Staff", "Travel", "Staff"],
+    })
+
+
+def test_spending_by_month_adds_categories_and_restarts_the_year_in_april():
+    monthly = pf.spending_by_month(spending_frame())
+    assert monthly["month"].dt.strftime("%Y-%m").tolist() == ["2024-02", "2024-03", "2024-04", "2024-05"]
+    assert monthly["financial_year"].tolist() == ["2023-24", "2023-24", "2024-25", "2024-25"]
+    assert monthly["budget"].tolist() == [100, 100, 100, 100]
+    assert monthly["actual"].tolist() == [110, 90, 115, 100]
+    assert monthly["variance"].tolist() == [10, -10, 15, 0]
+    assert monthly["variance_ytd"].tolist() == [10, 0, 15, 15]  # April starts a new year
+    assert monthly["variance_pct"].tolist() == pytest.approx([0.1, -0.1, 0.15, 0.0])
+    assert monthly["variance_ytd_pct"].iloc[-1] == pytest.approx(15 / 200)
+
+
+def test_spending_after_as_at_is_left_out():
+    monthly = pf.spending_by_month(spending_frame(), as_at=pd.Timestamp("2024-05-30"))
+    assert monthly["month"].max() == pd.Timestamp("2024-04-01")
+
+
+def test_a_zero_budget_gives_no_percentage():
+    frame = spending_frame().assign(budget=0.0)
+    monthly = pf.spending_by_month(frame)
+    assert monthly["variance_pct"].isna().all()
+    assert monthly["variance"].tolist() == [110, 90, 115, 100]
+
+
+# --------------------------------------------------------------------------------------------
+# together
+
+
+def test_as_at_is_the_last_event_date_unless_given():
+    assert pf.as_at_date(ITEMS, ACTIONS) == pd.Timestamp("2024-05-31")  # i6 opened 31 May
+    assert pf.as_at_date(ITEMS, as_at="2024-04-30") == pd.Timestamp("2024-04-30")
+    assert pf.as_at_date(ITEMS, as_at=" ") == pd.Timestamp("2024-05-31")
+    assert pf.as_at_date(spending=spending_frame()) == pd.Timestamp("2024-05-31")
+    with pytest.raises(ParameterError, match="as_at must be a date"):
+        pf.as_at_date(ITEMS, as_at="last tuesday")
+
+
+def test_team_measures_start_with_the_first_closing_and_cover_every_dataset():
+    measures = pf.team_measures(ITEMS, spending_frame(), ACTIONS, period="month")
+    assert measures.attrs["as_at"] == pd.Timestamp("2024-05-31")
+    work = measures.loc[measures["measure"] == "open_items"]
+    # The first closing is i2 on 10 April, so periods start in April, not February.
+    assert work["period_start"].min() == pd.Timestamp("2024-04-01")
+    assert set(measures["team"]) == {"A", "B"}
+    spend = measures.loc[(measures["measure"] == "spend_variance_ytd") & (measures["team"] == "A")]
+    assert spend["value"].tolist() == [10, 0, 15, 15]
+    # Measures come in the order of the configuration table.
+    order = list(dict.fromkeys(measures.loc[measures["team"] == "A", "measure"]))
+    assert order.index("open_items") < order.index("items_completed") < order.index("spend_actual")
+
+
+def test_weekly_measures_keep_spending_monthly():
+    measures = pf.team_measures(ITEMS, spending_frame(), ACTIONS, period="week", as_at="2024-05-31")
+    weekly = measures.loc[measures["measure"] == "items_completed"]
+    assert (weekly["period_end"] - weekly["period_start"]).dt.days.eq(6).all()
+    spend = measures.loc[measures["measure"] == "spend_actual"]
+    assert spend["period_start"].dt.day.eq(1).all()
+
+
+def test_targets_for_a_team_win_over_targets_for_every_team():
+    targets = pd.DataFrame({
+        "measure": ["median_days_to_complete", "median_days_to_complete", "items_opened"],
+        "team": pd.array([None, "B", None], dtype="string"),
+        "target": [20.0, 30.0, 50.0],
+        "direction": ["decrease", "decrease", "increase"],
+    })
+    assert pf.target_for(targets, "A", "median_days_to_complete") == (20.0, "decrease")
+    assert pf.target_for(targets, "B", "median_days_to_complete") == (30.0, "decrease")
+    assert pf.target_for(targets, "A", "items_opened") == (50.0, "increase")  # direction given
+    assert pf.target_for(targets, "A", "open_items") == (None, "decrease")  # the measure's own
+    assert pf.target_for(None, "A", "items_completed") == (None, "increase")
