@@ -16,9 +16,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from workbook_helpers.spc import (
+    ASSURANCE_ICONS,
     COLUMNS,
     UnreliableLimitsWarning,
+    VARIATION_ICONS,
     xmr,
+    xmr_by,
     xmr_summary,
 )
 
@@ -64,6 +67,8 @@ def test_worked_example_five_points():
     assert not frame["special_cause"].any()
     assert frame["special_cause_type"].isna().all()
     assert (frame["point_type"] == "common_cause").all()
+    assert frame["rebase_group"].tolist() == [0] * 5  # no rebasing: one group
+    assert frame["target"].isna().all()  # no target
 
 
 def test_screening_leaves_out_one_huge_jump():
@@ -299,6 +304,51 @@ def test_a_point_outside_the_limits_counts_towards_two_of_three():
 
 
 # --------------------------------------------------------------------------------------------
+# Precedence: the rule shown when a point breaks several
+# --------------------------------------------------------------------------------------------
+
+
+def test_two_of_three_is_shown_before_shift():
+    # STEADY (sum 64), then 12, 24, 12, 24, 12, 12, 12 (sum 108): 23 points, mean 172 / 23 = 7.478.
+    # Moving ranges: fifteen of 8 (120), |12 - 8| = 4, then 12, 12, 12, 12, 0, 0 (48):
+    # 172 / 22 = 7.818; 3.267 x 7.818 = 25.5 screens nothing out.
+    # Two-thirds line 7.478 + (2/3)(2.66)(7.818) = 7.478 + 13.864 = 21.342; upper limit
+    # 7.478 + 20.796 = 28.274. The 24s (positions 17 and 19) lie between: two of three.
+    # The last 8 of STEADY (position 15, above 7.478) and the seven tail points make a run of
+    # eight above the mean: a shift at 15..22. Positions 17 and 19 break both rules and show
+    # "two_of_three"; the rest of the run shows "shift".
+    frame = chart(STEADY + [12, 24, 12, 24, 12, 12, 12], improvement="increase")
+    assert frame["mean"].iloc[0] == pytest.approx(172 / 23)
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(172 / 22)
+    assert flagged(frame, "shift") == list(range(15, 23))
+    assert flagged(frame, "two_of_three") == [17, 19]
+    assert not frame["outside_limits"].any() and not frame["trend"].any()
+    shown = frame["special_cause_type"].iloc[15:23].tolist()
+    assert shown == ["shift", "shift", "two_of_three", "shift", "two_of_three"] + ["shift"] * 3
+    assert (frame["point_type"].iloc[15:23] == "special_cause_improvement").all()
+
+
+def test_outside_limits_is_shown_before_trend():
+    # 0, 10 six times (sum 60), then 2, 4, 6, 8, 10, 12, 45 (sum 87): 19 points, mean
+    # 147 / 19 = 7.737. Moving ranges: eleven of 10 (110), |2 - 10| = 8, five of 2 (10) and
+    # |45 - 12| = 33: 161 / 18 = 8.944; 3.267 x 8.944 = 29.22 screens out the 33, leaving
+    # 128 / 17 = 7.529. Upper limit 7.737 + 2.66 x 7.529 = 7.737 + 20.028 = 27.765.
+    # 2 .. 45 (positions 12..18) rise six times: a trend. 45 is also outside the upper limit,
+    # so it shows "outside_limits"; the others show "trend". No run of seven on one side (2, 4
+    # and 6 are below the mean), and only 45 is beyond the two-thirds line (21.09).
+    frame = chart([0, 10] * 6 + [2, 4, 6, 8, 10, 12, 45], improvement="decrease")
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(128 / 17)
+    assert frame["upl"].iloc[0] == pytest.approx(147 / 19 + 2.66 * 128 / 17)
+    assert flagged(frame, "trend") == list(range(12, 19))
+    assert flagged(frame, "outside_limits") == [18]
+    assert flagged(frame, "special_cause") == list(range(12, 19))
+    assert (frame["special_cause_type"].iloc[12:18] == "trend").all()
+    assert frame["special_cause_type"].iloc[18] == "outside_limits"
+    # Lower is better: a rise, and a point above the upper limit, are concerns.
+    assert (frame["point_type"].iloc[12:19] == "special_cause_concern").all()
+
+
+# --------------------------------------------------------------------------------------------
 # Outside the limits, point types and the summary icon
 # --------------------------------------------------------------------------------------------
 
@@ -324,7 +374,13 @@ def test_outside_limits_point_type_and_icon(values, improvement, point_type, ico
     assert flagged(frame, "outside_limits") == [16]
     assert frame["special_cause_type"].iloc[16] == "outside_limits"
     assert frame["point_type"].iloc[16] == point_type
-    assert xmr_summary(frame) == {"variation": icon, "points": 17, "special_cause_points": 1}
+    summary = xmr_summary(frame)
+    assert summary["variation"] == icon
+    assert summary["points"] == 17
+    assert summary["special_cause_points"] == 1
+    assert summary["assurance"] is None  # no target
+    assert summary["x"] == 16
+    assert summary["value"] == values[-1]
 
 
 def test_summary_judges_the_latest_point_only():
@@ -356,6 +412,392 @@ def test_summary_needs_a_direction_of_good_when_attrs_are_lost():
 def test_summary_rejects_a_frame_that_is_not_a_chart():
     with pytest.raises(ValueError, match="missing column"):
         xmr_summary(pd.DataFrame({"value": [1, 2]}))
+
+
+# --------------------------------------------------------------------------------------------
+# Rebasing
+# --------------------------------------------------------------------------------------------
+
+MONTHS = pd.date_range("2024-01-01", periods=30, freq="MS")  # 1 January 2024 onwards
+
+
+def test_each_rebase_group_has_the_limits_of_its_own_points():
+    # 1, 3, 2, 4, 3 then 10, 12, 11, 13, 12, rebased at position 5.
+    # Group 0: mean 13 / 5 = 2.6; ranges 2, 1, 2, 1, mean 1.5; limits 2.6 -/+ 3.99 = -1.39, 6.59.
+    # Group 1: mean 58 / 5 = 11.6; ranges 2, 1, 2, 1, mean 1.5; limits 7.61 and 15.59.
+    # The jump from 3 to 10 is no moving range: it crosses the rebase.
+    values = [1, 3, 2, 4, 3, 10, 12, 11, 13, 12]
+    frame = chart(values, rebase_at=[5])
+    assert frame["rebase_group"].tolist() == [0] * 5 + [1] * 5
+    moving = frame["moving_range"].tolist()
+    assert math.isnan(moving[0]) and math.isnan(moving[5])
+    assert moving[1:5] == [2, 1, 2, 1] and moving[6:] == [2, 1, 2, 1]
+    assert frame["mean"].tolist() == pytest.approx([2.6] * 5 + [11.6] * 5)
+    assert frame["mean_moving_range"].tolist() == pytest.approx([1.5] * 10)
+    assert frame["lpl"].tolist() == pytest.approx([-1.39] * 5 + [7.61] * 5)
+    assert frame["upl"].tolist() == pytest.approx([6.59] * 5 + [15.59] * 5)
+    assert not frame["special_cause"].any()
+
+    # Each part alone gives the same limits.
+    for part, rows in ((values[:5], slice(0, 5)), (values[5:], slice(5, 10))):
+        alone = chart(part)
+        for column in ("mean", "mean_moving_range", "lpl", "upl"):
+            assert frame[column].iloc[rows].tolist() == pytest.approx(alone[column].tolist())
+
+    # Not rebased: mean 71 / 10 = 7.1; ranges 2, 1, 2, 1, 7, 2, 1, 2, 1 (19 / 9 = 2.111);
+    # 3.267 x 2.111 = 6.9 screens out the 7, leaving 12 / 8 = 1.5; limits 7.1 -/+ 3.99 = 3.11
+    # and 11.09: 1, 3, 2, 3 are below and 12, 13, 12 above, so seven points are outside.
+    whole = chart(values)
+    assert whole["lpl"].iloc[0] == pytest.approx(3.11)
+    assert flagged(whole, "outside_limits") == [0, 1, 2, 4, 6, 8, 9]
+
+
+def test_rebase_at_dates_numbers_the_groups_in_date_order():
+    # Rebases on 1 June and 1 September (given out of order, one twice, one as a string):
+    # January..May is group 0, June..August group 1, September onwards group 2.
+    values = [1, 3] * 15
+    rebase = ["2024-09-01", pd.Timestamp("2024-06-01"), "2024-06-01"]
+    frame = chart(values, dates=MONTHS, rebase_at=rebase)
+    assert frame["rebase_group"].tolist() == [0] * 5 + [1] * 3 + [2] * 22
+    assert frame["x"].iloc[5] == pd.Timestamp("2024-06-01")
+    # A single date need not be in a list.
+    single = chart(values, dates=MONTHS, rebase_at="2024-06-01")
+    assert single["rebase_group"].tolist() == [0] * 5 + [1] * 25
+
+
+def test_a_rebase_at_the_first_point_changes_nothing():
+    # The reference allows this too (it then numbers the groups from 1); here the groups stay
+    # numbered from 0 and the chart is exactly the chart without rebasing.
+    values = [10, 12, 11, 13, 12] * 3
+    plain = chart(values, dates=MONTHS[:15])
+    rebased = chart(values, dates=MONTHS[:15], rebase_at=["2024-01-01"])
+    pd.testing.assert_frame_equal(rebased, plain)
+    assert (rebased["rebase_group"] == 0).all()
+
+
+def test_a_shift_does_not_run_across_a_rebase():
+    # Group 0: -5, 1, -5, 1, -4, 3, 3, 3, 3 (sum 0, mean 0): the last four are above its mean.
+    # Group 1: 3, 3, 3, -5, 1, -5, 1, -4 (sum -3, mean -0.375): the first three are above it.
+    # Four above, then three above, is no shift when the rebase splits them.
+    # Not rebased (17 points, mean -3 / 17 = -0.176) the seven 3s in a row are a shift.
+    # (No other rule fires: the two-thirds lines are at least 6.6 from each mean and no value
+    # is further than 5.1 from it; equal 3s make no trend.)
+    first = [-5, 1, -5, 1, -4, 3, 3, 3, 3]
+    second = [3, 3, 3, -5, 1, -5, 1, -4]
+    rebased = chart(first + second, rebase_at=9)
+    assert rebased["mean"].tolist() == pytest.approx([0] * 9 + [-0.375] * 8)
+    assert rebased["relative_to_mean"].iloc[5:12].tolist() == [1] * 7
+    assert not rebased["special_cause"].any()
+
+    whole = chart(first + second)
+    assert whole["mean"].iloc[0] == pytest.approx(-3 / 17)
+    assert flagged(whole, "shift") == list(range(5, 12))
+    assert flagged(whole, "special_cause") == list(range(5, 12))
+
+
+def test_a_trend_does_not_run_across_a_rebase():
+    # 1, 2, 3, 4 end group 0 and 5, 6, 7 start group 1: six rises in a row only without the
+    # rebase (the step from 4 to 5 crosses it).
+    values = [4, 6, 3, 5, 1, 2, 3, 4] + [5, 6, 7, 4, 6, 3, 5, 4]
+    assert flagged(chart(values), "trend") == list(range(4, 11))
+    assert not chart(values, rebase_at=8)["trend"].any()
+
+
+def test_two_of_three_does_not_reach_across_a_rebase():
+    # STEADY, then 24 (the last point of group 0) and 24, 8, ... (group 1): the two 24s are
+    # neighbours, but in different groups, so neither is two of three.
+    # Group 0: STEADY + [24], 17 points, mean 88 / 17 = 5.176; ranges fifteen of 8 and 16:
+    # 136 / 16 = 8.5; two-thirds line 5.176 + (2/3)(2.66)(8.5) = 20.25, upper limit 27.79: the
+    # 24 is in the outer third, alone.
+    # Group 1: 24 then 8, 0 seven times over (15 points), sum 24 + 56 = 80, mean 5.333;
+    # ranges 16, then thirteen of 8: 120 / 14 = 8.571; two-thirds line 5.333 + 15.2 = 20.53,
+    # upper limit 28.13: the 24 is in the outer third, alone.
+    group_1 = [24] + [8, 0] * 7
+    frame = chart(STEADY + [24] + group_1, rebase_at=17)
+    assert frame["mean"].iloc[0] == pytest.approx(88 / 17)
+    assert frame["mean"].iloc[17] == pytest.approx(80 / 15)
+    assert frame["value"].iloc[16] > frame["mean"].iloc[16] + (2 / 3) * 2.66 * 8.5
+    assert not frame["two_of_three"].any()
+    assert not frame["special_cause"].any()
+
+    # Not rebased: 32 points, mean 168 / 32 = 5.25; ranges 136 + 0 + 120 = 256 over 31 = 8.258;
+    # two-thirds line 5.25 + 14.64 = 19.89, upper limit 27.22. The two 24s, with the 8 before
+    # them (above the mean), are two of three.
+    whole = chart(STEADY + [24] + group_1)
+    assert whole["mean"].iloc[0] == pytest.approx(5.25)
+    assert flagged(whole, "two_of_three") == [16, 17]
+
+
+def test_rebase_at_must_match_a_point():
+    with pytest.raises(ValueError, match="rebase_at must match points exactly, but 99 matches "
+                       "no point; the x values are positions 0 to 19"):
+        chart(list(range(20)), rebase_at=[5, 99])
+    with pytest.raises(ValueError, match="2024-06-15 matches no point; the x values are the "
+                       "dates given, from 2024-01-01 to 2025-06-01"):
+        chart(list(range(18)), dates=MONTHS[:18], rebase_at="2024-06-15")
+    with pytest.raises(ValueError, match="rebase_at has 'soon', which is not a date"):
+        chart(list(range(18)), dates=MONTHS[:18], rebase_at=["soon"])
+
+
+@pytest.mark.parametrize("rebase_at", [{"a": 3}, [None], [True]])
+def test_rebase_at_must_hold_x_values(rebase_at):
+    with pytest.raises(ValueError, match="rebase_at"):
+        chart(list(range(20)), rebase_at=rebase_at)
+
+
+def test_a_rebase_group_needs_two_points():
+    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 19\) has 1 point"):
+        chart(list(range(20)), rebase_at=19)
+    # Rebased on 1 March and 1 April: group 0 is January and February, group 1 March alone.
+    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 2024-03-01\) has 1 point"):
+        chart(list(range(20)), dates=MONTHS[:20], rebase_at=["2024-03-01", "2024-04-01"])
+    # A rebase at the second point leaves the first point alone in group 0.
+    with pytest.raises(ValueError, match=r"rebase group 0 \(from x = 0\) has 1 point"):
+        chart(list(range(20)), rebase_at=1)
+
+
+def test_short_rebase_groups_warn_by_name():
+    # 30 points rebased at 16: groups of 16 and 14; only group 1 is short.
+    with pytest.warns(UnreliableLimitsWarning, match=r"unreliable with fewer than 15 points: "
+                      r"rebase group 1 \(from x = 16\) has 14 points\. Treat"):
+        xmr(list(range(30)), rebase_at=16)
+    # Rebased at 15: two groups of 15, no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xmr(list(range(30)), rebase_at=15)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixed limits
+# --------------------------------------------------------------------------------------------
+
+
+def test_fixed_limits_come_from_the_first_points_and_judge_the_rest():
+    # First 12 points 10, 12 six times over: mean 132 / 12 = 11; eleven ranges of 2, mean 2;
+    # limits 11 -/+ 5.32 = 5.68 and 16.32; two-thirds lines 11 -/+ 3.5467 = 7.4533, 14.5467.
+    # Then 15, 17, 15, judged against those: 17 is outside, and the 15s are beyond two-thirds
+    # with 17 beside them on the same side, so they are two of three.
+    values = [10, 12] * 6 + [15, 17, 15]
+    with pytest.warns(UnreliableLimitsWarning, match=r"only 12 points set the limits "
+                      r"\(fix_after_n_points=12\)"):
+        frame = xmr(values, fix_after_n_points=12)
+    assert frame["mean"].tolist() == pytest.approx([11] * 15)
+    assert frame["mean_moving_range"].tolist() == pytest.approx([2] * 15)
+    assert frame["lpl"].tolist() == pytest.approx([5.68] * 15)
+    assert frame["upl"].tolist() == pytest.approx([16.32] * 15)
+    # The later ranges (3, 2, 2) are shown but not used.
+    assert frame["moving_range"].iloc[12:].tolist() == [3, 2, 2]
+    assert flagged(frame, "outside_limits") == [13]
+    assert flagged(frame, "two_of_three") == [12, 13, 14]
+    assert frame["special_cause_type"].iloc[12:].tolist() == [
+        "two_of_three", "outside_limits", "two_of_three",
+    ]
+    # Limits of the first 12 points on their own, with xmr.
+    first = chart(values[:12])
+    for column in ("mean", "mean_moving_range", "lpl", "upl"):
+        assert frame[column].iloc[0] == pytest.approx(first[column].iloc[0])
+
+    # Not fixed: mean 179 / 15 = 11.933; ranges 22 + 3 + 2 + 2 = 29 over 14 = 2.071; upper
+    # limit 11.933 + 5.51 = 17.44 and two-thirds line 15.61: only 17 is beyond it, alone.
+    loose = chart(values)
+    assert loose["upl"].iloc[0] == pytest.approx(179 / 15 + 2.66 * 29 / 14)
+    assert not loose["special_cause"].any()
+
+
+def test_fixed_limits_apply_within_each_rebase_group():
+    # Group 0: 10, 12 six times, then 11, 11. Its first 12 points: mean 11, ranges all 2,
+    # limits 5.68 and 16.32. (All 14 points would give ranges 23 / 13 = 1.769.)
+    # Group 1: 20, 24 six times, then 22, 22. First 12: mean 22, ranges all 4, limits
+    # 22 -/+ 10.64 = 11.36 and 32.64.
+    values = [10, 12] * 6 + [11, 11] + [20, 24] * 6 + [22, 22]
+    with pytest.warns(UnreliableLimitsWarning) as caught:
+        frame = xmr(values, rebase_at=14, fix_after_n_points=12)
+    message = str(caught[0].message)
+    assert "rebase group 0 (from x = 0) has 12 points setting its limits" in message
+    assert "rebase group 1 (from x = 14) has 12 points setting its limits" in message
+    assert frame["mean"].tolist() == pytest.approx([11] * 14 + [22] * 14)
+    assert frame["mean_moving_range"].tolist() == pytest.approx([2] * 14 + [4] * 14)
+    assert frame["lpl"].tolist() == pytest.approx([5.68] * 14 + [11.36] * 14)
+    assert frame["upl"].tolist() == pytest.approx([16.32] * 14 + [32.64] * 14)
+
+
+def test_fixing_after_more_points_than_a_group_has_uses_them_all():
+    # As in the reference: a group with no more than n points sets its limits from all of them.
+    values = [10, 12, 11, 13, 12] * 3
+    pd.testing.assert_frame_equal(
+        chart(values, fix_after_n_points=15), chart(values), check_like=False
+    )
+    assert chart(values, fix_after_n_points=40)["upl"].equals(chart(values)["upl"])
+
+
+def test_fixed_limits_from_fifteen_points_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xmr(list(range(30)), fix_after_n_points=15)
+
+
+@pytest.mark.parametrize("fix_after_n_points", [11, 0, -5, 12.0, 12.5, "12", True, [12]])
+def test_fix_after_n_points_must_be_a_whole_number_of_at_least_12(fix_after_n_points):
+    with pytest.raises(ValueError, match="fix_after_n_points must be None or a whole number of "
+                       "at least 12"):
+        chart(list(range(20)), fix_after_n_points=fix_after_n_points)
+
+
+@pytest.mark.parametrize("fix_after_n_points", [12, np.int64(12), 20])
+def test_fix_after_n_points_accepts_whole_numbers_from_12(fix_after_n_points):
+    frame = chart(list(range(20)), fix_after_n_points=fix_after_n_points)
+    assert frame.attrs["fix_after_n_points"] == int(fix_after_n_points)
+
+
+# --------------------------------------------------------------------------------------------
+# Targets and assurance
+# --------------------------------------------------------------------------------------------
+
+# -0.25, 0.25 eight times: mean exactly 0; fifteen ranges of 0.5, mean 0.5; limits
+# 0 -/+ 2.66 x 0.5 = -1.33 and 1.33 (halving 2.66 is exact in binary, so a target of 1.33 is
+# exactly on the upper limit).
+EVEN = [-0.25, 0.25] * 8
+
+
+@pytest.mark.parametrize(
+    ("target", "improvement", "assurance"),
+    [
+        (2.0, "increase", "consistent_fail"),  # above the upper limit: never reached
+        (-2.0, "increase", "consistent_pass"),  # below the lower limit: always beaten
+        (0.5, "increase", "inconsistent"),  # between the limits
+        (1.33, "increase", "inconsistent"),  # exactly on the upper limit
+        (-1.33, "increase", "inconsistent"),  # exactly on the lower limit
+        (2.0, "decrease", "consistent_pass"),  # above the upper limit: always beaten
+        (-2.0, "decrease", "consistent_fail"),  # below the lower limit: never reached
+        (0.5, "decrease", "inconsistent"),
+        (1.33, "decrease", "inconsistent"),
+        (-1.33, "decrease", "inconsistent"),
+        (2.0, "neutral", None),  # no direction of good, so no assurance
+        (-2.0, "neutral", None),
+        (None, "increase", None),  # no target
+        (None, "decrease", None),
+    ],
+)
+def test_assurance(target, improvement, assurance):
+    frame = xmr(EVEN, improvement=improvement, target=target)
+    assert frame["upl"].iloc[0] == 1.33 and frame["lpl"].iloc[0] == -1.33
+    summary = xmr_summary(frame)
+    assert summary["assurance"] == assurance
+    assert summary["assurance"] is None or summary["assurance"] in ASSURANCE_ICONS
+    assert summary["target"] == target
+    if target is None:
+        assert frame["target"].isna().all()
+    else:
+        assert (frame["target"] == target).all()
+
+
+def test_assurance_and_variation_are_judged_on_the_latest_rebase_group():
+    # Group 0: 0, 10 eight times: mean 5, ranges all 10, limits 5 -/+ 26.6 = -21.6 and 31.6.
+    # Group 1: 100, 101 eight times: mean 100.5, ranges all 1, limits 97.84 and 103.16.
+    # A target of 50 (higher is better) is below group 1's lower limit: consistent pass.
+    # Against group 0's limits it would be a consistent fail.
+    values = [0, 10] * 8 + [100, 101] * 8
+    rebased = xmr(values, improvement="increase", target=50, rebase_at=16)
+    summary = xmr_summary(rebased)
+    assert summary["assurance"] == "consistent_pass"
+    assert summary["variation"] == "common_cause"  # 101 is ordinary for group 1
+    assert summary["mean"] == pytest.approx(100.5)
+    assert summary["lpl"] == pytest.approx(97.84)
+    assert summary["upl"] == pytest.approx(103.16)
+    assert xmr_summary(xmr(values[:16], target=50))["assurance"] == "consistent_fail"
+    assert xmr_summary(xmr(values, improvement="decrease", target=50, rebase_at=16))[
+        "assurance"
+    ] == "consistent_fail"
+
+    # Not rebased: mean 1688 / 32 = 52.75; ranges fifteen of 10, 90, fifteen of 1 (255 / 31 =
+    # 8.226); 3.267 x 8.226 = 26.9 screens out the 90, leaving 165 / 30 = 5.5; limits
+    # 52.75 -/+ 14.63 = 38.12 and 67.38, so 50 is inconsistent, and the last 16 points make a
+    # shift above the mean: the latest is an improvement.
+    whole = xmr_summary(xmr(values, improvement="increase", target=50))
+    assert whole["lpl"] == pytest.approx(38.12)
+    assert whole["assurance"] == "inconsistent"
+    assert whole["variation"] == "improvement_high"
+
+
+def test_summary_reports_the_latest_point():
+    # EVEN on weekly dates, rows reversed: the latest point is still the last week's.
+    weeks = pd.date_range("2024-04-01", periods=16, freq="7D")
+    frame = xmr(EVEN, dates=weeks, improvement="decrease", target=0.5).iloc[::-1]
+    summary = xmr_summary(frame)
+    assert summary == {
+        "variation": "common_cause",
+        "assurance": "inconsistent",
+        "points": 16,
+        "special_cause_points": 0,
+        "x": pd.Timestamp("2024-07-15"),  # 1 April + 15 weeks
+        "value": 0.25,
+        "mean": 0.0,
+        "lpl": -1.33,
+        "upl": 1.33,
+        "target": 0.5,
+    }
+    assert summary["variation"] in VARIATION_ICONS
+
+
+def test_summary_takes_the_target_from_attrs_without_the_column():
+    frame = xmr(EVEN, improvement="increase", target=2).drop(columns="target")
+    assert xmr_summary(frame)["target"] == 2.0
+    assert xmr_summary(frame)["assurance"] == "consistent_fail"
+
+
+def test_options_are_recorded_in_attrs():
+    frame = chart(EVEN, improvement="decrease", target=1, screen_outliers=False,
+                  fix_after_n_points=12)
+    assert frame.attrs == {
+        "improvement": "decrease",
+        "screen_outliers": False,
+        "target": 1.0,
+        "fix_after_n_points": 12,
+    }
+    assert chart(EVEN).attrs == {
+        "improvement": "increase",
+        "screen_outliers": True,
+        "target": None,
+        "fix_after_n_points": None,
+    }
+
+
+@pytest.mark.parametrize("target", ["5", [5], float("inf"), float("-inf"), float("nan"), True])
+def test_target_must_be_one_finite_number(target):
+    with pytest.raises(ValueError, match="target must be a"):
+        chart(EVEN, target=target)
+
+
+def test_default_direction_of_good_is_increase():
+    # As in the reference: the spike above the upper limit is an improvement.
+    frame = chart(HIGH_SPIKE)
+    assert frame.attrs["improvement"] == "increase"
+    assert frame["point_type"].iloc[16] == "special_cause_improvement"
+    assert xmr_summary(frame)["variation"] == "improvement_high"
+
+
+# --------------------------------------------------------------------------------------------
+# Several series at once
+# --------------------------------------------------------------------------------------------
+
+
+def test_xmr_by_passes_the_options_to_each_group():
+    long = pd.DataFrame({
+        "team": ["a"] * 16 + ["b"] * 16 + ["c"],
+        "week": list(range(16)) * 2 + [0],
+        "value": EVEN + [0, 10] * 8 + [5],
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreliableLimitsWarning)  # team b: groups of 8
+        charts = xmr_by(long, "team", "value", "week", improvement="decrease",
+                        target={"a": 2.0}, rebase_at={"b": 8})
+    assert list(charts) == ["a", "b"]  # "c" has one point: left out
+    assert xmr_summary(charts["a"])["assurance"] == "consistent_pass"
+    assert xmr_summary(charts["b"])["assurance"] is None
+    assert charts["b"]["rebase_group"].tolist() == [0] * 8 + [1] * 8
+    assert charts["a"].attrs["improvement"] == "decrease"
+    with pytest.raises(ValueError, match="target names group"):
+        xmr_by(long, "team", "value", "week", target={"z": 1.0})
 
 
 # --------------------------------------------------------------------------------------------
@@ -457,7 +899,7 @@ def test_fifteen_points_do_not_warn():
 
 FLAGS = ["outside_limits", "shift", "trend", "two_of_three", "special_cause", "relative_to_mean"]
 counts = st.lists(st.integers(-1000, 1000), min_size=2, max_size=40)
-fast = settings(max_examples=40, deadline=None)
+fast = settings(max_examples=50, deadline=None)
 
 
 def clear_of_thresholds(frame: pd.DataFrame) -> bool:
@@ -499,14 +941,16 @@ def test_adding_a_constant_moves_mean_and_limits_and_keeps_flags(values, constan
 
 @fast
 @given(counts, st.floats(0.01, 100))
-def test_scaling_by_a_positive_constant_scales_mean_and_limits(values, factor):
+def test_scaling_by_a_positive_constant_scales_mean_and_limits_and_keeps_flags(values, factor):
     assume(clear_of_screening(values))
     before = chart(values)
+    assume(clear_of_thresholds(before))
     after = chart([value * factor for value in values])
     scale = 1e-9 * (1 + max(abs(value) for value in values)) * factor
     for column in ("mean", "mean_moving_range", "lpl", "upl"):
         expected = before[column].to_numpy() * factor
         assert after[column].to_numpy() == pytest.approx(expected, abs=scale)
+    pd.testing.assert_frame_equal(after[FLAGS + ["point_type"]], before[FLAGS + ["point_type"]])
 
 
 @fast
@@ -545,3 +989,61 @@ def test_a_constant_series_of_inexact_decimals_stays_on_its_mean():
     frame = chart([0.1] * 20)
     assert (frame["mean"] == 0.1).all()
     assert not frame["special_cause"].any()
+
+
+LIMITS = ["mean", "mean_moving_range", "lpl", "upl"]
+directions = st.sampled_from(["increase", "decrease", "neutral"])
+
+
+@fast
+@given(st.data(), st.lists(st.integers(-1000, 1000), min_size=4, max_size=40), directions)
+def test_each_rebase_group_is_charted_as_if_alone(data, values, improvement):
+    # One or two rebases, each group keeping at least 2 points.
+    cuts = sorted(data.draw(
+        st.sets(st.integers(2, len(values) - 2), min_size=1, max_size=2).filter(
+            lambda found: all(b - a >= 2 for a, b in zip(sorted(found), sorted(found)[1:]))
+        ),
+        label="cuts",
+    ))
+    frame = chart(values, improvement=improvement, rebase_at=cuts)
+    bounds = [0, *cuts, len(values)]
+    for number, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        part = frame.iloc[start:end].reset_index(drop=True)
+        alone = chart(values[start:end], improvement=improvement)
+        assert (part["rebase_group"] == number).all()
+        columns = [column for column in alone.columns if column not in ("x", "rebase_group")]
+        pd.testing.assert_frame_equal(part[columns], alone[columns])
+
+
+@fast
+@given(st.lists(st.integers(-1000, 1000), min_size=12, max_size=40), st.integers(0, 5), directions)
+def test_fixing_after_all_the_points_changes_nothing(values, extra, improvement):
+    plain = chart(values, improvement=improvement)
+    fixed = chart(values, improvement=improvement, fix_after_n_points=len(values) + extra)
+    pd.testing.assert_frame_equal(fixed, plain)
+
+
+@fast
+@given(st.lists(st.integers(-1000, 1000), min_size=12, max_size=40), st.data())
+def test_fixed_limits_are_the_limits_of_the_first_points(values, data):
+    n = data.draw(st.integers(12, len(values)), label="n")
+    fixed = chart(values, fix_after_n_points=n)
+    first = chart(values[:n])
+    for column in LIMITS:
+        expected = np.full(len(values), first[column].iloc[0])
+        assert fixed[column].to_numpy() == pytest.approx(expected)
+    # Every point, later ones too, is judged against those limits. (Runs and windows near the
+    # n-th point can reach past it, so only the point-by-point tests are compared.)
+    value, upl, lpl = np.array(values), first["upl"].iloc[0], first["lpl"].iloc[0]
+    assert fixed["outside_limits"].tolist() == ((value > upl) | (value < lpl)).tolist()
+    assert fixed["relative_to_mean"].tolist() == np.sign(value - first["mean"].iloc[0]).tolist()
+
+
+@fast
+@given(counts, st.floats(-2000, 2000, allow_nan=False))
+def test_reversing_the_direction_of_good_swaps_pass_and_fail(values, target):
+    up = xmr_summary(chart(values, improvement="increase", target=target))["assurance"]
+    down = xmr_summary(chart(values, improvement="decrease", target=target))["assurance"]
+    swap = {"consistent_pass": "consistent_fail", "consistent_fail": "consistent_pass"}
+    assert down == swap.get(up, up)
+    assert xmr_summary(chart(values, improvement="neutral", target=target))["assurance"] is None

@@ -7,7 +7,8 @@ cause* variation that the process produces by itself.
 
 The calculations follow the NHS-R community's R package NHSRplotthedots, the reference
 implementation of *Making Data Count*. Where the two differ, or where the reference leaves a
-choice open, the docstring of the function concerned says so. In brief:
+choice open, the docstring of the function concerned says so, and the list at the end of this
+docstring gathers the differences. In brief:
 
 * **Limits.** mean +/- 2.66 x mean moving range. With ``screen_outliers``, moving ranges above
   3.267 x their mean are left out and the mean moving range is worked out once more from the rest
@@ -25,16 +26,51 @@ choice open, the docstring of the function concerned says so. In brief:
 When a point breaks more than one rule, the rule shown for it is chosen in the reference's order:
 outside limits, then trend, then two of three, then shift (see :data:`RULE_PRECEDENCE`).
 
-Limits are worked out for each *period* of the series. Today the whole series is one period; the
-helpers take a ``period`` label for every point so that rebasing (new limits from a known change
-point) and fixed limits (limits from the first *n* points only) can be added without touching the
-rules.
+**Rebasing.** When the process is known to have changed (a new system, a new policy), the chart
+can be *rebased*: ``rebase_at`` names the points where new limits start. The points from one
+rebase to the next form a *rebase group*, numbered from 0 in date order, the point at a rebase
+date being the first of its new group. Each group has its own mean and limits, worked out from
+its own points alone, and the rules look only within a group: moving ranges, runs of a shift,
+trends and "two of three" windows never reach across a rebase.
+
+**Fixed limits.** With ``fix_after_n_points`` the mean and limits of each rebase group come from
+its first *n* points only (moving ranges and screening included) and are then held for the
+rest of the group, so that later points are judged against the process as it was. The reference
+asks for at least 12 points, and so does this module.
+
+**Targets and assurance.** A ``target`` is a single number for the whole chart. The *assurance*
+icon (see :func:`xmr_summary` and :data:`ASSURANCE_ICONS`) says whether the process, as its
+latest limits describe it, will consistently meet the target, consistently miss it, or do
+either from one period to the next. As in the reference, the target is compared with the limits
+strictly: a target exactly on a limit gives ``inconsistent``. There is no assurance for a
+neutral measure or without a target.
+
+**The variation icon** is judged on the latest point, and assurance on the limits of the latest
+rebase group, as in the reference.
+
+Where this module differs from the reference:
+
+* ``rebase_at`` must name points exactly: a rebase date that matches no point is an error here,
+  whereas the reference ignores it silently. A rebase at the first point is allowed and changes
+  nothing; the reference then numbers the groups from 1 instead of 0.
+* The unreliable-limits warning is given when limits come from fewer than 15 points, counting
+  only the points the limits were worked out from (the first *n* with ``fix_after_n_points``).
+  The reference marks groups with fewer than 12 points in all (13 in its latest versions).
+* ``fix_after_n_points`` must be a whole number; the reference takes any number of at least 12.
+  When a group is shorter than *n*, all of its points set its limits, as in the reference.
+* "Two of three" counts points outside the limits (see above); screening drops ranges *above*
+  the threshold where the reference keeps those *below* it; and a constant series has
+  zero-width limits here where the reference has none (see :func:`_process_limits`).
+* Dates may be anything that sorts (or left out, numbering the points); the reference needs
+  dates. Targets per group, for :func:`xmr_by`, are given as a dict; trajectories are not
+  supported.
 """
 
 from __future__ import annotations
 
+import numbers
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,6 +78,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "ASSURANCE_ICONS",
     "IMPROVEMENT_DIRECTIONS",
     "POINT_TYPES",
     "RULE_PRECEDENCE",
@@ -62,10 +99,12 @@ SCREENING_FACTOR = 3.267
 NEAR_LIMIT_FRACTION = 2 / 3
 #: Points in a run that makes a shift or a trend.
 RUN_LENGTH = 7
-#: Fewer points than this and the limits are reported as unreliable.
+#: Fewer points than this behind the limits and they are reported as unreliable.
 MIN_RELIABLE_POINTS = 15
-#: The fewest points an XmR chart can be drawn from (one moving range).
+#: The fewest points an XmR chart (or a rebase group) can be drawn from (one moving range).
 MIN_POINTS = 2
+#: The fewest points ``fix_after_n_points`` may fix the limits after, as in the reference.
+MIN_FIXED_POINTS = 12
 
 IMPROVEMENT_DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "neutral")
 #: The rule shown for a point that breaks several, first wins (as in NHSRplotthedots).
@@ -86,6 +125,7 @@ VARIATION_ICONS: tuple[str, ...] = (
     "neutral_high",
     "neutral_low",
 )
+ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
 COLUMNS: tuple[str, ...] = (
     "x",
     "value",
@@ -102,6 +142,8 @@ COLUMNS: tuple[str, ...] = (
     "special_cause_type",
     "relative_to_mean",
     "point_type",
+    "rebase_group",
+    "target",
 )
 
 _DIRECTION_SIGN = {"increase": 1, "decrease": -1, "neutral": 0}
@@ -109,12 +151,12 @@ _MAX_POSITIONS_SHOWN = 5
 
 
 class UnreliableLimitsWarning(UserWarning):
-    """The chart has too few points for its process limits to be trusted."""
+    """The process limits come from too few points to be trusted."""
 
 
 @dataclass(frozen=True)
 class ProcessLimits:
-    """The centre line and limits for one period of a series.
+    """The centre line and limits for one rebase group of a series.
 
     ``near_lpl`` and ``near_upl`` mark two-thirds of the way from the mean to each limit: the
     thresholds for the "two of three" rule.
@@ -136,8 +178,11 @@ class ProcessLimits:
 def xmr(
     values: Sequence[float] | pd.Series | np.ndarray,
     dates: Sequence[Any] | pd.Series | pd.Index | np.ndarray | None = None,
-    improvement: Improvement = "neutral",
+    improvement: Improvement = "increase",
+    target: float | None = None,
+    rebase_at: Any = None,
     screen_outliers: bool = True,
+    fix_after_n_points: int | None = None,
 ) -> pd.DataFrame:
     """Work out an XmR chart and flag special cause variation, point by point.
 
@@ -151,11 +196,26 @@ def xmr(
         value. When given, the points are put in date order first, as the reference does; dates
         must be present and unique. When left out the points are numbered 0, 1, 2, ...
     improvement
-        Which direction is good: ``"increase"`` (higher is better), ``"decrease"`` (lower is
-        better) or ``"neutral"`` (neither).
+        Which direction is good: ``"increase"`` (higher is better, the default, as in the
+        reference), ``"decrease"`` (lower is better) or ``"neutral"`` (neither).
+    target
+        Optional target for the measure: a single finite number, or None. It does not change the
+        limits or the rules; it is kept in the ``target`` column for charts, and
+        :func:`xmr_summary` judges assurance against it.
+    rebase_at
+        Optional points where new limits start: one x value or a sequence of them (dates when
+        ``dates`` are given, else positions counting from 0). Each must be the x value of a
+        point; strings and other date forms are turned into timestamps when the dates are
+        datetimes. The point at a rebase is the first point of its new rebase group. A rebase
+        at the first point is allowed and changes nothing; repeats count once.
     screen_outliers
         Leave moving ranges above 3.267 x the mean moving range out of the mean moving range, so
         that one large jump does not widen the limits. Done once, as in the reference.
+    fix_after_n_points
+        Optional whole number, at least 12 (the reference's minimum). The mean and limits of each
+        rebase group then come from its first ``fix_after_n_points`` points only (their moving
+        ranges, screened as usual) and apply to all its points, so that later points are judged
+        against the earlier process. A group with no more points than this is not affected.
 
     Returns
     -------
@@ -167,10 +227,12 @@ def xmr(
         ``value``
             The value, as a float.
         ``moving_range``
-            Absolute difference from the previous value (missing for the first point). Shown
-            before screening: a screened-out range still appears here.
+            Absolute difference from the previous value in the same rebase group (missing for
+            the first point of each group). Shown before screening, and for every point: a
+            screened-out range, or one after the limits were fixed, still appears here.
         ``mean``, ``mean_moving_range``
-            Centre line, and the mean moving range the limits come from (after screening).
+            Centre line, and the mean moving range the limits come from (after screening), for
+            the point's rebase group.
         ``lpl``, ``upl``
             Lower and upper process limits, ``mean`` -/+ 2.66 x ``mean_moving_range``.
         ``outside_limits``, ``shift``, ``trend``, ``two_of_three``
@@ -187,43 +249,58 @@ def xmr(
             a neutral measure, high or low) depends on the side of the mean for every rule but
             the trend, where it depends on the direction of the trend, so a falling trend above
             the mean is "low".
+        ``rebase_group``
+            The point's rebase group, numbered from 0 in date order (all 0 without rebasing).
+        ``target``
+            The target, or NaN when there is none.
 
-        ``frame.attrs`` records ``improvement`` and ``screen_outliers`` for :func:`xmr_summary`.
+        ``frame.attrs`` records ``improvement``, ``screen_outliers``, ``target`` (a float or
+        None) and ``fix_after_n_points`` for :func:`xmr_summary`.
 
     Raises
     ------
     ValueError
-        ``improvement`` or ``screen_outliers`` is not one of the allowed values; a value is
-        missing, infinite or not a number; ``dates`` is the wrong length or has missing or
-        repeated dates; there are fewer than 2 points.
+        ``improvement``, ``screen_outliers``, ``target`` or ``fix_after_n_points`` is not one of
+        the allowed values; a value is missing, infinite or not a number; ``dates`` is the wrong
+        length or has missing or repeated dates; a ``rebase_at`` entry matches no point (the
+        message says what the x values look like); there are fewer than 2 points, in all or in
+        a rebase group (the message names the group).
     TypeError
         ``values`` or ``dates`` is not a sequence.
 
     Warns
     -----
     UnreliableLimitsWarning
-        Fewer than 15 points. The chart is still worked out.
+        The limits of the chart, or of a rebase group (named in the message), come from fewer
+        than 15 points; with ``fix_after_n_points``, only the points that set the limits count.
+        The chart is still worked out.
 
     Notes
     -----
     Comparisons with the mean and limits are exact, as in the reference: a point must be
     strictly above the upper limit to be outside it. The mean is worked out relative to the first
-    value, so a constant series has a mean exactly equal to its values (and zero-width limits)
-    even when the values, such as 0.1, have no exact binary form.
+    value of its group, so a constant series has a mean exactly equal to its values (and
+    zero-width limits) even when the values, such as 0.1, have no exact binary form.
 
     Examples
     --------
     Fifteen points, 10, 12, 11, 13, 12 three times over: mean 11.6; moving ranges 2, 1, 2, 1
     within each five and 2 between them, so 22 / 14 = 1.571; upper limit 11.6 + 2.66 x 1.571.
 
-    >>> chart = xmr([10, 12, 11, 13, 12] * 3, improvement="increase")
+    >>> chart = xmr([10, 12, 11, 13, 12] * 3, improvement="increase", target=16)
     >>> float(chart["mean"].iloc[0]), float(round(chart["upl"].iloc[0], 2))
     (11.6, 15.78)
-    >>> xmr_summary(chart)
-    {'variation': 'common_cause', 'points': 15, 'special_cause_points': 0}
+    >>> summary = xmr_summary(chart)
+    >>> summary["variation"], summary["assurance"], summary["special_cause_points"]
+    ('common_cause', 'consistent_fail', 0)
+
+    The target of 16 is above the upper limit of 15.78, so, with higher being better, the process
+    will consistently fail to meet it.
     """
     _check_improvement(improvement)
     _check_screen_outliers(screen_outliers)
+    target_value = _check_target(target)
+    _check_fix_after_n_points(fix_after_n_points)
     value_series = _as_values(values)
     x = _as_x(dates, len(value_series))
 
@@ -231,61 +308,78 @@ def xmr(
         raise ValueError(
             f"values has {len(value_series)} point(s); an XmR chart needs at least {MIN_POINTS}."
         )
-    if len(value_series) < MIN_RELIABLE_POINTS:
-        warnings.warn(
-            f"Only {len(value_series)} points: process limits are unreliable with fewer than "
-            f"{MIN_RELIABLE_POINTS} points. Treat special cause flags as provisional.",
-            UnreliableLimitsWarning,
-            stacklevel=2,
-        )
 
     frame = pd.DataFrame({"x": x, "value": value_series})
     if dates is not None:
         frame = frame.sort_values("x", kind="stable", ignore_index=True)
 
-    # Every point is in period 0 for now; rebasing will number the periods from each change point.
-    period = pd.Series(0, index=frame.index, name="period")
+    group = _rebase_groups(frame["x"], rebase_at, dates_given=dates is not None)
+    _check_group_sizes(frame["x"], group)
+    _warn_if_unreliable(frame["x"], group, fix_after_n_points)
 
-    frame["moving_range"] = _moving_ranges(frame["value"], period)
-    limits = _limits_by_period(frame["value"], frame["moving_range"], period, screen_outliers)
-    frame = frame.join(limits)
+    # The rules work on plain arrays: the points are in date order and each rebase group is a
+    # run of consecutive points.
+    value = frame["value"].to_numpy(dtype="float64")
+    group = group.to_numpy()
+    moving_range = _moving_ranges(value, group)
+    limits = _limits_by_group(value, moving_range, group, screen_outliers, fix_after_n_points)
 
-    side = np.sign(frame["value"] - frame["mean"]).astype("int64")
-    beyond_two_thirds = (frame["value"] > frame["near_upl"]) | (frame["value"] < frame["near_lpl"])
-    trend, trend_direction = _trend(frame["value"], period)
-
-    frame["outside_limits"] = (frame["value"] > frame["upl"]) | (frame["value"] < frame["lpl"])
-    frame["shift"] = _shift(side, period)
-    frame["trend"] = trend
-    frame["two_of_three"] = _two_of_three(beyond_two_thirds, side, period)
-    frame["relative_to_mean"] = side
-
-    rules = [frame[rule] for rule in RULE_PRECEDENCE]
-    frame["special_cause"] = np.logical_or.reduce(rules)
-    frame["special_cause_type"] = pd.Series(
-        np.select(rules, RULE_PRECEDENCE, default=None), index=frame.index, dtype="str"
-    )
+    side = np.sign(value - limits["mean"]).astype("int64")
+    beyond_two_thirds = (value > limits["near_upl"]) | (value < limits["near_lpl"])
+    trend, trend_direction = _trend(value, group)
+    flags = {
+        "outside_limits": (value > limits["upl"]) | (value < limits["lpl"]),
+        "shift": _shift(side, group),
+        "trend": trend,
+        "two_of_three": _two_of_three(beyond_two_thirds, side, group),
+    }
+    rules = [flags[rule] for rule in RULE_PRECEDENCE]
+    special_cause = np.logical_or.reduce(rules)
     # The direction of the special cause: the trend's direction for trends, else the side.
-    direction = pd.Series(
-        np.select(
-            [frame["outside_limits"], frame["trend"], frame["special_cause"]],
-            [side, trend_direction, side],
-            default=0,
-        ),
-        index=frame.index,
+    direction = np.select(
+        [flags["outside_limits"], flags["trend"], special_cause],
+        [side, trend_direction, side],
+        default=0,
     )
-    frame["point_type"] = _point_types(direction, improvement)
 
-    frame = frame.loc[:, list(COLUMNS)]
-    frame.attrs.update(improvement=improvement, screen_outliers=screen_outliers)
+    index = frame.index
+    frame = pd.DataFrame(
+        {
+            "x": frame["x"],
+            "value": frame["value"],
+            "moving_range": moving_range,
+            **{name: limits[name] for name in ("mean", "mean_moving_range", "lpl", "upl")},
+            **flags,
+            "special_cause": special_cause,
+            "special_cause_type": pd.Series(
+                np.select(rules, RULE_PRECEDENCE, default=None), index=index, dtype="str"
+            ),
+            "relative_to_mean": side,
+            "point_type": pd.Series(
+                _point_types(direction, improvement), index=index, dtype="str"
+            ),
+            "rebase_group": group,
+            "target": np.full(len(index), np.nan if target_value is None else target_value),
+        },
+        index=index,
+        columns=list(COLUMNS),
+    )
+    frame.attrs.update(
+        improvement=improvement,
+        screen_outliers=bool(screen_outliers),
+        target=target_value,
+        fix_after_n_points=None if fix_after_n_points is None else int(fix_after_n_points),
+    )
     return frame
 
 
 def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> dict[str, Any]:
-    """Summarise an XmR chart as its *Making Data Count* variation icon and a few counts.
+    """Summarise an XmR chart: its *Making Data Count* icons, a few counts and the latest point.
 
     The variation icon is judged on the latest point only, as in the reference: a chart whose
     last point is common cause shows ``common_cause`` even if earlier points were special cause.
+    Assurance is judged on the limits of the latest point, which are those of the latest rebase
+    group, again as in the reference: earlier groups' limits play no part.
 
     Parameters
     ----------
@@ -303,10 +397,21 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
             the direction of good: for a measure where higher is better, improvement is
             ``improvement_high`` and concern ``concern_low``; where lower is better, the reverse.
             Neutral measures give ``neutral_high`` or ``neutral_low``.
+        ``assurance``
+            One of :data:`ASSURANCE_ICONS`, or None when there is no target or the measure is
+            neutral. Where higher is better, a target above the upper limit will consistently
+            be failed (``consistent_fail``), one below the lower limit consistently met
+            (``consistent_pass``), and one between the limits, or exactly on one, sometimes met
+            and sometimes not (``inconsistent``). Where lower is better, pass and fail swap.
         ``points``
             Number of points.
         ``special_cause_points``
             Number of points breaking any rule.
+        ``x``, ``value``, ``mean``, ``lpl``, ``upl``
+            The latest point's x value, value, mean and process limits (floats).
+        ``target``
+            The target as a float, or None when there is none. Taken from the ``target`` column,
+            or from ``frame.attrs`` when the column is missing.
 
     Raises
     ------
@@ -314,7 +419,8 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
         The frame is empty, lacks the columns :func:`xmr` makes, or the direction of good is
         unknown or does not fit the point types in the frame.
     """
-    missing = [column for column in ("x", "point_type", "special_cause") if column not in frame]
+    needed = ("x", "value", "mean", "lpl", "upl", "point_type", "special_cause")
+    missing = [column for column in needed if column not in frame]
     if missing:
         raise ValueError(
             f"frame is missing column(s) {', '.join(missing)}; pass a frame made by xmr()."
@@ -330,11 +436,79 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
     _check_improvement(improvement)
 
     latest = frame.sort_values("x", kind="stable").iloc[-1]
+    if "target" in frame:
+        target = None if pd.isna(latest["target"]) else float(latest["target"])
+    else:
+        recorded = frame.attrs.get("target")
+        target = None if recorded is None else float(recorded)
+    lpl, upl = float(latest["lpl"]), float(latest["upl"])
+    x = latest["x"]
     return {
         "variation": _variation_icon(latest["point_type"], improvement),
+        "assurance": _assurance_icon(target, lpl, upl, improvement),
         "points": len(frame),
         "special_cause_points": int(frame["special_cause"].sum()),
+        "x": x.item() if isinstance(x, np.generic) else x,
+        "value": float(latest["value"]),
+        "mean": float(latest["mean"]),
+        "lpl": lpl,
+        "upl": upl,
+        "target": target,
     }
+
+
+def xmr_by(
+    frame: pd.DataFrame,
+    group: str,
+    value: str,
+    date: str,
+    improvement: Improvement = "increase",
+    target: float | Mapping[Any, float] | None = None,
+    rebase_at: Any = None,
+    screen_outliers: bool = True,
+    fix_after_n_points: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`xmr` for each group of a long frame (one row per group and date).
+
+    Parameters
+    ----------
+    frame
+        One row per group and date.
+    group, value, date
+        Column names: the grouping, the measure and the dates.
+    improvement, screen_outliers, fix_after_n_points
+        As for :func:`xmr` (``improvement`` defaults to ``"increase"`` there too), the same for
+        every group.
+    target, rebase_at
+        As for :func:`xmr`, the same for every group; or a dict from group name to the group's
+        own target or rebase points (groups left out have none), as the reference allows with
+        named lists. A dict naming a group that is not in the frame is an error, and so, as in
+        :func:`xmr`, is a rebase point that a group has no point at (the reference skips it).
+
+    Returns
+    -------
+    dict
+        The chart of each group, keyed by the group name as a string, in the frame's order of
+        groups. Groups with fewer than two points are left out: they have no limits.
+    """
+    grouped = frame.groupby(group, sort=False, observed=True)
+    names = [str(name) for name in grouped.groups]
+    per_group_target = _per_group(target, "target", names)
+    per_group_rebase = _per_group(rebase_at, "rebase_at", names)
+    series = {}
+    for name, rows in grouped:
+        key = str(name)
+        if len(rows) >= MIN_POINTS:
+            series[key] = xmr(
+                rows[value],
+                dates=rows[date],
+                improvement=improvement,
+                target=per_group_target(key),
+                rebase_at=per_group_rebase(key),
+                screen_outliers=screen_outliers,
+                fix_after_n_points=fix_after_n_points,
+            )
+    return series
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,6 +531,15 @@ def _positions(mask: pd.Series) -> str:
     return f"positions {', '.join(shown[:-1])} and {shown[-1]}"
 
 
+def _shown(value: Any) -> str:
+    """An x value as people write it: a midnight timestamp as its date, else its repr."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _check_improvement(improvement: object) -> None:
     if not isinstance(improvement, str) or improvement not in IMPROVEMENT_DIRECTIONS:
         raise ValueError(
@@ -367,6 +550,31 @@ def _check_improvement(improvement: object) -> None:
 def _check_screen_outliers(screen_outliers: object) -> None:
     if not isinstance(screen_outliers, (bool, np.bool_)):
         raise ValueError(f"screen_outliers must be True or False, not {screen_outliers!r}.")
+
+
+def _check_target(target: object) -> float | None:
+    """The target as a float (None for none), or ValueError unless it is one finite number."""
+    if target is None:
+        return None
+    if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Real):
+        raise ValueError(f"target must be a single number or None, not {target!r}.")
+    if not np.isfinite(float(target)):
+        raise ValueError(f"target must be a finite number, not {target!r}.")
+    return float(target)
+
+
+def _check_fix_after_n_points(fix_after_n_points: object) -> None:
+    if fix_after_n_points is None:
+        return
+    if (
+        isinstance(fix_after_n_points, (bool, np.bool_))
+        or not isinstance(fix_after_n_points, numbers.Integral)
+        or fix_after_n_points < MIN_FIXED_POINTS
+    ):
+        raise ValueError(
+            f"fix_after_n_points must be None or a whole number of at least {MIN_FIXED_POINTS} "
+            f"(the fewest points the reference fixes limits after), not {fix_after_n_points!r}."
+        )
 
 
 def _as_series(data: object, name: str) -> pd.Series:
@@ -387,8 +595,8 @@ def _as_values(values: object) -> pd.Series:
         pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_object_dtype(raw)
     ):
         raise ValueError(f"values must be numbers, not {raw.dtype} data.")
-    numbers = pd.to_numeric(raw, errors="coerce") if raw.dtype == object else raw
-    not_numbers = raw.notna() & numbers.isna()
+    numbers_ = pd.to_numeric(raw, errors="coerce") if raw.dtype == object else raw
+    not_numbers = raw.notna() & numbers_.isna()
     if not_numbers.any():
         raise ValueError(f"values must be numbers: not a number at {_positions(not_numbers)}.")
     if raw.isna().any():
@@ -396,10 +604,10 @@ def _as_values(values: object) -> pd.Series:
             f"values has a missing value at {_positions(raw.isna())} (counting from 0); "
             "an XmR chart needs a value for every period."
         )
-    numbers = numbers.astype("float64")
-    if np.isinf(numbers).any():
-        raise ValueError(f"values has an infinite value at {_positions(np.isinf(numbers))}.")
-    return numbers.rename("value")
+    numbers_ = numbers_.astype("float64")
+    if np.isinf(numbers_).any():
+        raise ValueError(f"values has an infinite value at {_positions(np.isinf(numbers_))}.")
+    return numbers_.rename("value")
 
 
 def _as_x(dates: object, length: int) -> pd.Series:
@@ -419,20 +627,161 @@ def _as_x(dates: object, length: int) -> pd.Series:
     return x.rename("x")
 
 
+def _per_group(option: Any, name: str, groups: list[str]) -> Any:
+    """For :func:`xmr_by`: a function from group name to that group's ``option``.
+
+    A dict gives each named group its own setting (None for the rest); anything else applies to
+    every group.
+    """
+    if not isinstance(option, Mapping):
+        return lambda group: option
+    chosen = {str(key): setting for key, setting in option.items()}
+    unknown = sorted(set(chosen) - set(groups))
+    if unknown:
+        raise ValueError(
+            f"{name} names group(s) not in the frame: {', '.join(map(repr, unknown))}."
+        )
+    return chosen.get
+
+
+# --------------------------------------------------------------------------------------------
+# Rebase groups
+# --------------------------------------------------------------------------------------------
+
+
+def _rebase_items(rebase_at: object) -> list[Any]:
+    """``rebase_at`` as a list of x values: None is none, a single value is a list of one."""
+    if rebase_at is None:
+        return []
+    if isinstance(rebase_at, Mapping):
+        raise ValueError(
+            "rebase_at must be an x value or a sequence of them, not a dict (a dict of rebase "
+            "points by group is for xmr_by)."
+        )
+    if isinstance(rebase_at, (str, bytes)) or np.ndim(rebase_at) == 0:
+        return [rebase_at]
+    return list(rebase_at)
+
+
+def _describe_x(x: pd.Series, dates_given: bool) -> str:
+    """What the x values look like, for an error message."""
+    if not dates_given:
+        return f"positions 0 to {len(x) - 1}, counting from 0, as no dates were given"
+    kind = "dates" if pd.api.types.is_datetime64_any_dtype(x) else f"{x.dtype} labels"
+    return f"the {kind} given, from {_shown(x.iloc[0])} to {_shown(x.iloc[-1])}"
+
+
+def _rebase_groups(x: pd.Series, rebase_at: object, dates_given: bool) -> pd.Series:
+    """The rebase group of each point (x in order), numbered from 0.
+
+    Every ``rebase_at`` value must match an x value exactly; a rebase at the first point changes
+    nothing.
+    """
+    items = _rebase_items(rebase_at)
+    wanted = []
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or item is None or (
+            not isinstance(item, str) and np.ndim(item) == 0 and pd.isna(item)
+        ):
+            raise ValueError(f"rebase_at has {item!r}, which is not an x value.")
+        if pd.api.types.is_datetime64_any_dtype(x):
+            try:
+                item = pd.Timestamp(item)
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"rebase_at has {item!r}, which is not a date; the x values are "
+                    f"{_describe_x(x, dates_given)}."
+                ) from error
+        wanted.append(item)
+
+    unmatched = []
+    for item in wanted:
+        try:
+            found = bool(x.isin([item]).any())
+        except (TypeError, ValueError):
+            found = False
+        if not found:
+            unmatched.append(item)
+    if unmatched:
+        raise ValueError(
+            f"rebase_at must match points exactly, but {', '.join(_shown(v) for v in unmatched)} "
+            f"{'matches' if len(unmatched) == 1 else 'match'} no point; the x values are "
+            f"{_describe_x(x, dates_given)}."
+        )
+
+    starts = x.isin(wanted) if wanted else pd.Series(False, index=x.index)
+    starts.iloc[0] = False  # a rebase at the first point starts nothing new
+    return starts.cumsum().astype("int64").rename("rebase_group")
+
+
+def _group_name(x: pd.Series, group: pd.Series, label: int, rebased: bool) -> str:
+    """How a message names a rebase group ("rebase group 1 (from 2024-03-04)") or the chart."""
+    if not rebased:
+        return "the chart"
+    first = x[group.eq(label)].iloc[0]
+    return f"rebase group {label} (from x = {_shown(first)})"
+
+
+def _check_group_sizes(x: pd.Series, group: pd.Series) -> None:
+    sizes = group.value_counts(sort=False).sort_index()
+    for label, size in sizes.items():
+        if size < MIN_POINTS:
+            raise ValueError(
+                f"{_group_name(x, group, label, True)} has {size} point; each rebase group "
+                f"needs at least {MIN_POINTS} points for its limits. Check rebase_at."
+            )
+
+
+def _warn_if_unreliable(x: pd.Series, group: pd.Series, fix_after_n_points: int | None) -> None:
+    """Warn when any group's limits come from fewer than :data:`MIN_RELIABLE_POINTS` points.
+
+    With ``fix_after_n_points`` only the points that set the limits count.
+    """
+    sizes = group.value_counts(sort=False).sort_index()
+    rebased = len(sizes) > 1
+    short = []
+    for label, size in sizes.items():
+        used = size if fix_after_n_points is None else min(size, int(fix_after_n_points))
+        if used >= MIN_RELIABLE_POINTS:
+            continue
+        fixed = used < size
+        if not rebased:
+            short.append(
+                f"only {used} points set the limits (fix_after_n_points={fix_after_n_points})"
+                if fixed
+                else f"only {used} points"
+            )
+        else:
+            short.append(
+                f"{_group_name(x, group, label, rebased)} has "
+                + (f"{used} points setting its limits" if fixed else f"{used} points")
+            )
+    if short:
+        warnings.warn(
+            f"Process limits are unreliable with fewer than {MIN_RELIABLE_POINTS} points: "
+            f"{'; '.join(short)}. Treat special cause flags as provisional.",
+            UnreliableLimitsWarning,
+            stacklevel=3,
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # Limits
 # --------------------------------------------------------------------------------------------
+# The helpers below take NumPy arrays with one element per point, in date order, and the rebase
+# group of each point (equal groups are consecutive).
 
 
-def _moving_ranges(values: pd.Series, period: pd.Series) -> pd.Series:
-    """Absolute difference from the previous point in the same period (missing for the first)."""
-    return (values - _within(values, period, 1, np.nan)).abs()
+def _moving_ranges(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Absolute difference from the previous point in the same rebase group (NaN for the first
+    point of each group)."""
+    return np.abs(values - _within(values, group, 1, np.nan))
 
 
 def _process_limits(
-    values: pd.Series, moving_ranges: pd.Series, screen_outliers: bool
+    values: np.ndarray, moving_ranges: np.ndarray, screen_outliers: bool
 ) -> ProcessLimits:
-    """Mean, mean moving range and limits for the points of one period.
+    """Mean, mean moving range and limits from the given points (and their moving ranges).
 
     Screening drops moving ranges *above* 3.267 x their mean. The reference keeps only ranges
     *below* it, which also drops a range exactly on the threshold; the two agree except in that
@@ -440,13 +789,13 @@ def _process_limits(
     ranges (so no limits) while this gives a mean moving range of 0 and zero-width limits.
     """
     # Relative to the first value: exact for a constant series, and no less accurate otherwise.
-    origin = values.iloc[0]
-    mean = origin + (values - origin).mean()
+    origin = values[0]
+    mean = float(origin + np.mean(values - origin))
 
-    ranges = moving_ranges.dropna()
-    mean_moving_range = ranges.mean()
+    ranges = moving_ranges[~np.isnan(moving_ranges)]
+    mean_moving_range = float(np.mean(ranges))
     if screen_outliers:
-        mean_moving_range = ranges[ranges <= SCREENING_FACTOR * mean_moving_range].mean()
+        mean_moving_range = float(np.mean(ranges[ranges <= SCREENING_FACTOR * mean_moving_range]))
 
     spread = LIMIT_FACTOR * mean_moving_range
     near = NEAR_LIMIT_FRACTION * spread
@@ -460,15 +809,30 @@ def _process_limits(
     )
 
 
-def _limits_by_period(
-    values: pd.Series, moving_ranges: pd.Series, period: pd.Series, screen_outliers: bool
-) -> pd.DataFrame:
-    """One row per point holding the limits of its period (columns named as ProcessLimits)."""
-    rows = []
-    for _, members in values.groupby(period):
-        limits = _process_limits(members, moving_ranges.loc[members.index], screen_outliers)
-        rows.append(pd.DataFrame(vars(limits), index=members.index))
-    return pd.concat(rows).loc[values.index]
+def _limits_by_group(
+    values: np.ndarray,
+    moving_ranges: np.ndarray,
+    group: np.ndarray,
+    screen_outliers: bool,
+    fix_after_n_points: int | None,
+) -> dict[str, np.ndarray]:
+    """For each field of :class:`ProcessLimits`, an array holding each point's group's value.
+
+    Each group's limits come from its first ``fix_after_n_points`` points (all of them when
+    None). The moving range of a group's first point is missing, so those of its first *n*
+    points are exactly the ranges between them.
+    """
+    fields = list(ProcessLimits.__dataclass_fields__)
+    columns = {name: np.empty(len(values)) for name in fields}
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    for start, end in zip(starts, ends):
+        last = end if fix_after_n_points is None else min(end, start + fix_after_n_points)
+        setting = slice(start, last)
+        limits = _process_limits(values[setting], moving_ranges[setting], screen_outliers)
+        for name in fields:
+            columns[name][start:end] = getattr(limits, name)
+    return columns
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,26 +840,28 @@ def _limits_by_period(
 # --------------------------------------------------------------------------------------------
 
 
-def _run_lengths(keys: pd.Series, period: pd.Series) -> pd.Series:
-    """How long the run of equal consecutive ``keys`` (within one period) each element is in.
+def _run_lengths(keys: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """How long the run of equal consecutive ``keys`` (within one rebase group) each element is
+    in.
 
-    Missing keys never equal anything, so each is a run of its own.
+    NaN keys never equal anything, so each is a run of its own.
     """
-    starts = keys.ne(keys.shift()) | period.ne(period.shift())
-    run = starts.cumsum()
-    return run.groupby(run).transform("size")
+    starts = np.ones(len(keys), dtype=bool)
+    starts[1:] = (keys[1:] != keys[:-1]) | (group[1:] != group[:-1])
+    run = np.cumsum(starts)
+    return np.bincount(run)[run]
 
 
-def _shift(side: pd.Series, period: pd.Series) -> pd.Series:
+def _shift(side: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Points in a run of 7 or more all above, or all below, the mean.
 
     ``side`` is +1, -1 or 0; a point on the mean (0) is on neither side, so it ends a run and
     is never part of a shift, as in the reference.
     """
-    return side.ne(0) & _run_lengths(side, period).ge(RUN_LENGTH)
+    return (side != 0) & (_run_lengths(side, group) >= RUN_LENGTH)
 
 
-def _trend(values: pd.Series, period: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _trend(values: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points in a run of 7 or more each strictly higher, or each strictly lower, than the last.
 
     Seven points make six steps, so a trend is six or more steps in a row in the same
@@ -506,28 +872,27 @@ def _trend(values: pd.Series, period: pd.Series) -> tuple[pd.Series, pd.Series]:
     falling; 0 elsewhere). A point that ends one trend and starts the next (the peak between a
     rise and a fall) takes the direction of the later trend, as in the reference.
     """
-    step = np.sign(values - _within(values, period, 1, np.nan))  # step into each point
-    long_run = _run_lengths(step, period).ge(RUN_LENGTH - 1)
-    rising_in = step.eq(1) & long_run
-    falling_in = step.eq(-1) & long_run
-    rising_out = _within(rising_in, period, -1, False)
-    falling_out = _within(falling_in, period, -1, False)
+    step = np.sign(values - _within(values, group, 1, np.nan))  # step into each point; NaN first
+    long_run = _run_lengths(step, group) >= RUN_LENGTH - 1
+    rising_in = (step == 1) & long_run
+    falling_in = (step == -1) & long_run
+    rising_out = _within(rising_in, group, -1, False)
+    falling_out = _within(falling_in, group, -1, False)
 
     flagged = rising_in | falling_in | rising_out | falling_out
-    direction = pd.Series(
-        np.select([rising_out, falling_out, rising_in, falling_in], [1, -1, 1, -1], default=0),
-        index=values.index,
+    direction = np.select(
+        [rising_out, falling_out, rising_in, falling_in], [1, -1, 1, -1], default=0
     )
     return flagged, direction
 
 
-def _two_of_three(beyond: pd.Series, side: pd.Series, period: pd.Series) -> pd.Series:
+def _two_of_three(beyond: np.ndarray, side: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Points beyond two-thirds of the way to a limit, with another such point close by.
 
-    A window is three consecutive points (in one period) all on the same side of the mean, at
-    least two of them beyond two-thirds of the way from the mean to the limit on that side. A
-    point is flagged when it is beyond two-thirds *and* in such a window: the third point of a
-    window is not flagged unless it qualifies itself, as in the reference.
+    A window is three consecutive points (in one rebase group) all on the same side of the
+    mean, at least two of them beyond two-thirds of the way from the mean to the limit on that
+    side. A point is flagged when it is beyond two-thirds *and* in such a window: the third
+    point of a window is not flagged unless it qualifies itself, as in the reference.
 
     Points beyond the limit itself count, as *Making Data Count* has done since 2023; the
     reference still counts only points between two-thirds and the limit (NHSRplotthedots issues
@@ -535,31 +900,43 @@ def _two_of_three(beyond: pd.Series, side: pd.Series, period: pd.Series) -> pd.S
     the outer third.
     """
     same_side = (
-        side.ne(0)
-        & side.eq(_within(side, period, 1, 0))
-        & side.eq(_within(side, period, 2, 0))
+        (side != 0)
+        & (side == _within(side, group, 1, 0))
+        & (side == _within(side, group, 2, 0))
     )
     beyond_count = (
         beyond.astype("int64")
-        + _within(beyond, period, 1, False).astype("int64")
-        + _within(beyond, period, 2, False).astype("int64")
+        + _within(beyond, group, 1, False).astype("int64")
+        + _within(beyond, group, 2, False).astype("int64")
     )
-    window_ends = same_side & beyond_count.ge(2)  # the window of this point and the two before
+    window_ends = same_side & (beyond_count >= 2)  # the window of this point and the two before
     in_window = (
         window_ends
-        | _within(window_ends, period, -1, False)
-        | _within(window_ends, period, -2, False)
+        | _within(window_ends, group, -1, False)
+        | _within(window_ends, group, -2, False)
     )
     return beyond & in_window
 
 
-def _within(series: pd.Series, period: pd.Series, lag: int, fill: Any) -> pd.Series:
-    """``series`` shifted by ``lag`` points, with ``fill`` where it would cross into another period.
+def _within(values: np.ndarray, group: np.ndarray, lag: int, fill: Any) -> np.ndarray:
+    """``values`` shifted by ``lag`` points, with ``fill`` where that would cross into another
+    rebase group (or off either end).
 
     A positive ``lag`` looks back (the value ``lag`` points earlier), a negative one forward.
     """
-    same_period = period.eq(period.shift(lag))
-    return series.shift(lag, fill_value=fill).where(same_period, fill)
+    shifted = np.full(len(values), fill, dtype=values.dtype)
+    size = abs(lag)
+    if size >= len(values):
+        return shifted
+    if lag > 0:
+        keep = group[lag:] == group[:-lag]
+        shifted[lag:] = np.where(keep, values[:-lag], fill)
+    elif lag < 0:
+        keep = group[:-size] == group[size:]
+        shifted[:-size] = np.where(keep, values[size:], fill)
+    else:
+        shifted[:] = values
+    return shifted
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,7 +944,7 @@ def _within(series: pd.Series, period: pd.Series, lag: int, fill: Any) -> pd.Ser
 # --------------------------------------------------------------------------------------------
 
 
-def _point_types(direction: pd.Series, improvement: str) -> pd.Series:
+def _point_types(direction: np.ndarray, improvement: str) -> np.ndarray:
     """Name each point's variation from the direction of its special cause (0 for none)."""
     if improvement == "neutral":
         names = ["special_cause_neutral_high", "special_cause_neutral_low"]
@@ -575,11 +952,7 @@ def _point_types(direction: pd.Series, improvement: str) -> pd.Series:
     else:
         names = ["special_cause_improvement", "special_cause_concern"]
         oriented = direction * _DIRECTION_SIGN[improvement]
-    return pd.Series(
-        np.select([oriented > 0, oriented < 0], names, default="common_cause"),
-        index=direction.index,
-        dtype="str",
-    )
+    return np.select([oriented > 0, oriented < 0], names, default="common_cause")
 
 
 def _variation_icon(point_type: str, improvement: str) -> str:
@@ -605,13 +978,17 @@ def _variation_icon(point_type: str, improvement: str) -> str:
     return icons[point_type]
 
 
-def xmr_by(
-    frame: pd.DataFrame, group: str, value: str, date: str, improvement: Improvement = "neutral"
-) -> dict[str, pd.DataFrame]:
-    """:func:`xmr` for each group of a long frame (one row per group and date), in the frame's
-    order of groups. Groups with fewer than two points are left out: they have no limits."""
-    series = {}
-    for name, rows in frame.groupby(group, sort=False, observed=True):
-        if len(rows) >= 2:
-            series[str(name)] = xmr(rows[value], dates=rows[date], improvement=improvement)
-    return series
+def _assurance_icon(target: float | None, lpl: float, upl: float, improvement: str) -> str | None:
+    """The *Making Data Count* assurance icon for a target against the latest limits.
+
+    The comparisons are strict, as in the reference: a target exactly on a limit is within
+    reach of common cause variation, so ``inconsistent``.
+    """
+    if target is None or improvement == "neutral":
+        return None
+    good_is_high = improvement == "increase"
+    if target > upl:  # above every value the process is expected to give
+        return "consistent_fail" if good_is_high else "consistent_pass"
+    if target < lpl:  # below every value the process is expected to give
+        return "consistent_pass" if good_is_high else "consistent_fail"
+    return "inconsistent"
