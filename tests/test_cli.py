@@ -37,6 +37,21 @@ def test_validate_sample_prints_ok_summary():
     assert "Council tax" in result.stdout
 
 
+def test_validate_help_names_the_team_performance_files(tmp_path):
+    help_text = run_cli("validate", "--help").stdout
+    for phrase in ("workbook validate work-items", "workbook validate spending",
+                   "workbook validate targets", "workbook validate actions"):
+        assert phrase in help_text
+    items = tmp_path / "items.csv"
+    items.write_text("item_id,team,opened,closed,due\nW1,North,01/04/2024,,\n", encoding="utf-8")
+    for dataset in ("work-items", "work_items"):
+        result = run_cli("validate", dataset, str(items))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("OK: 1 work item for 1 team")
+    wrong = run_cli("validate", "work-item", str(items))
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+
+
 BAD_CSV = (
     "received,service,channel,demand_type,demand_class,handling_minutes\n"
     "03/04/2024,Council tax,phone,pay my bill,value,5\n"

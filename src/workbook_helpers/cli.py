@@ -50,12 +50,31 @@ Case events can name activities in the service's own words ("Care Act assessment
 visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
 review, admin, closure or other, and --activity-map adds yours ('local name: kind' lines).
 
+The team-performance workbook reads four files: work items (cases or tasks, with when each
+opened, is due and closed), spending (budget and actual by team and month), targets (for the
+team-performance measures) and actions from performance meetings.
+
 examples:
   workbook validate demand data/sample/demand.csv
   workbook validate demand my_export.xlsx --map my_headers.yaml --sheet "Contacts"
   workbook validate events my_case_events.csv --activity-map my_activities.yaml
   workbook validate cases my_cases.xlsx --map my_case_headers.yaml
+  workbook validate work-items my_caseload.xlsx --sheet "Open and closed"
+  workbook validate spending my_budget_monitoring.csv --map my_finance_headers.yaml
+  workbook validate targets my_targets.csv
+  workbook validate actions my_action_log.xlsx
 """
+
+_DATASETS = {
+    "demand": "demand",
+    "events": "events",
+    "cases": "cases",
+    "work-items": "work_items",
+    "work_items": "work_items",
+    "spending": "spending",
+    "targets": "targets",
+    "actions": "actions",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,9 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument(
-        "dataset", choices=["demand", "events", "cases"],
+        "dataset", choices=list(_DATASETS), metavar="DATASET",
         help="what kind of data the file holds: demand (a demand log), events (case events, one "
-        "row per activity) or cases (one row per case)",
+        "row per activity), cases (one row per case), or for team performance work-items (one "
+        "row per case or task), spending (budget and actual by team and month), targets (one row "
+        "per measure and team) or actions (from performance meetings)",
     )
     validate.add_argument("path", help="the file: CSV, Excel (.xlsx) or Parquet")
     validate.add_argument("--map", metavar="MAP.yaml", help="column map: a YAML file of 'their header: our column'")
@@ -259,10 +280,13 @@ def _validate(args: argparse.Namespace) -> int:
     from .formatting import fmt_date, join_words, plural
     from .loading import load_cases, load_demand, load_events
 
-    if args.activity_map is not None and args.dataset != "events":
+    dataset = _DATASETS[args.dataset]
+    if args.activity_map is not None and dataset != "events":
         raise ParameterError("--activity-map is for case events only: workbook validate events FILE "
                              "--activity-map MAP.yaml")
-    if args.dataset == "events":
+    if dataset in _TEAM_PERFORMANCE_CHECKS:
+        return _TEAM_PERFORMANCE_CHECKS[dataset](args)
+    if dataset == "events":
         events = load_events(args.path, column_map=args.map, sheet=_sheet(args.sheet),
                              activity_map=args.activity_map)
         cases = events["case_id"].nunique()
@@ -273,7 +297,7 @@ def _validate(args: argparse.Namespace) -> int:
         for warning in events.attrs.get("warnings", []):
             print(f"Note: {warning}")
         return 0
-    if args.dataset == "cases":
+    if dataset == "cases":
         cases = load_cases(args.path, column_map=args.map, sheet=_sheet(args.sheet))
         still_open = int(cases["closed"].isna().sum()) if "closed" in cases else len(cases)
         print(f"OK: {plural(len(cases), 'case')}, {still_open:,} still open.")
@@ -297,6 +321,86 @@ def _validate(args: argparse.Namespace) -> int:
     for warning in log.attrs.get("warnings", []):
         print(f"Note: {warning}")
     return 0
+
+
+def _validate_work_items(args: argparse.Namespace) -> int:
+    from .formatting import fmt_date, plural
+    from .loading import load_work_items
+
+    items = load_work_items(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    teams = items["team"].nunique()
+    still_open = int(items["closed"].isna().sum())
+    print(
+        f"OK: {plural(len(items), 'work item')} for {plural(teams, 'team')}, opened from "
+        f"{fmt_date(items['opened'].min())} to {fmt_date(items['opened'].max())}; "
+        f"{still_open:,} still open."
+    )
+    without_due = int(items["due"].isna().sum())
+    if without_due:
+        rows = "1 item has" if without_due == 1 else f"{without_due:,} items have"
+        print(f"Note: {rows} no due date.")
+    _print_warnings(items)
+    return 0
+
+
+def _validate_spending(args: argparse.Namespace) -> int:
+    from .formatting import fmt_money, plural
+    from .loading import load_spending
+
+    spending = load_spending(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    teams = spending["team"].nunique()
+    first, last = spending["month"].min(), spending["month"].max()
+    print(
+        f"OK: {plural(len(spending), 'row')} for {plural(teams, 'team')}, {first:%B %Y} to "
+        f"{last:%B %Y}: budget {fmt_money(spending['budget'].sum())}, actual "
+        f"{fmt_money(spending['actual'].sum())}."
+    )
+    _print_warnings(spending)
+    return 0
+
+
+def _validate_targets(args: argparse.Namespace) -> int:
+    from .formatting import plural
+    from .loading import load_targets
+
+    targets = load_targets(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    measures = targets["measure"].nunique()
+    every_team = int(targets["team"].isna().sum())
+    print(
+        f"OK: {plural(len(targets), 'target')} for {plural(measures, 'measure')}, "
+        f"{every_team:,} of them for every team."
+    )
+    _print_warnings(targets)
+    return 0
+
+
+def _validate_actions(args: argparse.Namespace) -> int:
+    from .formatting import fmt_date, plural
+    from .loading import load_actions
+
+    actions = load_actions(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    teams = actions["team"].nunique()
+    not_done = int(actions["done"].isna().sum())
+    print(
+        f"OK: {plural(len(actions), 'action')} for {plural(teams, 'team')}, raised from "
+        f"{fmt_date(actions['raised'].min())} to {fmt_date(actions['raised'].max())}; "
+        f"{not_done:,} not done yet."
+    )
+    _print_warnings(actions)
+    return 0
+
+
+def _print_warnings(frame) -> None:
+    for warning in frame.attrs.get("warnings", []):
+        print(f"Note: {warning}")
+
+
+_TEAM_PERFORMANCE_CHECKS = {
+    "work_items": _validate_work_items,
+    "spending": _validate_spending,
+    "targets": _validate_targets,
+    "actions": _validate_actions,
+}
 
 
 def _sheet(value: str | None):

@@ -6,14 +6,20 @@ wording from it, and :func:`contract_markdown` turns it into the tables in
 ``docs/data-contracts.md`` (a test keeps that page in step with the code).
 
 Column ``metadata`` keys: ``required`` (bool), ``kind`` (how the loader reads the column:
-``date``, ``text``, ``category``, ``yes/no``, ``number``, ``activity``, ``identifier``,
-``free text``), ``private`` (never shown in a report unless a parameter allows it), ``allowed``
-(the values a category may take), ``unit`` (for numbers: ``minutes``, ``hours``), ``blank`` (what
-a blank means, where blanks are allowed) and ``derived_from`` (a column the loader adds from
-another one; it is never read from the file).
+``date``, ``month``, ``text``, ``category``, ``yes/no``, ``number``, ``money``, ``activity``,
+``measure``, ``target``, ``identifier``, ``free text``), ``private`` (never shown in a report
+unless a parameter allows it), ``allowed`` (the values a category may take), ``unit`` (for
+numbers: ``minutes``, ``hours``), ``blank`` (what a blank means, where blanks are allowed),
+``derived_from`` (a column the loader adds from another one; it is never read from the file),
+``blank_from`` (``(column, {value of that column: value})``: the loader fills a blank from the
+other column of the row, after the checks) and ``measure_column`` (for a ``target``: the column
+naming its measure, whose unit decides how the target is read).
 
-Schema ``metadata`` key ``row_checks``: for each schema-level check comparing columns of a row, the
-column its problems are reported against, the wording of the problem and what was expected.
+Schema ``metadata`` keys: ``row_checks``: for each schema-level check comparing columns of a row,
+the column its problems are reported against, the wording of the problem, the columns shown for
+each row and what was expected; ``all_columns``: optional columns the file lacks are added to the
+loaded frame, all blank, with the dtype they would have had; ``workbook``: the workbook the file
+feeds.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from .outputs import YES_NO  # noqa: F401 (part of the contracts' vocabulary)
+from .performance_measures import MEASURES
 
 CHANNELS = ("phone", "e-mail", "web", "face-to-face", "letter", "other")
 DEMAND_CLASSES = ("value", "failure")
@@ -77,7 +84,26 @@ CATEGORY_SYNONYMS: dict[str, dict[str, str]] = {
         "repeat": "repeat",
         "other": "other",
     },
+    "direction": {
+        "increase": "increase",
+        "increasing": "increase",
+        "higher": "increase",
+        "higher is better": "increase",
+        "up": "increase",
+        "decrease": "decrease",
+        "decreasing": "decrease",
+        "lower": "decrease",
+        "lower is better": "decrease",
+        "down": "decrease",
+    },
 }
+
+# Team-performance measures a target may name (keys, in the order of the measures table), and the
+# directions of good a target may give; a blank direction is the measure's own, which may be
+# "neutral" (neither higher nor lower is better).
+MEASURE_KEYS = tuple(m.key for m in MEASURES)
+DIRECTIONS = ("increase", "decrease")
+MEASURE_DIRECTIONS = {m.key: m.improvement for m in MEASURES}
 
 # The kinds of activity on a case (case events); local names map to them through an activity map
 # (see workbook_helpers.loading.read_activity_map and the built-in activity_map.yaml).
@@ -164,6 +190,7 @@ DEMAND_LOG = pa.DataFrameSchema(
             metadata={"required": False, "kind": "identifier", "private": True},
         ),
     },
+    metadata={"workbook": "demand study"},
 )
 
 CASE_EVENTS = pa.DataFrameSchema(
@@ -236,14 +263,80 @@ CASE_EVENTS = pa.DataFrameSchema(
             metadata={"required": False, "kind": "text"},
         ),
     },
+    metadata={"workbook": "case review"},
 )
 
 
-def _closed_not_before_opened(frame):
-    """Row by row: True unless both dates are given and closed is on an earlier day than opened."""
-    if "opened" not in frame or "closed" not in frame:
-        return frame.index.to_series().notna()
-    return ~(frame["closed"].dt.normalize() < frame["opened"].dt.normalize())
+def _not_before(later: str, earlier: str):
+    """A row check: True unless both dates are given and ``later`` is on an earlier day than
+    ``earlier``."""
+
+    def check(frame):
+        if earlier not in frame or later not in frame:
+            return frame.index.to_series().notna()
+        return ~(frame[later].dt.normalize() < frame[earlier].dt.normalize())
+
+    check.__name__ = f"{later}_not_before_{earlier}"
+    return check
+
+
+def _no_repeats(columns: tuple[str, ...], blank_ok: tuple[str, ...] = ()):
+    """A row check: True unless the row repeats another row's values in ``columns``. Blanks in
+    ``blank_ok`` count as a value; rows blank in another of the columns (already reported as
+    blank or unreadable) are not compared."""
+
+    def check(frame):
+        if any(column not in frame for column in columns):
+            return frame.index.to_series().notna()
+        keys = frame[list(columns)]
+        compared = keys.drop(columns=list(blank_ok)).notna().all(axis=1)
+        repeated = keys[compared].duplicated(keep=False)
+        return ~repeated.reindex(frame.index, fill_value=False)
+
+    check.__name__ = "no_repeated_" + "_".join(columns)
+    return check
+
+
+def date_order(later: str, earlier: str) -> tuple[pa.Check, dict[str, dict]]:
+    """The check that ``later`` is on or after ``earlier`` (where both are given), and its
+    ``row_checks`` entry."""
+    name = f"{later}_not_before_{earlier}"
+    check = pa.Check(
+        _not_before(later, earlier),
+        name=name,
+        description=f"`{later}` is on or after `{earlier}`, where both are given",
+    )
+    rule = {
+        "column": later,
+        "message": f"with {_a(later)} {later} date before the {earlier} date.",
+        "shown": (later, earlier),
+        "expected": f"{_a(later)} {later} date on or after the {earlier} date",
+    }
+    return check, {name: rule}
+
+
+def no_repeats(
+    columns: tuple[str, ...], blank_ok: tuple[str, ...], description: str, expected: str
+) -> tuple[pa.Check, dict[str, dict]]:
+    """The check that no two rows share their values in ``columns``, and its ``row_checks``
+    entry (reported against the first of the columns)."""
+    name = "no_repeated_" + "_".join(columns)
+    check = pa.Check(_no_repeats(columns, blank_ok), name=name, description=description)
+    words = ", ".join(columns[:-1]) + " and " + columns[-1] if len(columns) > 1 else columns[0]
+    rule = {
+        "column": columns[0],
+        "message": f"repeating the {words} of another row.",
+        "shown": columns,
+        "expected": expected,
+    }
+    return check, {name: rule}
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+_CLOSED_AFTER_OPENED = date_order("closed", "opened")
 
 
 CASES = pa.DataFrameSchema(
@@ -295,32 +388,242 @@ CASES = pa.DataFrameSchema(
             metadata={"required": False, "kind": "text"},
         ),
     },
-    checks=[
-        pa.Check(
-            _closed_not_before_opened,
-            name="closed_not_before_opened",
-            description="`closed` is on or after `opened`, where both are given",
-        )
-    ],
+    checks=[_CLOSED_AFTER_OPENED[0]],
+    metadata={"row_checks": _CLOSED_AFTER_OPENED[1], "workbook": "case review"},
+)
+
+# --- the team-performance workbook's four files -------------------------------------------------
+
+_TEAM_PERFORMANCE = "team-performance"
+
+_WORK_CLOSED = date_order("closed", "opened")
+_WORK_DUE = date_order("due", "opened")
+
+WORK_ITEMS = pa.DataFrameSchema(
+    name="work items",
+    description="One row per work item (a case or a task): the team that holds it, when it "
+    "opened, when it is due and when it closed.",
+    columns={
+        "item_id": pa.Column(
+            nullable=False,
+            unique=True,
+            description="the item's reference in the source system",
+            metadata={"required": True, "kind": "identifier", "private": True},
+        ),
+        "team": pa.Column(
+            nullable=False,
+            description="the team that holds it",
+            metadata={"required": True, "kind": "text"},
+        ),
+        "opened": pa.Column(
+            nullable=False,
+            description="when it opened",
+            metadata={"required": True, "kind": "date"},
+        ),
+        "closed": pa.Column(
+            nullable=True,
+            description="when it closed; on or after `opened`",
+            metadata={"required": True, "kind": "date", "blank": "still open"},
+        ),
+        "due": pa.Column(
+            nullable=True,
+            description="when it should be completed; on or after `opened`",
+            metadata={"required": True, "kind": "date", "blank": "no due date"},
+        ),
+        "next_review": pa.Column(
+            nullable=True,
+            required=False,
+            description="when it is next to be reviewed",
+            metadata={"required": False, "kind": "date", "blank": "none set"},
+        ),
+        "worker": pa.Column(
+            nullable=True,
+            required=False,
+            description="who holds it",
+            metadata={"required": False, "kind": "text", "private": True},
+        ),
+        "kind": pa.Column(
+            nullable=True,
+            required=False,
+            description="what sort of item it is, in the service's own words (\"assessment\", "
+            "\"complaint\")",
+            metadata={"required": False, "kind": "text"},
+        ),
+    },
+    checks=[_WORK_CLOSED[0], _WORK_DUE[0]],
     metadata={
-        "row_checks": {
-            "closed_not_before_opened": {
-                "column": "closed",
-                "message": "with a closed date before the opened date.",
-                "shown": ("closed", "opened"),
-                "expected": "a closed date on or after the opened date",
-            }
-        }
+        "row_checks": {**_WORK_CLOSED[1], **_WORK_DUE[1]},
+        "all_columns": True,
+        "workbook": _TEAM_PERFORMANCE,
     },
 )
 
-CONTRACTS: dict[str, pa.DataFrameSchema] = {"demand": DEMAND_LOG, "events": CASE_EVENTS, "cases": CASES}
+_SPENDING_ONCE = no_repeats(
+    ("team", "month", "category"),
+    blank_ok=("category",),
+    description="one row per team, month and category (per team and month when there is no "
+    "category)",
+    expected="one row for each team, month and category",
+)
+
+SPENDING = pa.DataFrameSchema(
+    name="spending",
+    description="One row per team and month (or per team, month and category of spending): the "
+    "budget and the actual spending, in pounds.",
+    columns={
+        "team": pa.Column(
+            nullable=False,
+            description="the team the money belongs to",
+            metadata={"required": True, "kind": "text"},
+        ),
+        "month": pa.Column(
+            nullable=False,
+            description="the month",
+            metadata={"required": True, "kind": "month"},
+        ),
+        "budget": pa.Column(
+            nullable=False,
+            description="the budget for the month, in pounds",
+            metadata={"required": True, "kind": "money"},
+        ),
+        "actual": pa.Column(
+            nullable=False,
+            description="the actual spending in the month, in pounds",
+            metadata={"required": True, "kind": "money"},
+        ),
+        "category": pa.Column(
+            nullable=True,
+            required=False,
+            description="the category of spending (\"staff\", \"agency\", \"supplies\")",
+            metadata={"required": False, "kind": "text", "blank": "not split by category"},
+        ),
+    },
+    checks=[_SPENDING_ONCE[0]],
+    metadata={"row_checks": _SPENDING_ONCE[1], "all_columns": True, "workbook": _TEAM_PERFORMANCE},
+)
+
+_TARGET_ONCE = no_repeats(
+    ("measure", "team"),
+    blank_ok=("team",),
+    description="one target per measure and team (one per measure for every team)",
+    expected="one target for each measure and team (a blank team is every team)",
+)
+
+TARGETS = pa.DataFrameSchema(
+    name="targets",
+    description="One row per target: the measure, the team it is for and the value to reach.",
+    columns={
+        "measure": pa.Column(
+            nullable=False,
+            description="the measure the target is for",
+            metadata={"required": True, "kind": "measure", "allowed": MEASURE_KEYS},
+        ),
+        "team": pa.Column(
+            nullable=True,
+            description="the team it is for",
+            metadata={"required": True, "kind": "text", "blank": "every team"},
+        ),
+        "target": pa.Column(
+            nullable=False,
+            description="the value to reach, in the measure's unit",
+            metadata={"required": True, "kind": "target", "measure_column": "measure"},
+        ),
+        "direction": pa.Column(
+            nullable=True,
+            required=False,
+            checks=pa.Check.isin(DIRECTIONS, name="allowed_values"),
+            description="which side of the target is good: `increase` (higher is better) or "
+            "`decrease` (lower is better)",
+            metadata={
+                "required": False,
+                "kind": "category",
+                "allowed": DIRECTIONS,
+                "blank": "the measure's own direction of good (in the table below), filled in",
+                "blank_from": ("measure", MEASURE_DIRECTIONS),
+            },
+        ),
+    },
+    checks=[_TARGET_ONCE[0]],
+    metadata={"row_checks": _TARGET_ONCE[1], "all_columns": True, "workbook": _TEAM_PERFORMANCE},
+)
+
+_ACTION_DONE = date_order("done", "raised")
+_ACTION_DUE = date_order("due", "raised")
+
+ACTIONS = pa.DataFrameSchema(
+    name="actions",
+    description="One row per action agreed at a performance meeting: who owns it, when it is "
+    "due and when it was done.",
+    columns={
+        "action_id": pa.Column(
+            nullable=False,
+            unique=True,
+            description="the action's reference",
+            metadata={"required": True, "kind": "identifier", "private": True},
+        ),
+        "team": pa.Column(
+            nullable=False,
+            description="the team the action is for",
+            metadata={"required": True, "kind": "text"},
+        ),
+        "raised": pa.Column(
+            nullable=False,
+            description="the meeting date it was agreed",
+            metadata={"required": True, "kind": "date"},
+        ),
+        "owner": pa.Column(
+            nullable=False,
+            description="who is to do it",
+            metadata={"required": True, "kind": "text", "private": True},
+        ),
+        "due": pa.Column(
+            nullable=False,
+            description="when it is to be done by; on or after `raised`",
+            metadata={"required": True, "kind": "date"},
+        ),
+        "done": pa.Column(
+            nullable=True,
+            description="when it was done; on or after `raised`",
+            metadata={"required": True, "kind": "date", "blank": "not done yet"},
+        ),
+        "description": pa.Column(
+            nullable=True,
+            required=False,
+            description="what the action is",
+            metadata={"required": False, "kind": "free text", "private": True},
+        ),
+    },
+    checks=[_ACTION_DONE[0], _ACTION_DUE[0]],
+    metadata={
+        "row_checks": {**_ACTION_DONE[1], **_ACTION_DUE[1]},
+        "all_columns": True,
+        "workbook": _TEAM_PERFORMANCE,
+    },
+)
+
+CONTRACTS: dict[str, pa.DataFrameSchema] = {
+    "demand": DEMAND_LOG,
+    "events": CASE_EVENTS,
+    "cases": CASES,
+    "work_items": WORK_ITEMS,
+    "spending": SPENDING,
+    "targets": TARGETS,
+    "actions": ACTIONS,
+}
 
 _KIND_RULES = {
     "date": "day first (`03/04/2024` is 3 April 2024) or ISO (`2024-04-03`), with or without a time",
     "text": "any text; spaces trimmed, spellings that differ only in case merged",
     "yes/no": "yes/no, y/n, true/false or 1/0 (any case)",
     "number": "a number, 0 or more",
+    "month": "a month: `2024-04`, `2024/04`, `04/2024`, `Apr-24`, `Apr 2024` or `April 2024`, or "
+    "any date in it (day first or ISO); read as the month's first day",
+    "money": "an amount in pounds such as `12300.50` or `£12,300`; `-1,200` or `(1,200)` for a "
+    "negative amount",
+    "measure": "the key or the label of a team-performance measure (see the table below), in any "
+    "case or spacing; read as the key",
+    "target": "a number in the measure's unit; for a share, `0.8` or `80%` (both read as 0.8); "
+    "for pounds, `£` and thousands commas are accepted",
     "identifier": "never shown in a report",
     "free text": "never shown in a report unless a parameter allows it, and then escaped",
 }
@@ -360,10 +663,12 @@ def contract_markdown(schema: pa.DataFrameSchema) -> str:
             continue
         if meta["kind"] == "activity":
             accepted = "any activity name; read as one of: " + _allowed(meta["allowed"])
-        elif "allowed" in meta:
+        elif "allowed" in meta and meta["kind"] == "category":
             accepted = "one of: " + _allowed(meta["allowed"])
         else:
             accepted = _KIND_RULES[meta["kind"]]
+        if meta.get("private") and meta["kind"] not in {"identifier", "free text"}:
+            accepted += "; never shown in a report"
         if column.unique and meta["kind"] == "identifier":
             accepted = "unique per row; " + accepted
         elif column.unique:
@@ -378,6 +683,12 @@ def contract_markdown(schema: pa.DataFrameSchema) -> str:
         )
     if derived:
         lines += ["", "Added by the loader:", "", *derived]
+    if (schema.metadata or {}).get("all_columns"):
+        lines += [
+            "",
+            "Optional columns the file does not have are still in the loaded table, all blank, so "
+            "the workbook can rely on every column.",
+        ]
     checks = [check.description for check in schema.checks if check.description]
     if checks:
         lines += ["", "Also checked, row by row:", "", *(f"- {text}" for text in checks)]

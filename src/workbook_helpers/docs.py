@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .contracts import ACTIVITY_KINDS, CATEGORY_SYNONYMS, CONTRACTS, contract_markdown
 from .loading import default_activity_map
+from .performance_measures import MEASURES
 
 _INTRO = """\
 # Data contracts
@@ -33,9 +34,25 @@ and pass it with `--map` (validate) or `-p column_map FILE` (run). Columns not i
 are ignored, and never reach a report.
 
 Check a file without running anything: `workbook validate demand FILE [--map MAP.yaml]`
-(or `events`, `cases` for the case review). Problems are listed all at once, with rows numbered
-as your spreadsheet numbers them (the header is row 1).
+(or `events`, `cases` for the case review; `work-items`, `spending`, `targets`, `actions` for
+team performance). Problems are listed all at once, with rows numbered as your spreadsheet
+numbers them (the header is row 1).
 """
+
+_MEASURES_INTRO = """
+### The team-performance measures
+
+A target names one of these measures by its key or its label (any case or spacing). A share is
+a proportion from 0 to 1. The direction of good is the one a blank `direction` stands for.
+
+| key | label | unit | direction of good |
+| --- | --- | --- | --- |
+"""
+_DIRECTION_WORDS = {
+    "increase": "increase (higher is better)",
+    "decrease": "decrease (lower is better)",
+    "neutral": "neutral (neither)",
+}
 
 _ACTIVITY_MAP_INTRO = """
 ### The activity map
@@ -78,11 +95,25 @@ def activity_map_markdown() -> str:
     return _ACTIVITY_MAP_INTRO.format(kinds=kinds) + "\n".join(lines) + "\n"
 
 
+def measures_markdown() -> str:
+    """The table of team-performance measures a target may name."""
+    rows = [
+        f"| `{m.key}` | {m.label} | {m.unit} | {_DIRECTION_WORDS[m.improvement]} |" for m in MEASURES
+    ]
+    return _MEASURES_INTRO + "\n".join(rows) + "\n"
+
+
 def contracts_page() -> str:
     parts = [_INTRO]
     for name, schema in CONTRACTS.items():
-        parts.append(f"\n## `{name}`: `workbook validate {name} FILE`\n\n")
-        parts.append(contract_markdown(schema).replace("### ", "", 1).split("\n", 1)[1].lstrip())
+        command = name.replace("_", "-")
+        parts.append(f"\n## `{name}`: `workbook validate {command} FILE`\n\n")
+        body = contract_markdown(schema).replace("### ", "", 1).split("\n", 1)[1].lstrip()
+        workbook = (schema.metadata or {}).get("workbook")
+        if workbook:
+            description, rest = body.split("\n", 1)
+            body = f"{description} It feeds the {workbook} workbook.\n{rest}"
+        parts.append(body)
         synonyms = [
             f"- `{column}`: " + ", ".join(f"{their} -> {ours}" for their, ours in mapping.items() if their != ours)
             for column, mapping in CATEGORY_SYNONYMS.items()
@@ -93,6 +124,8 @@ def contracts_page() -> str:
             parts.append("\n".join(synonyms) + "\n")
         if any(column.metadata["kind"] == "activity" for column in schema.columns.values()):
             parts.append(activity_map_markdown())
+        if any(column.metadata["kind"] == "measure" for column in schema.columns.values()):
+            parts.append(measures_markdown())
     return "".join(parts)
 
 

@@ -1,12 +1,14 @@
 """Loading data files: read, map columns, normalise, check against the contract.
 
 The public verbs are :func:`load_demand`, :func:`load_events` and :func:`load_cases` (with
-:func:`check_case_files` to check the last two agree). Every problem found in a file is collected
-and raised together as one :class:`~workbook_helpers.exceptions.DataError`, with rows numbered as a
-spreadsheet numbers them (the header is row 1), so an analyst can open the file and fix it.
+:func:`check_case_files` to check the last two agree), and for the team-performance workbook
+:func:`load_work_items`, :func:`load_spending`, :func:`load_targets` and :func:`load_actions`.
+Every problem found in a file is collected and raised together as one
+:class:`~workbook_helpers.exceptions.DataError`, with rows numbered as a spreadsheet numbers them
+(the header is row 1), so an analyst can open the file and fix it.
 
 The frame returned has one row per data row, indexed by that spreadsheet row number, holding only
-the contract's canonical columns. ``frame.attrs["source"]`` records the file (path, name, sha256,
+the contract's canonical columns (every one of them, for contracts that say ``all_columns``). ``frame.attrs["source"]`` records the file (path, name, sha256,
 rows) and ``frame.attrs["warnings"]`` what was accepted but is worth knowing.
 """
 
@@ -28,16 +30,22 @@ import pandera.pandas as pa
 import yaml
 
 from .contracts import (
+    ACTIONS,
     ACTIVITY_KINDS,
     CASE_EVENTS,
     CASES,
     CATEGORY_SYNONYMS,
     DEMAND_LOG,
+    MEASURE_KEYS,
+    SPENDING,
+    TARGETS,
+    WORK_ITEMS,
     YES_NO,
     file_columns,
     required_columns,
 )
 from .exceptions import DataError, Problem
+from .performance_measures import MEASURES, measure_key
 
 SHOWN_ROWS = 5  # offending rows listed per problem; the count says how many in all
 SHOWN_NAMES = 10  # activity names listed in the warning about names not in the activity map
@@ -198,6 +206,156 @@ def load_cases(
     return load_table(path, CASES, column_map=column_map, sheet=sheet)
 
 
+def load_work_items(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Load work items (one row per case or task) for the team-performance workbook.
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores are matched without a map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``), with every column of the contract in this
+        order, the optional ones all blank when the file lacks them: ``item_id`` as text
+        (``str``), ``team`` as a category, ``opened``, ``closed`` (blank = still open), ``due``
+        (blank = no due date) and ``next_review`` as ``datetime64[ns]`` (day first; time zones
+        converted to UK clock time), ``worker`` and ``kind`` as categories.
+        ``attrs["source"]`` records the file and ``attrs["warnings"]`` anything worth knowing.
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: unreadable file, missing columns (with close matches),
+        blank or repeated item ids, blank teams or opened dates, unreadable dates, items closed
+        or due before they were opened.
+    """
+    return load_table(path, WORK_ITEMS, column_map=column_map, sheet=sheet)
+
+
+def load_spending(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Load spending (one row per team and month, or per team, month and category).
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores are matched without a map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``): ``team`` as a category, ``month`` as
+        ``datetime64[ns]`` on the first day of the month (read from ``2024-04``, ``2024/04``,
+        ``04/2024``, ``Apr-24``, ``Apr 2024``, ``April 2024``, an Excel date or any date in the
+        month), ``budget`` and ``actual`` as ``float64`` pounds (``£12,300``, ``12300.50`` and
+        ``(1,200)`` for -1,200 all read), ``category`` as a category (all blank when the file has
+        none).
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: missing columns, blank or unreadable months and
+        amounts, rows repeating the team, month and category of another row.
+    """
+    return load_table(path, SPENDING, column_map=column_map, sheet=sheet)
+
+
+def load_targets(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Load targets for the team-performance measures.
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores are matched without a map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``): ``measure`` as a category of the measure
+        keys (:data:`~workbook_helpers.contracts.MEASURE_KEYS`, every key a category, in the
+        order of the measures table), read from a key or a label in any case; ``team`` as a
+        category (blank = every team, kept blank); ``target`` as ``float64`` (a share as 0.8,
+        whether written 0.8 or 80%); ``direction`` as a category of ``increase``, ``decrease``
+        and ``neutral``: as the file gives it (``higher``, ``lower is better``, ...), else the
+        measure's own direction of good from
+        :data:`~workbook_helpers.performance_measures.MEASURES`.
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: unknown measures (with close matches), targets that
+        are not numbers, shares above 1 written without %, percentages for measures that are not
+        shares, directions that are not one of ours, repeated measure and team.
+    """
+    return load_table(path, TARGETS, column_map=column_map, sheet=sheet)
+
+
+def load_actions(
+    path: str | Path,
+    column_map: str | Path | dict | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Load actions from performance meetings (one row per action).
+
+    Parameters
+    ----------
+    path:
+        CSV (UTF-8, UTF-8 with a byte-order mark, or Windows-1252; comma, semicolon or tab
+        separated), Excel ``.xlsx`` or Parquet. A title above the header row is skipped.
+    column_map:
+        Optional YAML file (or dict) of ``their header: our column``. Headers that differ from
+        ours only in case, spaces, hyphens or underscores are matched without a map.
+    sheet:
+        For Excel, the sheet name or 0-based position; the first sheet by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spreadsheet row number (``row``): ``action_id`` as text (``str``), ``team``
+        and ``owner`` as categories, ``raised``, ``due`` and ``done`` (blank = not done yet) as
+        ``datetime64[ns]``, ``description`` as text (``str``, all blank when the file has none;
+        private: never shown in a report unless a parameter allows it).
+
+    Raises
+    ------
+    DataError
+        Listing every problem in the file: missing columns, blank or repeated action ids, blanks
+        in required columns, unreadable dates, actions done or due before they were raised.
+    """
+    return load_table(path, ACTIONS, column_map=column_map, sheet=sheet)
+
+
 def check_case_files(events: pd.DataFrame, cases: pd.DataFrame | None) -> None:
     """Check that the case events and the cases file describe the same cases.
 
@@ -292,6 +450,12 @@ def load_table(
     )
     raw, digest = read_raw(path, sheet=sheet, known_headers=_known_headers(schema, mapping))
     frame = _rename_columns(raw, path, schema, mapping)
+    if (schema.metadata or {}).get("all_columns"):
+        # Optional columns the file lacks, all blank: read like any column, so they get the
+        # dtype they would have had.
+        for name in file_columns(schema):
+            if name not in frame.columns:
+                frame[name] = pd.Series(None, index=frame.index, dtype=object)
     frame, problems, warnings = _normalise(frame, schema, activities)
     # A value that could not be read is already reported; do not report it again as blank.
     unreadable = {(p.column, row) for p in problems for row in p.all_rows}
@@ -303,6 +467,7 @@ def load_table(
         order = {name: position for position, name in enumerate(schema.columns)}
         problems.sort(key=lambda p: order.get(p.column, -1))
         raise DataError(path, problems)
+    frame = _fill_blanks(frame, schema)
     frame = frame[[name for name in schema.columns if name in frame.columns]]
     frame.index.name = "row"
     frame.attrs["source"] = {
@@ -743,7 +908,8 @@ def _normalise(
         for name, column in schema.columns.items()
         if "derived_from" in column.metadata
     }
-    for name in frame.columns:
+    percents: dict[str, pd.Series] = {}  # for targets: which values were written with %
+    for name in [name for name in schema.columns if name in frame.columns]:
         meta = schema.columns[name].metadata
         kind = meta["kind"]
         series = frame[name]
@@ -765,6 +931,14 @@ def _normalise(
             series, problem = _parse_yes_no(series, name)
         elif kind == "number":
             series, problem = _parse_numbers(series, name, meta.get("unit"))
+        elif kind == "month":
+            series, problem = _parse_months(series, name)
+        elif kind == "money":
+            series, problem = _parse_money(series, name)
+        elif kind == "measure":
+            series, problem = _parse_measures(series, name)
+        elif kind == "target":
+            series, percents[name], problem = _parse_targets(series, name)
         elif kind == "identifier":
             series, problem = _as_identifier(series), None
         else:  # free text: kept as text, trimmed
@@ -772,6 +946,13 @@ def _normalise(
         columns[name] = series
         if problem:
             problems.append(problem)
+    for name, percent in percents.items():
+        measures = columns.get(schema.columns[name].metadata["measure_column"])
+        if measures is not None:
+            columns[name], found = _judge_targets(
+                columns[name], percent, measures, frame[name], name
+            )
+            problems += found
     normalised = pd.DataFrame(columns, index=frame.index)
     # Blank demand classes are allowed (not yet classified); how many there are depends on the
     # rows a report selects, so the measures count them (demand.data_notes), not the loader.
@@ -917,6 +1098,223 @@ def _parse_numbers(
     return numbers.astype("float64"), problem
 
 
+# Amounts as people write them: "£12,300", "12300.50", "-£1,200", "80%". Accounting negatives,
+# "(1,200)", are unwrapped before this is matched.
+_AMOUNT = re.compile(
+    r"^(?P<sign>[-+]?)(?P<pound>£?)(?P<sign2>[-+]?)"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?P<percent>%?)$"
+)
+_MONEY_EXPECTED = "an amount in pounds such as 12300.50, £12,300 or (1,200) for -1,200"
+_TARGET_EXPECTED = (
+    "a number in the measure's unit, such as 25, £1,200 or, for a share, 0.8 or 80%"
+)
+
+
+def _read_amounts(
+    series: pd.Series, percent: bool
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Numbers from amounts written as people write them (see ``_AMOUNT``), ``£`` allowed and,
+    when ``percent``, a ``%`` after the number (the value is returned as written: 80 for 80%).
+
+    Returns the numbers (``float64``), the values as text (to show in a problem), which values
+    had a ``%`` and which could not be read.
+    """
+    index = series.index
+    no = pd.Series(False, index=index)
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype(object)
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64"), series, no, no
+    is_number = series.map(
+        lambda value: isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+    ).astype(bool)  # Excel gives numbers for number cells and text for the rest
+    numbers = pd.Series(np.nan, index=index, dtype="float64")
+    numbers[is_number] = series[is_number].astype("float64")
+    text = _as_text(series.where(~is_number))
+    # Spaces only beside the signs, "£", brackets and "%" ("£ 1,200", "( 1,200 )"), never
+    # between digits: "12 300" is reported, not read as 12300.
+    tidy = text.str.replace("\u00a0", " ", regex=False).str.replace("\u2212", "-", regex=False)
+    tidy = tidy.str.replace(r"(?<=[£(+-])\s+|\s+(?=[)%£])", "", regex=True)
+    bracketed = tidy.str.match(r"^\(.*\)$", na=False)
+    tidy = tidy.where(~bracketed, tidy.str.slice(1, -1))
+    parts = tidy.str.extract(_AMOUNT.pattern)
+    signed = parts["sign"].fillna("").ne("") | parts["sign2"].fillna("").ne("")
+    has_percent = parts["percent"].fillna("").eq("%")
+    readable = (
+        parts["number"].notna()
+        & ~(parts["sign"].fillna("").ne("") & parts["sign2"].fillna("").ne(""))
+        & ~(bracketed & signed)
+        & ~(has_percent & parts["pound"].fillna("").eq("£"))
+    )
+    if not percent:
+        readable &= ~has_percent
+    values = pd.to_numeric(parts["number"].str.replace(",", "", regex=False), errors="coerce")
+    negative = bracketed | parts["sign"].eq("-") | parts["sign2"].eq("-")
+    values = values.where(~negative, -values).where(readable)
+    numbers = numbers.where(is_number, values)
+    shown = series.where(is_number, text)
+    bad = text.notna() & numbers.isna()
+    return numbers.astype("float64"), shown, has_percent & readable, bad
+
+
+def _parse_money(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
+    numbers, shown, _, bad = _read_amounts(series, percent=False)
+    problem = _problem_from_mask(
+        bad, shown, name, "with a value that is not an amount in pounds.", _MONEY_EXPECTED
+    )
+    return numbers, problem
+
+
+def _parse_targets(series: pd.Series, name: str) -> tuple[pd.Series, pd.Series, Problem | None]:
+    """Targets as written: numbers, amounts in pounds, or percentages (returned as written, with
+    which were percentages, for :func:`_judge_targets` to read by the measure's unit)."""
+    numbers, shown, percent, bad = _read_amounts(series, percent=True)
+    problem = _problem_from_mask(
+        bad, shown, name, "with a target that is not a number.", _TARGET_EXPECTED
+    )
+    return numbers, percent, problem
+
+
+_MEASURE_UNITS = {m.key: m.unit for m in MEASURES}
+
+
+def _judge_targets(
+    values: pd.Series, percent: pd.Series, measures: pd.Series, raw: pd.Series, name: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Read targets by their measure's unit: a share is 0.8 whether written 0.8 or 80%; a share
+    outside 0 to 1, or a percentage for a measure that is not a share, is a problem."""
+    units = measures.astype(object).map(_MEASURE_UNITS)
+    share = units.eq("share")
+    values = values.where(~percent, values / 100)
+    shown = _as_text(raw)
+    problems = []
+    outside = share & ((values > 1) | (values < 0))
+    problem = _problem_from_mask(
+        outside, shown, name,
+        "with a target for a share that is not between 0 and 1. A share is written like 0.8 or "
+        "80%.",
+        "a share such as 0.8 or 80%",
+    )
+    if problem:
+        problems.append(problem)
+    misplaced = percent & units.notna() & ~share
+    problem = _problem_from_mask(
+        misplaced, shown, name, "with a percentage for a measure that is not a share.",
+        "a number in the measure's unit (a count, days or pounds)",
+    )
+    if problem:
+        problems.append(problem)
+    return values, problems
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(name.replace("_", " ").replace("-", " ").lower().split())
+
+
+_MEASURE_NAMES = {
+    _fold_name(name): m.key for m in MEASURES for name in (m.key, m.label)
+}
+
+
+def _parse_measures(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
+    """Measure keys or labels (any case or spacing) read as keys, a category of every key.
+    Names of no measure are a problem, with the closest measure suggested for each."""
+    text = _as_text(series)
+    found = pd.unique(text.dropna())
+    keys = {value: measure_key(value) for value in found}
+    result = pd.Series(
+        pd.Categorical(text.map(keys), categories=list(MEASURE_KEYS)), index=series.index
+    )
+    bad = text.notna() & result.isna()
+    if not bad.any():
+        return result, None
+    unknown = list(dict.fromkeys(text[bad]))
+    listed = []
+    for value in unknown[:SHOWN_ROWS]:
+        close = difflib.get_close_matches(_fold_name(value), list(_MEASURE_NAMES), n=1, cutoff=0.6)
+        hint = f' (did you mean "{_MEASURE_NAMES[close[0]]}"?)' if close else ""
+        listed.append(f'"{value}"{hint}')
+    if len(unknown) > SHOWN_ROWS:
+        listed.append(f"{len(unknown) - SHOWN_ROWS:,} more")
+    problem = _problem_from_mask(
+        bad, text, name,
+        "naming a measure that is not in the measures table: " + ", ".join(listed) + ".",
+        "the key or the label of a measure: " + ", ".join(MEASURE_KEYS),
+    )
+    return result, problem
+
+
+_MONTH_NAMES = {
+    **{f"{datetime(2000, n, 1):%b}".lower(): n for n in range(1, 13)},
+    **{f"{datetime(2000, n, 1):%B}".lower(): n for n in range(1, 13)},
+    "sept": 9,
+}
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})$")  # 2024-04, 2024/04
+_MONTH_YEAR = re.compile(r"^(?P<month>\d{1,2})\s*[-/.]\s*(?P<year>\d{4})$")  # 04/2024
+_NAMED_MONTH = re.compile(r"^(?P<name>[A-Za-z]{3,9})\.?[\s\-/',]*(?P<year>\d{4}|\d{2})$")  # Apr-24
+_MONTH_EXPECTED = (
+    "a month such as 2024-04, 04/2024, Apr-24 or April 2024, or a date in the month "
+    "(03/04/2024, day first, or 2024-04-03)"
+)
+
+
+def _parse_months(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
+    """Months, as the first day of the month: 2024-04, 2024/04, 04/2024, Apr-24, Apr 2024,
+    April 2024, or any date in the month (day first or ISO, or an Excel date)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        dates, problem = _parse_dates(series, name)
+        return _month_start(dates), problem
+    is_datetime = series.map(lambda value: isinstance(value, datetime)).astype(bool)
+    text = _as_text(series.where(~is_datetime))
+    year = pd.Series(np.nan, index=series.index)
+    month = pd.Series(np.nan, index=series.index)
+    for pattern in (_YEAR_MONTH, _MONTH_YEAR):
+        parts = text.str.extract(pattern.pattern)
+        year = year.fillna(pd.to_numeric(parts["year"]))
+        month = month.fillna(pd.to_numeric(parts["month"]))
+    parts = text.str.extract(_NAMED_MONTH.pattern)
+    named = pd.to_numeric(parts["name"].str.lower().map(_MONTH_NAMES))
+    named_year = pd.to_numeric(parts["year"])
+    named_year = named_year.where(parts["year"].str.len() != 2, named_year + 2000)
+    year = year.fillna(named_year.where(named.notna()))
+    month = month.fillna(named)
+    valid = year.notna() & month.between(1, 12)
+    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    if valid.any():
+        result[valid] = pd.to_datetime(
+            pd.DataFrame({"year": year[valid], "month": month[valid], "day": 1}).astype(int)
+        )
+    rest = is_datetime | (text.notna() & ~valid)
+    if rest.any():  # dates in the month, read as any date is
+        dates, _ = _parse_dates(series[rest], name)
+        result[rest] = _month_start(dates)
+    bad = text.notna() & result.isna()
+    problem = _problem_from_mask(
+        bad, text, name, "with a month that could not be read.", _MONTH_EXPECTED
+    )
+    return result, problem
+
+
+def _month_start(dates: pd.Series) -> pd.Series:
+    days = dates.dt.normalize()
+    return (days - pd.to_timedelta(days.dt.day - 1, unit="D")).astype("datetime64[ns]")
+
+
+def _fill_blanks(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Fill the blanks of columns declaring ``blank_from`` from another column of the row (the
+    direction of a target from its measure), as a category of the allowed values and the fills."""
+    for name, column in schema.columns.items():
+        rule = column.metadata.get("blank_from")
+        if not rule or name not in frame.columns or rule[0] not in frame.columns:
+            continue
+        other, lookup = rule
+        given = frame[name].astype(object)
+        filled = given.where(given.notna(), frame[other].astype(object).map(lookup))
+        categories = list(dict.fromkeys([*column.metadata.get("allowed", ()), *lookup.values()]))
+        frame[name] = pd.Categorical(filled, categories=categories)
+    return frame
+
+
 def _parse_dates(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
     """Read dates day first (03/04/2024 is 3 April 2024) or ISO, with or without a time."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):  # e.g. Parquet written with a time zone
@@ -1005,7 +1403,9 @@ def _problems_from_failures(
     row_checks = (schema.metadata or {}).get("row_checks", {})
     across = failures["schema_context"].eq("DataFrameSchema") & failures["check"].isin(list(row_checks))
     for check, group in failures[across].groupby("check", sort=False):
-        problems.append(_row_check_problem(row_checks[check], sorted(set(group["index"])), frame))
+        problems.append(
+            _row_check_problem(row_checks[check], sorted(set(group["index"])), frame, schema)
+        )
     failures = failures[~across]
     for (column, check), group in failures.groupby(["column", "check"], sort=False):
         group = group.sort_values("index")
@@ -1025,7 +1425,8 @@ def _problems_from_failures(
         elif str(check).startswith("not_negative") or str(check).startswith("greater_than"):
             message, expected = f"{_rows(count)} with a negative number.", "0 or more"
         elif check == "field_uniqueness":
-            message = f"{_rows(count)} sharing a {column} with another row."
+            article = "an" if column[:1] in "aeiou" else "a"
+            message = f"{_rows(count)} sharing {article} {column} with another row."
             expected = f"each {column} only once"
         else:
             message, expected = f"{_rows(count)} failing the check {check}.", None
@@ -1034,11 +1435,17 @@ def _problems_from_failures(
     return problems
 
 
-def _row_check_problem(rule: dict, rows: list, frame: pd.DataFrame) -> Problem:
-    """A check comparing columns of a row, e.g. closed on or after opened."""
+def _row_check_problem(
+    rule: dict, rows: list, frame: pd.DataFrame, schema: pa.DataFrameSchema
+) -> Problem:
+    """A check comparing columns of a row, e.g. closed on or after opened, or one row per team
+    and month."""
     shown = rows[:SHOWN_ROWS]
     values = tuple(
-        ", ".join(f"{column} {_day(frame.at[row, column])}" for column in rule["shown"])
+        ", ".join(
+            f"{column} {_cell(frame.at[row, column], schema.columns[column].metadata['kind'])}"
+            for column in rule["shown"]
+        )
         for row in shown
     )
     return Problem(
@@ -1054,6 +1461,17 @@ def _row_check_problem(rule: dict, rows: list, frame: pd.DataFrame) -> Problem:
 
 def _day(value: object) -> str:
     return "(blank)" if pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y}"
+
+
+def _cell(value: object, kind: str) -> str:
+    """A value in a row-check problem: dates as 01/03/2024, months as Apr 2024."""
+    if pd.isna(value):
+        return "(blank)"
+    if kind == "date":
+        return _day(value)
+    if kind == "month":
+        return f"{pd.Timestamp(value):%b %Y}"
+    return str(value)
 
 
 def load_case_table(path: str | Path, cohort_col: str = "cohort", sheet: str | int | None = None) -> pd.DataFrame:
