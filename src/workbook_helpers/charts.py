@@ -12,11 +12,13 @@ points also differ in shape, and bars are labelled).
 from __future__ import annotations
 
 import json
+import textwrap
 
 import altair as alt
 import pandas as pd
 
-from . import spc
+from . import icons, spc
+from .formatting import fmt_date, is_finite, join_words, plural
 from .outputs import VEGALITE_MIMETYPE
 
 THEME = "service_workbooks"
@@ -30,6 +32,8 @@ IMPROVEMENT_COLOUR = "#0072B2"
 CONCERN_COLOUR = "#E69F00"  # Okabe-Ito orange, as Making Data Count uses orange for concern
 NEUTRAL_COLOUR = "#882D9E"  # purple
 COMMON_COLOUR = "#6b7378"
+TARGET_COLOUR = "#009E73"  # Okabe-Ito bluish green, dash-dot: the target line
+TARGET_TEXT_COLOUR = "#00704f"  # a darker green for the target's label (6.1:1 on white)
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882D9E", "#6b7378"]
 DATE_FORMAT = "%-d %b %Y"  # 1 Apr 2024
 WIDTH = 560
@@ -126,6 +130,17 @@ def _records(frame: pd.DataFrame) -> alt.Data:
         if pd.api.types.is_datetime64_any_dtype(clean[column]):
             clean[column] = clean[column].dt.strftime("%Y-%m-%d")
     return alt.Data(values=json.loads(clean.to_json(orient="records")))
+
+
+def _dataset(frame: pd.DataFrame) -> pd.DataFrame:
+    """As :func:`_records`, but kept as a frame: Altair writes it once into the spec's
+    ``datasets`` and shares it between layers, where inline values would be copied for every
+    layer and panel while the chart is put together (slow for a grid of many panels)."""
+    clean = frame.copy().reset_index(drop=True)
+    for column in clean.columns:
+        if pd.api.types.is_datetime64_any_dtype(clean[column]):
+            clean[column] = clean[column].dt.strftime("%Y-%m-%d")
+    return clean
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,6 +251,158 @@ _POINT_STYLE = {
     "special_cause_neutral_high": ("Special cause: high", NEUTRAL_COLOUR, "triangle-up"),
     "special_cause_neutral_low": ("Special cause: low", NEUTRAL_COLOUR, "triangle-down"),
 }
+#: How values are written on axes and in tooltips, by unit (pounds use the theme's £ locale).
+_AXIS_FORMATS = {"count": ",.0f", "share": ".0%", "days": ",.0f", "pounds": "$,.0f"}
+_TIP_FORMATS = {"count": ",.1f", "share": ".1%", "days": ",.1f", "pounds": "$,.0f"}
+_XMR_COLUMNS = ("x", "value", "mean", "lpl", "upl", "point_type")
+
+
+def _value_unit(unit: str | None, percent: bool = False) -> str:
+    if unit is None:
+        return "share" if percent else "count"
+    if unit not in icons.UNITS:
+        raise ValueError(f"unit must be one of {', '.join(map(repr, icons.UNITS))}, not {unit!r}.")
+    return unit
+
+
+def _xmr_frame(points: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The columns an XmR chart draws, with the labels, groups and flags its layers need.
+
+    ``rebase_group`` (0 when absent) numbers the stretches with limits of their own; ``target``
+    (optional, missing where there is none) is split into ``target_segment`` runs of one value,
+    labelled at the last point of each."""
+    missing = [column for column in _XMR_COLUMNS if column not in points]
+    if missing:
+        raise ValueError(
+            f"points is missing column(s) {', '.join(missing)}; pass a frame made by spc.xmr()."
+        )
+    unknown = sorted(set(points["point_type"]) - set(_POINT_STYLE))
+    if unknown:
+        raise ValueError(f"unknown point_type(s) {unknown}; expected one of {list(_POINT_STYLE)}.")
+    extra = [c for c in ("special_cause_type", "team") if c in points]
+    frame = points[list(_XMR_COLUMNS) + extra].copy().reset_index(drop=True)
+    frame["point"] = frame["point_type"].map(lambda t: _POINT_STYLE[t][0])
+    if "special_cause_type" in frame:
+        frame["special_cause_type"] = frame["special_cause_type"].fillna("none").astype(str).str.replace("_", " ")
+    groups = points["rebase_group"] if "rebase_group" in points else pd.Series(0, index=points.index)
+    frame["rebase_group"] = pd.to_numeric(groups, errors="coerce").fillna(0).astype("int64").to_numpy()
+    starts = frame["rebase_group"].ne(frame["rebase_group"].shift()) & frame.index.to_series().gt(0)
+    frame["rebase_start"] = starts
+    if "target" in points:
+        target = pd.to_numeric(points["target"], errors="coerce").reset_index(drop=True)
+        frame["target"] = target
+        has = target.notna()
+        if has.any():
+            new_run = target.ne(target.shift())  # a target runs on across a rebase
+            frame["target_segment"] = new_run.cumsum().where(has)
+            last = has & (frame["target_segment"].ne(frame["target_segment"].shift(-1)))
+            frame["target_label"] = [
+                f"Target: {icons.fmt_measure(t, unit)}" if flag else None for t, flag in zip(target, last)
+            ]
+    return frame
+
+
+def _monthly(dates: pd.Series) -> bool:
+    """Whether dates stand for months (each the first of a month, or each the last, and at
+    least 28 days apart): shown as "Apr 2024"."""
+    dates = dates.dropna()
+    if len(dates) < 2 or not (bool(dates.dt.is_month_start.all()) or bool(dates.dt.is_month_end.all())):
+        return False
+    return bool(dates.sort_values().diff().dropna().min() >= pd.Timedelta(days=28))
+
+
+def _has_target(frame: pd.DataFrame) -> bool:
+    return "target" in frame and bool(frame["target"].notna().any())
+
+
+def _point_styles(point_types) -> list[tuple[str, str, str]]:
+    present = set(point_types) | {"common_cause"}  # the key lists only what is drawn
+    return [style for kind, style in _POINT_STYLE.items() if kind in present]
+
+
+def _xmr_layer(
+    frame: pd.DataFrame, unit: str, y_title: str | None, x_title: str, *,
+    styles: list[tuple[str, str, str]], compact: bool = False, tooltip_title: str | None = None,
+    **properties,
+) -> alt.LayerChart:
+    """The layers of an XmR chart from :func:`_xmr_frame` output, all from one data set;
+    ``properties`` (width, height, title...) are set on the layer chart as it is made."""
+    axis_format, tip_format = _AXIS_FORMATS[unit], _TIP_FORMATS[unit]
+    temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
+    monthly = temporal and _monthly(frame["x"])
+    x_format = ("%b %Y" if compact or monthly else DATE_FORMAT) if temporal else "d"
+    x = alt.X(
+        "x:T" if temporal else "x:Q",
+        title=None if compact or not temporal else x_title,
+        axis=alt.Axis(format=x_format, labelAngle=0, tickCount=3 if compact else 6, labelOverlap=True),
+    )
+    base = alt.Chart(_dataset(frame)).encode(x=x)
+    y_scale = alt.Scale(zero=False, nice=True)
+    value_title = tooltip_title or y_title or "Value"
+    line = base.mark_line(color=COMMON_COLOUR, strokeWidth=1.5).encode(
+        y=alt.Y("value:Q", title=y_title, scale=y_scale,
+                axis=alt.Axis(format=axis_format, tickCount=4 if compact else alt.Undefined))
+    )
+    # Mean and limits are drawn per rebase group: no line joins one set of limits to the next.
+    by_group = alt.Detail("rebase_group:N")
+    mean = base.mark_line(color=INK, strokeWidth=1.2).encode(y="mean:Q", detail=by_group)
+    upper = base.mark_line(color=MUTED, strokeDash=[5, 4], strokeWidth=1.2).encode(y="upl:Q", detail=by_group)
+    lower = base.mark_line(color=MUTED, strokeDash=[5, 4], strokeWidth=1.2).encode(y="lpl:Q", detail=by_group)
+    layers = [line, upper, lower, mean]
+
+    x_tip = alt.Tooltip("x:T" if temporal else "x:Q", title=x_title if temporal else "Point",
+                        format=("%B %Y" if monthly else DATE_FORMAT) if temporal else "d")
+    if bool(frame["rebase_start"].any()):
+        rebased = base.transform_filter("datum.rebase_start")
+        layers.append(rebased.mark_rule(color=MUTED, strokeDash=[2, 3], strokeWidth=1).encode(
+            tooltip=[x_tip, alt.Tooltip("rebase_note:N", title="Limits")]
+        ).transform_calculate(rebase_note="'worked out afresh from this point'"))
+        if not compact:
+            layers.append(rebased.mark_text(
+                align="left", baseline="top", dx=3, fontSize=10, color=MUTED
+            ).encode(y=alt.value(0), text=alt.value("New limits")))
+    target = _has_target(frame)
+    if target:
+        with_target = base.transform_filter("isValid(datum.target)")
+        layers.append(with_target.mark_line(
+            color=TARGET_COLOUR, strokeDash=[8, 3, 2, 3], strokeWidth=2
+        ).encode(
+            y="target:Q", detail=alt.Detail("target_segment:N"),
+            tooltip=[x_tip, alt.Tooltip("target:Q", title="Target", format=tip_format)],
+        ))
+        # Labelled just beyond its last point, clear of the data.
+        layers.append(base.transform_filter("isValid(datum.target_label)").mark_text(
+            align="left", baseline="middle", dx=6, fontSize=10 if compact else 11,
+            fontWeight="bold", color=TARGET_TEXT_COLOUR,
+        ).encode(y="target:Q", text="target_label:N"))
+
+    domain = [s[0] for s in styles]
+    tooltip = [x_tip]
+    if "team" in frame:
+        tooltip.insert(0, alt.Tooltip("team:N", title="Team"))
+    tooltip += [
+        alt.Tooltip("value:Q", title=value_title, format=tip_format),
+        alt.Tooltip("mean:Q", title="Mean", format=tip_format),
+        alt.Tooltip("lpl:Q", title="Lower limit", format=tip_format),
+        alt.Tooltip("upl:Q", title="Upper limit", format=tip_format),
+    ]
+    if target:
+        tooltip.append(alt.Tooltip("target:Q", title="Target", format=tip_format))
+    tooltip.append(alt.Tooltip("point:N", title="Variation"))
+    if "special_cause_type" in frame:
+        tooltip.append(alt.Tooltip("special_cause_type:N", title="Rule"))
+    dots = base.mark_point(filled=True, size=36 if compact else 55, opacity=1).encode(
+        y="value:Q",
+        color=alt.Color(
+            "point:N",
+            scale=alt.Scale(domain=domain, range=[s[1] for s in styles]),
+            legend=alt.Legend(title=None, orient="bottom", columns=3),
+        ),
+        shape=alt.Shape("point:N", scale=alt.Scale(domain=domain, range=[s[2] for s in styles])),
+        tooltip=tooltip,
+    )
+    layers.append(dots)
+    return alt.layer(*layers, **properties)
 
 
 def xmr_chart(
@@ -247,53 +414,25 @@ def xmr_chart(
     height: int = 220,
     subtitle: str | None = None,
     x_title: str = "Week beginning",
+    unit: str | None = None,
+    width: int = WIDTH,
 ) -> alt.LayerChart:
     """A process-behaviour (XmR) chart from :func:`workbook_helpers.spc.xmr` output: the values
     joined by a line, the mean, the process limits (dashed), and special-cause points marked by
-    colour and shape, with tooltips."""
-    value_format = ".0%" if percent else ",.0f"
-    tip_format = ".1%" if percent else ",.1f"
-    frame = points[["x", "value", "mean", "lpl", "upl", "point_type", "special_cause_type"]].copy()
-    frame["point"] = frame["point_type"].map(lambda t: _POINT_STYLE[t][0])
-    frame["special_cause_type"] = frame["special_cause_type"].fillna("none").str.replace("_", " ")
-    temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
-    x = alt.X(
-        "x:T" if temporal else "x:Q",
-        title=x_title if temporal else None,
-        axis=alt.Axis(format=DATE_FORMAT if temporal else "d", labelAngle=0, tickCount=6),
-    )
-    y_scale = alt.Scale(zero=False, nice=True)
-    base = alt.Chart(_records(frame)).encode(x=x)
-    present = set(frame["point_type"]) | {"common_cause"}  # the key lists only what is drawn
-    styles = [style for kind, style in _POINT_STYLE.items() if kind in present]
-    line = base.mark_line(color=COMMON_COLOUR, strokeWidth=1.5).encode(
-        y=alt.Y("value:Q", title=y_title, scale=y_scale, axis=alt.Axis(format=value_format))
-    )
-    mean = base.mark_line(color=INK, strokeWidth=1.2).encode(y="mean:Q")
-    upper = base.mark_line(color=MUTED, strokeDash=[5, 4], strokeWidth=1.2).encode(y="upl:Q")
-    lower = base.mark_line(color=MUTED, strokeDash=[5, 4], strokeWidth=1.2).encode(y="lpl:Q")
-    dots = base.mark_point(filled=True, size=55, opacity=1).encode(
-        y="value:Q",
-        color=alt.Color(
-            "point:N",
-            scale=alt.Scale(domain=[s[0] for s in styles], range=[s[1] for s in styles]),
-            legend=alt.Legend(title=None, orient="bottom", columns=3),
-        ),
-        shape=alt.Shape(
-            "point:N", scale=alt.Scale(domain=[s[0] for s in styles], range=[s[2] for s in styles])
-        ),
-        tooltip=[
-            alt.Tooltip("x:T" if temporal else "x:Q", title=x_title if temporal else "Point",
-                        format=DATE_FORMAT if temporal else "d"),
-            alt.Tooltip("value:Q", title=y_title, format=tip_format),
-            alt.Tooltip("mean:Q", title="Mean", format=tip_format),
-            alt.Tooltip("lpl:Q", title="Lower limit", format=tip_format),
-            alt.Tooltip("upl:Q", title="Upper limit", format=tip_format),
-            alt.Tooltip("point:N", title="Variation"),
-            alt.Tooltip("special_cause_type:N", title="Rule"),
-        ],
-    )
-    chart = alt.layer(line, upper, lower, mean, dots).properties(width=WIDTH, height=height)
+    colour and shape, with tooltips.
+
+    When ``points`` has a ``rebase_group`` column, the mean and limits are drawn separately for
+    each group (never joined across a rebase) and a dotted rule marks where new limits start.
+    When it has a ``target`` column with any value, the target is drawn as a green dash-dot line
+    labelled "Target: ..." (and given in the tooltips).
+
+    ``unit`` is how values are written: ``count``, ``share`` (as percentages), ``days`` or
+    ``pounds`` (£); by default ``share`` when ``percent`` is true, else ``count``.
+    """
+    unit = _value_unit(unit, percent)
+    frame = _xmr_frame(points, unit)
+    chart = _xmr_layer(frame, unit, y_title, x_title, styles=_point_styles(frame["point_type"]),
+                       width=width, height=height)
     return _titled(chart, title, description, subtitle)
 
 
@@ -304,15 +443,208 @@ def xmr_panels(charts: list[alt.LayerChart], title: str, description: str) -> al
     return _titled(combined, title, description)
 
 
-def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False, unit: str = "week") -> str:
+# --------------------------------------------------------------------------------------------
+# Making Data Count icons beside a chart
+
+_ICON_PANEL_WIDTH = 210
+_ICON_PIXELS = 30
+_WRAP = 27  # characters per line of an icon's words
+
+
+def _icon_panel(variation: str, assurance: str | None, height: int) -> alt.LayerChart:
+    """The variation and assurance icons as chart marks, each under a heading and with its
+    meaning written beside it."""
+    rows = []
+    for position, (kind, icon) in enumerate((("Variation", variation), ("Assurance", assurance))):
+        style = icons.icon_style(icon)
+        top = 4 + position * 104
+        centre = top + 38
+        rows.append({
+            "kind": kind, "top": top, "x": 16, "y": centre, "words_x": 40, "words_y": top + 22,
+            "path": style["path"], "fill": style["fill"], "stroke": style["stroke"],
+            "dash": [3, 2] if style["dashed"] else [1, 0],
+            "letter": style["letter"], "letter_colour": style["text"],
+            "letter_y": centre + style["baseline"] * _ICON_PIXELS / 2,
+            "meaning": style["words"],
+            "lines": "\n".join(textwrap.wrap(style["words"], _WRAP)),
+        })
+    panel_height = max(height, 212)
+    # Pixel scales: a field's value is where it is drawn.
+    x_scale = alt.Scale(domain=[0, _ICON_PANEL_WIDTH], range=[0, _ICON_PANEL_WIDTH])
+    y_scale = alt.Scale(domain=[0, panel_height], range=[0, panel_height])
+    x = alt.X("x:Q", axis=None, scale=x_scale)
+    y = alt.Y("y:Q", axis=None, scale=y_scale)
+    base = alt.Chart(alt.Data(values=rows))
+    headings = base.mark_text(
+        align="left", baseline="top", fontWeight="bold", fontSize=12, color=MUTED
+    ).encode(x=alt.X("zero:Q", axis=None, scale=x_scale), y=alt.Y("top:Q", axis=None, scale=y_scale),
+             text="kind:N").transform_calculate(zero="0")
+    shapes = base.mark_point(filled=True, size=_ICON_PIXELS ** 2, strokeWidth=1.2, opacity=1).encode(
+        x=x, y=y,
+        shape=alt.Shape("path:N", scale=None),
+        fill=alt.Fill("fill:N", scale=None),
+        stroke=alt.Stroke("stroke:N", scale=None),
+        strokeDash=alt.StrokeDash("dash:N", scale=None),
+        tooltip=[alt.Tooltip("kind:N", title="Icon"), alt.Tooltip("meaning:N", title="Meaning")],
+    )
+    letters = base.mark_text(
+        align="center", baseline="alphabetic", fontWeight="bold", fontSize=13
+    ).encode(x=x, y=alt.Y("letter_y:Q", axis=None, scale=y_scale), text="letter:N",
+             color=alt.Color("letter_colour:N", scale=None))
+    words = base.mark_text(
+        align="left", baseline="top", fontSize=12, lineBreak="\n", lineHeight=15, color=INK
+    ).encode(x=alt.X("words_x:Q", axis=None, scale=x_scale), y=alt.Y("words_y:Q", axis=None, scale=y_scale),
+             text="lines:N", tooltip=[alt.Tooltip("meaning:N", title="Meaning")])
+    return alt.layer(headings, shapes, letters, words).properties(
+        width=_ICON_PANEL_WIDTH, height=panel_height
+    )
+
+
+def xmr_with_icons(
+    points: pd.DataFrame,
+    summary: dict | None,
+    title: str,
+    description: str,
+    y_title: str,
+    unit: str = "count",
+    x_title: str = "Week beginning",
+    subtitle: str | None = None,
+    height: int = 220,
+    width: int = WIDTH - _ICON_PANEL_WIDTH + 40,
+) -> alt.HConcatChart:
+    """:func:`xmr_chart` with the *Making Data Count* icons beside it: the variation icon
+    (``summary["variation"]``) and the assurance icon (``summary.get("assurance")``; none
+    means no target), each with its meaning in words; ``summary=None`` works it out with
+    :func:`workbook_helpers.spc.xmr_summary`. One chart object, so it shows the same
+    in the report and in JupyterLab. The icons' words are added to ``description`` (the text
+    alternative) unless it already says them (as :func:`describe_xmr_summary` does)."""
+    unit = _value_unit(unit)
+    if summary is None:
+        summary = spc.xmr_summary(points)
+    if not isinstance(summary, dict) or "variation" not in summary:
+        raise ValueError("summary must be a dict from spc.xmr_summary() with a 'variation' key.")
+    variation = summary["variation"]
+    assurance = summary.get("assurance")
+    variation_words = icons.icon_style(icons._check_variation(variation))["words"]
+    assurance_words = icons.ASSURANCE_WORDS[icons._check_assurance(assurance)]
+    frame = _xmr_frame(points, unit)
+    chart = _xmr_layer(frame, unit, y_title, x_title, styles=_point_styles(frame["point_type"]),
+                       width=width, height=height)
+    panel = _icon_panel(variation, assurance, height)
+    words = f"Variation: {variation_words}. Assurance: {assurance_words}."
+    said = (variation_words, _VARIATION_PHRASES[variation])  # as here, or describe_xmr_summary
+    if not any(phrase in description for phrase in said):
+        description = f"{description.rstrip()} {words}".strip()
+    combined = alt.hconcat(chart, panel, spacing=16)
+    return _titled(combined, title, description, subtitle)
+
+
+# --------------------------------------------------------------------------------------------
+# Small multiples
+
+
+def _short_words(variation: str | None, assurance: str | None) -> list[str]:
+    lines = []
+    if variation is not None and not (isinstance(variation, float) and pd.isna(variation)):
+        lines.append(icons.VARIATION_WORDS[icons._check_variation(variation)].split(":")[0])
+        lines.append(icons.ASSURANCE_WORDS[icons._check_assurance(assurance)].split(":")[0])
+    return lines
+
+
+def small_multiples(
+    frame: pd.DataFrame,
+    measure_label: str,
+    unit: str = "count",
+    title: str | None = None,
+    description: str | None = None,
+    summaries: dict[str, dict] | None = None,
+    columns: int = 3,
+    width: int = 170,
+    height: int = 110,
+    x_title: str = "Month",
+) -> alt.VConcatChart:
+    """One small XmR panel per team for one measure, in a grid of ``columns``.
+
+    ``frame`` is tidy: ``team``, ``x``, ``value``, ``mean``, ``lpl``, ``upl``, ``point_type``,
+    and optionally ``target``, ``rebase_group`` and ``special_cause_type`` (as
+    :func:`workbook_helpers.spc.xmr` makes them, one team after another). Each panel is titled
+    with its team (and, when ``summaries`` maps the team to its :func:`spc.xmr_summary`, the
+    variation and assurance in words below), has its own y scale, and marks special-cause points
+    by shape and colour; one key serves every panel. Teams keep the order they first appear in.
+    """
+    unit = _value_unit(unit)
+    if frame.empty:
+        raise ValueError("frame has no points to chart.")
+    if "team" not in frame:
+        raise ValueError("frame is missing column team; pass one row per team and point.")
+    if not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a whole number of 1 or more, not {columns!r}.")
+    teams = frame["team"].astype(str).drop_duplicates().tolist()
+    styles = _point_styles(frame["point_type"])  # one key for the whole grid
+    summaries = summaries or {}
+    panels = []
+    for team in teams:
+        rows = frame[frame["team"].astype(str) == team]
+        panel_frame = _xmr_frame(rows, unit)
+        summary = summaries.get(team) or {}
+        lines = _short_words(summary.get("variation"), summary.get("assurance"))
+        if summaries and not lines:
+            lines = ["\u00a0", "\u00a0"]  # keeps the panels of a row level
+        heading = alt.Title(team, subtitle=lines or alt.Undefined, fontSize=13, subtitleFontSize=11)
+        # Properties are given as each chart is made: every later change copies it whole.
+        panels.append(_xmr_layer(
+            panel_frame, unit, None, x_title, styles=styles, compact=True,
+            tooltip_title=measure_label, width=width, height=height, title=heading,
+        ))
+    # Rows of panels stacked, rather than a wrapped concat: the report embeds specs without
+    # their $schema, and Vega-Embed then takes a top-level "concat" for a Vega spec.
+    # Each panel has its own y scale (the default between concatenated charts).
+    rows = [alt.hconcat(*panels[start:start + columns], spacing=24) for start in range(0, len(panels), columns)]
+    title = title or f"{measure_label}, by team"
+    if description is None:
+        description = (
+            f"{measure_label} for each of {len(teams)} {'team' if len(teams) == 1 else 'teams'}, "
+            "one small process-behaviour chart each with its own scale, showing the average and "
+            "the process limits; special-cause points are marked by shape and colour."
+        )
+        if summaries:
+            counts: dict[str, int] = {}
+            for team in teams:
+                variation = (summaries.get(team) or {}).get("variation")
+                if isinstance(variation, str):
+                    word = icons.VARIATION_WORDS[icons._check_variation(variation)].split(":")[0].lower()
+                    counts[word] = counts.get(word, 0) + 1
+            if counts:
+                description += " Latest points: " + join_words(
+                    [f"{plural(n, 'team')} {word}" for word, n in counts.items()]
+                ) + "."
+    return alt.vconcat(
+        *rows, spacing=20, title=title, description=description,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared")),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+
+
+def describe_xmr(
+    points: pd.DataFrame, measure: str, percent: bool = False, unit: str = "week",
+    value_unit: str | None = None,
+) -> str:
     """One sentence on what an XmR chart shows, for its text alternative; ``unit`` names what
-    each point is (a week, a case)."""
+    each point is (a week, a case); ``value_unit`` how values are written (as
+    :func:`xmr_chart`'s ``unit``; by default from ``percent``)."""
     summary = spc.xmr_summary(points)
-    fmt = (lambda v: f"{v * 100:.0f}%") if percent else (lambda v: f"{v:,.0f}")
+    value_unit = _value_unit(value_unit, percent)
+    fmt = lambda v: icons.fmt_measure(v, value_unit)  # noqa: E731
     mean = points["mean"].iloc[-1]
+    lower = points["lpl"].iloc[-1]
+    if value_unit != "pounds":  # counts, shares and days cannot go below nought
+        lower = max(lower, 0)
     sentence = (
         f"{measure} over {len(points)} {unit if len(points) == 1 else unit + 's'}: average {fmt(mean)}, with process limits from "
-        f"{fmt(max(points['lpl'].iloc[-1], 0))} to {fmt(points['upl'].iloc[-1])}; "
+        f"{fmt(lower)} to {fmt(points['upl'].iloc[-1])}; "
     )
     special = summary["special_cause_points"]
     if special:
@@ -320,6 +652,75 @@ def describe_xmr(points: pd.DataFrame, measure: str, percent: bool = False, unit
     else:
         sentence += "all points show common-cause variation only."
     return sentence
+
+
+_VARIATION_PHRASES = {
+    "common_cause": "no significant change (common-cause variation)",
+    "improvement_high": "improving (special-cause variation)",
+    "improvement_low": "improving (special-cause variation)",
+    "concern_high": "getting worse (special-cause variation)",
+    "concern_low": "getting worse (special-cause variation)",
+    "neutral_high": "unusually high (special-cause variation)",
+    "neutral_low": "unusually low (special-cause variation)",
+}
+_ASSURANCE_PHRASES = {
+    "consistent_pass": "the target of {target} will be met consistently",
+    "consistent_fail": "the target of {target} will be missed consistently unless something changes",
+    "inconsistent": "the target of {target} will be met and missed at random (hit and miss)",
+}
+
+
+def describe_xmr_summary(
+    measure_label: str, summary: dict, unit: str = "count",
+    when: object = None, monthly: bool = False,
+) -> str:
+    """One plain sentence on a measure's XmR summary, for a chart's text alternative and the
+    narrative, for example: "Median days to complete: latest 18 (July 2025), average 21;
+    improving (special-cause variation), and the target of 20 will be met and missed at random
+    (hit and miss)."
+
+    ``summary`` is :func:`workbook_helpers.spc.xmr_summary` output: ``variation``, and when
+    present ``value`` (the latest), ``mean``, ``target`` and ``assurance``. ``unit`` is how
+    values are written (``count``, ``share``, ``days`` or ``pounds``). ``when`` is the latest
+    point's date or label (default: ``summary["x"]`` if there is one): a date is written
+    "1 July 2025", or "July 2025" with ``monthly``; text is used as it is.
+    """
+    unit = _value_unit(unit)
+    fmt = lambda v: icons.fmt_measure(v, unit)  # noqa: E731
+    when = summary.get("x") if when is None else when
+    parts = []
+    if "value" in summary:
+        latest = f"latest {fmt(summary['value'])}"
+        if when is not None and not (isinstance(when, float) and pd.isna(when)):
+            if isinstance(when, str):
+                label = when
+            elif monthly:
+                stamp = pd.Timestamp(when)
+                label = f"{stamp:%B %Y}"
+            else:
+                label = fmt_date(when)
+            latest += f" ({label})"
+        parts.append(latest)
+    if "mean" in summary:
+        parts.append(f"average {fmt(summary['mean'])}")
+    sentence = f"{measure_label}: " + ", ".join(parts)
+    variation = summary.get("variation")
+    clauses = []
+    if isinstance(variation, str):
+        icons._check_variation(variation)
+        clauses.append(_VARIATION_PHRASES[variation])
+    target = summary.get("target")
+    has_target = is_finite(target)
+    assurance = icons._check_assurance(summary.get("assurance"))
+    if has_target and assurance is not None:
+        clauses.append(_ASSURANCE_PHRASES[assurance].format(target=fmt(target)))
+    elif has_target:
+        clauses.append(f"the target is {fmt(target)}")
+    if clauses:
+        sentence += ("; " if parts else "") + ", and ".join(clauses)
+    elif not parts:
+        sentence += "no figures"
+    return sentence + "."
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ _markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrou
 
 # Draws every chart once the bundle has loaded; a chart that fails says so in words.
 _EMBED_SNIPPET = """
-const swOptions = {renderer: "svg", actions: false, tooltip: {theme: "light"}};
+// The specs lose their "$schema" URL, so say they are Vega-Lite: a top-level concat would
+// otherwise be taken for plain Vega and draw nothing.
+const swOptions = {mode: "vega-lite", renderer: "svg", actions: false, tooltip: {theme: "light"}};
 for (const el of document.querySelectorAll("div.sw-vega")) {
   const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
   vegaEmbed(el, spec, swOptions).then(() => {
@@ -253,11 +255,24 @@ a { color: #1d70b8; }
 .sw-table td.num { white-space: nowrap; }
 .sw-note { background: #f3f2f1; border-left: 6px solid #505a5f; padding: .6rem .9rem; }
 blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6; color: #333; }
+.sw-table-scroll { max-width: 100%; overflow-x: auto; margin: 1rem 0 1.5rem; }
+.sw-table-scroll:focus { outline: 3px solid #ffdd00; outline-offset: 2px; }
+.sw-table-scroll > .sw-table { margin: 0; }
+.sw-matrix td.sw-matrix-cell { white-space: nowrap; vertical-align: middle; }
+.sw-matrix .sw-icon-pair { display: inline-flex; gap: 2px; vertical-align: middle; margin-left: .35rem; }
+.sw-icon-pair-words { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .75rem 0 1rem; }
+.sw-icon-item { display: inline-flex; align-items: center; gap: .5rem; max-width: 24rem; }
+.sw-icon-kind { font-weight: bold; }
+.sw-icon-key { font-size: .9rem; margin: .5rem 0 1.5rem; }
+.sw-icon-key p { margin: .6rem 0 .3rem; }
+.sw-icon-list { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: .3rem 1rem; }
+.sw-icon-list li { display: flex; align-items: center; gap: .4rem; max-width: none; }
 @media (max-width: 40rem) { h1 { font-size: 1.6rem; } .sw-table { font-size: .85rem; } }
 @media print {
   main { max-width: none; padding: 0; }
   h2 { break-before: auto; break-after: avoid; }
   .sw-chart, .sw-table, .sw-cards { break-inside: avoid; }
   a { color: inherit; }
+  .sw-table-scroll { overflow: visible; }
 }
 """

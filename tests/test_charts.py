@@ -1,0 +1,342 @@
+"""XmR charts with targets, rebasing, units and the Making Data Count icons; small multiples; the
+sentences that are their text alternatives. Checked on the Vega-Lite specs (chart.to_dict())."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook_helpers import charts, icons, spc
+
+MONTHS = pd.date_range("2023-04-01", periods=24, freq="MS")
+WEEKS = pd.date_range("2024-04-01", periods=20, freq="7D")
+
+
+def _points(values=None, dates=MONTHS, improvement="decrease") -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    values = rng.normal(30, 3, len(dates)) if values is None else values
+    return spc.xmr(values, dates=dates, improvement=improvement)
+
+
+def _rebased() -> pd.DataFrame:
+    """Two stretches of 12 months, each with limits of its own, as a rebased xmr() gives them."""
+    rng = np.random.default_rng(3)
+    first = spc.xmr(rng.normal(30, 3, 16), dates=MONTHS[:16], improvement="decrease")
+    second = spc.xmr(rng.normal(20, 3, 16), dates=pd.date_range(MONTHS[16], periods=16, freq="MS"),
+                     improvement="decrease")
+    frame = pd.concat([first.assign(rebase_group=0), second.assign(rebase_group=1)], ignore_index=True)
+    frame.attrs["improvement"] = "decrease"
+    return frame
+
+
+def _layers(spec: dict) -> list[dict]:
+    """Every single-view layer in a spec, however nested."""
+    found = []
+    if "mark" in spec:
+        found.append(spec)
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            found.extend(_layers(child))
+    return found
+
+
+def _mark(layer: dict) -> dict:
+    return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+
+
+def _target_lines(spec: dict) -> list[dict]:
+    return [l for l in _layers(spec) if _mark(l).get("color") == charts.TARGET_COLOUR]
+
+
+def _y_field(layer: dict) -> str | None:
+    y = layer.get("encoding", {}).get("y", {})
+    return y.get("field") if isinstance(y, dict) else None
+
+
+def _data_values(spec: dict) -> list[dict]:
+    """The rows of every data set a spec carries (named or inline)."""
+    rows = [row for values in spec.get("datasets", {}).values() for row in values]
+    rows += spec.get("data", {}).get("values", [])
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            rows += [row for row in child.get("data", {}).get("values", [])]
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# xmr_chart
+
+
+def test_existing_calls_still_work():
+    points = _points(dates=WEEKS)
+    chart = charts.xmr_chart(points, "Failure share", "A description.", "Share", True)
+    spec = chart.to_dict()
+    assert spec["title"] == "Failure share" and spec["description"] == "A description."
+    assert not _target_lines(spec)
+    axis = next(l for l in _layers(spec) if _y_field(l) == "value")["encoding"]["y"]["axis"]
+    assert axis["format"] == ".0%"
+    # subtitle, height and x_title as before
+    spec = charts.xmr_chart(points, "t", "d", "Demands", height=150, subtitle="Sub", x_title="Week").to_dict()
+    assert spec["height"] == 150 and spec["title"]["subtitle"] == "Sub"
+
+
+def test_target_layer_only_when_a_target_is_present():
+    points = _points()
+    assert not _target_lines(charts.xmr_chart(points, "t", "d", "Days", unit="days").to_dict())
+    no_target = points.assign(target=np.nan)
+    assert not _target_lines(charts.xmr_chart(no_target, "t", "d", "Days", unit="days").to_dict())
+
+    with_target = points.assign(target=[np.nan] * 6 + [25.0] * 18)
+    spec = charts.xmr_chart(with_target, "t", "d", "Days", unit="days").to_dict()
+    (line,) = _target_lines(spec)
+    assert line["encoding"]["y"]["field"] == "target"
+    assert _mark(line)["strokeDash"]  # dashed as well as coloured
+    labels = [row["target_label"] for row in _data_values(spec) if row.get("target_label")]
+    assert labels == ["Target: 25"]
+    # and in the tooltips of the points
+    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    assert "Target" in [tip.get("title") for tip in dots["encoding"]["tooltip"]]
+
+
+def test_a_changed_target_is_drawn_as_separate_runs():
+    points = _points().assign(target=[25.0] * 12 + [20.0] * 12)
+    spec = charts.xmr_chart(points, "t", "d", "Days", unit="days").to_dict()
+    (line,) = _target_lines(spec)
+    assert line["encoding"]["detail"]["field"] == "target_segment"
+    rows = _data_values(spec)
+    assert len({row["target_segment"] for row in rows}) == 2
+    assert [row["target_label"] for row in rows if row.get("target_label")] == ["Target: 25", "Target: 20"]
+
+
+def test_mean_and_limits_are_drawn_per_rebase_group():
+    spec = charts.xmr_chart(_rebased(), "t", "d", "Days", unit="days", x_title="Month").to_dict()
+    layers = _layers(spec)
+    for field in ("mean", "lpl", "upl"):
+        (layer,) = [l for l in layers if _y_field(l) == field or l["encoding"].get("y") == {"field": field, "type": "quantitative"}]
+        assert layer["encoding"]["detail"]["field"] == "rebase_group"
+    assert {row["rebase_group"] for row in _data_values(spec)} == {0, 1}
+    # the values themselves stay joined: no detail on the value line
+    value_line = next(l for l in layers if _y_field(l) == "value")
+    assert "detail" not in value_line["encoding"]
+    # a rule marks where the new limits start
+    rules = [l for l in layers if _mark(l)["type"] == "rule"]
+    assert len(rules) == 1 and rules[0]["transform"][0]["filter"] == "datum.rebase_start"
+    assert sum(bool(row["rebase_start"]) for row in _data_values(spec)) == 1
+
+
+def test_without_rebase_group_there_is_one_group_and_no_rule():
+    spec = charts.xmr_chart(_points(), "t", "d", "Days").to_dict()
+    assert {row["rebase_group"] for row in _data_values(spec)} == {0}
+    assert not [l for l in _layers(spec) if _mark(l)["type"] == "rule"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "axis_format", "tip_format"),
+    [("count", ",.0f", ",.1f"), ("share", ".0%", ".1%"), ("days", ",.0f", ",.1f"), ("pounds", "$,.0f", "$,.0f")],
+)
+def test_units_set_axis_and_tooltip_formats(unit, axis_format, tip_format):
+    spec = charts.xmr_chart(_points(), "t", "d", "Y", unit=unit).to_dict()
+    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    assert value_line["encoding"]["y"]["axis"]["format"] == axis_format
+    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    value_tip = next(t for t in dots["encoding"]["tooltip"] if t["field"] == "value")
+    assert value_tip["format"] == tip_format
+    assert spec["config"]["locale"]["number"]["currency"] == ["£", ""]  # "$" formats write £
+
+
+def test_monthly_dates_are_written_as_months():
+    spec = charts.xmr_chart(_points(), "t", "d", "Y").to_dict()
+    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    assert value_line["encoding"]["x"]["axis"]["format"] == "%b %Y"
+    ends = charts.xmr_chart(_points(dates=MONTHS + pd.offsets.MonthEnd(0)), "t", "d", "Y").to_dict()
+    value_line = next(l for l in _layers(ends) if _y_field(l) == "value")
+    assert value_line["encoding"]["x"]["axis"]["format"] == "%b %Y"
+    weekly = charts.xmr_chart(_points(dates=WEEKS), "t", "d", "Y").to_dict()
+    value_line = next(l for l in _layers(weekly) if _y_field(l) == "value")
+    assert value_line["encoding"]["x"]["axis"]["format"] == charts.DATE_FORMAT
+
+
+def test_unknown_unit_and_missing_columns_are_refused():
+    with pytest.raises(ValueError, match="pounds"):
+        charts.xmr_chart(_points(), "t", "d", "Y", unit="money")
+    with pytest.raises(ValueError, match="upl"):
+        charts.xmr_chart(_points().drop(columns="upl"), "t", "d", "Y")
+
+
+def test_special_cause_points_differ_in_shape_as_well_as_colour():
+    values = [10, 11, 10, 12, 11, 10, 11, 12, 10, 11, 12, 11, 10, 11, 30]
+    points = spc.xmr(values, dates=WEEKS[:15], improvement="decrease")
+    assert points["point_type"].iloc[-1] == "special_cause_concern"
+    spec = charts.xmr_chart(points, "t", "d", "Y").to_dict()
+    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    colour, shape = dots["encoding"]["color"]["scale"], dots["encoding"]["shape"]["scale"]
+    assert colour["domain"] == shape["domain"]
+    assert {"Common cause", "Special cause: concern"} <= set(shape["domain"])
+    assert len(set(shape["range"])) == len(shape["domain"])
+
+
+# --------------------------------------------------------------------------------------------
+# xmr_with_icons
+
+
+def test_xmr_with_icons_shows_the_icons_words():
+    points = _rebased().assign(target=20.0)
+    summary = {"variation": "improvement_low", "assurance": "inconsistent", "value": 18.0, "mean": 21.0,
+               "target": 20.0}
+    chart = charts.xmr_with_icons(points, summary, "Median days to complete", "Days, month by month.",
+                                  "Days", unit="days", x_title="Month")
+    spec = chart.to_dict()
+    assert len(spec["hconcat"]) == 2
+    text = json.dumps(spec)
+    for words in (icons.VARIATION_WORDS["improvement_low"], icons.ASSURANCE_WORDS["inconsistent"]):
+        assert json.dumps(words) in text  # as data the panel writes out
+        assert words in spec["description"]  # and in the text alternative
+    assert spec["description"].startswith("Days, month by month.")
+    panel = spec["hconcat"][1]
+    texts = [l for l in _layers(panel) if _mark(l)["type"] == "text"]
+    assert {l["encoding"]["text"]["field"] for l in texts} >= {"lines", "letter", "kind"}
+    shapes = next(l for l in _layers(panel) if _mark(l)["type"] == "point")
+    assert shapes["encoding"]["shape"] == {"field": "path", "scale": None, "type": "nominal"}
+    rows = panel["data"]["values"] if "data" in panel else _data_values(spec)
+    paths = {row["path"] for row in rows if "path" in row}
+    assert paths == {icons.icon_style("improvement_low")["path"], icons.icon_style("inconsistent")["path"]}
+    assert _target_lines(spec)
+
+
+def test_xmr_with_icons_does_not_repeat_describe_xmr_summary():
+    summary = {"variation": "concern_high", "assurance": None, "value": 40.0, "mean": 30.0}
+    sentence = charts.describe_xmr_summary("Median days", summary, "days")
+    spec = charts.xmr_with_icons(_points(), summary, "t", sentence, "Days", unit="days").to_dict()
+    assert spec["description"] == sentence
+
+
+def test_xmr_with_icons_without_a_target_or_summary():
+    points = _points()
+    spec = charts.xmr_with_icons(points, None, "t", "d", "Days", unit="days").to_dict()
+    variation = spc.xmr_summary(points)["variation"]
+    assert icons.VARIATION_WORDS[variation] in json.dumps(spec)
+    assert icons.ASSURANCE_WORDS[None] in json.dumps(spec)
+    with pytest.raises(ValueError, match="improvement_high"):
+        charts.xmr_with_icons(points, {"variation": "better"}, "t", "d", "Days")
+
+
+def test_xmr_with_icons_draws_its_words(tmp_path):
+    """Rendered (by the same Vega the report bundles), the words are text in the picture."""
+    vl_convert = pytest.importorskip("vl_convert")
+    summary = {"variation": "concern_high", "assurance": "consistent_fail"}
+    spec = charts.xmr_with_icons(_points().assign(target=20.0), summary, "t", "d", "Y",
+                                 unit="pounds").to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert "Concern: special-cause" in svg and "Missing the target" in svg
+    assert "£" in svg and "Target: £20" in svg
+
+
+# --------------------------------------------------------------------------------------------
+# small multiples
+
+
+def _teams() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    frames = []
+    for number, team in enumerate(["North", "South <b>", "East", "West"]):
+        frame = spc.xmr(rng.normal(0.6, 0.05, 18), dates=MONTHS[:18], improvement="increase")
+        frame["team"] = team
+        if number % 2:
+            frame["target"] = 0.65
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _panels(spec: dict) -> list[dict]:
+    return [panel for row in spec["vconcat"] for panel in row["hconcat"]]
+
+
+def test_small_multiples_has_one_panel_per_team():
+    frame = _teams()
+    spec = charts.small_multiples(frame, "Completed by the due date", unit="share", columns=3).to_dict()
+    panels = _panels(spec)
+    titles = [p["title"]["text"] if isinstance(p["title"], dict) else p["title"] for p in panels]
+    assert titles == ["North", "South <b>", "East", "West"]
+    assert [len(row["hconcat"]) for row in spec["vconcat"]] == [3, 1]
+    assert spec["title"] == "Completed by the due date, by team"
+    assert "4 teams" in spec["description"]
+    # each panel: its own team's data, special causes by shape and colour, one shared key
+    for panel in panels:
+        dots = next(l for l in _layers(panel) if _mark(l)["type"] == "point")
+        assert {"color", "shape"} <= set(dots["encoding"])
+    assert spec["resolve"]["scale"] == {"color": "shared", "shape": "shared"}
+    assert len(_target_lines(spec)) == 2
+
+
+def test_small_multiples_with_summaries_words_each_panel():
+    summaries = {"North": {"variation": "improvement_high", "assurance": "inconsistent"},
+                 "East": {"variation": "common_cause", "assurance": None}}
+    spec = charts.small_multiples(_teams(), "On time", unit="share", summaries=summaries).to_dict()
+    north, south, east, _ = _panels(spec)
+    assert north["title"]["subtitle"] == ["Improving", "Hit and miss"]
+    assert east["title"]["subtitle"] == ["No significant change", "No target set"]
+    assert "1 team improving" in spec["description"]
+
+
+def test_small_multiples_needs_teams():
+    with pytest.raises(ValueError, match="team"):
+        charts.small_multiples(_points(), "X")
+    with pytest.raises(ValueError, match="no points"):
+        charts.small_multiples(pd.DataFrame(), "X")
+
+
+# --------------------------------------------------------------------------------------------
+# sentences
+
+
+def test_describe_xmr_summary_the_example():
+    summary = {"variation": "improvement_low", "assurance": "inconsistent", "value": 18.0, "mean": 21.0,
+               "lpl": 15.0, "upl": 27.0, "target": 20.0}
+    sentence = charts.describe_xmr_summary("Median days to complete", summary, "days",
+                                           when=pd.Timestamp("2025-07-01"), monthly=True)
+    assert sentence == (
+        "Median days to complete: latest 18 (July 2025), average 21; improving (special-cause "
+        "variation), and the target of 20 will be met and missed at random (hit and miss)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "unit", "when", "expected"),
+    [
+        ({"variation": "concern_high", "assurance": "consistent_fail", "value": 12300, "mean": 11000.4,
+          "target": 10000},
+         "pounds", pd.Timestamp("2024-04-01"),
+         "Spending: latest £12,300 (1 April 2024), average £11,000; getting worse (special-cause "
+         "variation), and the target of £10,000 will be missed consistently unless something changes."),
+        ({"variation": "common_cause", "assurance": None, "value": 0.642, "mean": 0.61, "target": np.nan},
+         "share", "Q1 2025",
+         "Spending: latest 64% (Q1 2025), average 61%; no significant change (common-cause variation)."),
+        ({"variation": "neutral_low", "assurance": None, "value": 5, "mean": 9, "target": 8},
+         "count", None,
+         "Spending: latest 5, average 9; unusually low (special-cause variation), and the target is 8."),
+        ({"variation": "improvement_high", "assurance": "consistent_pass", "value": 0.95, "target": 0.9},
+         "share", None,
+         "Spending: latest 95%; improving (special-cause variation), and the target of 90% will be met "
+         "consistently."),
+        ({"variation": "common_cause", "points": 20, "special_cause_points": 0}, "count", None,
+         "Spending: no significant change (common-cause variation)."),
+    ],
+)
+def test_describe_xmr_summary(summary, unit, when, expected):
+    assert charts.describe_xmr_summary("Spending", summary, unit, when=when) == expected
+
+
+def test_describe_xmr_summary_refuses_unknown_icons():
+    with pytest.raises(ValueError, match="consistent_pass"):
+        charts.describe_xmr_summary("X", {"variation": "common_cause", "assurance": "yes", "target": 1})
+
+
+def test_describe_xmr_still_works():
+    points = _points(dates=WEEKS)
+    sentence = charts.describe_xmr(points, "Weekly demands")
+    assert sentence.startswith("Weekly demands over 20 weeks: average ")
+    money = charts.describe_xmr(points, "Weekly spend", value_unit="pounds")
+    assert "average £29" in money and "limits from £22 to £36" in money
