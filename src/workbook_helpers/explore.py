@@ -179,3 +179,50 @@ def comparison_explorer(view):
     statistic.observe(redraw, names="value")
     redraw()
     return widgets.VBox([chooser, statistic, output])
+
+
+def performance_chart(performance, team: str, key: str):
+    """One team's XmR chart for measure ``key`` with its variation and assurance icons and a
+    sentence saying what it shows, or None when the team has no chart for it. Takes a
+    :class:`workbook_helpers.team_performance.TeamPerformance`."""
+    from .performance_measures import measure
+
+    found = performance.chart(team, key)
+    if found is None:
+        return None
+    points, summary = found
+    m = measure(key)
+    return charts.xmr_with_icons(
+        points, summary, m.label,
+        charts.describe_xmr_summary(m.label, summary, m.unit, monthly=performance.period == "month"),
+        m.label,
+        unit=m.unit, x_title=performance.x_title,
+    )
+
+
+def performance_explorer(performance):
+    """A widget for JupyterLab: pick a team and a measure and see its XmR chart with its icons.
+    Takes a :class:`workbook_helpers.team_performance.TeamPerformance`."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    measures = performance.measures_shown()
+    team = widgets.Dropdown(options=performance.shown_teams, description="Team")
+    chosen = widgets.Dropdown(options=[(m.label, m.key) for m in measures],
+                              value=measures[0].key if measures else None, description="Measure",
+                              layout=widgets.Layout(width="32rem"))
+    output = widgets.Output()
+
+    def redraw(*_):
+        output.clear_output(wait=True)
+        with output:
+            chart = performance_chart(performance, team.value, chosen.value)
+            if chart is None:
+                print(f"{team.value} has too few points to chart this measure.")
+            else:
+                display(chart)
+
+    team.observe(redraw, names="value")
+    chosen.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([team, chosen]), output])

@@ -1,0 +1,471 @@
+"""The team-performance workbook's view: every measure for every team, judged on XmR charts, and
+what a report shows of it for the whole service or for one team.
+
+:class:`TeamPerformance` gathers, once, what the workbook's cells show. Work item ids, action ids
+and owners' names never leave it: actions are listed as ``Action 01`` with their owner as
+``Owner A``, and action descriptions only when the workbook is asked for internal text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import performance as pf
+from . import spc
+from .exceptions import ParameterError
+from .formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
+from .performance_measures import MEASURES, Measure, measure
+from .privacy import pseudonyms, worker_pseudonyms
+
+#: How a value of each unit is written for people.
+UNIT_FORMATS = {
+    "count": fmt_int,
+    "share": fmt_pct,
+    "days": lambda value: fmt_number(value, 0) if value is not None else fmt_number(value),
+    "pounds": fmt_money,
+}
+#: The kind of column :func:`workbook_helpers.notebook.table_html` uses for each unit.
+UNIT_KINDS = {"count": "int", "share": "pct0", "days": "number", "pounds": "money"}
+AGE_BAND_LABELS = {
+    "open_under_4_weeks": "Under 4 weeks",
+    "open_4_to_12_weeks": "4 to 12 weeks",
+    "open_over_12_weeks": "Over 12 weeks",
+}
+
+
+def format_value(key: str, value: object) -> str:
+    """A measure's value written for people (``£12,300``, ``64%``, ``1,204``)."""
+    return UNIT_FORMATS[measure(key).unit](value)
+
+
+@dataclass
+class TeamPerformance:
+    """Measures, charts and tables for the service (``team="all"``) or for one team.
+
+    Build it with :meth:`build`.
+    """
+
+    team: str
+    period: str
+    as_at: pd.Timestamp
+    teams: list[str]
+    measures: pd.DataFrame
+    charts: dict[tuple[str, str], pd.DataFrame]
+    matrix: pd.DataFrame
+    notes: list[str]
+    work_items: pd.DataFrame | None
+    spending: pd.DataFrame | None
+    actions: pd.DataFrame | None
+    monthly_spending: pd.DataFrame | None = None
+    now: pd.DataFrame | None = None
+    _owner_names: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        work_items: pd.DataFrame | None,
+        spending: pd.DataFrame | None = None,
+        targets: pd.DataFrame | None = None,
+        actions: pd.DataFrame | None = None,
+        team: str = "all",
+        period: str = "month",
+        as_at: object = None,
+    ) -> TeamPerformance:
+        """Measure every team for every complete period up to ``as_at`` and chart each measure.
+
+        ``team`` is ``"all"`` for the service-wide view or one team's name; a team not in the
+        data is a :class:`ParameterError` naming those that are.
+        """
+        measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
+        teams = sorted(measures["team"].unique()) if len(measures) else []
+        if not isinstance(team, str) or not team.strip():
+            raise ParameterError('team must be "all" or the name of a team in the data.')
+        team = team.strip()
+        if team.lower() != "all" and team not in teams:
+            raise ParameterError(
+                f"team {team!r} is not in the data. The teams are: {join_words(teams)}."
+            )
+        charts, notes = pf.measure_charts(measures, targets)
+        as_at_day = measures.attrs["as_at"]
+        view = cls(
+            team="all" if team.lower() == "all" else team,
+            period=measures.attrs["period"],
+            as_at=as_at_day,
+            teams=teams,
+            measures=measures,
+            charts=charts,
+            matrix=pf.summary_matrix(charts),
+            notes=notes,
+            work_items=work_items,
+            spending=spending,
+            actions=actions,
+        )
+        if work_items is not None:
+            view.now = pf.work_now(work_items, as_at_day, teams)
+        if spending is not None:
+            view.monthly_spending = pf.spending_by_month(spending, as_at_day)
+        if actions is not None:
+            ordered = actions.sort_values(["raised", "due"], kind="stable")
+            view._owner_names = worker_pseudonyms(ordered["owner"], prefix="Owner")
+        return view
+
+    # ----------------------------------------------------------------------------------------
+    # scope
+
+    @property
+    def service_wide(self) -> bool:
+        return self.team == "all"
+
+    @property
+    def shown_teams(self) -> list[str]:
+        return self.teams if self.service_wide else [self.team]
+
+    @property
+    def period_word(self) -> str:
+        return "month" if self.period == "month" else "week"
+
+    @property
+    def x_title(self) -> str:
+        """The time axis title of the charts (points sit at each period's last day)."""
+        return "Month" if self.period == "month" else "Week ending"
+
+    def scope(self) -> str:
+        """Who the report covers, in words: "5 teams" or "Community Team North"."""
+        return plural(len(self.teams), "team") if self.service_wide else self.team
+
+    # ----------------------------------------------------------------------------------------
+    # headline figures
+
+    def figures(self) -> dict:
+        """The headline figures for the scope, as at :attr:`as_at`: teams, open and overdue work
+        items, items due in the next 28 days, spending against budget in the financial year so
+        far, and open and overdue actions. Missing datasets give None."""
+        figures: dict = {"teams": len(self.shown_teams), "as_at": self.as_at.date().isoformat(),
+                         "period": self.period}
+        if self.now is not None:
+            now = self.now.loc[self.now["team"].isin(self.shown_teams)]
+            for key in ("open_items", "overdue_items", "due_next_28_days", *AGE_BAND_LABELS):
+                figures[key] = int(now[key].sum())
+        else:
+            figures.update(open_items=None, overdue_items=None, due_next_28_days=None)
+        year = self.spending_year()
+        if year is not None and len(year):
+            latest = year.iloc[-1]
+            figures.update(
+                spend_month=latest["month"].strftime("%Y-%m"),
+                financial_year=latest["financial_year"],
+                spend_budget_ytd=float(latest["budget_ytd"]),
+                spend_actual_ytd=float(latest["actual_ytd"]),
+                spend_variance_ytd=float(latest["variance_ytd"]),
+                spend_variance_ytd_pct=_float(latest["variance_ytd_pct"]),
+            )
+        else:
+            figures.update(spend_variance_ytd=None)
+        if self.actions is not None:
+            open_now = self.open_actions()
+            figures.update(actions_open=len(open_now), actions_overdue=int(open_now["overdue"].sum()))
+        counts = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)]
+        figures["measures_improving"] = int(counts["variation"].str.startswith("improvement").sum())
+        figures["measures_concerning"] = int(counts["variation"].str.startswith("concern").sum())
+        figures["targets_failing"] = int((counts["assurance"] == "consistent_fail").sum())
+        return figures
+
+    def headline_cards(self) -> list[tuple[str, str, str]]:
+        """(label, figure, note) cards for :func:`workbook_helpers.notebook.headline_cards`."""
+        f = self.figures()
+        on = f"on {fmt_date(self.as_at)}"
+        cards = []
+        if self.service_wide:
+            cards.append(("Teams", fmt_int(f["teams"]), "in this report"))
+        if f.get("open_items") is not None:
+            cards.append(("Open work items", fmt_int(f["open_items"]), on))
+            cards.append(("Overdue", fmt_int(f["overdue_items"]),
+                          f"{fmt_pct(_share(f['overdue_items'], f['open_items']))} of open items"))
+            if not self.service_wide:
+                cards.append(("Due in the next 4 weeks", fmt_int(f["due_next_28_days"]), "due dates and reviews"))
+        if f.get("spend_variance_ytd") is not None:
+            variance = f["spend_variance_ytd"]
+            word = "over budget" if variance > 0 else "under budget" if variance < 0 else "on budget"
+            cards.append((
+                "Spending against budget", fmt_money(abs(variance)),
+                f"{word}, {year_to_date(f['spend_month'])}",
+            ))
+        if not self.service_wide and f.get("actions_open") is not None:
+            cards.append(("Open actions", fmt_int(f["actions_open"]), f"{fmt_int(f['actions_overdue'])} overdue"))
+        return cards
+
+    def headline_sentence(self) -> str:
+        """The first sentence a director reads: open and overdue work, then what the charts say."""
+        f = self.figures()
+        who = f"Across {plural(f['teams'], 'team')}" if self.service_wide else f"In {self.team}"
+        parts = []
+        if f.get("open_items") is not None:
+            parts.append(
+                f"{who}, {plural(f['open_items'], 'work item')} {'was' if f['open_items'] == 1 else 'were'} "
+                f"open on {fmt_date(self.as_at)}, {fmt_int(f['overdue_items'])} of them overdue."
+            )
+        judged = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)]
+        improving = judged.loc[judged["variation"].str.startswith("improvement")]
+        concerning = judged.loc[judged["variation"].str.startswith("concern")]
+        failing = judged.loc[judged["assurance"] == "consistent_fail"]
+        charts = len(judged)
+        if self.service_wide:
+            measures = judged["measure"].nunique()
+            opening = (f"Of {fmt_int(charts)} charts ({plural(measures, 'measure')} for "
+                       f"{plural(f['teams'], 'team')})")
+        else:
+            opening = f"Of its {plural(charts, 'measure')}"
+        parts.append(
+            f"{opening}, {_count_words(len(improving))} "
+            f"{'shows' if len(improving) == 1 else 'show'} special-cause improvement and "
+            f"{_count_words(len(concerning))} special-cause concern in the latest "
+            f"{self.period_word}, judged against each chart's own record."
+        )
+        if len(failing):
+            named = [self._chart_name(row) for row in failing.itertuples()]
+            parts.append(
+                f"As things stand, {plural(len(failing), 'target')} will not be met: "
+                f"{join_words(named[:4])}{' and others' if len(named) > 4 else ''}."
+            )
+        return " ".join(parts)
+
+    def _chart_name(self, row) -> str:
+        label = measure(row.measure).label.lower()
+        return label if not self.service_wide else f"{row.team} ({label})"
+
+    # ----------------------------------------------------------------------------------------
+    # charts
+
+    def measures_shown(self) -> list[Measure]:
+        """The measures that have at least one chart, in the table's order."""
+        keys = set(self.matrix.loc[self.matrix["team"].isin(self.shown_teams), "measure"])
+        return [m for m in MEASURES if m.key in keys]
+
+    def groups(self) -> dict[str, list[Measure]]:
+        """The measures with charts, under their headings (Outstanding work, ...)."""
+        grouped: dict[str, list[Measure]] = {}
+        for m in self.measures_shown():
+            grouped.setdefault(m.group, []).append(m)
+        return grouped
+
+    def chart(self, team: str, key: str) -> tuple[pd.DataFrame, dict] | None:
+        """The XmR points and their summary for one team and measure, or None without a chart."""
+        points = self.charts.get((team, key))
+        return None if points is None else (points, spc.xmr_summary(points))
+
+    def by_team(self, key: str) -> pd.DataFrame:
+        """One measure's XmR points for every shown team, stacked with a ``team`` column."""
+        frames = [self.charts[(team, key)].assign(team=team)
+                  for team in self.shown_teams if (team, key) in self.charts]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def summaries(self, key: str) -> dict[str, dict]:
+        """Each shown team's :func:`~workbook_helpers.spc.xmr_summary` for measure ``key``."""
+        return {team: spc.xmr_summary(self.charts[(team, key)])
+                for team in self.shown_teams if (team, key) in self.charts}
+
+    def matrix_table(self) -> pd.DataFrame:
+        """The summary matrix for the shown teams: team, measure, label, latest value, latest
+        period, variation, assurance and target (the JSON summary's ``tables.matrix``)."""
+        frame = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)].copy()
+        frame["latest_period"] = pd.to_datetime(frame["latest_period"]).dt.date.astype(str)
+        return frame.reset_index(drop=True)
+
+    def value_formats(self) -> dict[str, str]:
+        return {m.key: m.unit for m in MEASURES}
+
+    def measure_labels(self) -> dict[str, str]:
+        return {m.key: m.label for m in self.measures_shown()}
+
+    # ----------------------------------------------------------------------------------------
+    # tables
+
+    def age_bands(self) -> pd.DataFrame:
+        """Open work on the as-at date by age band, for the shown teams (one row per band)."""
+        now = self.now.loc[self.now["team"].isin(self.shown_teams)]
+        return pd.DataFrame({
+            "band": list(AGE_BAND_LABELS.values()),
+            "items": [int(now[key].sum()) for key in AGE_BAND_LABELS],
+        })
+
+    def work_now_table(self) -> pd.DataFrame:
+        """Each shown team's open, overdue and upcoming work on the as-at date."""
+        return self.now.loc[self.now["team"].isin(self.shown_teams)].reset_index(drop=True)
+
+    def spending_year(self) -> pd.DataFrame | None:
+        """This financial year's months for the scope (all teams added together for the
+        service), with budget, actual and variances in the month and year to date."""
+        if self.monthly_spending is None or self.monthly_spending.empty:
+            return None
+        monthly = self.monthly_spending.loc[self.monthly_spending["team"].isin(self.shown_teams)]
+        if monthly.empty:
+            return None
+        latest_year = monthly.sort_values("month")["financial_year"].iloc[-1]
+        year = monthly.loc[monthly["financial_year"] == latest_year]
+        totals = year.groupby(["month", "financial_year"], as_index=False)[
+            ["budget", "actual", "budget_ytd", "actual_ytd"]].sum()
+        totals["variance"] = totals["actual"] - totals["budget"]
+        totals["variance_pct"] = totals["variance"] / totals["budget"].where(totals["budget"] != 0)
+        totals["variance_ytd"] = totals["actual_ytd"] - totals["budget_ytd"]
+        totals["variance_ytd_pct"] = totals["variance_ytd"] / totals["budget_ytd"].where(totals["budget_ytd"] != 0)
+        totals["month_name"] = totals["month"].dt.strftime("%B %Y")
+        return totals
+
+    def spending_by_team(self) -> pd.DataFrame | None:
+        """Each shown team's spending in the financial year to date, most over budget first."""
+        if self.monthly_spending is None or self.monthly_spending.empty:
+            return None
+        monthly = self.monthly_spending.loc[self.monthly_spending["team"].isin(self.shown_teams)]
+        latest = monthly.sort_values("month").groupby("team").tail(1)
+        return latest.sort_values("variance_ytd", ascending=False, kind="stable").reset_index(drop=True)
+
+    def open_actions(self) -> pd.DataFrame:
+        """The shown teams' actions open on the as-at date, most overdue first."""
+        chosen = self.actions.loc[self.actions["team"].astype(str).isin(self.shown_teams)]
+        return pf.actions_now(chosen, self.as_at)
+
+    def actions_table(self, show_text: bool = False) -> pd.DataFrame:
+        """The open actions as the report lists them: ``action`` (a pseudonym, numbered in the
+        order actions were raised), ``team``, ``owner`` (a pseudonym), ``raised``, ``due``,
+        ``status`` (overdue or open), ``days_overdue`` and, only with ``show_text``, the
+        ``description``. No action id or owner's name."""
+        open_now = self.open_actions()
+        ordered = self.actions.sort_values(["raised", "due"], kind="stable")
+        numbers = pseudonyms(ordered["action_id"], prefix="Action")
+        table = pd.DataFrame({
+            "action": open_now["action_id"].map(numbers),
+            "team": open_now["team"].astype(str),
+            "owner": open_now["owner"].map(self._owner_names),
+            "raised": open_now["raised"],
+            "due": open_now["due"],
+            "status": open_now["overdue"].map({True: "Overdue", False: "Open"}),
+            "days_overdue": open_now["days_overdue"].where(open_now["overdue"]),
+        })
+        # Not overdue is "not applicable" ([z]), not a missing figure ([x]).
+        table["days_overdue_shown"] = [
+            fmt_int(days) if overdue else NOT_APPLICABLE
+            for days, overdue in zip(table["days_overdue"], open_now["overdue"])
+        ]
+        if show_text and "description" in open_now:
+            table["description"] = open_now["description"]
+        return table.reset_index(drop=True)
+
+    def actions_table_columns(self, show_text: bool = False) -> dict[str, tuple[str, str]]:
+        columns = {"action": ("Action", "text")}
+        if self.service_wide:
+            columns["team"] = ("Team", "text")
+        columns.update({
+            "owner": ("Owner", "text"), "raised": ("Raised", "date"), "due": ("Due", "date"),
+            "status": ("Status", "text"), "days_overdue_shown": ("Days overdue", "figure"),
+        })
+        if show_text:
+            columns["description"] = ("What was agreed", "text")
+        return columns
+
+    def main_measures(self) -> list[Measure]:
+        """The measures the service-wide view shows team by team (``main`` in the table)."""
+        return [m for m in self.measures_shown() if m.main]
+
+    def summary_table(self) -> pd.DataFrame:
+        """The JSON summary's ``tables.matrix``: team, measure, label, latest value and period,
+        variation, assurance and target."""
+        return self.matrix_table()[
+            ["team", "measure", "label", "latest", "latest_period", "variation", "assurance", "target"]
+        ]
+
+    def work_now_columns(self) -> dict[str, tuple[str, str]]:
+        return {
+            "team": ("Team", "text"), "open_items": ("Open", "int"),
+            **{key: (label, "int") for key, label in AGE_BAND_LABELS.items()},
+            "due_next_28_days": ("Due in the next 4 weeks", "int"), "overdue_items": ("Overdue", "int"),
+        }
+
+    def spending_columns(self) -> dict[str, tuple[str, str]]:
+        return {
+            "month_name": ("Month", "text"), "budget": ("Budget", "money"), "actual": ("Spent", "money"),
+            "variance": ("Over (+) or under (-)", "money"), "variance_pct": ("Over or under, %", "pct"),
+            "variance_ytd": ("Year to date, over or under", "money"),
+            "variance_ytd_pct": ("Year to date, %", "pct"),
+        }
+
+    def spending_team_columns(self) -> dict[str, tuple[str, str]]:
+        return {
+            "team": ("Team", "text"), "budget_ytd": ("Budget to date", "money"),
+            "actual_ytd": ("Spent to date", "money"), "variance_ytd": ("Over (+) or under (-)", "money"),
+            "variance_ytd_pct": ("Over or under, %", "pct"),
+        }
+
+    def spending_sentence(self) -> str:
+        """Spending against budget in the financial year so far, in one sentence."""
+        f = self.figures()
+        variance, budget = f["spend_variance_ytd"], f["spend_budget_ytd"]
+        who = "The service" if self.service_wide else self.team
+        to = year_to_date(f["spend_month"], "from ")
+        if variance == 0:
+            return f"{who} spent exactly its budget of {fmt_money(budget)} {to}."
+        word = "over" if variance > 0 else "under"
+        share = _share(abs(variance), budget)
+        return (
+            f"{who} spent {fmt_money(f['spend_actual_ytd'])} against a budget of {fmt_money(budget)} "
+            f"{to}: {fmt_money(abs(variance))} {word} budget"
+            + (f" ({fmt_pct(share, 1)})." if share is not None else ".")
+        )
+
+    def method_notes(self) -> list[str]:
+        """What a reader should know about how the figures were made, in plain words."""
+        word = self.period_word
+        notes = [
+            f"Figures are as at {fmt_date(self.as_at)}. Charts show complete "
+            + ("calendar months." if self.period == "month" else "weeks, Monday to Sunday."),
+            "Open work is counted at the end of each period's last day: an item closed that day is "
+            "no longer open. Overdue means the due date or next review had passed; due in the next "
+            "4 weeks means it falls within 28 days.",
+            "Completed on time is the share of the items closed in the "
+            f"{word} that had a due date and were closed on or before it. Days to complete run "
+            "from opening to closing.",
+            "Spending is by month whatever the period chosen, all categories together; the financial "
+            "year starts in April. Over budget is shown as a positive figure.",
+            "Process limits sit at the mean plus or minus 2.66 times the average moving range, with "
+            "unusually large moving ranges screened out. Special cause means a point outside the "
+            "limits, 7 points in a row on one side of the mean, 7 points rising or falling, or 2 of "
+            "3 points close to a limit. The icons judge the latest point.",
+            "A target outside the limits on the bad side will not be met unless the process "
+            "changes; on the good side it will be met every time; inside the limits it will be met "
+            "and missed at random.",
+        ]
+        missing = [name for name, frame in (("spending", self.spending), ("actions", self.actions))
+                   if frame is None]
+        if missing:
+            notes.append(f"No {join_words(missing)} file was given, so those measures are absent.")
+        return notes + list(self.notes)
+
+def fmt_month(month: str | pd.Timestamp) -> str:
+    """``2025-10`` (or a date in it) as ``October 2025``."""
+    return pd.Timestamp(month).strftime("%B %Y")
+
+
+def year_to_date(month: str | pd.Timestamp, lead: str = "") -> str:
+    """The financial year to ``month`` in words: "April to October 2025", "April 2025 to
+    January 2026", or "in April 2025"."""
+    month = pd.Timestamp(month)
+    if month.month == 4:
+        return f"in {fmt_month(month)}"
+    start_year = month.year if month.month > 4 else month.year - 1
+    april = "April" if start_year == month.year else f"April {start_year}"
+    return f"{lead}{april} to {fmt_month(month)}"
+
+
+def _share(part: float | None, whole: float | None) -> float | None:
+    return None if not whole else part / whole
+
+
+def _float(value: object) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _count_words(count: int) -> str:
+    """Small counts in words, as house style writes them in sentences ("two", "none")."""
+    words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    return words[count] if count < len(words) else fmt_int(count)

@@ -1,0 +1,127 @@
+"""The team-performance view: scope, headline figures, spending and actions tables, privacy."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.team_performance import TeamPerformance, year_to_date
+
+
+def dates(frame, *columns):
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def items():
+    # 20 monthly periods of work for team A (one item opened and closed on the 1st and 10th of
+    # each month, due the 5th), so every chart has enough points; team B has one open item.
+    rows = []
+    for month in pd.period_range("2024-04", "2025-11", freq="M"):
+        first = month.start_time
+        rows.append((f"A-{month}", "A", first, first + pd.Timedelta(days=9), first + pd.Timedelta(days=4)))
+    rows.append(("B-1", "B", pd.Timestamp("2025-10-01"), pd.NaT, pd.Timestamp("2025-10-20")))
+    frame = pd.DataFrame(rows, columns=["item_id", "team", "opened", "closed", "due"])
+    frame["next_review"] = pd.NaT
+    return frame
+
+
+def spending():
+    months = pd.to_datetime(["2025-04-01", "2025-05-01", "2025-04-01", "2025-05-01"])
+    return pd.DataFrame({"team": ["A", "A", "B", "B"], "month": months,
+                         "budget": [100.0, 100.0, 50.0, 50.0], "actual": [120.0, 90.0, 50.0, 70.0]})
+
+
+def actions():
+    frame = pd.DataFrame({
+        "action_id": ["ACT-SECRET-1", "ACT-SECRET-2", "ACT-SECRET-3"],
+        "team": ["A", "A", "B"],
+        "raised": ["2025-09-01", "2025-10-01", "2025-10-02"],
+        "owner": ["Jane Realname", "Jane Realname", "Omar Realname"],
+        "due": ["2025-10-15", "2025-11-30", "2025-10-30"],
+        "done": [None, None, "2025-10-29"],
+        "description": ["Call Mrs Smith about <b>care</b>", "Review rota", "Fix list"],
+    })
+    return dates(frame, "raised", "due", "done")
+
+
+@pytest.fixture(scope="module")
+def service():
+    return TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-10-31")
+
+
+def test_a_team_not_in_the_data_is_named_with_those_that_are():
+    with pytest.raises(ParameterError, match="'C' is not in the data. The teams are: A and B"):
+        TeamPerformance.build(items(), team="C", as_at="2025-10-31")
+
+
+def test_all_in_any_case_is_the_service_wide_view():
+    assert TeamPerformance.build(items(), team=" All ", as_at="2025-10-31").service_wide
+
+
+def test_service_figures_add_up_the_teams(service):
+    figures = service.figures()
+    # On 31 October 2025: A's October item closed on the 10th; B-1 is open and overdue.
+    assert figures["teams"] == 2
+    assert figures["open_items"] == 1
+    assert figures["overdue_items"] == 1
+    # Spending April-May 2025: budget 150 + 150 = 300; actual 120 + 90 + 50 + 70 = 330.
+    assert figures["spend_budget_ytd"] == 300
+    assert figures["spend_actual_ytd"] == 330
+    assert figures["spend_variance_ytd"] == 30
+    # Actions open on 31 October: ACT-SECRET-1 (overdue since 15 October) and ACT-SECRET-2.
+    assert figures["actions_open"] == 2
+    assert figures["actions_overdue"] == 1
+
+
+def test_one_team_figures(service):
+    team = TeamPerformance.build(items(), spending(), None, actions(), team="B", as_at="2025-10-31")
+    figures = team.figures()
+    assert (figures["teams"], figures["open_items"], figures["spend_variance_ytd"]) == (1, 1, 20)
+    assert figures["actions_open"] == 0
+    assert "B spent £120 against a budget of £100 from April to May 2025: £20 over budget (20.0%)." == team.spending_sentence()
+
+
+def test_spending_year_adds_teams_month_by_month(service):
+    year = service.spending_year()
+    assert year["month_name"].tolist() == ["April 2025", "May 2025"]
+    assert year["budget"].tolist() == [150, 150]
+    assert year["actual"].tolist() == [170, 160]
+    assert year["variance_ytd"].tolist() == [20, 30]
+
+
+def test_actions_table_shows_pseudonyms_and_no_text_unless_asked(service):
+    table = service.actions_table()
+    text = table.to_string()
+    assert "SECRET" not in text and "Realname" not in text and "description" not in table
+    # Numbered in the order raised; owners lettered in the order they first raised an action.
+    assert table["action"].tolist() == ["Action 01", "Action 02"]
+    assert table["owner"].tolist() == ["Owner A", "Owner A"]
+    assert table["status"].tolist() == ["Overdue", "Open"]
+    assert table["days_overdue"].iloc[0] == 16  # due 15 October, as at 31 October
+    shown = service.actions_table(show_text=True)
+    assert shown["description"].iloc[0] == "Call Mrs Smith about <b>care</b>"  # escaped when shown
+
+
+def test_headline_sentence_counts_charts_and_open_work(service):
+    sentence = service.headline_sentence()
+    assert sentence.startswith("Across 2 teams, 1 work item was open on 31 October 2025, 1 of them overdue.")
+    assert "charts" in sentence
+
+
+def test_matrix_table_is_one_row_per_team_and_measure(service):
+    table = service.summary_table()
+    assert not table.duplicated(["team", "measure"]).any()
+    assert set(table.columns) >= {"team", "measure", "latest", "variation", "assurance"}
+
+
+@pytest.mark.parametrize("month, words", [
+    ("2025-04", "in April 2025"),
+    ("2025-10", "April to October 2025"),
+    ("2026-01", "April 2025 to January 2026"),
+    ("2026-03", "April 2025 to March 2026"),
+])
+def test_year_to_date_words(month, words):
+    assert year_to_date(month) == words
