@@ -85,6 +85,18 @@ WORKBOOKS: dict[str, Workbook] = {
             "workbook_helpers.loading", "workbook_helpers.notebook",
         ),
     ),
+    "team_performance": Workbook(
+        name="team_performance",
+        title="Team performance",
+        description="every team's outstanding and upcoming work, effectiveness, spending against "
+        "budget and meeting actions, on process-behaviour charts with Making Data Count icons",
+        data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path"),
+        team_sources=(("work_items_path", "load_work_items", "column_map"),),
+        preload=(
+            "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
+            "workbook_helpers.loading", "workbook_helpers.notebook", "workbook_helpers.team_performance",
+        ),
+    ),
 }
 
 
