@@ -90,7 +90,8 @@ WORKBOOKS: dict[str, Workbook] = {
         title="Team performance",
         description="every team's outstanding and upcoming work, effectiveness, spending against "
         "budget and meeting actions, on process-behaviour charts with Making Data Count icons",
-        data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path"),
+        data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
+                         "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
