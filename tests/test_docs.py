@@ -18,3 +18,11 @@ def test_every_contract_column_is_documented():
 
 def test_readme_links_the_contract_page():
     assert "docs/data-contracts.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_method_page_defines_every_team_performance_measure():
+    from workbook_helpers.performance_measures import MEASURES
+
+    method = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+    for m in MEASURES:
+        assert f"| {m.label} | `{m.key}` |" in method and m.definition in method, m.key
