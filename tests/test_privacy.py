@@ -379,17 +379,6 @@ def test_a_folder_that_exists_keeps_its_permissions(salt_in_tmp):
     assert stat.S_IMODE(salt_in_tmp.stat().st_mode) == 0o600
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions that bind")
-def test_a_salt_without_read_permission_is_a_clear_error(salt_in_tmp):
-    installation_salt()
-    salt_in_tmp.chmod(0)
-    try:
-        with pytest.raises(ParameterError, match="cannot be read"):
-            installation_salt()
-    finally:
-        salt_in_tmp.chmod(0o600)
-
-
 def test_a_missing_salt_is_an_error_when_it_may_not_be_made(salt_in_tmp):
     with pytest.raises(ParameterError, match="no pseudonym salt"):
         installation_salt(create=False)
