@@ -340,3 +340,32 @@ def test_describe_xmr_still_works():
     assert sentence.startswith("Weekly demands over 20 weeks: average ")
     money = charts.describe_xmr(points, "Weekly spend", value_unit="pounds")
     assert "average £29" in money and "limits from £22 to £36" in money
+
+
+def _y_labels(spec: dict) -> list[str]:
+    """The y-axis labels of a rendered chart (numbers only; months and titles have letters)."""
+    import re
+
+    vl_convert = pytest.importorskip("vl_convert")
+    svg = vl_convert.vegalite_to_svg(spec)
+    return [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if not re.search("[A-Za-z]", t)]
+
+
+@pytest.mark.parametrize("unit", ["count", "days", "pounds"])
+def test_a_chart_of_small_whole_numbers_labels_each_tick_once(unit):
+    # Overdue actions month by month: 0s and 1s. Written without decimals, ticks half a unit
+    # apart would read 0, 1, 1: the ticks must be whole numbers.
+    values = [0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0]
+    points = spc.xmr(values, dates=MONTHS[:18], improvement="decrease")
+    labels = _y_labels(charts.xmr_chart(points, "t", "d", "Overdue", unit=unit).to_dict())
+    assert labels == {"count": ["0", "1"], "days": ["0", "1"], "pounds": ["£0", "£1"]}[unit]
+    grid = charts.small_multiples(pd.concat([points.assign(team="A"), points.assign(team="B")]),
+                                  "Overdue", unit=unit).to_dict()
+    assert len(_y_labels(grid)) == len(set(_y_labels(grid))) * 2  # each panel: 0 and 1 once
+
+
+def test_wide_charts_keep_the_ticks_vega_chooses():
+    points = spc.xmr(list(range(40, 58)), dates=MONTHS[:18], improvement="decrease")
+    spec = charts.xmr_chart(points, "t", "d", "Open", unit="count").to_dict()
+    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    assert "values" not in value_line["encoding"]["y"]["axis"]

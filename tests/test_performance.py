@@ -45,7 +45,7 @@ ITEMS = items_frame([
     # i5: no due date; review on 10 May (upcoming at 30 April); 46 days old at 30 April;
     # closed 15 May after 61 days.
     ("i5", "A", "2024-03-15", "2024-05-15", None, "2024-05-10"),
-    # i6: team B, opened on 31 May and due that day: open, not overdue, not upcoming.
+    # i6: team B, opened on 31 May and due that day: open, not yet overdue, so due (upcoming).
     ("i6", "B", "2024-05-31", None, "2024-05-31", None),
 ])
 APRIL_MAY = pf.periods_between("2024-04-01", "2024-05-31", "month")
@@ -122,11 +122,42 @@ def test_work_measures_worked_example(work, measure, april, may):
     assert value(work, "A", measure, "2024-05-01") == pytest.approx(may, nan_ok=True)
 
 
-def test_an_item_due_today_is_neither_overdue_nor_upcoming(work):
+def test_an_item_due_on_the_last_day_is_due_not_overdue(work):
+    # Counted in exactly one of the two: an item due on the day must not vanish from both.
     assert value(work, "B", "open_items", "2024-05-01") == 1
     assert value(work, "B", "open_under_4_weeks", "2024-05-01") == 1
     assert value(work, "B", "overdue_items", "2024-05-01") == 0
-    assert value(work, "B", "due_next_28_days", "2024-05-01") == 0
+    assert value(work, "B", "due_next_28_days", "2024-05-01") == 1
+
+
+def test_upcoming_runs_from_the_day_to_28_days_after_it():
+    items = items_frame([
+        ("a", "A", "2024-04-01", None, "2024-04-29", None),  # the day before: overdue
+        ("b", "A", "2024-04-01", None, "2024-04-30", None),  # the day itself: due
+        ("c", "A", "2024-04-01", None, "2024-05-28", None),  # 28 days after: due
+        ("d", "A", "2024-04-01", None, "2024-05-29", None),  # 29 days after: neither
+        ("e", "A", "2024-04-01", None, None, "2024-04-30"),  # a review on the day: due
+    ])
+    now = pf.work_now(items, pd.Timestamp("2024-04-30")).iloc[0]
+    assert (now["open_items"], now["overdue_items"], now["due_next_28_days"]) == (5, 1, 3)
+
+
+def test_a_time_of_day_is_ignored():
+    # Exports often carry times. Closed at 3pm on the due date is on time, and opened at 5pm,
+    # closed at 8am the next day, took 1 day, not 0.
+    items = items_frame([
+        ("a", "A", "2024-04-01 09:00", "2024-04-30 15:00", "2024-04-30", None),
+        ("b", "A", "2024-04-01 17:00", "2024-04-02 08:00", "2024-04-30", None),
+    ])
+    work = pf.work_measures(items, APRIL_MAY, teams=["A"])
+    assert value(work, "A", "completed_on_time_share", "2024-04-01") == 1.0
+    # Days to complete: a 29, b 1, median 15 (with the times: 29 and 0, median 14.5).
+    assert value(work, "A", "median_days_to_complete", "2024-04-01") == 15
+    actions = actions_frame([("x", "A", "2024-04-30 10:00", "2024-05-10 12:00", None)])
+    now = pf.actions_now(actions, pd.Timestamp("2024-04-30"))
+    assert now["action_id"].tolist() == ["x"]  # raised that morning, so open at its end
+    late = pf.actions_now(actions, pd.Timestamp("2024-05-12"))
+    assert late["days_overdue"].tolist() == [2]  # due 10 May, as at 12 May
 
 
 def test_a_team_without_work_in_a_period_has_zero_counts_and_no_shares(work):
@@ -246,6 +277,20 @@ def test_as_at_is_the_last_event_date_unless_given():
     assert pf.as_at_date(spending=spending_frame()) == pd.Timestamp("2024-05-31")
     with pytest.raises(ParameterError, match="as_at must be a date"):
         pf.as_at_date(ITEMS, as_at="last tuesday")
+
+
+def test_dates_after_today_do_not_move_the_last_date():
+    # A closing mistyped as 2052 would otherwise put the report decades ahead.
+    typo = pd.concat([ITEMS, items_frame([("t", "A", "2024-05-02", "2052-05-20", None, None)])])
+    assert pf.as_at_date(typo, ACTIONS, today="2024-06-15") == pd.Timestamp("2024-05-31")
+    assert pf.dates_after(typo, ACTIONS, today="2024-06-15") == [
+        ("work items", "closed", 1, pd.Timestamp("2052-05-20"))
+    ]
+    # A date on the day itself is not after it.
+    assert pf.dates_after(typo, ACTIONS, today="2052-05-20") == []
+    assert pf.as_at_date(typo, ACTIONS, today="2052-05-20") == pd.Timestamp("2052-05-20")
+    # Given, as_at is used as it is.
+    assert pf.as_at_date(typo, as_at="2060-01-01", today="2024-06-15") == pd.Timestamp("2060-01-01")
 
 
 def test_team_measures_start_with_the_first_closing_and_cover_every_dataset():

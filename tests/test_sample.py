@@ -691,9 +691,10 @@ def monthly_measures(files: dict[str, pd.DataFrame], team: str) -> pd.DataFrame:
         ahead = end + pd.Timedelta(days=28)
         open_ = items[(items["opened"] <= end) & ~(items["closed"] <= end)]
         age = (end - open_["opened"]).dt.days
-        upcoming = open_["due"].between(end, ahead, inclusive="right") | open_[
+        # Due on the period's last day or in the 28 days after it.
+        upcoming = open_["due"].between(end, ahead, inclusive="both") | open_[
             "next_review"
-        ].between(end, ahead, inclusive="right")
+        ].between(end, ahead, inclusive="both")
         closed = items[items["closed"].between(start, end)]
         with_due = closed[closed["due"].notna()]
         in_month = spending[spending["month"] == start]

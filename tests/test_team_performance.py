@@ -125,3 +125,77 @@ def test_matrix_table_is_one_row_per_team_and_measure(service):
 ])
 def test_year_to_date_words(month, words):
     assert year_to_date(month) == words
+
+
+@pytest.mark.parametrize("month, first, words", [
+    ("2025-10", "2025-06", "June to October 2025"),  # the data starts in June
+    ("2026-01", "2025-06", "June 2025 to January 2026"),
+    ("2025-06", "2025-06", "in June 2025"),
+    ("2025-10", "2025-04", "April to October 2025"),
+])
+def test_year_to_date_words_start_where_the_data_does(month, first, words):
+    assert year_to_date(month, first=first) == words
+
+
+def test_spending_from_mid_year_is_not_called_from_april():
+    late = spending().assign(month=pd.to_datetime(["2025-06-01", "2025-07-01"] * 2))
+    team = TeamPerformance.build(items(), late, None, None, team="B", as_at="2025-10-31")
+    assert team.spending_sentence() == (
+        "B spent £120 against a budget of £100 from June to July 2025: £20 over budget (20.0%)."
+    )
+    assert team.headline_cards()[-1][2] == "over budget, June to July 2025"
+
+
+def test_an_as_at_before_every_period_keeps_the_teams_and_says_why_there_are_no_charts():
+    # No month is complete by 15 March 2024 (the items start in April 2024).
+    early = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2024-03-15")
+    assert early.teams == ["A", "B"]
+    assert early.charts == {}
+    sentence = early.headline_sentence()
+    assert sentence == (
+        "Across 2 teams, 0 work items were open on 15 March 2024, none of them overdue. No measure "
+        "can be charted yet: a chart needs at least 2 complete months up to 15 March 2024."
+    )
+    assert any("before the first work item opened (1 April 2024)" in note for note in early.method_notes())
+    # A team is still found, and one not in the data is named with those that are.
+    assert TeamPerformance.build(items(), team="B", as_at="2024-03-15").team == "B"
+    with pytest.raises(ParameterError, match="The teams are: A and B"):
+        TeamPerformance.build(items(), team="C", as_at="2024-03-15")
+
+
+def test_targets_for_a_team_not_in_the_data_are_reported_not_dropped_silently():
+    targets = pd.DataFrame({
+        "measure": ["open_items", "open_items"],
+        "team": pd.array(["a", "A"], dtype="string"),
+        "target": [5.0, 3.0],
+        "direction": ["decrease", "decrease"],
+    })
+    view = TeamPerformance.build(items(), None, targets, None, team="all", as_at="2025-10-31")
+    notes = view.method_notes()
+    assert "The targets file names 1 team not in the data (a); its targets were not used. " \
+           "Check the spelling." in notes
+
+
+def test_dates_after_today_are_reported():
+    # Items in 2020; one closing mistyped as 2205.
+    typo = pd.DataFrame({
+        "item_id": ["P", "Q", "T"], "team": ["A", "A", "A"],
+        "opened": pd.to_datetime(["2020-01-06", "2020-02-03", "2020-03-02"]),
+        "closed": pd.to_datetime(["2020-01-20", "2020-03-09", "2205-03-03"]),
+        "due": pd.NaT, "next_review": pd.NaT,
+    })
+    view = TeamPerformance.build(typo, team="all")
+    # The last real date is Q's closing on 9 March 2020, not 2205.
+    assert view.as_at == pd.Timestamp("2020-03-09")
+    assert ("The work items file has 1 closed date after today, the latest 3 March 2205; they "
+            "were left out when finding the last date in the data. Check them.") in view.method_notes()
+    # Given an as_at, nothing is said: the reader chose the date.
+    chosen = TeamPerformance.build(typo, team="all", as_at="2020-03-31")
+    assert not any("after today" in note for note in chosen.method_notes())
+
+
+def test_missing_files_are_named_with_or():
+    view = TeamPerformance.build(items(), team="all", as_at="2025-10-31")
+    assert "No spending or actions file was given, so those measures are absent." in view.method_notes()
+    view = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
+    assert "No actions file was given, so its measures are absent." in view.method_notes()

@@ -128,6 +128,26 @@ def test_reports_draw_offline_in_a_browser(runs, browser):
     assert assert_report_renders(browser, runs / "team_performance-community-team-north.html") == 17
 
 
+def test_team_names_stay_in_view_when_the_matrix_scrolls_sideways(runs, browser):
+    # The matrix has 16 measures: on a laptop it scrolls, and a reader must still see whose
+    # row each icon is in.
+    page = browser.new_page(viewport={"width": 1024, "height": 800})
+    page.goto((runs / "team_performance-all-teams.html").as_uri())
+    region = page.locator(".sw-table-scroll").first
+    region.scroll_into_view_if_needed()
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    region.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    name = region.locator('th[scope="row"]').first
+    left = region.bounding_box()["x"]
+    box = name.bounding_box()
+    assert box["x"] == pytest.approx(left, abs=2)
+    # Drawn over the cells it covers: the name is what is seen at its place.
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('th') !== null",
+                        [box["x"] + 5, box["y"] + box["height"] / 2])
+    assert hit
+    page.close()
+
+
 def test_a_team_not_in_the_data_is_a_clear_error(tmp_path):
     result = run_cli("run", "team_performance", "--quiet", "--out", str(tmp_path), "-p", "team", "Nowhere")
     assert result.returncode == 2

@@ -12,6 +12,7 @@ points also differ in shape, and bars are labelled).
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 
 import altair as alt
@@ -255,6 +256,25 @@ _POINT_STYLE = {
 _AXIS_FORMATS = {"count": ",.0f", "share": ".0%", "days": ",.0f", "pounds": "$,.0f"}
 _TIP_FORMATS = {"count": ",.1f", "share": ".1%", "days": ",.1f", "pounds": "$,.0f"}
 _XMR_COLUMNS = ("x", "value", "mean", "lpl", "upl", "point_type")
+_WHOLE_UNITS = ("count", "days", "pounds")  # written as whole numbers on an axis
+_MAX_WHOLE_TICKS = 6
+
+
+def _whole_ticks(frame: pd.DataFrame, unit: str) -> list[int] | alt.UndefinedType:
+    """Whole-number ticks for a chart of counts, days or pounds that spans only a few units.
+
+    Such values are written without decimals, so the ticks Vega would choose (0.5 apart for a
+    chart of 0s and 1s) would be labelled 0, 1, 1, 2. Wider charts get whole ticks anyway."""
+    if unit not in _WHOLE_UNITS:
+        return alt.Undefined
+    columns = [c for c in ("value", "mean", "lpl", "upl", "target") if c in frame]
+    drawn = pd.to_numeric(frame[columns].stack(), errors="coerce").dropna()
+    if drawn.empty:
+        return alt.Undefined
+    low, high = math.floor(drawn.min()), math.ceil(drawn.max())
+    if high - low > _MAX_WHOLE_TICKS - 1:
+        return alt.Undefined
+    return list(range(low, high + 1))
 
 
 def _value_unit(unit: str | None, percent: bool = False) -> str:
@@ -341,7 +361,8 @@ def _xmr_layer(
     value_title = tooltip_title or y_title or "Value"
     line = base.mark_line(color=COMMON_COLOUR, strokeWidth=1.5).encode(
         y=alt.Y("value:Q", title=y_title, scale=y_scale,
-                axis=alt.Axis(format=axis_format, tickCount=4 if compact else alt.Undefined))
+                axis=alt.Axis(format=axis_format, tickCount=4 if compact else alt.Undefined,
+                              values=_whole_ticks(frame, unit)))
     )
     # Mean and limits are drawn per rebase group: no line joins one set of limits to the next.
     by_group = alt.Detail("rebase_group:N")

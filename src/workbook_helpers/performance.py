@@ -4,9 +4,10 @@ and actions, period by period.
 The functions take the loaded files (:func:`workbook_helpers.loading.load_work_items`,
 ``load_spending``, ``load_targets``, ``load_actions``) and return tidy frames: one row per team,
 period and measure. The measures are those of :data:`workbook_helpers.performance_measures.MEASURES`,
-each counted as its ``definition`` there says. Dates are whole days: an item closed on the last
-day of a period is no longer open at its end, and an item opened and closed on the same day is
-never open at a period's end but is counted as opened and completed in its period.
+each counted as its ``definition`` there says. Dates are whole days (a time of day in the file is
+ignored): an item closed on the last day of a period is no longer open at its end, and an item
+opened and closed on the same day is never open at a period's end but is counted as opened and
+completed in its period.
 
 Periods are calendar months or weeks beginning on Monday. Only complete periods are measured: a
 period counts when its last day is on or before the ``as_at`` date. Spending is budgeted by month,
@@ -32,6 +33,7 @@ __all__ = [
     "action_measures",
     "actions_now",
     "as_at_date",
+    "dates_after",
     "financial_year",
     "measure_charts",
     "periods_between",
@@ -39,6 +41,7 @@ __all__ = [
     "summary_matrix",
     "target_for",
     "team_measures",
+    "teams_in",
     "work_measures",
     "work_now",
 ]
@@ -105,12 +108,15 @@ def as_at_date(
     actions: pd.DataFrame | None = None,
     spending: pd.DataFrame | None = None,
     as_at: object = None,
+    today: object = None,
 ) -> pd.Timestamp:
     """The date the report is "as at": ``as_at`` when given, else the last date in the data.
 
     The last date is the latest opening, closing, raising or completion of a work item or
     action (due dates and reviews lie in the future by design, so they do not count); when
-    there are none, the last day of the latest month of spending.
+    there are none, the last day of the latest month of spending. Dates after ``today`` (by
+    default the day of the run) are left out: they cannot have happened yet, and one mistyped
+    year would otherwise move the whole report decades ahead (:func:`dates_after` finds them).
     """
     if as_at is not None and not (isinstance(as_at, str) and not as_at.strip()):
         try:
@@ -120,16 +126,63 @@ def as_at_date(
                 f"as_at must be a date such as 2025-10-31, or blank for the last date in the "
                 f"data; got {as_at!r}."
             ) from None
+    last_day = _today(today)
     found = []
-    for frame, columns in ((work_items, ("opened", "closed")), (actions, ("raised", "done"))):
+    for frame, columns in ((work_items, _EVENT_DATES["work items"]), (actions, _EVENT_DATES["actions"])):
         if frame is not None:
-            found += [frame[column].max() for column in columns if column in frame]
+            found += [frame[column].loc[frame[column] < last_day + pd.Timedelta(days=1)].max()
+                      for column in columns if column in frame]
     found = [date for date in found if pd.notna(date)]
     if not found and spending is not None and len(spending):
-        found = [spending["month"].max() + pd.offsets.MonthEnd(0)]
+        months = spending["month"].loc[spending["month"] <= last_day]
+        found = [months.max() + pd.offsets.MonthEnd(0)] if len(months) else []
     if not found:
         raise ParameterError("The data has no dates to be as at; give as_at.")
     return pd.Timestamp(max(found)).normalize()
+
+
+#: The dates of events that have happened, by file: what "the last date in the data" looks at.
+_EVENT_DATES = {"work items": ("opened", "closed"), "actions": ("raised", "done")}
+
+
+def _today(today: object = None) -> pd.Timestamp:
+    return (pd.Timestamp.today() if today is None else pd.Timestamp(today)).normalize()
+
+
+def dates_after(
+    work_items: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+    today: object = None,
+) -> list[tuple[str, str, int, pd.Timestamp]]:
+    """Openings, closings, raisings and completions later than ``today`` (by default the day
+    of the run), which :func:`as_at_date` leaves out: ``(file, column, how many, latest)`` for
+    each column that has any."""
+    last_day = _today(today)
+    found = []
+    for name, frame in (("work items", work_items), ("actions", actions)):
+        if frame is None:
+            continue
+        for column in _EVENT_DATES[name]:
+            if column in frame:
+                later = frame[column].loc[frame[column] >= last_day + pd.Timedelta(days=1)]
+                if len(later):
+                    found.append((name, column, len(later), pd.Timestamp(later.max()).normalize()))
+    return found
+
+
+def teams_in(*frames: pd.DataFrame | None) -> list[str]:
+    """Every team named in any of ``frames`` (None is skipped), sorted."""
+    return sorted({
+        str(team) for frame in frames if frame is not None
+        for team in frame["team"].dropna().unique()
+    })
+
+
+def _whole_days(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with the date ``columns`` it has set to midnight: dates are whole days, so an
+    item closed at 3pm on its due date is on time and a time of day never adds or loses a day."""
+    present = [column for column in columns if column in frame]
+    return frame.assign(**{column: pd.to_datetime(frame[column]).dt.normalize() for column in present})
 
 
 def _days(dates: pd.Series, missing: int = _NEVER) -> np.ndarray:
@@ -171,8 +224,9 @@ def _stock(items: pd.DataFrame, ends: Iterable[pd.Timestamp], teams: list[str]) 
         age = day - opened
         for key, (low, high) in AGE_BANDS.items():
             counts[key][position] = count(is_open & (age >= low) & (age < high))
-        soon = ((due > day) & (due <= day + UPCOMING_DAYS)) | (
-            (review > day) & (review <= day + UPCOMING_DAYS)
+        # Due (or for review) that day or in the 28 days after it; before that day is overdue.
+        soon = ((due >= day) & (due <= day + UPCOMING_DAYS)) | (
+            (review >= day) & (review <= day + UPCOMING_DAYS)
         )
         counts["due_next_28_days"][position] = count(is_open & soon)
         counts["overdue_items"][position] = count(is_open & ((due < day) | (review < day)))
@@ -242,6 +296,7 @@ def work_measures(items: pd.DataFrame, periods: pd.DataFrame, teams: list[str] |
         ``median_days_to_complete`` where no item was closed.
     """
     teams = teams if teams is not None else sorted(items["team"].astype(str).unique())
+    items = _whole_days(items, ("opened", "closed", "due", "next_review"))
     values: dict[str, np.ndarray] = _stock(items, periods["period_end"], teams)
 
     opened_in = _period_of(items["opened"], periods)
@@ -324,8 +379,9 @@ def action_measures(actions: pd.DataFrame, periods: pd.DataFrame, teams: list[st
 def actions_now(actions: pd.DataFrame, as_at: pd.Timestamp) -> pd.DataFrame:
     """The actions open at the end of ``as_at``, with ``overdue`` (due date passed) and
     ``days_overdue``, most overdue first. Keeps the loaded columns (identifiers included: the
-    caller decides what to show)."""
+    caller decides what to show), with the dates as whole days."""
     day = pd.Timestamp(as_at).normalize()
+    actions = _whole_days(actions, ("raised", "due", "done"))
     open_now = actions.loc[(actions["raised"] <= day) & ~(actions["done"] <= day)].copy()
     open_now["overdue"] = open_now["due"] < day
     open_now["days_overdue"] = (day - open_now["due"]).dt.days.clip(lower=0)
@@ -417,10 +473,7 @@ def team_measures(
     """
     period = _check_period(period)
     as_at = as_at_date(work_items, actions, spending, as_at)
-    teams = sorted({
-        str(team) for frame in (work_items, spending, actions) if frame is not None
-        for team in frame["team"].dropna().unique()
-    })
+    teams = teams_in(work_items, spending, actions)
     if start is None:
         start = _default_start(work_items, actions, as_at)
     periods = periods_between(start, as_at, period)

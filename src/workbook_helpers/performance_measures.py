@@ -63,8 +63,8 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "due_next_28_days", "Due in the next 28 days", "neutral", "count", "Upcoming work",
-        "Open items at the end of the period whose due date or next review falls in the 28 days "
-        "after it.",
+        "Open items at the end of the period whose due date or next review falls on its last day "
+        "or in the 28 days after it.",
     ),
     Measure(
         "overdue_items", "Overdue work items", "decrease", "count", "Upcoming work",

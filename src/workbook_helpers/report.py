@@ -259,6 +259,7 @@ blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6
 .sw-table-scroll:focus { outline: 3px solid #ffdd00; outline-offset: 2px; }
 .sw-table-scroll > .sw-table { margin: 0; }
 .sw-matrix td.sw-matrix-cell { white-space: nowrap; vertical-align: middle; }
+.sw-matrix th[scope="row"] { position: sticky; left: 0; z-index: 1; background: #fff; }
 .sw-matrix .sw-icon-pair { display: inline-flex; gap: 2px; vertical-align: middle; margin-left: .35rem; }
 .sw-icon-pair-words { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .75rem 0 1rem; }
 .sw-icon-item { display: inline-flex; align-items: center; gap: .5rem; max-width: 24rem; }

@@ -79,7 +79,8 @@ class TeamPerformance:
         data is a :class:`ParameterError` naming those that are.
         """
         measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
-        teams = sorted(measures["team"].unique()) if len(measures) else []
+        # The teams in the files, whether or not any period is complete by as_at.
+        teams = pf.teams_in(work_items, spending, actions)
         if not isinstance(team, str) or not team.strip():
             raise ParameterError('team must be "all" or the name of a team in the data.')
         team = team.strip()
@@ -89,6 +90,7 @@ class TeamPerformance:
             )
         charts, notes = pf.measure_charts(measures, targets)
         as_at_day = measures.attrs["as_at"]
+        notes = _data_notes(work_items, actions, targets, teams, as_at, as_at_day) + notes
         view = cls(
             team="all" if team.lower() == "all" else team,
             period=measures.attrs["period"],
@@ -155,6 +157,7 @@ class TeamPerformance:
             latest = year.iloc[-1]
             figures.update(
                 spend_month=latest["month"].strftime("%Y-%m"),
+                spend_first_month=year["month"].min().strftime("%Y-%m"),
                 financial_year=latest["financial_year"],
                 spend_budget_ytd=float(latest["budget_ytd"]),
                 spend_actual_ytd=float(latest["actual_ytd"]),
@@ -190,7 +193,7 @@ class TeamPerformance:
             word = "over budget" if variance > 0 else "under budget" if variance < 0 else "on budget"
             cards.append((
                 "Spending against budget", fmt_money(abs(variance)),
-                f"{word}, {year_to_date(f['spend_month'])}",
+                f"{word}, {year_to_date(f['spend_month'], first=f['spend_first_month'])}",
             ))
         if not self.service_wide and f.get("actions_open") is not None:
             cards.append(("Open actions", fmt_int(f["actions_open"]), f"{fmt_int(f['actions_overdue'])} overdue"))
@@ -204,13 +207,20 @@ class TeamPerformance:
         if f.get("open_items") is not None:
             parts.append(
                 f"{who}, {plural(f['open_items'], 'work item')} {'was' if f['open_items'] == 1 else 'were'} "
-                f"open on {fmt_date(self.as_at)}, {fmt_int(f['overdue_items'])} of them overdue."
+                f"open on {fmt_date(self.as_at)}, "
+                + (f"{fmt_int(f['overdue_items'])} of them overdue." if f["overdue_items"] else "none of them overdue.")
             )
         judged = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)]
         improving = judged.loc[judged["variation"].str.startswith("improvement")]
         concerning = judged.loc[judged["variation"].str.startswith("concern")]
         failing = judged.loc[judged["assurance"] == "consistent_fail"]
         charts = len(judged)
+        if not charts:
+            parts.append(
+                f"No measure can be charted yet: a chart needs at least {spc.MIN_POINTS} complete "
+                f"{self.period_word}s up to {fmt_date(self.as_at)}."
+            )
+            return " ".join(parts)
         if self.service_wide:
             measures = judged["measure"].nunique()
             opening = (f"Of {fmt_int(charts)} charts ({plural(measures, 'measure')} for "
@@ -402,7 +412,7 @@ class TeamPerformance:
         f = self.figures()
         variance, budget = f["spend_variance_ytd"], f["spend_budget_ytd"]
         who = "The service" if self.service_wide else self.team
-        to = year_to_date(f["spend_month"], "from ")
+        to = year_to_date(f["spend_month"], "from ", first=f["spend_first_month"])
         if variance == 0:
             return f"{who} spent exactly its budget of {fmt_money(budget)} {to}."
         word = "over" if variance > 0 else "under"
@@ -421,7 +431,7 @@ class TeamPerformance:
             + ("calendar months." if self.period == "month" else "weeks, Monday to Sunday."),
             "Open work is counted at the end of each period's last day: an item closed that day is "
             "no longer open. Overdue means the due date or next review had passed; due in the next "
-            "4 weeks means it falls within 28 days.",
+            "4 weeks means it falls on that day or within the 28 days after it.",
             "Completed on time is the share of the items closed in the "
             f"{word} that had a due date and were closed on or before it. Days to complete run "
             "from opening to closing.",
@@ -438,23 +448,66 @@ class TeamPerformance:
         missing = [name for name, frame in (("spending", self.spending), ("actions", self.actions))
                    if frame is None]
         if missing:
-            notes.append(f"No {join_words(missing)} file was given, so those measures are absent.")
+            notes.append(f"No {' or '.join(missing)} file was given, so "
+                         f"{'those measures are' if len(missing) > 1 else 'its measures are'} absent.")
         return notes + list(self.notes)
+
+
+def _data_notes(
+    work_items: pd.DataFrame | None,
+    actions: pd.DataFrame | None,
+    targets: pd.DataFrame | None,
+    teams: list[str],
+    as_at_given: object,
+    as_at: pd.Timestamp,
+) -> list[str]:
+    """What a reader should know about the data before trusting the figures: dates after the
+    day of the run (left out when finding the last date), targets for teams not in the data
+    (not used), and an as-at date before the first work item."""
+    notes = []
+    chosen = as_at_given is not None and not (isinstance(as_at_given, str) and not as_at_given.strip())
+    if not chosen:
+        for name, column, count, latest in pf.dates_after(work_items, actions):
+            notes.append(
+                f"The {name} file has {plural(count, column + ' date')} after today, the latest "
+                f"{fmt_date(latest)}; they were left out when finding the last date in the data. "
+                "Check them."
+            )
+    if targets is not None and len(targets) and "team" in targets:
+        named = targets["team"].dropna().astype(str)
+        unknown = sorted(set(named) - set(teams))
+        if unknown:
+            notes.append(
+                f"The targets file names {plural(len(unknown), 'team')} not in the data "
+                f"({join_words(unknown)}); {'its targets were' if len(unknown) == 1 else 'their targets were'} "
+                "not used. Check the spelling."
+            )
+    if work_items is not None and len(work_items):
+        first = work_items["opened"].min()
+        if pd.notna(first) and as_at < first:
+            notes.append(
+                f"The report is as at {fmt_date(as_at)}, before the first work item opened "
+                f"({fmt_date(first)}), so there is nothing to measure."
+            )
+    return notes
+
 
 def fmt_month(month: str | pd.Timestamp) -> str:
     """``2025-10`` (or a date in it) as ``October 2025``."""
     return pd.Timestamp(month).strftime("%B %Y")
 
 
-def year_to_date(month: str | pd.Timestamp, lead: str = "") -> str:
+def year_to_date(month: str | pd.Timestamp, lead: str = "", first: str | pd.Timestamp | None = None) -> str:
     """The financial year to ``month`` in words: "April to October 2025", "April 2025 to
-    January 2026", or "in April 2025"."""
+    January 2026", or "in April 2025". ``first`` is the first month the figures cover when the
+    data starts after April ("June to October 2025"); ``lead`` goes before a range."""
     month = pd.Timestamp(month)
-    if month.month == 4:
+    start_year = month.year if month.month >= 4 else month.year - 1
+    first = pd.Timestamp(start_year, 4, 1) if first is None else pd.Timestamp(first)
+    if (first.year, first.month) == (month.year, month.month):
         return f"in {fmt_month(month)}"
-    start_year = month.year if month.month > 4 else month.year - 1
-    april = "April" if start_year == month.year else f"April {start_year}"
-    return f"{lead}{april} to {fmt_month(month)}"
+    start = f"{first:%B}" if first.year == month.year else fmt_month(first)
+    return f"{lead}{start} to {fmt_month(month)}"
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
