@@ -567,7 +567,7 @@ def test_targets_columns_and_dtypes(tmp_path: Path) -> None:
         {"measure": "Open work items", "team": "", "target": "100"},
         {"measure": "completed on time share", "team": "North", "target": "80%"},
         {"measure": "COMPLETED_ON_TIME_SHARE", "team": "South", "target": "0.75"},
-        {"measure": "spend-variance-ytd", "team": "North", "target": "(£1,000)"},
+        {"measure": "spend-variance", "team": "North", "target": "(£1,000)"},
         {"measure": "Median days to complete", "team": "North", "target": "21.5"},
         {"measure": "items_opened", "team": "", "target": "40"},
     ]
@@ -577,7 +577,7 @@ def test_targets_columns_and_dtypes(tmp_path: Path) -> None:
     }
     assert list(targets.index) == [2, 3, 4, 5, 6, 7]
     assert targets["measure"].tolist() == [
-        "open_items", "completed_on_time_share", "completed_on_time_share", "spend_variance_ytd",
+        "open_items", "completed_on_time_share", "completed_on_time_share", "spend_variance",
         "median_days_to_complete", "items_opened",
     ]
     assert list(targets["measure"].cat.categories) == list(MEASURE_KEYS)

@@ -300,8 +300,10 @@ def test_team_measures_start_with_the_first_closing_and_cover_every_dataset():
     # The first closing is i2 on 10 April, so periods start in April, not February.
     assert work["period_start"].min() == pd.Timestamp("2024-04-01")
     assert set(measures["team"]) == {"A", "B"}
-    spend = measures.loc[(measures["measure"] == "spend_variance_ytd") & (measures["team"] == "A")]
-    assert spend["value"].tolist() == [10, 0, 15, 15]
+    spend = measures.loc[(measures["measure"] == "spend_variance") & (measures["team"] == "A")]
+    assert spend["value"].tolist() == [10, -10, 15, 0]
+    # The year-to-date variance is a running total, so it is not charted as a measure.
+    assert "spend_variance_ytd" not in set(measures["measure"])
     # Measures come in the order of the configuration table.
     order = list(dict.fromkeys(measures.loc[measures["team"] == "A", "measure"]))
     assert order.index("open_items") < order.index("items_completed") < order.index("spend_actual")

@@ -698,8 +698,6 @@ def monthly_measures(files: dict[str, pd.DataFrame], team: str) -> pd.DataFrame:
         closed = items[items["closed"].between(start, end)]
         with_due = closed[closed["due"].notna()]
         in_month = spending[spending["month"] == start]
-        year_start = pd.Timestamp(month.year if month.month >= 4 else month.year - 1, 4, 1)
-        to_date = spending[spending["month"].between(year_start, start)]
         actions_open = actions[(actions["raised"] <= end) & ~(actions["done"] <= end)]
         falling_due = actions[actions["due"].between(start, end)]
         rows.append({
@@ -717,7 +715,6 @@ def monthly_measures(files: dict[str, pd.DataFrame], team: str) -> pd.DataFrame:
             ),
             "spend_actual": float(in_month["actual"].sum()),
             "spend_variance": float((in_month["actual"] - in_month["budget"]).sum()),
-            "spend_variance_ytd": float((to_date["actual"] - to_date["budget"]).sum()),
             "actions_open": len(actions_open),
             "actions_overdue": int((actions_open["due"] < end).sum()),
             "actions_on_time_share": float((falling_due["done"] <= falling_due["due"]).mean()),

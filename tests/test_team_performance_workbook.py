@@ -60,7 +60,7 @@ def test_service_figures_match_the_raw_files(runs):
 
 def test_matrix_has_every_team_and_measure_with_icons(runs):
     matrix = summary(runs, "team_performance-all-teams")["tables"]["matrix"]
-    assert len(matrix) == 5 * 16
+    assert len(matrix) == 5 * 15
     assert {"team", "measure", "latest", "variation", "assurance"} <= set(matrix[0])
     # The sample is built so that every icon appears (see sample.py).
     assert {row["variation"] for row in matrix} == {
@@ -124,12 +124,12 @@ def test_action_text_is_shown_only_when_asked(runs):
 def test_reports_draw_offline_in_a_browser(runs, browser):
     # Service-wide: headline, icon key, matrix, 5 main measures as small multiples, age bands.
     assert assert_report_renders(browser, runs / "team_performance-all-teams.html") >= 6
-    # One team: a chart with icons for each of its 16 measures, and the age bands.
-    assert assert_report_renders(browser, runs / "team_performance-community-team-north.html") == 17
+    # One team: a chart with icons for each of its 15 measures, and the age bands.
+    assert assert_report_renders(browser, runs / "team_performance-community-team-north.html") == 16
 
 
 def test_team_names_stay_in_view_when_the_matrix_scrolls_sideways(runs, browser):
-    # The matrix has 16 measures: on a laptop it scrolls, and a reader must still see whose
+    # The matrix has 15 measures: on a laptop it scrolls, and a reader must still see whose
     # row each icon is in.
     page = browser.new_page(viewport={"width": 1024, "height": 800})
     page.goto((runs / "team_performance-all-teams.html").as_uri())

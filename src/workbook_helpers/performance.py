@@ -60,7 +60,7 @@ _WORK_MEASURES = (
     "items_completed", "completed_on_time_share", "median_days_to_complete",
 )
 _ACTION_MEASURES = ("actions_open", "actions_overdue", "actions_on_time_share")
-_SPENDING_MEASURES = ("spend_actual", "spend_variance", "spend_variance_ytd")
+_SPENDING_MEASURES = ("spend_actual", "spend_variance")
 _LONG_COLUMNS = ["team", "measure", "period_start", "period_end", "value"]
 _NEVER = np.iinfo(np.int64).max // 2  # a day number later than any date: "not closed"
 
@@ -424,7 +424,7 @@ def spending_by_month(spending: pd.DataFrame, as_at: pd.Timestamp | None = None)
 
 
 def _spending_long(monthly: pd.DataFrame) -> pd.DataFrame:
-    columns = {"spend_actual": "actual", "spend_variance": "variance", "spend_variance_ytd": "variance_ytd"}
+    columns = {"spend_actual": "actual", "spend_variance": "variance"}
     frames = [
         pd.DataFrame({
             "team": monthly["team"], "measure": key, "period_start": monthly["month"],

@@ -1,6 +1,10 @@
 """The team-performance measures: one table naming each measure, its plain label, its unit and
 which direction is good.
 
+Spending against budget for the financial year to date is reported as a figure and a table, not
+as a measure here: a running total that restarts each April is not a series of independent
+monthly values, so an XmR chart of it would flag trends that are only the total growing.
+
 Everything that shows or judges a measure reads it from here: the measures themselves
 (:mod:`workbook_helpers.performance`), the targets contract (a target must name a measure in this
 table), the XmR charts (the direction of good decides improvement or concern) and the report's
@@ -94,11 +98,6 @@ MEASURES: tuple[Measure, ...] = (
     Measure(
         "spend_variance", "Over or under budget in the month", "decrease", "pounds", "Spending",
         "Actual spending minus budget for the month: above zero is an overspend.",
-    ),
-    Measure(
-        "spend_variance_ytd", "Over or under budget, year to date", "decrease", "pounds", "Spending",
-        "Actual spending minus budget from April (the start of the financial year) to the end of "
-        "the month: above zero is an overspend.",
         main=True,
     ),
     Measure(

@@ -1438,7 +1438,7 @@ def make_targets() -> pd.DataFrame:
         ("Median days to complete", None, 35.0, None),
         ("open_over_12_weeks", None, 10.0, None),
         ("actions_on_time_share", None, 0.75, None),
-        ("spend_variance_ytd", None, 0.0, "lower"),
+        ("spend_variance", None, 0.0, "lower"),
     ]
     targets = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
     for column in ("measure", "team", "direction"):
