@@ -532,7 +532,7 @@ def test_direction_that_is_not_one_of_ours(tmp_path: Path) -> None:
     rows = [{"measure": "open_items", "target": "10", "direction": "sideways"}]
     assert only_problem(load_targets, targets_file(tmp_path, *rows, header=header)) == Problem(
         '1 row with a value that is not allowed: "sideways" (1).', "direction", (2,),
-        ("sideways",), 1, "one of: increase, decrease",
+        ("sideways",), 1, "higher or lower (which is better; increase and decrease are accepted too)",
     )
 
 

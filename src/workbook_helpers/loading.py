@@ -1422,6 +1422,8 @@ def _problems_from_failures(
             expected = "one of: " + ", ".join(meta["allowed"])
             if column == "demand_class":
                 expected += " (V and F are accepted; blank means not yet classified)"
+            elif column == "direction":
+                expected = "higher or lower (which is better; increase and decrease are accepted too)"
         elif str(check).startswith("not_negative") or str(check).startswith("greater_than"):
             message, expected = f"{_rows(count)} with a negative number.", "0 or more"
         elif check == "field_uniqueness":
