@@ -199,3 +199,14 @@ def test_missing_files_are_named_with_or():
     assert "No spending or actions file was given, so those measures are absent." in view.method_notes()
     view = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
     assert "No actions file was given, so its measures are absent." in view.method_notes()
+
+
+def test_a_team_whose_spending_stops_early_is_named_in_the_notes():
+    # B has April only; A has April and May: B is missing from May's service totals.
+    spend = spending().iloc[[0, 1, 2]]
+    view = TeamPerformance.build(items(), spend, None, None, team="all", as_at="2025-10-31")
+    assert view.spending_behind() == [("B", pd.Timestamp("2025-05-01"))]
+    assert any(note.startswith("The spending file stops before May 2025 for B, so its spending is left out")
+               for note in view.method_notes())
+    full = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
+    assert full.spending_behind() == []

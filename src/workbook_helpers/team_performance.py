@@ -450,7 +450,25 @@ class TeamPerformance:
         if missing:
             notes.append(f"No {' or '.join(missing)} file was given, so "
                          f"{'those measures are' if len(missing) > 1 else 'its measures are'} absent.")
+        behind = self.spending_behind()
+        if behind:
+            notes.append(
+                f"The spending file stops before {fmt_month(behind[0][1])} for "
+                f"{join_words([team for team, _ in behind])}, so "
+                f"{'its' if len(behind) == 1 else 'their'} spending is left out of the service's "
+                "totals for the latest month and the year to date."
+            )
         return notes + list(self.notes)
+
+    def spending_behind(self) -> list[tuple[str, pd.Timestamp]]:
+        """Shown teams whose spending stops before the latest month any shown team has, with
+        that latest month: their spending is missing from the service totals for it."""
+        if self.monthly_spending is None or self.monthly_spending.empty or not self.service_wide:
+            return []
+        monthly = self.monthly_spending.loc[self.monthly_spending["team"].isin(self.shown_teams)]
+        last = monthly.groupby("team")["month"].max()
+        latest = last.max()
+        return [(team, latest) for team, month in last.items() if month < latest]
 
 
 def _data_notes(
