@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Every test, and every command a test runs, uses a throwaway pseudonym salt, never the machine's.
+os.environ["SERVICE_WORKBOOKS_SALT_FILE"] = str(Path(tempfile.mkdtemp(prefix="sw-salt-")) / "salt")
 SAMPLE = ROOT / "data" / "sample" / "demand.csv"
 WORKBOOK = Path(sys.executable).parent / "workbook"
 

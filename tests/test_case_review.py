@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, run_cli
 from workbook_helpers.case_review import CaseReview
 from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.privacy import stable_pseudonyms, stable_worker_pseudonyms
 
 EVENTS = ROOT / "data" / "sample" / "events.csv"
 CASES = ROOT / "data" / "sample" / "cases.csv"
@@ -30,8 +31,13 @@ def _events(rows):
     return frame
 
 
-# Three cases. X (after) starts 1 April, Y (before) 3 April, Z (before) 10 April, so the
-# pseudonyms follow the starts: X -> Case 01, Y -> Case 02, Z -> Case 03.
+CASE = stable_pseudonyms(["X", "Y", "Z"], prefix="Case")
+WORKER = stable_worker_pseudonyms(["ann", "bob", "cat", "dan"])
+X, Y, Z = CASE["X"], CASE["Y"], CASE["Z"]
+
+
+# Three cases. X (after) starts 1 April, Y (before) 3 April, Z (before) 10 April: tables list them
+# in that order. Their pseudonyms are this installation's salted codes (tested in test_privacy).
 LOG = _events([
     ("X", "2024-04-01", "assessment", "ann", 2.0, True, "after"),
     ("X", "2024-04-05", "visit", "ann", 3.0, True, "after"),
@@ -44,19 +50,21 @@ LOG = _events([
 
 def test_cases_get_pseudonyms_in_the_order_they_started_and_no_ids_leave():
     review = CaseReview.build(LOG)
-    assert review.measures.set_index("case_id")["case"].to_dict() == {"X": "Case 01", "Y": "Case 02", "Z": "Case 03"}
+    assert review.measures["case_id"].tolist() == ["X", "Y", "Z"]  # in the order they started
+    assert review.measures.set_index("case_id")["case"].to_dict() == CASE
+    assert all(re.fullmatch(r"Case [2-9A-HJKMNP-TV-Z]{4}", label) for label in CASE.values())
     for frame in (review.case_table(), review.summary_table(), review.distributions(),
-                  review.timeline(["Case 01", "Case 02"]), review.spans(["Case 02"]), review.time_split()):
+                  review.timeline([X, Y]), review.spans([Y]), review.time_split()):
         text = frame.to_csv()
         assert not re.search(r"\b(X|Y|Z|ann|bob|cat|dan)\b", text), frame.columns.tolist()
-    # Workers lettered by first activity: ann (1 April) A, bob (3 April) B, cat C, dan D.
-    assert review.timeline(["Case 02"])["worker"].tolist() == ["Worker B", "Worker C", "Worker D"]
+    # Y's activities were by bob, cat and dan, in that order.
+    assert review.timeline([Y])["worker"].tolist() == [WORKER["bob"], WORKER["cat"], WORKER["dan"]]
 
 
 def test_selection_by_cohort_and_unknown_cohort_named():
     review = CaseReview.build(LOG, cohort="before")
     assert review.measures["case_id"].tolist() == ["Y", "Z"]
-    assert review.measures["case"].tolist() == ["Case 01", "Case 02"]  # numbered within the selection
+    assert review.measures["case"].tolist() == [Y, Z]  # the same pseudonyms as in the whole review
     with pytest.raises(ParameterError, match='No cases for cohort "during". The cohort names in the data are: "after" and "before".'):
         CaseReview.build(LOG, cohort="during")
 
@@ -70,9 +78,9 @@ def test_summary_and_figures_worked_by_hand():
     assert figures["total_hours_per_case"] == pytest.approx(9.5 / 3)
     # Face to face: X 5 of 5, Y 2 of 4, Z 0 of 0.5 -> pooled 7 / 9.5.
     assert figures["face_to_face_share"] == pytest.approx(7 / 9.5)
-    # Repeat assessments: Y's second -> 1 in all, and Y (Case 02) has the most.
+    # Repeat assessments: Y's second -> 1 in all, and Y has the most.
     assert figures["repeat_assessments"] == 1
-    assert figures["most_repeat_assessments"] == {"case": "Case 02", "repeat_assessments": 1}
+    assert figures["most_repeat_assessments"] == {"case": Y, "repeat_assessments": 1}
     table = review.summary_table().set_index(["measure", "group"])
     # before: Y has 1 (no) + 2 (yes) + 1 (no) = 4 hours, 2 face to face; Z 0.5 hours, none:
     # pooled 2 / 4.5 = 44%. A share has no median: [z], not applicable.
@@ -90,14 +98,14 @@ def test_time_split_and_closing_order():
     assert review.cohorts == ["before", "after"]  # the usual way round, not alphabetical
     closed = review.closed_in_order()
     # Without a cases file nothing is known to be open; ends: X 5 April, Z 10 April, Y 20 April.
-    assert closed["case"].tolist() == ["Case 01", "Case 03", "Case 02"]
+    assert closed["case"].tolist() == [X, Z, Y]
     assert closed["end_to_end_days"].tolist() == [4, 0, 17]
 
 
 def test_timeline_shows_the_cases_with_most_hours():
     review = CaseReview.build(LOG)
-    assert review.timeline_cases(2) == ["Case 01", "Case 02"]  # 5 and 4 hours; Z has 0.5
-    assert review.timeline_cases(10) == ["Case 01", "Case 02", "Case 03"]
+    assert review.timeline_cases(2) == [X, Y]  # 5 and 4 hours; Z has 0.5
+    assert review.timeline_cases(10) == [X, Y, Z]
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,7 +184,7 @@ def test_open_cases_count_in_everything_but_end_to_end_time():
     assert overall["assessments"]["cases"] == 3
     assert review.figures()["predicted_return_judgements"] == 2
     assert review.figures()["predicted_return_share"] == pytest.approx(0.5)
-    assert review.closed_in_order()["case"].tolist() == ["Case 01", "Case 03"]
+    assert review.closed_in_order()["case"].tolist() == [X, Z]
     from workbook_helpers import story
 
     headline = story.case_headline(review, "all 3 cases")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.privacy import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.team_performance import TeamPerformance, year_to_date
 
 
@@ -97,8 +98,10 @@ def test_actions_table_shows_pseudonyms_and_no_text_unless_asked(service):
     text = table.to_string()
     assert "SECRET" not in text and "Realname" not in text and "description" not in table
     # Numbered in the order raised; owners lettered in the order they first raised an action.
-    assert table["action"].tolist() == ["Action 01", "Action 02"]
-    assert table["owner"].tolist() == ["Owner A", "Owner A"]
+    action = stable_pseudonyms(["ACT-SECRET-1", "ACT-SECRET-2", "ACT-SECRET-3"], prefix="Action")
+    owner = stable_worker_pseudonyms(["Jane Realname", "Omar Realname"], prefix="Owner")
+    assert table["action"].tolist() == [action["ACT-SECRET-1"], action["ACT-SECRET-2"]]
+    assert table["owner"].tolist() == [owner["Jane Realname"]] * 2
     assert table["status"].tolist() == ["Overdue", "Open"]
     assert table["days_overdue"].iloc[0] == 16  # due 15 October, as at 31 October
     shown = service.actions_table(show_text=True)

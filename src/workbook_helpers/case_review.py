@@ -2,7 +2,8 @@
 
 :class:`CaseReview` gathers, once, what the case-review workbook's cells show: the per-case
 measures (:func:`workbook_helpers.cases.case_measures`) for the chosen cohort and team, with every
-case id replaced by a pseudonym ("Case 07") and every worker by a letter ("Worker C"), and the
+case id replaced by a salted pseudonym ("Case 7K3P", the same in every report) and every worker
+by one too ("Worker QX"), and the
 tables and tidy frames its charts draw. Nothing that leaves this module carries a case id, a
 worker's name or a local activity name.
 """
@@ -17,7 +18,7 @@ import pandas as pd
 from . import cases as cr
 from .exceptions import ParameterError
 from .formatting import NOT_APPLICABLE, fmt_number, fmt_pct, join_words
-from .privacy import pseudonyms, worker_pseudonyms
+from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 
 # The measures shown per case and in distributions, in reading order.
 CASE_COLUMNS = {
@@ -76,9 +77,11 @@ class CaseReview:
         team: str = "all",
     ) -> CaseReview:
         """Measure every case, keep those of ``cohort`` and ``team`` ("all" for every one), and
-        give them pseudonyms in the order the cases started. Raises :class:`ParameterError` for a
+        list them in the order the cases started, each under its salted pseudonym. Raises :class:`ParameterError` for a
         cohort or team that is not in the data, naming those that are."""
         measures = cr.case_measures(events, cases)
+        # Pseudonyms from every case in the files, so a case's does not depend on the selection.
+        labels = stable_pseudonyms(measures["case_id"], prefix="Case")
         for column, wanted in (("cohort", cohort), ("team", team)):
             if wanted is None or str(wanted).strip().lower() in {"", "all"}:
                 continue
@@ -94,12 +97,12 @@ class CaseReview:
                 )
             measures = measures[keep]
         measures = measures.reset_index(drop=True)
-        labels = pseudonyms(measures["case_id"], prefix="Case", order=measures["start"])
         measures.insert(0, "case", measures["case_id"].map(labels))
-        measures = measures.sort_values("case", ignore_index=True)
+        # Cases in the order they began (pseudonyms are codes, not numbers, so they do not order).
+        measures = measures.sort_values(["start", "case"], ignore_index=True)
         chosen = events[events["case_id"].isin(set(measures["case_id"])).to_numpy()]
         closing_known = cases is not None and "closed" in cases.columns
-        return cls(measures, chosen, worker_pseudonyms(chosen.sort_values("date", kind="stable")["worker"]),
+        return cls(measures, chosen, stable_worker_pseudonyms(events["worker"]),
                    cases is not None, closing_known)
 
     @property
@@ -254,7 +257,7 @@ class CaseReview:
     def closed_in_order(self) -> pd.DataFrame:
         """Closed cases in the order they closed: case, end, end_to_end_days."""
         closed = self.measures[~self.measures["open"].to_numpy()] if self.closing_known else self.measures
-        closed = closed.sort_values(["end", "case"])
+        closed = closed.sort_values(["end", "start", "case"])
         # One point per day on the chart: cases closing on the same day are nudged apart by
         # order, which the XmR rules need (dates must be distinct).
         ends = closed["end"] + pd.to_timedelta(closed.groupby("end").cumcount(), unit="s")
@@ -264,23 +267,24 @@ class CaseReview:
     # ---- journeys -------------------------------------------------------------------------
 
     def timeline_cases(self, limit: int) -> list[str]:
-        """The cases a timeline shows: all of them, or the ``limit`` with most hours, in order."""
+        """The cases a timeline shows: all of them, or the ``limit`` with most hours, in the
+        order they began."""
         chosen = self.measures
         if limit and len(chosen) > limit:
-            chosen = chosen.sort_values(["total_hours", "case"], ascending=[False, True]).head(int(limit))
-        return sorted(chosen["case"])
+            chosen = chosen.sort_values(["total_hours", "start", "case"], ascending=[False, True, True]).head(int(limit))
+        return chosen.sort_values(["start", "case"])["case"].tolist()
 
     def timeline(self, shown: list[str]) -> pd.DataFrame:
         """The activities of the ``shown`` cases, pseudonymised, for the journey timeline."""
         labels = dict(zip(self.measures["case_id"], self.measures["case"]))
-        wanted = {case_id: label for case_id, label in labels.items() if label in set(shown)}
-        ordered = dict(sorted(wanted.items(), key=lambda item: item[1]))
+        # Lanes in the order the cases began (measures are in that order).
+        ordered = {case_id: label for case_id, label in labels.items() if label in set(shown)}
         return cr.case_timeline(self.events, ordered, self.worker_labels)
 
     def spans(self, shown: list[str]) -> pd.DataFrame:
         """case, start, end for the ``shown`` cases."""
         spans = self.measures[self.measures["case"].isin(shown).to_numpy()]
-        return spans[["case", "start", "end"]].sort_values("case").reset_index(drop=True)
+        return spans[["case", "start", "end"]].sort_values(["start", "case"]).reset_index(drop=True)
 
     def case_detail(self, case: str) -> pd.DataFrame:
         """One case's measures (a single-row case table)."""

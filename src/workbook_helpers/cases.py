@@ -38,7 +38,7 @@ import pandas as pd
 from pandas.api.types import is_integer_dtype
 
 from .exceptions import ParameterError
-from .privacy import worker_pseudonyms
+from .privacy import stable_worker_pseudonyms
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -625,9 +625,9 @@ def case_timeline(
         :mod:`workbook_helpers.privacy`. Only the cases it names are returned, so pass the
         labels of the cases to draw (the rest of the mapping order decides lane order).
     worker_labels:
-        Optional ``{worker: label}``. By default workers are lettered ``Worker A``, ``Worker
-        B``... in the order they first act across all the events (by date, then file order), so
-        a worker keeps the same letter whichever cases are drawn.
+        Optional ``{worker: label}``. By default each worker gets this installation's salted
+        pseudonym (``Worker QX``, :func:`workbook_helpers.privacy.stable_worker_pseudonyms`),
+        worked out over all the events, so it is the same whichever cases are drawn.
 
     Returns
     -------
@@ -656,7 +656,7 @@ def case_timeline(
     if worker_labels is None:
         dates = events["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
         by_date = np.lexsort((_row_numbers(events), dates))
-        worker_labels = worker_pseudonyms(events["worker"].to_numpy()[by_date])
+        worker_labels = stable_worker_pseudonyms(events["worker"].to_numpy()[by_date])
     workers = events["worker"].iloc[rows].reset_index(drop=True)
     shown = workers.map(worker_labels)
     unlabelled = shown.isna() & workers.notna()

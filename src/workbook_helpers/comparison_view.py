@@ -16,7 +16,7 @@ from IPython.display import HTML, display
 from . import charts
 from .comparison import comparison_direction, confidence_words, measure_config, measure_values
 from .formatting import esc, fmt_number, fmt_pct, plural
-from .privacy import pseudonyms
+from .privacy import stable_pseudonyms
 
 # The word and its colour say whether a change is better or worse; the arrow says which way the
 # measure moved (up, down, or level), so colour is never the only cue.
@@ -175,9 +175,8 @@ class ComparisonView:
     # ---- charts -----------------------------------------------------------------------------
 
     def _labels(self) -> dict:
-        order = self.table["start"] if "start" in self.table.columns else None
         keys = self.table["case_id"] if "case_id" in self.table.columns else pd.Series(self.table.index.astype(str), index=self.table.index)
-        return pseudonyms(keys.astype(str), prefix="Case", order=order)
+        return stable_pseudonyms(keys.astype(str), prefix="Case")
 
     def case_values(self, measure: str) -> pd.DataFrame:
         """group, case (pseudonym), value: each case's own value of ``measure`` in both cohorts."""
@@ -221,7 +220,7 @@ class ComparisonView:
     def slope_charts(self) -> list:
         if not self.id_col or self.id_col not in self.table.columns:
             return []
-        people = pseudonyms(self.table[self.id_col].astype(str), prefix="Person")
+        people = stable_pseudonyms(self.table[self.id_col].astype(str), prefix="Person")
         shown = []
         for record in self.comparison.to_dict(orient="records"):
             if record["measure"] not in self.table.columns:

@@ -2,8 +2,8 @@
 what a report shows of it for the whole service or for one team.
 
 :class:`TeamPerformance` gathers, once, what the workbook's cells show. Work item ids, action ids
-and owners' names never leave it: actions are listed as ``Action 01`` with their owner as
-``Owner A``, and action descriptions only when the workbook is asked for internal text.
+and owners' names never leave it: actions are listed under salted pseudonyms (``Action 7K3P``)
+with their owner as ``Owner QX``, and action descriptions only when the workbook is asked for internal text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from . import spc
 from .exceptions import ParameterError
 from .formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
 from .performance_measures import MEASURES, Measure, measure
-from .privacy import pseudonyms, worker_pseudonyms
+from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 
 #: How a value of each unit is written for people.
 UNIT_FORMATS = {
@@ -109,8 +109,7 @@ class TeamPerformance:
         if spending is not None:
             view.monthly_spending = pf.spending_by_month(spending, as_at_day)
         if actions is not None:
-            ordered = actions.sort_values(["raised", "due"], kind="stable")
-            view._owner_names = worker_pseudonyms(ordered["owner"], prefix="Owner")
+            view._owner_names = stable_worker_pseudonyms(actions["owner"], prefix="Owner")
         return view
 
     # ----------------------------------------------------------------------------------------
@@ -337,13 +336,12 @@ class TeamPerformance:
         return pf.actions_now(chosen, self.as_at)
 
     def actions_table(self, show_text: bool = False) -> pd.DataFrame:
-        """The open actions as the report lists them: ``action`` (a pseudonym, numbered in the
-        order actions were raised), ``team``, ``owner`` (a pseudonym), ``raised``, ``due``,
+        """The open actions as the report lists them: ``action`` (a salted pseudonym, the same in
+        every report), ``team``, ``owner`` (a pseudonym), ``raised``, ``due``,
         ``status`` (overdue or open), ``days_overdue`` and, only with ``show_text``, the
         ``description``. No action id or owner's name."""
         open_now = self.open_actions()
-        ordered = self.actions.sort_values(["raised", "due"], kind="stable")
-        numbers = pseudonyms(ordered["action_id"], prefix="Action")
+        numbers = stable_pseudonyms(self.actions["action_id"], prefix="Action")
         table = pd.DataFrame({
             "action": open_now["action_id"].map(numbers),
             "team": open_now["team"].astype(str),
