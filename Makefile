@@ -8,7 +8,7 @@ KERNEL := service-workbooks
 .PHONY: help setup report test lab sample docs bench clean
 
 help:
-	@echo "make report   set up, then write every workbook's report for every sample team to reports/"
+	@echo "make report   set up, then write every workbook's report for every sample team to reports/sample/"
 	@echo "make test     set up, then run every test (unit, notebooks, browser)"
 	@echo "make lab      open JupyterLab on notebooks/"
 	@echo "make sample   rewrite the sample data in data/sample/"
@@ -27,9 +27,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 report: setup
-	$(BIN)/workbook run demand_study --each-team --out reports
-	$(BIN)/workbook run case_review --each-team --out reports
-	$(BIN)/workbook run experiment_comparison --out reports
+	$(BIN)/workbook batch data/sample/batch.yaml
 
 test: setup
 	$(BIN)/python -m pytest
@@ -46,6 +44,7 @@ docs: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_demand_study.py
 	$(BIN)/python benchmarks/bench_case_measures.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json reports/.*.partial-* benchmarks/out
+	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json reports/.*.partial-* reports/sample benchmarks/out

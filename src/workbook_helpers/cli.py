@@ -1,7 +1,8 @@
 """The ``workbook`` command: run a workbook, check a data file, write the sample data.
 
-Exit codes: 0 done; 1 a workbook failed while it ran; 2 bad data or bad parameters (nothing was
-written).
+Exit codes: 0 done; 1 a workbook failed while it ran (for a batch: any run failed); 2 bad data,
+bad parameters or a bad batch plan (nothing was written); 130 or 143 a batch stopped by Ctrl-C or
+SIGTERM.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ Start with the sample data:
   workbook run demand_study                  report for all teams, written to reports/
   workbook run demand_study --each-team      one report per team, plus one for all teams
   workbook run case_review -p cohort after   the case review of one cohort of cases
+
+Every workbook for every team, in parallel, with an index page:
+  workbook batch data/sample/batch.yaml
 
 Then your own data:
   workbook validate demand my_contacts.xlsx --map my_headers.yaml
@@ -39,6 +43,36 @@ examples:
   workbook run demand_study -p team "Repairs North"
   workbook run demand_study -p demand_path data/contacts.csv -p period_start 2024-04-01
   workbook run demand_study -f my_study.yaml --out reports/2024-11
+"""
+
+_BATCH_HELP = """\
+Runs every run a batch plan lists, side by side, each in its own kernel, and writes
+OUT/<team>/<workbook>.html|.ipynb|.json for each, OUT/manifest.json (what ran, when, on which
+inputs) and OUT/index.html (every report with its headline figures). One run failing does not stop
+the others; the table at the end says which failed and why, and the command exits 1 if any did.
+
+Running the same plan again skips the runs whose data, parameters and suite version are unchanged
+since they succeeded; a batch stopped part way (Ctrl-C) picks up where it left off.
+
+The plan (YAML):
+  name: 2024-11
+  out: reports/2024-11            # from the folder you run the command in
+  timeout_minutes: 30             # per run (default 60)
+  defaults: {period_end: 2024-10-31}   # for every workbook that has the parameter
+  runs:
+    - workbook: demand_study
+      parameters: {demand_path: data/demand.xlsx, column_map: maps/contact_centre.yaml}
+      teams: [all]                # the service-wide report...
+      for_each_team: true         # ...and one per team in the data's team column
+    - workbook: team_performance
+      parameters: {team: all}
+
+File paths in a plan are looked for next to the plan first, then from the current folder.
+
+examples:
+  workbook batch data/sample/batch.yaml
+  workbook batch plans/2024-11.yaml --only "repairs*" --workers 4
+  workbook batch plans/2024-11.yaml --dask tcp://scheduler.internal:8786
 """
 
 _VALIDATE_HELP = """\
@@ -121,6 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="events only: a YAML file of 'local activity name: kind', on top of the built-in one",
     )
 
+    batch = commands.add_parser(
+        "batch", help="run every workbook in a plan for every team, in parallel, with an index page",
+        description=_BATCH_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("plan", metavar="PLAN.yaml", help="the batch plan")
+    batch.add_argument("--workers", type=_positive_int, metavar="N",
+                       help="runs at once on this machine (default: the number of CPU cores)")
+    batch.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                       help="only the runs matching PATTERN: a team, a workbook or TEAM-FOLDER/WORKBOOK, "
+                       "* and ? allowed (give it more than once for more)")
+    batch.add_argument("--force", action="store_true", help="run again even the runs that are unchanged")
+    batch.add_argument("--dask", metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786, instead of here")
+    batch.add_argument("--timeout", type=float, metavar="MINUTES",
+                       help="time limit for each run that sets none of its own (default: the plan's, or 60)")
+    batch.add_argument("--out", metavar="DIR", help="output folder instead of the plan's out")
+    batch.add_argument("--quiet", action="store_true", help="no progress display")
+
     sample = commands.add_parser(
         "sample", help="write the sample data (the same every time)",
         description="Writes the synthetic sample data the workbooks run on by default.",
@@ -146,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "batch":
+            return _batch(args)
         return _sample(args)
     except WorkbookError as error:
         print(describe_failure(error), file=sys.stderr)
@@ -201,13 +255,13 @@ def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .execute import get_workbook, run_workbook
+    from .execute import get_workbook, run_workbook, teams_in_data
 
     workbook = get_workbook(args.workbook)
     parameters = collect_parameters(args)
     runs = [parameters]
     if args.each_team:
-        teams = _teams_in_data(workbook, parameters)
+        teams = teams_in_data(workbook, parameters)
         runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
     stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
@@ -253,27 +307,34 @@ def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
     ]
 
 
-def _teams_in_data(workbook, parameters: dict) -> list[str]:
-    from . import loading
-    from .execute import default_parameters
-    from .outputs import find_input
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"should be a whole number of at least 1, not {text!r}")
+    return value
 
-    merged = {**default_parameters(workbook), **parameters}
-    for data_parameter, loader, map_parameter in workbook.team_sources:
-        path = find_input(merged.get(data_parameter))
-        if path is None:
-            continue
-        frame = getattr(loading, loader)(
-            path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
-        )
-        if loader == "load_events":
-            # Events name every practitioner's team; a case belongs to its lead team.
-            from .cases import case_measures
 
-            frame = case_measures(frame)
-        if "team" in frame.columns:
-            return sorted(frame["team"].dropna().astype(str).unique())
-    raise ParameterError(f"--each-team needs a team column in the data for {workbook.name}.")
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import Progress, end_table, load_plan, run_batch
+
+    plan = load_plan(args.plan, out=args.out, timeout_minutes=args.timeout)
+    result = run_batch(
+        plan, workers=args.workers, only=args.only, force=args.force, dask_address=args.dask,
+        progress=None if args.quiet else Progress(plan.name),
+    )
+    print(end_table(result))
+    if result.stopped_by is not None:
+        how = "Ctrl-C" if result.exit_code == 130 else "a request to stop (SIGTERM)"
+        left = f"{len(result.left)} run{'' if len(result.left) == 1 else 's'} {'is' if len(result.left) == 1 else 'are'}"
+        print(f"\nStopped by {how}. No report was left half-written. {left} left: run the same command "
+              "again to do them.", file=sys.stderr)
+        for key in result.left:
+            print(f"  {key}", file=sys.stderr)
+    print(f"\nOpen {result.index} in a web browser for every report.")
+    return result.exit_code
 
 
 def _validate(args: argparse.Namespace) -> int:

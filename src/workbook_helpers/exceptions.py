@@ -3,6 +3,7 @@
 ``WorkbookError``
     ``DataError``       an input file is unreadable or breaks its contract (exit code 2)
     ``ParameterError``  a run was asked for with parameters that cannot work (exit code 2)
+        ``PlanError``   a batch plan that cannot run as written, every problem listed (exit code 2)
     ``RunError``        a notebook failed while it ran (exit code 1)
 """
 
@@ -111,6 +112,22 @@ class ParameterError(WorkbookError):
     """A run was given parameters that cannot work (unknown name, unknown workbook, bad value)."""
 
     exit_code = 2
+
+
+class PlanError(ParameterError):
+    """A batch plan that cannot run as written. Carries every problem found, each saying where in
+    the plan it is (``runs[2].parameters: ...``), so they can all be put right at once."""
+
+    def __init__(self, path: str | Path, problems: list[str]):
+        self.path = str(path)
+        self.problems = list(problems)
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if len(self.problems) == 1:
+            return f"Problem in the batch plan {self.path}:\n  {self.problems[0]}"
+        body = "\n".join(f"  {number}. {problem}" for number, problem in enumerate(self.problems, 1))
+        return f"{len(self.problems)} problems in the batch plan {self.path}:\n{body}"
 
 
 @dataclass

@@ -198,6 +198,33 @@ def output_stem(workbook: Workbook, parameters: dict) -> str:
     return "-".join(parts)
 
 
+def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
+    """The teams named in a workbook's data, sorted: from the first of its ``team_sources`` whose
+    file is given (or is the default), loaded and checked as the workbook loads it.
+
+    Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
+    when the workbook has no team column to go by.
+    """
+    from . import loading
+
+    merged = {**default_parameters(workbook), **parameters}
+    for data_parameter, loader, map_parameter in workbook.team_sources:
+        path = find_input(merged.get(data_parameter))
+        if path is None:
+            continue
+        frame = getattr(loading, loader)(
+            path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
+        )
+        if loader == "load_events":
+            # Events name every practitioner's team; a case belongs to its lead team.
+            from .cases import case_measures
+
+            frame = case_measures(frame)
+        if "team" in frame.columns:
+            return sorted(frame["team"].dropna().astype(str).unique())
+    raise ParameterError(f"Running for each team needs a team column in the data for {workbook.name}.")
+
+
 def check_parameters(workbook: Workbook, parameters: dict) -> dict:
     """Check names against the workbook's parameters cell and make data paths absolute.
 
@@ -239,6 +266,7 @@ def run_workbook(
     progress: bool = True,
     kernel_name: str | None = None,
     stem: str | None = None,
+    time_limit: float | None = None,
 ) -> RunResult:
     """Execute a workbook and write its report, executed notebook and JSON summary.
 
@@ -258,23 +286,88 @@ def run_workbook(
         Python.
     stem:
         The name the three files share, instead of :func:`output_stem`'s.
+    time_limit:
+        Seconds the run may take from the kernel's start; past it the kernel is stopped and the
+        run fails with a :class:`RunError` saying so (``error_name`` ``"TimeLimit"``).
 
     Raises
     ------
     ParameterError, DataError
         Before anything runs, or from inside the notebook (bad data): exit code 2.
     RunError
-        The notebook failed for another reason; no report is written.
+        The notebook failed for another reason (including its kernel dying or the time limit);
+        no report is written.
     """
     started = time.perf_counter()
     workbook = get_workbook(name)
     # Start the kernel first: it boots and imports the workbook's modules while this process
     # imports papermill and checks the parameters, instead of one after the other.
     kernel = start_kernel(workbook, kernel_name or _default_kernel())
+    watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
     try:
         return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem)
+    except RunError as error:
+        if watchdog is not None and watchdog.fired:
+            raise RunError(
+                workbook.name, f"it ran over its time limit of {describe_seconds(time_limit)} "
+                "and was stopped", error.cell, "TimeLimit", error.details,
+            ) from None
+        raise
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
         _shutdown(kernel)
+
+
+def describe_seconds(seconds: float) -> str:
+    """``90`` -> ``"1 minute 30 seconds"``; ``600`` -> ``"10 minutes"``; ``12.5`` -> ``"12.5 seconds"``."""
+    minutes, rest = divmod(round(float(seconds), 1), 60)
+    parts = []
+    if minutes:
+        parts.append(f"{int(minutes)} minute{'s' if minutes != 1 else ''}")
+    if rest or not parts:
+        rest = int(rest) if float(rest).is_integer() else rest
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+class _TimeLimit:
+    """Kills a kernel (and anything it started) once ``seconds`` have passed. A killed kernel
+    makes papermill stop with an error, which :func:`run_workbook` reports as over time.
+
+    A signal to the kernel's process group is all the timer thread does: the kernel was started
+    in a session of its own, so this reaches nothing else, and it is safe from any thread."""
+
+    def __init__(self, manager, seconds: float):
+        import threading
+
+        self.fired = False
+        self._pid = _kernel_pid(manager)
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        if self._pid is not None:
+            self._timer.start()
+
+    def _fire(self) -> None:
+        import signal
+
+        self.fired = True
+        try:
+            os.killpg(self._pid, signal.SIGKILL)
+        except (OSError, AttributeError):  # gone already, or no process groups (Windows)
+            try:
+                os.kill(self._pid, signal.SIGTERM)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _kernel_pid(manager) -> int | None:
+    provisioner = getattr(manager, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    return getattr(process, "pid", None) or getattr(provisioner, "pid", None)
 
 
 def start_kernel(workbook: Workbook, kernel_name: str):
@@ -353,6 +446,7 @@ def _run_in_kernel(
                 kernel_name=kernel.kernel_name,
                 km=kernel,
                 log_output=False,
+                engine_name=_final_save_engine(),
             )
         except PapermillExecutionError as error:
             translated = _translate(workbook, error)
@@ -360,7 +454,11 @@ def _run_in_kernel(
                 translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
             raise translated from None
         except Exception as error:  # the kernel died, timed out, or could not start
-            raise RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}") from None
+            failed = RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}",
+                              _running_cell(scratch / f"{stem}.ipynb"), type(error).__name__)
+            if failed.cell is not None:
+                failed.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+            raise failed from None
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
         try:
@@ -382,6 +480,51 @@ def _run_in_kernel(
     return RunResult(workbook.name, finals[".html"], finals[".ipynb"], finals[".json"], summary)
 
 
+def _final_save_engine() -> str:
+    """Papermill's engine, saving the executed notebook once, when execution ends (run, failed or
+    its kernel dead), instead of also at every cell's start and end: each save writes the whole
+    notebook, charts and all, about a second of this process's time per run. The final save
+    still says which cell was running when a kernel died (see :func:`_running_cell`)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+    from papermill.exceptions import PapermillException
+
+    name = "service-workbooks"
+    try:
+        papermill_engines.get_engine(name)
+        return name
+    except PapermillException:  # not registered yet in this process
+        pass
+
+    class FinalSaveManager(NotebookExecutionManager):
+        final = False
+
+        def save(self, **kwargs):
+            if self.final:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            self.final = True
+            super().notebook_complete(**kwargs)
+
+    class FinalSaveEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            # As papermill's Engine.execute_notebook, with the manager above.
+            manager = FinalSaveManager(nb, output_path=output_path, progress_bar=progress_bar,
+                                       log_output=log_output, autosave_cell_every=autosave_cell_every)
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register(name, FinalSaveEngine)
+    return name
+
+
 def _default_kernel() -> str:
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
@@ -395,10 +538,12 @@ def _default_kernel() -> str:
 def _translate(workbook: Workbook, error) -> Exception:
     """Turn a notebook's exception into the suite's: bad data stays a DataError (exit code 2)."""
     message = _strip_ansi(error.evalue or "")
+    cell = (error.cell_index + 1) if error.cell_index is not None else None
     if error.ename in {"DataError", "ParameterError"}:
         kind = DataError.from_text if error.ename == "DataError" else ParameterError
-        return kind(message)
-    cell = (error.cell_index + 1) if error.cell_index is not None else None
+        translated = kind(message)
+        translated.cell = cell  # where the notebook stopped, for a batch's record of the run
+        return translated
     return RunError(workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename)
 
 
@@ -409,6 +554,19 @@ def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
     failed = out_dir / f"{stem}.failed.ipynb"
     os.replace(partial, failed)
     return f"The notebook as far as it ran, with the full error, is in {failed}."
+
+
+def _running_cell(partial: Path) -> int | None:
+    """The cell (1-based) that was running when execution stopped: the last one papermill
+    stamped with a start time in the notebook it saved as execution ended; None if nothing was
+    saved."""
+    try:
+        cells = json.loads(partial.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    started = [number for number, cell in enumerate(cells, 1)
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 def _strip_ansi(text: str) -> str:

@@ -1,0 +1,253 @@
+"""The index page of a batch: every report of every team on one page, with its headline figures.
+
+``OUT/index.html`` is self-contained like the reports (the same house style, no script, nothing
+fetched from any other address, a Content-Security-Policy that says so), lists teams down the
+side and workbooks across the top, links each cell to its report by a relative path inside the
+folder, and shows a failed run as failed with its error line. On a narrow screen each team
+becomes a card; printed, each link shows the file it points to.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, plural
+from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
+
+
+def _spending(value) -> str:
+    if value is None:
+        return fmt_money(None)
+    word = "over budget" if value > 0 else "under budget" if value < 0 else "on budget"
+    return f"{fmt_money(abs(value))} {word}" if value else "on budget"
+
+
+#: Up to three headline figures per workbook, from its JSON summary's ``figures``:
+#: (figure key, label, how to show it). Workbooks not listed show none.
+HEADLINES: dict[str, list[tuple[str, str, object]]] = {
+    "demand_study": [
+        ("total_demand", "Demand", fmt_int),
+        ("failure_demand_share", "Failure demand", fmt_pct),
+        ("one_stop_share", "Resolved at first contact", fmt_pct),
+    ],
+    "case_review": [
+        ("cases", "Cases", fmt_int),
+        ("total_hours_median", "Hours per case (median)", lambda v: fmt_number(v, 1)),
+        ("face_to_face_share", "Face-to-face time", fmt_pct),
+    ],
+    "experiment_comparison": [
+        ("n_before", "Cases before", fmt_int),
+        ("n_after", "Cases after", fmt_int),
+        ("changes", "Measures compared", lambda v: fmt_int(len(v)) if isinstance(v, dict) else fmt_int(None)),
+    ],
+    "team_performance": [
+        ("open_items", "Open work items", fmt_int),
+        ("overdue_items", "Overdue", fmt_int),
+        ("spend_variance_ytd", "Spending, year to date", _spending),
+    ],
+}
+
+_TITLES = {
+    "demand_study": "Demand study", "case_review": "Case review",
+    "experiment_comparison": "Before and after", "team_performance": "Team performance",
+}
+
+
+def headline_figures(workbook: str, summary: dict) -> list[tuple[str, str]]:
+    """(label, figure as shown) for a run's headline figures, in the house style; a figure its
+    summary does not have is left out."""
+    figures = summary.get("figures") or {}
+    shown = []
+    for key, label, show in HEADLINES.get(workbook, []):
+        if key in figures:
+            shown.append((label, show(figures[key])))
+    return shown
+
+
+def write_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime | None = None) -> Path:
+    """Write ``out/index.html`` for ``plan`` from the manifest's entries and the runs' JSON
+    summaries, under a temporary name first. Returns its path."""
+    from .batch import INDEX_NAME, write_atomic
+
+    path = out / INDEX_NAME
+    write_atomic(path, render_index(plan, manifest_runs, out, now))
+    return path
+
+
+def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime | None = None) -> str:
+    """The index page's HTML (see the module's docstring)."""
+    from .batch import is_all_teams
+
+    now = now or datetime.now().astimezone()
+    workbooks = list(dict.fromkeys(run.workbook for run in plan.runs))
+    teams: dict[str, list] = {}
+    for run in plan.runs:
+        teams.setdefault(run.team, []).append(run)
+    order = sorted(teams, key=lambda team: (not is_all_teams(team), str(team).casefold()))
+    counts = {"ok": 0, "failed": 0, "other": 0}
+    rows = []
+    for team in order:
+        label = teams[team][0].team_label
+        cells = [f'<th scope="row">{_esc(label)}</th>']
+        for workbook in workbooks:
+            runs = [run for run in teams[team] if run.workbook == workbook]
+            title = _TITLES.get(workbook, workbook)
+            if not runs:
+                cells.append(f'<td class="sw-empty" data-label="{_esc(title)}"><span aria-label="no run">–</span></td>')
+                continue
+            parts = []
+            for run in runs:
+                entry = manifest_runs.get(run.key) or {}
+                status = entry.get("status")
+                counts[status if status in counts else "other"] += 1
+                parts.append(_run_cell(run, entry, out, title, label))
+            cells.append(f'<td data-label="{_esc(title)}">{"".join(parts)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    head = '<th scope="col">Team</th>' + "".join(
+        f'<th scope="col">{_esc(_TITLES.get(workbook, workbook))}</th>' for workbook in workbooks
+    )
+    total = len(plan.runs)
+    said = [f"{fmt_int(counts['ok'])} succeeded", f"{fmt_int(counts['failed'])} failed"]
+    if counts["other"]:
+        said.append(f"{fmt_int(counts['other'])} not run yet or not finished")
+    facts = [
+        ("Batch", plan.name),
+        ("Produced", f"{fmt_date(now)} at {now:%H:%M}"),
+        ("Reports", f"{plural(total, 'run')}: {', '.join(said)}"),
+        ("Made with", f"Service Workbooks {__version__}"),
+    ]
+    facts_html = "".join(f"<div><dt>{_esc(k)}</dt><dd>{_esc(v)}</dd></div>" for k, v in facts)
+    note = ""
+    if counts["failed"]:
+        note = (f'<p class="sw-note">{_esc(plural(counts["failed"], "run"))} failed: the table says why and '
+                "where. Put the data right and run the batch again; only what changed or failed runs again.</p>")
+    table = (
+        '<div class="sw-batch-wrap"><table class="sw-table sw-batch">'
+        "<caption>Reports by team and workbook, with each report's headline figures</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    return _PAGE.format(
+        title=_esc(f"Reports: {plan.name}"),
+        css=_REPORT_CSS + _INDEX_CSS,
+        header=f'<header class="sw-title"><h1>{_esc(f"Reports: {plan.name}")}</h1><dl>{facts_html}</dl></header>',
+        body=note + table,
+    )
+
+
+def _run_cell(run, entry: dict, out: Path, title: str, team_label: str) -> str:
+    """One run in its cell: a link to the report and its figures, or why there is none."""
+    status = entry.get("status")
+    variant = _variant(run)
+    heading = f'<p class="sw-variant">{_esc(variant)}</p>' if variant else ""
+    hidden = f'<span class="sw-hidden">: {_esc(title)}{", " + _esc(variant) if variant else ""} for {_esc(team_label)}</span>'
+    if status == "ok":
+        html_path = (entry.get("outputs") or {}).get("html")
+        figures = _read_figures(run.workbook, out, (entry.get("outputs") or {}).get("summary"))
+        listed = "".join(f"<div><dt>{_esc(label)}</dt><dd>{_esc(value)}</dd></div>" for label, value in figures)
+        return (
+            f'<div class="sw-run sw-ok">{heading}'
+            f'<a href="{_href(html_path)}">Open the report{hidden}</a>'
+            + (f'<dl class="sw-figures">{listed}</dl>' if listed else "")
+            + "</div>"
+        )
+    if status == "failed":
+        where = f" (cell {entry['cell']})" if entry.get("cell") else ""
+        notebook = entry.get("failed_notebook")
+        link = (f'<a href="{_href(notebook)}">The notebook as far as it ran{hidden}</a>'
+                if notebook and (out / notebook).is_file() else "")
+        return (
+            f'<div class="sw-run sw-failed">{heading}<p><strong>Failed</strong>{_esc(where)}: '
+            f'{_esc(entry.get("error") or "no reason recorded")}</p>{link}</div>'
+        )
+    reason = "Stopped before it finished" if status == "interrupted" else "Not run yet"
+    return f'<div class="sw-run sw-pending">{heading}<p>{reason}.</p></div>'
+
+
+def _variant(run) -> str:
+    """What tells two runs of a workbook for one team apart (the service or cohort), if any."""
+    chosen = [str(run.parameters.get(name)) for name in ("service", "cohort")
+              if str(run.parameters.get(name) or "all").strip().lower() != "all"]
+    if chosen:
+        return ", ".join(chosen)
+    return "" if run.stem == run.workbook else run.stem.replace("_", " ")
+
+
+def _read_figures(workbook: str, out: Path, summary_path: str | None) -> list[tuple[str, str]]:
+    if not summary_path:
+        return []
+    try:
+        summary = json.loads((out / summary_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return headline_figures(workbook, summary)
+
+
+def _href(relative: str | None) -> str:
+    """A link inside the folder: a relative path, each part percent-encoded."""
+    from urllib.parse import quote
+
+    return html.escape("/".join(quote(part) for part in Path(relative or "").parts), quote=True)
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<main class="sw-index">
+{header}
+{body}
+</main>
+</body>
+</html>
+"""
+
+_INDEX_CSS = """
+.sw-index { max-width: 80rem; }
+.sw-batch-wrap { overflow-x: auto; }
+.sw-batch { width: 100%; }
+.sw-batch td, .sw-batch tbody th { min-width: 12rem; }
+.sw-batch tbody th { font-weight: bold; }
+.sw-run + .sw-run { margin-top: .6rem; padding-top: .6rem; border-top: 1px dashed #b1b4b6; }
+.sw-run p { margin: 0 0 .2rem; }
+.sw-variant { font-weight: bold; color: #505a5f; }
+.sw-figures { display: grid; grid-template-columns: 1fr max-content; gap: .1rem .75rem; margin: .35rem 0 0; font-size: .9rem; }
+.sw-figures div { display: contents; }
+.sw-figures dt { color: #505a5f; }
+.sw-figures dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: bold; }
+.sw-failed { border-left: 5px solid #d4351c; padding-left: .5rem; }
+.sw-failed strong { color: #d4351c; }
+.sw-pending p { color: #505a5f; }
+.sw-empty { color: #505a5f; }
+.sw-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 40rem) {
+  .sw-batch, .sw-batch tbody, .sw-batch tr, .sw-batch th, .sw-batch td { display: block; width: auto; min-width: 0; }
+  .sw-batch caption { display: block; }
+  .sw-batch thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .sw-batch tr { border: 1px solid #b1b4b6; border-left: 6px solid #1d70b8; margin: 0 0 1rem; padding: .5rem .75rem; }
+  .sw-batch th, .sw-batch td { border: 0; padding: .3rem 0; }
+  .sw-batch tbody th { font-size: 1.15rem; }
+  .sw-batch td::before { content: attr(data-label); display: block; font-weight: bold; }
+  .sw-batch td.sw-empty { display: none; }
+}
+@media print {
+  .sw-index { max-width: none; }
+  .sw-batch-wrap { overflow: visible; }
+  .sw-batch tr { break-inside: avoid; }
+  .sw-batch a::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
+  .sw-failed strong { color: inherit; }
+}
+"""
