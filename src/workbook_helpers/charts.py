@@ -7,6 +7,14 @@ the chart in the report).
 
 Colours are the Okabe-Ito colour-blind-safe palette; colour is never the only cue (special-cause
 points also differ in shape, and bars are labelled).
+
+Bar charts of counts follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a
+published report a count of 1 to ``suppress_below - 1`` is a gap (no bar, and ``[c]`` where the
+bar would start), one more count is hidden wherever a total the reader knows would otherwise give
+a single hidden count away, shares resting on hidden counts are hidden too, and a sentence added
+to the description (printed under the chart) says how many values are not shown. The chart's
+data keeps a ``suppressed`` flag per row, so the report's table of the data behind the chart
+shows ``[c]`` there. XmR charts are left as they are (see :mod:`workbook_helpers.policy`).
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from . import icons, spc
+from . import disclosure, icons, spc
+from .exceptions import ParameterError
 from .formatting import fmt_date, is_finite, join_words, plural
 from .outputs import VEGALITE_MIMETYPE
+from .policy import current_policy
 
 THEME = "service_workbooks"
 FONT = "Arial, Helvetica, sans-serif"
@@ -28,7 +38,7 @@ INK = "#1a1a1a"
 MUTED = "#505a5f"  # 7:1 on white
 VALUE_COLOUR = "#0072B2"  # Okabe-Ito blue
 FAILURE_COLOUR = "#D55E00"  # Okabe-Ito vermillion
-UNCLASSIFIED_COLOUR = "#999999"
+UNCLASSIFIED_COLOUR = "#767676"  # grey, 4.5:1 on white (graphics need 3:1 to be seen)
 IMPROVEMENT_COLOUR = "#0072B2"
 CONCERN_COLOUR = "#E69F00"  # Okabe-Ito orange, as Making Data Count uses orange for concern
 NEUTRAL_COLOUR = "#882D9E"  # purple
@@ -145,19 +155,148 @@ def _dataset(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
+# Small counts in bar charts (see the module's notes)
+
+
+def _hidden_mask(hidden: object, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``hidden`` (a table's mask, a ProtectedTable or a bool series for one column) as a bool
+    frame over ``columns``, matched to ``frame`` row by row."""
+    mask = pd.DataFrame(False, index=frame.index, columns=columns)
+    if hidden is None:
+        return mask
+    if not isinstance(hidden, (pd.DataFrame, pd.Series)):
+        hidden = getattr(hidden, "mask", hidden)  # a notebook.ProtectedTable
+    if isinstance(hidden, pd.Series):
+        hidden = hidden.to_frame(columns[0] if len(columns) == 1 else hidden.name)
+    if not isinstance(hidden, pd.DataFrame) or len(hidden) != len(frame):
+        raise ParameterError(
+            "hidden must be the mask of the same table, row for row (for example "
+            "notebook.protect_table(...).mask), with one row per row of the chart's table; "
+            f"got {type(hidden).__name__}"
+            + (f" of {len(hidden)} rows for {len(frame)}" if hasattr(hidden, "__len__") else "") + "."
+        )
+    for column in columns:
+        if column in hidden.columns:
+            mask[column] = hidden[column].fillna(False).astype(bool).to_numpy()
+    return mask
+
+
+def _protect_counts(
+    frame: pd.DataFrame, columns: list[str], *, row_total: bool, column_total: bool,
+    hidden: object = None,
+) -> tuple[pd.DataFrame, str]:
+    """The chart's table with its small counts hidden under the current policy.
+
+    Returns the frame with hidden counts as NaN and a ``suppressed`` column (True in any row
+    with a value hidden), and the sentence saying what is not shown ("" when nothing is, and
+    the frame unchanged in an internal report with no ``hidden`` given). ``row_total`` and
+    ``column_total`` say whether the reader knows the total of each row (a stacked bar's
+    length, a table beside it) and of each column (a headline figure, shares of the whole): one
+    more count is then hidden where a single hidden one could be worked out from that total.
+    """
+    policy = current_policy()
+    if not policy.publishing and hidden is None:
+        return frame, ""
+    k = policy.suppress_below
+    grid = frame[columns].reset_index(drop=True)
+    numbers = grid.apply(pd.to_numeric, errors="coerce")
+    whole = (numbers % 1 == 0) | numbers.isna()
+    if not bool(whole.to_numpy().all()) or bool((numbers < 0).to_numpy().any()):
+        raise ParameterError(
+            f"This chart draws {', '.join(columns)} as counts, which must be whole numbers of 0 "
+            "or more to be checked for small numbers; for a chart of hours or amounts, pass "
+            "counts=False."
+        )
+    primary = pd.DataFrame(False, index=grid.index, columns=columns)
+    further = 0
+    if policy.publishing:
+        primary = disclosure.primary_mask(numbers, suppress_below=k)
+        row_total = row_total and len(columns) > 1
+        column_total = column_total and len(grid) > 1
+        if row_total or column_total:
+            checked = disclosure.suppress_table(
+                numbers.fillna(0), suppress_below=k, row_totals=row_total,
+                column_totals=column_total, total_label="__total__",
+            )
+            mask = checked.mask.loc[grid.index, columns]
+        else:
+            mask = primary
+    else:
+        mask = primary
+    outside = _hidden_mask(hidden, frame, columns).reset_index(drop=True)
+    mask = (mask | outside).astype(bool)
+    result = frame.copy()
+    for column in columns:
+        result[column] = numbers[column].mask(mask[column]).to_numpy()
+    result["suppressed"] = mask.any(axis=1).to_numpy()
+    small = int(primary.to_numpy().sum())
+    more = int(mask.to_numpy().sum()) - small
+    return result, _gap_sentence(small, more, k)
+
+
+def _gap_sentence(small: int, more: int, suppress_below: int) -> str:
+    sentences = []
+    if small:
+        sentences.append(disclosure.gap_note(small, suppress_below))
+    if more:
+        are = "is" if more == 1 else "are"
+        sentences.append(
+            f"{plural(more, 'more value' if small else 'value')} {are} not shown "
+            f"({disclosure.SUPPRESSED}), so that hidden values cannot be worked out from the totals."
+        )
+    return " ".join(sentences)
+
+
+def _with_note(description: str, note: str) -> str:
+    return f"{description.rstrip()} {note}".strip() if note else description
+
+
+
+# --------------------------------------------------------------------------------------------
 # builders
 
 
-def value_failure_bars(table: pd.DataFrame, by: str, title: str, description: str) -> alt.Chart:
+def value_failure_bars(
+    table: pd.DataFrame, by: str, title: str, description: str, hidden: object = None,
+) -> alt.Chart:
     """Horizontal stacked bars of value and failure demand per ``by`` group, with the failure share
-    written at the end of each bar. Takes :func:`workbook_helpers.demand.value_failure_by`."""
+    written at the end of each bar. Takes :func:`workbook_helpers.demand.value_failure_by`.
+
+    In a published report, small counts of value, failure and unclassified demand are gaps,
+    protected as if each group's total were known (a table beside the chart usually gives it);
+    the failure share of a group with any count hidden, or with fewer than ``suppress_below``
+    classified demands, is hidden (``[c]``), and the share's label sits at the end of what is
+    drawn; the description says how many values are not shown. ``hidden`` adds the cells a
+    table of the same counts hides (``notebook.protect_table(...).mask``, row for row), so the
+    chart never shows what the table beside it hides.
+    """
+    parts = ["value", "failure", "unclassified"]
+    classified = (pd.to_numeric(table["value"], errors="coerce").fillna(0)
+                  + pd.to_numeric(table["failure"], errors="coerce").fillna(0)).to_numpy()
+    table, note = _protect_counts(table, parts, row_total=True, column_total=False, hidden=hidden)
+    protected = "suppressed" in table
+    labelled = table.copy()
+    if protected:
+        k = current_policy().suppress_below
+        few = (classified >= 1) & (classified < k) if current_policy().publishing else False
+        share_hidden = labelled["suppressed"].to_numpy() | few
+        labelled["failure_share"] = labelled["failure_share"].mask(share_hidden)
+        labelled["share_hidden"] = share_hidden
+        # The label sits at the end of what is drawn, not at the group's total.
+        labelled["demand"] = labelled[parts].sum(axis=1, min_count=1).to_numpy()
+    id_vars = [by, "demand", "failure_share"] + (["suppressed"] if protected else [])
     long = table.melt(
-        id_vars=[by, "demand", "failure_share"],
-        value_vars=["value", "failure", "unclassified"],
+        id_vars=id_vars,
+        value_vars=parts,
         var_name="class",
         value_name="count",
     )
-    long = long[long["count"] > 0]
+    keep = long["count"] > 0
+    if protected:
+        long["suppressed"] = long["count"].isna() & long["suppressed"]
+        keep |= long["suppressed"]
+        long = long.drop(columns=["demand", "failure_share"])
+    long = long[keep]
     long["class"] = long["class"].map(
         {"value": "Value demand", "failure": "Failure demand", "unclassified": "Not classified"}
     )
@@ -180,27 +319,44 @@ def value_failure_bars(table: pd.DataFrame, by: str, title: str, description: st
             alt.Tooltip("count:Q", title="Demands", format=","),
         ],
     ).transform_calculate(class_order=f"indexof({json.dumps(classes)}, datum['class'])")
+    label_columns = [by, "demand", "failure_share"] + (["share_hidden"] if protected else [])
+    hidden_label = "datum.share_hidden ? '[c]' : " if protected else ""
     labels = (
-        alt.Chart(_records(table))
+        alt.Chart(_records(labelled[label_columns]))
         .mark_text(align="left", dx=4)
         .encode(
             y=alt.Y(f"{by}:N", sort=order),
-            x=alt.X("demand:Q"),
+            x=alt.X("label_x:Q"),
             text=alt.Text("label:N"),
         )
         .transform_calculate(
-            label="isValid(datum.failure_share) ? format(datum.failure_share, '.0%') + ' failure' : ''"
+            label_x="isValid(datum.demand) ? datum.demand : 0",
+            label=hidden_label
+            + "isValid(datum.failure_share) ? format(datum.failure_share, '.0%') + ' failure' : ''",
         )
     )
     chart = alt.layer(bars, labels).properties(width=WIDTH - 120, height=alt.Step(28))
-    return _titled(chart, title, description)
+    return _titled(chart, title, _with_note(description, note))
 
 
 def pareto_chart(
-    table: pd.DataFrame, category: str, title: str, description: str, colour: str = FAILURE_COLOUR
+    table: pd.DataFrame, category: str, title: str, description: str, colour: str = FAILURE_COLOUR,
+    hidden: object = None,
 ) -> alt.LayerChart:
     """Bars of each category's count, largest first, with the cumulative share as a line on a
-    second axis. Takes :func:`workbook_helpers.demand.pareto` output."""
+    second axis. Takes :func:`workbook_helpers.demand.pareto` output.
+
+    In a published report a small count is a gap marked ``[c]``; as the shares give the total
+    away, one more is hidden where a single one could be worked out from it; the share of a
+    hidden bar is hidden, and the cumulative line stops before the first hidden bar (each
+    step of it is a bar's share). The description says how many values are not shown."""
+    table, note = _protect_counts(table, ["demand"], row_total=False, column_total=True, hidden=hidden)
+    if "suppressed" in table:
+        table = table.copy()
+        table["share"] = table["share"].mask(table["suppressed"])
+        after_first = table["suppressed"].cummax()
+        table["cumulative_share"] = table["cumulative_share"].mask(after_first)
+        table["suppressed"] = after_first.to_numpy()
     order = table[category].tolist()
     base = alt.Chart(_records(table)).encode(
         x=alt.X(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=180))
@@ -221,15 +377,33 @@ def pareto_chart(
         ),
         tooltip=tooltip,
     )
-    chart = alt.layer(bars, line).resolve_scale(y="independent").properties(width=WIDTH, height=240)
-    return _titled(chart, title, description)
+    counted = bars
+    if "suppressed" in table and bool(table["demand"].isna().any()):
+        # "[c]" where a hidden bar would stand, on the bars' own scale.
+        gaps = base.transform_filter("!isValid(datum.demand)").transform_calculate(zero="0").mark_text(
+            baseline="bottom", dy=-3, color=INK,
+        ).encode(y=alt.Y("zero:Q", title="Demands"), text=alt.value(disclosure.SUPPRESSED))
+        counted = alt.layer(bars, gaps)
+    chart = alt.layer(counted, line).resolve_scale(y="independent").properties(width=WIDTH, height=240)
+    return _titled(chart, title, _with_note(description, note))
 
 
 def ranked_bars(
     table: pd.DataFrame, category: str, count: str, title: str, description: str,
-    colour: str = VALUE_COLOUR, count_title: str = "Demands",
+    colour: str = VALUE_COLOUR, count_title: str = "Demands", counts: bool = True,
+    total_shown: bool = True, hidden: object = None,
 ) -> alt.LayerChart:
-    """Horizontal bars, largest at the top, each labelled with its count."""
+    """Horizontal bars, largest at the top, each labelled with its count.
+
+    ``counts``: the bars are counts of people, cases, items or contacts (False for hours or
+    amounts). Then, in a published report, a small count is a gap labelled ``[c]``, and with
+    ``total_shown`` (the reader knows the total of the bars, from a headline or a table) one
+    more is hidden where a single one could be worked out from it; the description says how
+    many values are not shown. ``hidden``: as for :func:`value_failure_bars`."""
+    note = ""
+    if counts:
+        table, note = _protect_counts(table, [count], row_total=False, column_total=total_shown,
+                                      hidden=hidden)
     order = table[category].tolist()
     base = alt.Chart(_records(table)).encode(
         y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
@@ -239,10 +413,15 @@ def ranked_bars(
             alt.Tooltip(f"{count}:Q", title=count_title, format=","),
         ],
     )
-    chart = alt.layer(
-        base.mark_bar(color=colour), base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{count}:Q", format=","))
-    ).properties(width=WIDTH - 200, height=alt.Step(24))
-    return _titled(chart, title, description)
+    labels = base.mark_text(align="left", dx=3).encode(
+        x=alt.X("label_x:Q", title=count_title), text=alt.Text("label:N"),
+    ).transform_calculate(
+        label_x=f"isValid(datum[{json.dumps(count)}]) ? datum[{json.dumps(count)}] : 0",
+        label=f"isValid(datum[{json.dumps(count)}]) ? format(datum[{json.dumps(count)}], ',') : "
+        + (f"'{disclosure.SUPPRESSED}'" if "suppressed" in table else "''"),
+    )
+    chart = alt.layer(base.mark_bar(color=colour), labels).properties(width=WIDTH - 200, height=alt.Step(24))
+    return _titled(chart, title, _with_note(description, note))
 
 
 _POINT_STYLE = {
@@ -756,13 +935,30 @@ _KIND_SHAPES = ["diamond", "triangle-up", "circle", "triangle-left", "square", "
 def stacked_bars(
     table: pd.DataFrame, category: str, parts: dict[str, str], colours: list[str],
     title: str, description: str, count_title: str, value_format: str = ",.0f",
+    counts: bool = True, total_shown: bool = True, hidden: object = None,
 ) -> alt.Chart:
-    """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order."""
-    long = table.melt(id_vars=[category], value_vars=list(parts), var_name="part", value_name="amount")
+    """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order.
+
+    ``counts``: the parts are counts of people, cases, items or contacts; pass False for hours
+    or amounts. For counts, in a published report a small count is a gap, and with
+    ``total_shown`` (each bar's total is known: a whole bar shows it, and a table often gives
+    it) one more part of the bar is hidden where a single one could be worked out from its
+    total; the description says how many values are not shown. ``hidden``: as for
+    :func:`value_failure_bars` (use it when a table gives the totals of each part too).
+    """
+    note = ""
+    if counts:
+        table, note = _protect_counts(table, list(parts), row_total=total_shown,
+                                      column_total=False, hidden=hidden)
+    id_vars = [category] + (["suppressed"] if "suppressed" in table else [])
+    long = table.melt(id_vars=id_vars, value_vars=list(parts), var_name="part", value_name="amount")
+    if "suppressed" in long:
+        long["suppressed"] = long["amount"].isna() & long["suppressed"]
     long["part"] = long["part"].map(parts)
     labels = list(parts.values())
+    data = _records(long)
     chart = (
-        alt.Chart(_records(long))
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y(f"{category}:N", sort=table[category].tolist(), title=None, axis=alt.Axis(labelLimit=220)),
@@ -777,9 +973,25 @@ def stacked_bars(
             ],
         )
         .transform_calculate(part_order=f"indexof({json.dumps(labels)}, datum.part)")
-        .properties(width=WIDTH - 140, height=alt.Step(30))
     )
-    return _titled(chart, title, description)
+    if "suppressed" in table and bool(table["suppressed"].any()):
+        # "[c]" at the end of what is drawn of each bar with a part hidden.
+        gaps = (
+            alt.Chart(data)
+            .transform_calculate(hidden_part="datum.suppressed ? 1 : 0",
+                                 shown_amount="isValid(datum.amount) ? datum.amount : 0")
+            .transform_aggregate(drawn="sum(shown_amount)", hidden_parts="sum(hidden_part)", groupby=[category])
+            .transform_filter("datum.hidden_parts > 0")
+            .mark_text(align="left", dx=4, color=INK)
+            .encode(
+                y=alt.Y(f"{category}:N", sort=table[category].tolist(), title=None),
+                x=alt.X("drawn:Q", title=count_title),
+                text=alt.value(disclosure.SUPPRESSED),
+            )
+        )
+        chart = alt.layer(chart, gaps)
+    chart = chart.properties(width=WIDTH - 140, height=alt.Step(30))
+    return _titled(chart, title, _with_note(description, note))
 
 
 def case_distributions(
