@@ -213,3 +213,28 @@ def test_a_team_whose_spending_stops_early_is_named_in_the_notes():
                for note in view.method_notes())
     full = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
     assert full.spending_behind() == []
+
+
+def test_published_matrix_hides_small_latest_counts_but_not_shares():
+    from workbook_helpers import icons
+    from workbook_helpers.policy import using_policy
+
+    view = TeamPerformance.build(items(), None, None, None, team="all", as_at="2025-10-31")
+    internal = view.summary_table().set_index(["team", "measure"])["latest"]
+    # B's one item opened in October: 1 new item (a count), and A closed 1 item in October.
+    assert internal[("B", "items_opened")] == 1 and internal[("A", "items_completed")] == 1
+    with using_policy("publish", 5):
+        published = view.summary_table().set_index(["team", "measure"])["latest"]
+        matrix = icons.summary_matrix_html(view.matrix_table(), view.measure_labels(), view.value_formats())
+    assert published[("B", "items_opened")] == "[c]" and published[("A", "items_completed")] == "[c]"
+    # A share is not a count: A closed its October item after its due date, 0%.
+    assert published[("A", "completed_on_time_share")] == 0
+    assert "[c]</abbr>" in matrix
+
+
+def test_age_table_declares_open_items_and_the_all_teams_row_as_totals(service):
+    ages, columns, totals = service.age_table()
+    assert totals == {"column": "open_items", "row": "All teams"}
+    assert ages["team"].tolist() == ["A", "B", "All teams"]
+    assert ages.iloc[-1][["open_4_to_12_weeks", "open_items"]].tolist() == [1, 1]  # B opened 1 Oct: 30 days
+    assert [kind for _, kind in list(columns.values())[1:]] == ["count"] * 4

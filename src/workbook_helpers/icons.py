@@ -36,7 +36,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .disclosure import SUPPRESSED
 from .formatting import MISSING, esc, fmt_int, fmt_money, fmt_number, fmt_pct
+from .policy import current_policy
+
+_HIDDEN_TITLE = "confidential: a small number, hidden to protect privacy"
 
 __all__ = [
     "ASSURANCE_ICONS",
@@ -410,6 +414,7 @@ def summary_matrix_html(
             teams.append(team)
         cells[(team, str(row.measure))] = row
 
+    policy = current_policy()
     head = '<th scope="col">Team</th>' + "".join(
         f'<th scope="col" class="num">{esc(measure_labels[key])}</th>' for key in measures
     )
@@ -421,7 +426,9 @@ def summary_matrix_html(
             unit = formats.get(key, "count")
             latest = None if record is None else record.latest
             text = fmt_measure(latest, unit, table=True)
-            if text == MISSING:
+            if unit == "count" and policy.hides(latest):  # a small count, in a published report
+                text = f'<abbr title="{_HIDDEN_TITLE}">{SUPPRESSED}</abbr>'
+            elif text == MISSING:
                 text = f'<abbr title="not available">{MISSING}</abbr>'
             icons = ""
             if record is not None and not _is_missing(record.variation):

@@ -17,6 +17,9 @@ from . import spc
 from .exceptions import ParameterError
 from .formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
 from .performance_measures import MEASURES, Measure, measure
+from .disclosure import SUPPRESSED
+from .notebook import count_card
+from .policy import current_policy
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 
 #: How a value of each unit is written for people.
@@ -28,6 +31,7 @@ UNIT_FORMATS = {
 }
 #: The kind of column :func:`workbook_helpers.notebook.table_html` uses for each unit.
 UNIT_KINDS = {"count": "int", "share": "pct0", "days": "number", "pounds": "money"}
+ALL_TEAMS = "All teams"  # the label of the row adding the teams up
 AGE_BAND_LABELS = {
     "open_under_4_weeks": "Under 4 weeks",
     "open_4_to_12_weeks": "4 to 12 weeks",
@@ -174,19 +178,23 @@ class TeamPerformance:
         figures["targets_failing"] = int((counts["assurance"] == "consistent_fail").sum())
         return figures
 
-    def headline_cards(self) -> list[tuple[str, str, str]]:
-        """(label, figure, note) cards for :func:`workbook_helpers.notebook.headline_cards`."""
+    def headline_cards(self) -> list:
+        """Cards for :func:`workbook_helpers.notebook.headline_cards`: counts of work items and
+        actions are count cards, so a published report hides small ones."""
         f = self.figures()
         on = f"on {fmt_date(self.as_at)}"
-        cards = []
+        policy = current_policy()
+        cards: list = []
         if self.service_wide:
             cards.append(("Teams", fmt_int(f["teams"]), "in this report"))
         if f.get("open_items") is not None:
-            cards.append(("Open work items", fmt_int(f["open_items"]), on))
-            cards.append(("Overdue", fmt_int(f["overdue_items"]),
-                          f"{fmt_pct(_share(f['overdue_items'], f['open_items']))} of open items"))
+            cards.append(count_card("Open work items", f["open_items"], on))
+            small = policy.hides(f["overdue_items"]) or policy.hides(f["open_items"])
+            share = _share(f["overdue_items"], f["open_items"])
+            cards.append(count_card("Overdue", f["overdue_items"],
+                                    "of the open items" if small else f"{fmt_pct(share)} of open items"))
             if not self.service_wide:
-                cards.append(("Due in the next 4 weeks", fmt_int(f["due_next_28_days"]), "due dates and reviews"))
+                cards.append(count_card("Due in the next 4 weeks", f["due_next_28_days"], "due dates and reviews"))
         if f.get("spend_variance_ytd") is not None:
             variance = f["spend_variance_ytd"]
             word = "over budget" if variance > 0 else "under budget" if variance < 0 else "on budget"
@@ -195,6 +203,7 @@ class TeamPerformance:
                 f"{word}, {year_to_date(f['spend_month'], first=f['spend_first_month'])}",
             ))
         if not self.service_wide and f.get("actions_open") is not None:
+            # Actions are tasks agreed by managers, not records about people: shown as they are.
             cards.append(("Open actions", fmt_int(f["actions_open"]), f"{fmt_int(f['actions_overdue'])} overdue"))
         return cards
 
@@ -300,8 +309,37 @@ class TeamPerformance:
         })
 
     def work_now_table(self) -> pd.DataFrame:
-        """Each shown team's open, overdue and upcoming work on the as-at date."""
-        return self.now.loc[self.now["team"].isin(self.shown_teams)].reset_index(drop=True)
+        """Each shown team's open, overdue and upcoming work on the as-at date; for the service,
+        with a last row ``All teams`` adding them up."""
+        table = self.now.loc[self.now["team"].isin(self.shown_teams)].reset_index(drop=True)
+        if self.service_wide:
+            total = table.drop(columns="team").sum().to_dict()
+            table = pd.concat([table, pd.DataFrame([{"team": ALL_TEAMS, **total}])], ignore_index=True)
+        return table
+
+    def age_table(self) -> tuple[pd.DataFrame, dict, dict]:
+        """Open work by age for each shown team: the frame, its columns for
+        :func:`~workbook_helpers.notebook.show_table` and its totals (open items are each row's
+        total; the service's last row adds the teams up), so a published report can hide small
+        counts safely."""
+        columns = {"team": ("Team", "text"),
+                   **{key: (label, "count") for key, label in AGE_BAND_LABELS.items()},
+                   "open_items": ("Open", "count")}
+        totals = {"column": "open_items", **({"row": ALL_TEAMS} if self.service_wide else {})}
+        return self.work_now_table()[list(columns)], columns, totals
+
+    def upcoming_table(self) -> tuple[pd.DataFrame, dict, dict]:
+        """Work due in the next four weeks and overdue, per shown team, as :meth:`age_table`."""
+        columns = {"team": ("Team", "text"), "due_next_28_days": ("Due in the next 4 weeks", "count"),
+                   "overdue_items": ("Overdue", "count")}
+        totals = {"row": ALL_TEAMS} if self.service_wide else {}
+        return self.work_now_table()[list(columns)], columns, totals
+
+    @staticmethod
+    def age_band_hidden(protected) -> pd.Series:
+        """Which age bands a chart of the scope's open work must leave out: those hidden in the
+        age table's last row (the service total, or the one team)."""
+        return pd.Series([bool(protected.mask.iloc[-1][key]) for key in AGE_BAND_LABELS])
 
     def spending_year(self) -> pd.DataFrame | None:
         """This financial year's months for the scope (all teams added together for the
@@ -378,17 +416,18 @@ class TeamPerformance:
 
     def summary_table(self) -> pd.DataFrame:
         """The JSON summary's ``tables.matrix``: team, measure, label, latest value and period,
-        variation, assurance and target."""
-        return self.matrix_table()[
+        variation, assurance and target. In a published report a latest count of 1 to
+        ``suppress_below - 1`` is ``"[c]"``, as in the report's matrix."""
+        table = self.matrix_table()[
             ["team", "measure", "label", "latest", "latest_period", "variation", "assurance", "target"]
         ]
-
-    def work_now_columns(self) -> dict[str, tuple[str, str]]:
-        return {
-            "team": ("Team", "text"), "open_items": ("Open", "int"),
-            **{key: (label, "int") for key, label in AGE_BAND_LABELS.items()},
-            "due_next_28_days": ("Due in the next 4 weeks", "int"), "overdue_items": ("Overdue", "int"),
-        }
+        policy = current_policy()
+        counts = table["measure"].map(lambda key: measure(key).unit == "count")
+        hidden = counts & table["latest"].map(policy.hides)
+        if hidden.any():
+            table = table.astype({"latest": object})
+            table.loc[hidden, "latest"] = SUPPRESSED
+        return table
 
     def spending_columns(self) -> dict[str, tuple[str, str]]:
         return {
