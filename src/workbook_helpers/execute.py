@@ -256,6 +256,15 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
             raise ParameterError(f'{name} must be a date written as 2024-04-01; "{value}" is not.')
     if "interactive" in declared:
         checked["interactive"] = False
+    if "privacy" in declared:
+        # Reports written by a run are made to be sent on: publish unless asked otherwise. (The
+        # notebook's own default, internal, is for an analyst working in JupyterLab.)
+        checked["privacy"] = str(checked.get("privacy") or "publish").strip().lower()
+        if checked["privacy"] not in ("publish", "internal"):
+            raise ParameterError(
+                f'privacy must be "publish" (fit to share: small counts hidden, no free text) or '
+                f'"internal" (for the team), not "{checked["privacy"]}".'
+            )
     return checked
 
 
@@ -585,6 +594,16 @@ def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> 
                 recorded = output["data"][SUMMARY_MIMETYPE]
     if recorded is None:
         raise RunError(workbook.name, "the notebook did not record a summary (record_summary).")
+    wanted = parameters.get("privacy")
+    applied = (recorded.get("context") or {}).get("privacy")
+    if wanted is not None and applied != wanted:
+        # The shared pipeline, not each notebook, guarantees what a report may show: a notebook
+        # that did not apply the policy asked for gets no report.
+        raise RunError(
+            workbook.name,
+            f'the report was asked to be "{wanted}" but the notebook applied "{applied}" '
+            "(it must call set_policy(privacy, suppress_below) before showing anything).",
+        )
     return {
         "workbook": workbook.name,
         "workbook_title": workbook.title,
