@@ -1,0 +1,181 @@
+"""Tests that attack the reports of every workbook: planted personal details must not reach a
+published report, markup in names and free text must stay inert, and every report must pass
+axe-core's accessibility checks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import canary
+from accessibility import assert_accessible
+from conftest import run_cli
+
+WORKBOOKS = list(canary.WORKBOOK_FILES)
+# Identifiers of the sample that were not replaced by a canary must not appear either.
+SAMPLE_IDS = re.compile(r"\b(?:ASC-\d\d-\d{4,}|WI-\d{5,}|ACT-\d{3,}|C\d{6})\b")
+
+
+def run(workbook: str, out, files: dict, *extra: str) -> None:
+    args = ["run", workbook, "--quiet", "--out", str(out)]
+    for name, path in files.items():
+        args += ["-p", name, str(path)]
+    result = run_cli(*args, *extra)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module", params=WORKBOOKS)
+def published(request, tmp_path_factory):
+    """One publish run of each workbook on its canary data: (workbook, output folder)."""
+    folder = tmp_path_factory.mktemp(f"canary-{request.param}")
+    files = canary.WORKBOOK_FILES[request.param](folder)
+    run(request.param, folder / "out", files, "-p", "privacy", "publish")
+    return request.param, folder / "out"
+
+
+def test_no_planted_detail_reaches_any_published_output(published):
+    workbook, out = published
+    outputs = sorted(out.iterdir())
+    assert {path.suffix for path in outputs} == {".html", ".ipynb", ".json"}
+    for path in outputs:
+        text = path.read_text(encoding="utf-8")
+        assert canary.found_in(text) == [], (workbook, path.name)
+        assert not SAMPLE_IDS.search(text), (workbook, path.name, SAMPLE_IDS.search(text).group())
+
+
+def test_the_summary_says_it_was_published(published):
+    import json
+
+    workbook, out = published
+    summary = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert summary["context"]["privacy"] == "publish"
+    assert summary["context"]["suppress_below"] == 5
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_internal_reports_still_carry_no_identifier(workbook, tmp_path):
+    files = canary.WORKBOOK_FILES[workbook](tmp_path)
+    text_parameter = {"demand_study": "show_what_matters", "team_performance": "show_action_text"}
+    extra = ["-p", text_parameter[workbook], "yes"] if workbook in text_parameter else []
+    run(workbook, tmp_path / "out", files, "-p", "privacy", "internal", *extra)
+    html = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    if workbook in text_parameter:
+        # The free text asked for is shown, with whatever people wrote in it...
+        assert canary.EMAIL in html
+    for path in (tmp_path / "out").iterdir():
+        text = path.read_text(encoding="utf-8")
+        if workbook not in text_parameter:
+            assert canary.found_in(text) == [], path.name
+        # ...but no identifier column reaches a report: workers and owners (planted as a name
+        # and a number) and the sample's other ids become pseudonyms.
+        assert not re.search(rf"({canary.NAME}|{canary.OTHER_NAME}) \d", text), path.name
+        assert not SAMPLE_IDS.search(text), path.name
+
+
+def test_published_reports_pass_axe(published, browser):
+    workbook, out = published
+    report = next(out.glob("*.html"))
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.sw-vega')].every(el => el.dataset.rendered)",
+        timeout=30_000,
+    )
+    outcome = assert_accessible(page)  # no violation of impact serious or critical
+    assert outcome.rules_run > 80 and outcome.rules_checked > 30, "axe ran its WCAG rules"
+    print(f"{workbook}: axe ran {outcome.rules_run} rules, {outcome.rules_checked} applied")
+    page.close()
+
+
+# --------------------------------------------------------------------------------------------
+# markup in names and free text
+
+SCRIPT = "<script>window.__pwned = 'script'</script>"
+IMAGE = "<img src=x onerror=\"window.__pwned = 'img'\">"
+LINK = "<a href=\"javascript:window.__pwned = 'link'\">click me</a>"
+
+
+def _inject_demand(folder):
+    import pandas as pd
+
+    log = pd.read_csv(canary.SAMPLE / "demand.csv", dtype=str, keep_default_na=False)
+    log.loc[log["team"] == "Revenues", "team"] = f"Revenues {SCRIPT}"
+    log.loc[log["service"] == "Council tax", "service"] = f"Council tax {IMAGE}"
+    log.loc[log["what_matters"] != "", "what_matters"] = f"Please help {LINK} {SCRIPT} {IMAGE}"
+    path = folder / "demand.csv"
+    log.to_csv(path, index=False)
+    return {"demand_path": path}, ["-p", "show_what_matters", "yes"]
+
+
+def _inject_cases(folder):
+    import pandas as pd
+
+    events = pd.read_csv(canary.SAMPLE / "events.csv", dtype=str, keep_default_na=False)
+    cases = pd.read_csv(canary.SAMPLE / "cases.csv", dtype=str, keep_default_na=False)
+    for frame in (events, cases):
+        frame.loc[frame["team"] == "Community Team North", "team"] = f"North {SCRIPT} {IMAGE}"
+    events.loc[events["organisation"] == "Council adult social care", "organisation"] = f"Council {LINK}"
+    paths = {"events_path": folder / "events.csv", "cases_path": folder / "cases.csv"}
+    events.to_csv(paths["events_path"], index=False)
+    cases.to_csv(paths["cases_path"], index=False)
+    return paths, []
+
+
+def _inject_team_performance(folder):
+    import pandas as pd
+
+    paths = {}
+    for name, parameter in (("work_items.csv", "work_items_path"), ("actions.csv", "actions_path"),
+                            ("spending.csv", "spending_path"), ("targets.csv", "targets_path")):
+        frame = pd.read_csv(canary.SAMPLE / name, dtype=str, keep_default_na=False)
+        if "team" in frame:
+            frame.loc[frame["team"] == "Reablement North", "team"] = f"Reablement {SCRIPT} {IMAGE}"
+        if "description" in frame:
+            frame["description"] = f"Agreed {LINK} {SCRIPT}"
+        paths[parameter] = folder / name
+        frame.to_csv(paths[parameter], index=False)
+    return paths, ["-p", "show_action_text", "yes"]
+
+
+INJECTIONS = {
+    "demand_study": _inject_demand,
+    "case_review": _inject_cases,
+    "experiment_comparison": _inject_cases,
+    "team_performance": _inject_team_performance,
+}
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS)
+def test_markup_in_names_and_free_text_stays_inert(workbook, tmp_path, browser):
+    files, extra = INJECTIONS[workbook](tmp_path)
+    if workbook == "experiment_comparison":
+        extra = ["-p", "before_label", f"usual {SCRIPT}", "-p", "after_label", f"new {IMAGE}"]
+    run(workbook, tmp_path / "out", files, "-p", "privacy", "internal", *extra)
+    report = next((tmp_path / "out").glob("*.html"))
+    html = report.read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(report.as_uri())
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.sw-vega')].every(el => el.dataset.rendered)",
+        timeout=30_000,
+    )
+    # Open every collapsed table and hover every chart mark, so tooltips render too.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    for mark in page.locator("div.sw-vega svg path, div.sw-vega svg .mark-symbol path").all()[:40]:
+        try:
+            mark.hover(timeout=500)
+        except Exception:  # marks hidden behind others cannot be hovered; that is fine
+            pass
+    assert page.evaluate("() => window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+    # The text itself is still there for the reader, as text.
+    assert "window.__pwned" in page.locator("body").inner_text()
+    context.close()
