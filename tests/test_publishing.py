@@ -179,3 +179,27 @@ def test_markup_in_names_and_free_text_stays_inert(workbook, tmp_path, browser):
     # The text itself is still there for the reader, as text.
     assert "window.__pwned" in page.locator("body").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("../../etc/passwd", "demand_study-etc-passwd"),
+    ("..", "demand_study-unnamed"),
+    ("a/b\\c", "demand_study-a-b-c"),
+    ("", "demand_study-all-teams"),  # blank is every team
+    ("   ", "demand_study-all-teams"),
+    ("<script>", "demand_study-script"),
+    ("Ω", "demand_study-unnamed"),
+])
+def test_names_in_output_paths_are_sanitised(name, stem):
+    from workbook_helpers.execute import get_workbook, output_stem
+
+    assert output_stem(get_workbook("demand_study"), {"team": name}) == stem
+
+
+def test_a_very_long_name_is_cut_to_a_safe_length():
+    from workbook_helpers.execute import get_workbook, output_stem
+
+    stem = output_stem(get_workbook("demand_study"), {"team": "North " * 40, "service": "x" * 300})
+    team, service = stem.split("-", 1)[1], stem.rsplit("-", 1)[1]
+    assert len(stem) <= 255 - len(".partial.ipynb") and set(stem) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert len(team) <= 130 and service == "x" * 60
