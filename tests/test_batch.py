@@ -238,7 +238,7 @@ def test_team_folders_are_safe_readable_and_distinct():
 
 def test_unsafe_team_names_in_a_plan_stay_inside_the_output_folder(tmp_path):
     plan = load_plan(write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [
-        {"workbook": "demand_study", "teams": ["../../etc", "/root", "Repairs North", "Repairs-North", ""]},
+        {"workbook": "demand_study", "teams": ["../../etc", "/root", "Repairs North", "Repairs-North", "!!!"]},
     ]}))
     out = (tmp_path / "out").resolve()
     keys = [run.key for run in plan.runs]
@@ -247,6 +247,31 @@ def test_unsafe_team_names_in_a_plan_stay_inside_the_output_folder(tmp_path):
         assert (out / run.folder).resolve().parent == out
         assert run.stem == "demand_study"
     assert keys[:2] == ["etc/demand_study", "root/demand_study"]
+    assert keys[4] == f"unnamed-{hashlib.sha256(b'!!!').hexdigest()[:8]}/demand_study"
+
+
+def test_a_blank_team_name_is_a_plan_problem(tmp_path):
+    # The workbooks read a blank team as every team: it would be a second all-teams report,
+    # in a folder of its own, with no name in the index.
+    plan = write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [
+        {"workbook": "demand_study", "teams": ["Revenues", "  "]},
+        {"workbook": "case_review", "parameters": {"team": ""}},
+    ]})
+    with pytest.raises(PlanError) as raised:
+        load_plan(plan)
+    assert [problem.split(":")[0] for problem in raised.value.problems] == [
+        "runs[0].teams[1]", "runs[1].parameters.team"]
+    assert all("is empty" in problem for problem in raised.value.problems)
+
+
+def test_out_is_a_folder_name(tmp_path):
+    assert load_plan(write_plan(tmp_path, {"out": 202411, "runs": [{"workbook": "case_review"}]})).out == \
+        Path("202411")
+    plan = write_plan(tmp_path, {"out": ["reports", "2024-11"], "runs": [{"workbook": "case_review"}]})
+    with pytest.raises(PlanError, match=r"out: should be a folder"):
+        load_plan(plan)
+    result = run_cli("batch", str(plan), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
 
 
 # --- one batch: failures isolated, time limit, dead kernel -------------------------------------
@@ -459,7 +484,7 @@ def test_sigterm_stops_cleanly_and_the_next_run_does_only_what_is_left(tmp_path)
     runs = json.loads(manifest.read_text())["runs"]
     assert runs["revenues/demand_study"]["status"] == "ok"
     assert runs["repairs-north/demand_study"]["status"] == "interrupted"
-    assert "all-teams/demand_study" not in runs
+    assert runs["all-teams/demand_study"]["status"] == "not run"
     assert (out / "index.html").is_file()
 
     # The next invocation does only what was left (now without the sleep).
@@ -481,6 +506,156 @@ def test_sigterm_stops_cleanly_and_the_next_run_does_only_what_is_left(tmp_path)
     assert "1 ok, 2 skipped (unchanged), 0 failed" in changed.stdout
     north = json.loads((out / "repairs-north" / "demand_study.json").read_text())["figures"]
     assert north["total_demand"] == 31
+
+
+def instant_runs(done: list[str], stop_after: int | None = None):
+    """A stand-in for run_local that "runs" each task at once (three small files and an ok
+    outcome), noting its key in ``done``; after ``stop_after`` runs it sends this process
+    SIGTERM, as a user stopping the batch would."""
+    def run_local(tasks, workers, log_folder, on_start, on_done, stopping):
+        for task in tasks:
+            if stopping():
+                break
+            on_start(task)
+            outputs = {}
+            for kind, suffix in (("html", ".html"), ("notebook", ".ipynb"), ("summary", ".json")):
+                path = Path(task["out"]) / task["folder"] / f"{task['stem']}{suffix}"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("{}", encoding="utf-8")
+                outputs[kind] = f"{task['folder']}/{path.name}"
+            done.append(task["key"])
+            on_done(task, {"key": task["key"], "status": "ok", "outputs": outputs, "seconds": 0.1})
+            if stop_after is not None and len(done) == stop_after:
+                os.kill(os.getpid(), signal.SIGTERM)
+        return []
+    return run_local
+
+
+def test_a_forced_batch_stopped_part_way_is_resumed_by_the_next_invocation(tmp_path, monkeypatch, capsys):
+    from workbook_helpers import batch as batch_module
+    from workbook_helpers.cli import main
+
+    plan = write_plan(tmp_path, {"name": "Forced", "out": str(tmp_path / "out"), "runs": [
+        {"workbook": "demand_study", "teams": ["Revenues", "Repairs North", "Care Front Door"]},
+    ]})
+    done: list[str] = []
+    monkeypatch.setattr(batch_module, "run_local", instant_runs(done))
+    assert main(["batch", str(plan), "--quiet"]) == 0
+    assert len(done) == 3
+
+    # --force, stopped after its first run: two runs were never reached.
+    done.clear()
+    monkeypatch.setattr(batch_module, "run_local", instant_runs(done, stop_after=1))
+    assert main(["batch", str(plan), "--force", "--quiet"]) == 143
+    assert done == ["revenues/demand_study"]
+    stderr = capsys.readouterr().err
+    assert "2 runs are left: run the command again without --force to do them." in stderr
+    runs = json.loads((tmp_path / "out" / "manifest.json").read_text())["runs"]
+    assert [runs[key]["status"] for key in runs] == ["ok", "not run", "not run"]
+
+    # Without --force, the next invocation does exactly those two: their earlier success does
+    # not make them count as unchanged.
+    done.clear()
+    monkeypatch.setattr(batch_module, "run_local", instant_runs(done))
+    assert main(["batch", str(plan), "--quiet"]) == 0
+    assert done == ["repairs-north/demand_study", "care-front-door/demand_study"]
+
+
+def test_a_run_runs_again_when_its_parameters_files_version_or_data_change(tmp_path, monkeypatch):
+    from workbook_helpers import batch as batch_module
+    from workbook_helpers.batch import run_batch
+
+    contacts_csv = tmp_path / "contacts.csv"
+    contacts_csv.write_text(CONTACTS, encoding="utf-8")
+
+    def plan_ending(period_end: str) -> Plan:
+        return load_plan(write_plan(tmp_path, {"out": str(tmp_path / "out"), "defaults": {"period_end": period_end},
+                                               "runs": [{"workbook": "demand_study",
+                                                         "parameters": {"demand_path": "contacts.csv"},
+                                                         "teams": ["Revenues", "Repairs North"]}]}))
+
+    done: list[str] = []
+    monkeypatch.setattr(batch_module, "run_local", instant_runs(done))
+
+    def ran(plan: Plan) -> list[str]:
+        done.clear()
+        assert run_batch(plan).exit_code == 0
+        return list(done)
+
+    both = ["revenues/demand_study", "repairs-north/demand_study"]
+    assert ran(plan_ending("2024-06-30")) == both
+    assert ran(plan_ending("2024-06-30")) == []  # nothing changed
+    assert ran(plan_ending("2024-07-31")) == both  # a parameter
+    (tmp_path / "out" / "revenues" / "demand_study.json").unlink()
+    assert ran(plan_ending("2024-07-31")) == ["revenues/demand_study"]  # one of its files gone
+    monkeypatch.setattr(batch_module, "__version__", "99.0")
+    assert ran(plan_ending("2024-07-31")) == both  # the suite's version
+    assert ran(plan_ending("2024-07-31")) == []
+    with contacts_csv.open("a", encoding="utf-8") as log:
+        log.write("01/06/2024,Council tax,phone,ask about my case,value,yes,Revenues\n")
+    assert ran(plan_ending("2024-07-31")) == both  # the data both runs read
+
+
+def test_progress_on_a_terminal_keeps_counting_the_time_between_runs():
+    import fcntl
+    import struct
+    import termios
+
+    from workbook_helpers.batch import Progress
+
+    terminal, screen = os.openpty()
+    fcntl.ioctl(screen, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    stream = os.fdopen(screen, "w", buffering=1)
+    progress = Progress("Ticking", stream=stream)
+    try:
+        progress.start(1, 0, "1 worker process")
+        progress.started({"key": "revenues/demand_study"})
+        time.sleep(2.6)  # no run starts or ends meanwhile
+        os.set_blocking(terminal, False)
+        shown = os.read(terminal, 65536).decode()
+    finally:
+        progress.close()
+        stream.close()
+        os.close(terminal)
+    assert "0/1 done" in shown and "1 running, 0 failed [00:02]" in shown, shown
+
+
+def test_a_bad_dask_address_is_refused_before_anything_is_written(tmp_path):
+    plan = write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [{"workbook": "case_review"}]})
+    # The address of the Dask dashboard, not its scheduler: a likely slip.
+    result = run_cli("batch", str(plan), "--dask", "http://scheduler.internal:8787", timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert '--dask "http://scheduler.internal:8787" is not the address of a Dask scheduler' in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_written_to_is_said_so(tmp_path):
+    plan = write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [{"workbook": "case_review"}]})
+    # Stands in for a folder this user may not write to (tests may run as root, whom
+    # permissions do not stop): the batch's lock file cannot be opened.
+    (tmp_path / "out" / ".batch.lock").mkdir(parents=True)
+    result = run_cli("batch", str(plan), "--quiet")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"Cannot write to the output folder {tmp_path / 'out'}: Is a directory." in result.stderr
+
+
+def test_handing_a_run_to_a_worker_that_has_gone_does_not_end_the_batch(tmp_path):
+    # Ctrl-C at a terminal reaches a worker still starting up: handing it a run must not end the
+    # batch with a traceback (it did, with BrokenPipeError); the run stays with the worker, for
+    # run_local to report as interrupted (or failed, if the batch was not stopped).
+    import multiprocessing
+
+    from workbook_helpers.batch import _Worker
+
+    worker = _Worker(multiprocessing.get_context("spawn"), tmp_path / "worker.log")
+    worker.process.kill()
+    worker.process.join(30)
+    task = {"key": "revenues/demand_study", "folder": "revenues", "stem": "demand_study", "time_limit": 60,
+            "out": str(tmp_path)}
+    worker.give(task)
+    assert worker.task is task
+    worker.connection.close()
 
 
 # --- on a Dask cluster --------------------------------------------------------------------------

@@ -146,7 +146,7 @@ class _PlanChecker:
             if key not in _PLAN_KEYS:
                 self.problems.append(f'"{key}" is not a plan setting; the settings are {", ".join(_PLAN_KEYS)}.')
         name = str(raw.get("name") or self.path.stem)
-        out = Path(self.out_override or raw.get("out") or Path("reports") / _slug(name, 60))
+        out = self._out(name)
         default_limit = self._minutes(raw.get("timeout_minutes"), "timeout_minutes", DEFAULT_TIMEOUT_MINUTES)
         if self.timeout_override is not None:
             default_limit = self._minutes(self.timeout_override, "--timeout", default_limit)
@@ -172,6 +172,15 @@ class _PlanChecker:
         if self.problems:
             raise PlanError(self.path, self.problems)
         return Plan(name=name, path=self.path, out=out, runs=planned)
+
+    def _out(self, name: str) -> Path:
+        given = self.out_override or self.raw.get("out")
+        if given is None or given == "":
+            return Path("reports") / _slug(name, 60)
+        if isinstance(given, (list, dict, bool)):  # a number or a date is a folder name as written
+            self.problems.append(f'out: should be a folder, like "reports/2024-11"; "{given}" is not.')
+            return Path("reports") / _slug(name, 60)
+        return Path(str(given))
 
     def _minutes(self, value, where: str, fallback: float) -> float:
         if value is None:
@@ -224,6 +233,9 @@ class _PlanChecker:
         if len(self.problems) > problems_before:
             return []
         team_given = merged.pop("team", None)
+        if team_given is not None and not str(team_given).strip():
+            self.problems.append(f"{where}.parameters.team: is empty; give a team's name, or all for every team.")
+            return []
         try:
             checked = check_parameters(workbook, merged)
         except (ParameterError, DataError) as error:
@@ -292,6 +304,11 @@ class _PlanChecker:
             for position, team in enumerate(explicit):
                 if team is None or isinstance(team, (dict, list)):
                     self.problems.append(f"{where}.teams[{position}]: should be a team's name.")
+                elif not str(team).strip():
+                    # The workbooks read a blank team as every team: a second all-teams report.
+                    self.problems.append(
+                        f"{where}.teams[{position}]: is empty; give a team's name, or all for every team."
+                    )
                 else:
                     teams.append(str(team))
         return list(dict.fromkeys(teams))
@@ -330,7 +347,7 @@ class _PlanChecker:
                 other = seen[run.key]
                 self.problems.append(
                     f"{other.where} and {run.where} would both write {run.key} (for {run.team_label}): "
-                    "remove one, or give one of them a name: of its own."
+                    "remove one, or give one of them a name of its own (name: in the run)."
                 )
                 continue
             seen[run.key] = run
@@ -700,8 +717,14 @@ class _Worker:
         self.started = 0.0
 
     def give(self, task: dict) -> None:
+        """Hand ``task`` to the worker. A worker that has died cannot take it (Ctrl-C at a
+        terminal reaches a worker still starting up, before it ignores SIGINT): the task stays
+        with it, and run_local reports it as interrupted, or as failed with its worker."""
         self.task, self.started = task, time.monotonic()
-        self.connection.send(task)
+        try:
+            self.connection.send(task)
+        except OSError:  # BrokenPipeError, ConnectionResetError: the worker is gone
+            pass
 
     def family(self) -> list:
         """The worker and every process under it (its kernel), found before any is stopped:
@@ -816,6 +839,25 @@ def run_local(tasks: list[dict], workers: int, log_folder: Path, on_start, on_do
 # --- on a Dask cluster ---------------------------------------------------------------------------
 
 
+def check_dask_address(address: str) -> None:
+    """Raise a :class:`ParameterError` if ``address`` cannot name a Dask scheduler (an unknown
+    scheme such as ``http://``, or no host). Checked before anything is written: the Dask client
+    given such an address fails with a traceback and then hangs for a minute as it closes."""
+    from distributed.comm import parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(str(address).strip())
+        get_backend(scheme)
+        if not location.strip():
+            raise ValueError("it names no host")
+    except (ValueError, TypeError) as error:
+        raise ParameterError(
+            f'--dask "{address}" is not the address of a Dask scheduler ({error}); give one like '
+            "tcp://10.0.0.5:8786."
+        ) from None
+
+
 def run_dask(address: str, tasks: list[dict], on_running, on_done, stopping) -> list[dict]:
     """Run ``tasks`` on the Dask distributed scheduler at ``address``, one task per run
     (:func:`execute_task_remote`), putting each run's files in place as its result arrives.
@@ -826,7 +868,7 @@ def run_dask(address: str, tasks: list[dict], on_running, on_done, stopping) -> 
 
     try:
         client = Client(address, timeout="30s", set_as_default=False)
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError) as error:
         raise ParameterError(f"Cannot reach the Dask scheduler at {address}: {error}") from None
     try:
         futures = {}
@@ -910,7 +952,10 @@ def select_runs(plan: Plan, patterns: list[str] | None) -> list[PlannedRun]:
 
 def _lock(out: Path):
     """Hold ``OUT/.batch.lock`` so that two batches cannot write to one folder at once."""
-    handle = open(out / ".batch.lock", "a+")
+    try:
+        handle = open(out / ".batch.lock", "a+")
+    except OSError as error:  # a folder this user may not write to
+        raise ParameterError(f"Cannot write to the output folder {out}: {error.strerror or error}.") from None
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks here; one batch at a time is on the user
@@ -952,14 +997,17 @@ def run_batch(
         outcome)`` and ``close()``; by default nothing is shown.
 
     Ctrl-C or SIGTERM stops the batch: no more runs start, running ones are stopped (their
-    kernels shut down, their scratch folders removed), the manifest keeps what finished, and
-    ``exit_code`` is 130 or 143.
+    kernels shut down, their scratch folders removed), the manifest keeps what finished and
+    records the rest as ``interrupted`` or ``not run`` (so that the next invocation, without
+    ``force``, does exactly those), and ``exit_code`` is 130 or 143.
     """
     from .batch_index import write_index
 
     clock = time.perf_counter()
     out = plan.out
     chosen = select_runs(plan, only)
+    if dask_address:
+        check_dask_address(dask_address)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -999,14 +1047,17 @@ def run_batch(
 
         stop = _StopSignals()
         tasks = [task_for(run, out) for run in to_run]
-        with stop:
-            if not tasks:
-                left = []
-            elif dask_address:
-                left = run_dask(dask_address, tasks, progress.running_now, on_done, stop.requested)
-            else:
-                left = run_local(tasks, workers or os.cpu_count() or 1, out / ".logs", on_start, on_done, stop.requested)
-        progress.close()
+        try:
+            with stop:
+                if not tasks:
+                    left = []
+                elif dask_address:
+                    left = run_dask(dask_address, tasks, progress.running_now, on_done, stop.requested)
+                else:
+                    left = run_local(tasks, workers or os.cpu_count() or 1, out / ".logs", on_start, on_done,
+                                     stop.requested)
+        finally:
+            progress.close()  # before any message about an unreachable scheduler
         result.stopped_by = stop.signum
         if stop.signum is not None:
             finished = {key for key, row in rows.items() if row["status"] in {"ok", "failed", "skipped"}}
@@ -1015,6 +1066,12 @@ def run_batch(
                 run = by_key[task["key"]]
                 entry = manifest.record(run, fingerprints[run.key], {"status": "interrupted", "started": None})
                 rows[run.key] = _row(run, "interrupted", entry)
+            # The runs that never started are recorded as not run, so that the next invocation
+            # (without --force) does them: an earlier success of theirs would otherwise count as
+            # unchanged and be skipped, after a --force batch or a change to its data.
+            for key in result.left:
+                if rows[key]["status"] == "not run":
+                    manifest.record(by_key[key], fingerprints[key], {"status": "not run", "started": None})
         manifest.save()
         for folder in {run.folder for run in plan.runs}:
             try:
@@ -1091,6 +1148,7 @@ class Progress:
         self.total = self.done = self.failed = self.running = 0
         self.clock = time.perf_counter()
         self.bar = None
+        self._ticking = None
 
     def start(self, total: int, skipped: int, where: str) -> None:
         self.total, self.clock = total, time.perf_counter()
@@ -1105,6 +1163,7 @@ class Progress:
             self.bar = tqdm(total=total, file=self.stream, unit="run", dynamic_ncols=True,
                             bar_format="{n_fmt}/{total_fmt} done |{bar}| {desc} [{elapsed}]")
             self._postfix()
+            self._ticking = _Ticker(self.bar)
 
     def _postfix(self) -> None:
         if self.bar is not None:
@@ -1137,9 +1196,35 @@ class Progress:
               f"{elapsed} elapsed)", file=self.stream, flush=True)
 
     def close(self) -> None:
+        if self._ticking is not None:
+            self._ticking.stop()
+            self._ticking = None
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+class _Ticker:
+    """Redraws a progress bar every ``seconds``, so its time elapsed keeps counting while runs
+    take minutes: tqdm redraws only when told of a change."""
+
+    def __init__(self, bar, seconds: float = 1.0):
+        import threading
+
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._tick, args=(bar, seconds), daemon=True)
+        self._thread.start()
+
+    def _tick(self, bar, seconds: float) -> None:
+        while not self._stopped.wait(seconds):
+            try:
+                bar.refresh()
+            except Exception:  # only for show; the bar may be closing
+                return
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(2)
 
 
 def _terminal_width(stream) -> int:

@@ -329,8 +329,9 @@ def _batch(args: argparse.Namespace) -> int:
     if result.stopped_by is not None:
         how = "Ctrl-C" if result.exit_code == 130 else "a request to stop (SIGTERM)"
         left = f"{len(result.left)} run{'' if len(result.left) == 1 else 's'} {'is' if len(result.left) == 1 else 'are'}"
-        print(f"\nStopped by {how}. No report was left half-written. {left} left: run the same command "
-              "again to do them.", file=sys.stderr)
+        again = "the command again without --force" if args.force else "the same command again"
+        print(f"\nStopped by {how}. No report was left half-written. {left} left: run {again} "
+              "to do them.", file=sys.stderr)
         for key in result.left:
             print(f"  {key}", file=sys.stderr)
     print(f"\nOpen {result.index} in a web browser for every report.")
