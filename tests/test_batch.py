@@ -594,6 +594,9 @@ def test_a_run_runs_again_when_its_parameters_files_version_or_data_change(tmp_p
     with contacts_csv.open("a", encoding="utf-8") as log:
         log.write("01/06/2024,Council tax,phone,ask about my case,value,yes,Revenues\n")
     assert ran(plan_ending("2024-07-31")) == both  # the data both runs read
+    monkeypatch.setenv("SERVICE_WORKBOOKS_SALT_FILE", str(tmp_path / "another-salt"))
+    assert ran(plan_ending("2024-07-31")) == both  # another salt: other pseudonyms
+    assert ran(plan_ending("2024-07-31")) == []
 
 
 def test_progress_on_a_terminal_keeps_counting_the_time_between_runs():

@@ -36,6 +36,7 @@ from pathlib import Path
 from . import __version__
 from .exceptions import DataError, ParameterError, PlanError, RunError, WorkbookError
 from .outputs import find_input, json_safe, project_folder
+from .privacy import salt_id
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -485,13 +486,14 @@ class Manifest:
         self.runs = {key: entry for key, entry in (loaded.get("runs") or {}).items() if isinstance(entry, dict)}
 
     def unchanged(self, run: PlannedRun, fingerprints: dict[str, str], out: Path) -> bool:
-        """Whether ``run`` last succeeded with the same inputs, parameters and suite version,
-        and its three files are still there."""
+        """Whether ``run`` last succeeded with the same inputs, parameters, suite version and
+        pseudonym salt, and its three files are still there."""
         entry = self.runs.get(run.key)
         return bool(
             entry
             and entry.get("status") == "ok"
             and entry.get("version") == __version__
+            and entry.get("salt") == salt_id()
             and entry.get("inputs") == fingerprints
             and entry.get("parameters") == _plain(run.parameters)
             and entry.get("outputs")
@@ -505,6 +507,7 @@ class Manifest:
             "started": outcome.get("started"), "finished": outcome.get("finished"),
             "seconds": outcome.get("seconds"),
             "parameters": _plain(run.parameters), "inputs": fingerprints, "version": __version__,
+            "salt": salt_id(),  # another salt means other pseudonyms: the run is made again
             "outputs": outcome.get("outputs") or {},
             "error": outcome.get("error"), "cell": outcome.get("cell"), "error_kind": outcome.get("error_kind"),
             "failed_notebook": outcome.get("failed_notebook"),

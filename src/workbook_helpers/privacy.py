@@ -463,3 +463,10 @@ def _distinct_codes(numbers: dict[str, int], length: int, alphabet: str) -> dict
         pending = [text for text in pending if seen[trial[text]] > 1]
         length += 1
     return codes
+
+
+def salt_id(salt: bytes | None = None) -> str:
+    """A short name for the salt that reveals nothing of it (16 hex digits of a SHA-256 of it),
+    so a batch can tell when reports were made with another salt and must be made again."""
+    salt = installation_salt() if salt is None else salt
+    return hashlib.sha256(b"service-workbooks salt id\0" + salt).hexdigest()[:16]
