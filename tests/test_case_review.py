@@ -115,7 +115,8 @@ def test_timeline_shows_the_cases_with_most_hours():
 @pytest.fixture(scope="module")
 def after_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("case-review")
-    result = run_cli("run", "case_review", "--quiet", "-p", "cohort", "after", "--out", str(out))
+    result = run_cli("run", "case_review", "--quiet", "-p", "cohort", "after", "-p", "privacy", "internal",
+                     "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -216,3 +217,105 @@ def test_run_without_a_cases_file(tmp_path):
     assert summary["figures"]["predicted_return_share"] is None
     text = re.sub(r"<[^>]+>", " ", (tmp_path / "case_review-all-teams.html").read_text(encoding="utf-8"))
     assert "open or closed not known" in text and "No cases file was given" in text
+
+
+# --------------------------------------------------------------------------------------------
+# A published report (privacy publish, the runner's default): aggregates only, small counts hidden
+
+
+PSEUDONYM = re.compile(r"\bCase [2-9A-HJKMNP-TV-Z]{4}\b")
+CASE_COUNTS = ["cases", "open_cases", "predicted_return_judgements", "repeat_assessments"]
+
+
+@pytest.fixture(scope="module")
+def published_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("case-review-published")
+    result = run_cli("run", "case_review", "--quiet", "--each-team", "-p", "privacy", "publish",
+                     "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _small(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and 1 <= value <= 4
+
+
+def test_published_summaries_say_so_hold_no_small_count_and_no_case(published_run):
+    summaries = sorted(published_run.glob("*.json"))
+    assert [p.stem for p in summaries] == [
+        "case_review-all-teams", "case_review-community-team-north", "case_review-community-team-west",
+        "case_review-experiment-team"]
+    for path in summaries:
+        summary = json.loads(path.read_text())
+        assert summary["context"]["privacy"] == "publish", path.name
+        assert "cases" not in summary["tables"], "the table of each case is for internal reports only"
+        figures = summary["figures"]
+        assert [k for k in CASE_COUNTS if _small(figures[k])] == [], path.name
+        assert "case" not in (figures["most_repeat_assessments"] or {}), path.name
+        for row in summary["tables"]["summary"]:
+            counted = ["cases"] + (["total"] if row["measure"] not in
+                                   ("total_hours", "face_to_face_share", "end_to_end_days") else [])
+            assert [c for c in counted if _small(row[c])] == [], (path.name, row)
+
+
+def test_published_figures_worked_out_from_the_raw_cases_file(published_run):
+    cases = _raw(CASES)
+
+    def figures(stem):
+        return json.loads((published_run / f"case_review-{stem}.json").read_text())["figures"]
+
+    def open_count(team=None):
+        return sum(r["closed"] == "" for r in cases if team in (None, r["team"]))
+
+    # Experiment team: 32 cases, none open; 1 of the 32 judged at closure was expected back, so the
+    # share is hidden (it gives the 1 away), and so are the 31 not expected back, but the 32
+    # judged are shown: they add up to the two hidden counts and give neither away.
+    assert open_count("Experiment team") == 0
+    experiment = figures("experiment-team")
+    assert (experiment["cases"], experiment["open_cases"]) == (32, 0)
+    assert experiment["predicted_return_judgements"] == 32 and experiment["predicted_return_share"] == "[c]"
+    # Community Team West: 14 cases, 1 still open: hidden, and so are the 13 closed (14 less 13
+    # would give it away) and the cases judged (11 yes, 2 no, 1 not judged).
+    assert open_count("Community Team West") == 1
+    west = json.loads((published_run / "case_review-community-team-west.json").read_text())
+    assert west["figures"]["open_cases"] == "[c]" and west["figures"]["cases"] == 14
+    assert west["figures"]["predicted_return_judgements"] == "[c]"
+    assert west["figures"]["predicted_return_share"] == "[c]"
+    rows = {row["measure"]: row for row in west["tables"]["summary"]}
+    assert rows["end_to_end_days"]["cases"] == "[c]" and rows["end_to_end_days"]["mean"] == "[c]"
+    assert rows["assessments"]["cases"] == 14
+    # All teams: 67 cases, 3 still open (before cohort).
+    assert open_count() == 3
+    assert figures("all-teams")["open_cases"] == "[c]" and figures("all-teams")["cases"] == 67
+
+
+def test_published_report_shows_no_case_on_its_own(published_run):
+    for path in published_run.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not PSEUDONYM.search(text), (path.name, PSEUDONYM.search(text).group())
+    page = (published_run / "case_review-all-teams.html").read_text(encoding="utf-8")
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "The measures of each case" not in page  # the per-case table
+    assert "The journeys of" not in page and "End-to-end days of each case" not in page
+    assert "are left out of reports for sharing; they are in the internal report." in words
+    assert "Per case: mean, median and total" in page  # the aggregates stay
+
+
+def test_a_published_review_of_three_cases_hides_their_counts_and_names_no_case():
+    from workbook_helpers.policy import using_policy
+
+    review = CaseReview.build(LOG)
+    with using_policy("publish"):
+        table = review.summary_table()
+        figures = review.figures()
+        note = review.summary_note(table)
+    # 1 after case, 2 before: every count of cases is 1 to 4, and the means rest on them.
+    assert set(table["cases_shown"]) == {"[c]"} and set(table.loc[table["measure"] == "assessments", "mean_shown"]) == {"[c]"}
+    # Y's one repeat assessment: the total (1) is hidden, and so is the most on one case, unnamed.
+    assert figures["cases"] == figures["repeat_assessments"] == "[c]"
+    assert figures["most_repeat_assessments"] == {"repeat_assessments": "[c]"}
+    assert figures["assessments_per_case"] == "[c]"  # beside the total it would give the cases away
+    assert note.startswith("[c]: a count of 1 to 4, hidden to protect privacy")
+    # Internal: as before.
+    assert review.figures()["most_repeat_assessments"] == {"case": Y, "repeat_assessments": 1}
+    assert review.summary_note() == ""

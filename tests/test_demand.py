@@ -535,3 +535,77 @@ def test_predictability_worked_by_hand():
     assert bill["stable"] == "no: special cause"
     assert leak["mean"] == pytest.approx(11) and leak["low"] == pytest.approx(11 - 2.66 * 2)
     assert leak["stable"] == "yes"
+
+
+# --------------------------------------------------------------------------------------------
+# what a published report may show
+
+
+def _breakdown_log():
+    """Council tax: 30 value and 20 failure (all progress chasing, by phone), and 2 demands not
+    yet classified (by letter). Worked by hand below."""
+    rows = [row(f"2024-04-{1 + n % 14:02d} 09:00", "value", NA, True, 10) for n in range(30)]
+    rows += [row(f"2024-04-{1 + n % 14:02d} 10:00", "failure", "progress chasing", NA, 10) for n in range(20)]
+    rows += [row("2024-04-03 11:00", channel="letter"), row("2024-04-04 11:00", channel="letter")]
+    return make_log(rows)
+
+
+def _protected(log):
+    figures = dm.headline_figures(log, TWO_WEEKS)
+    return dm.protect_breakdowns(figures, dm.value_failure_by(log, "service"),
+                                 dm.value_failure_by(log, "channel"), dm.failure_types(log))
+
+
+def test_nothing_is_hidden_in_an_internal_report():
+    shown = _protected(_breakdown_log())
+    assert not shown.service_mask.to_numpy().any()
+    assert shown.by_service_hidden is None and shown.channel_hidden is None  # charts as they were
+    assert shown.failure_kinds.hidden is None
+    assert shown.figures == dm.headline_figures(_breakdown_log(), TWO_WEEKS)
+    assert shown.failure_kinds.table["share"].tolist() == [1.0]
+
+
+def test_a_small_count_of_unclassified_demand_hides_what_would_give_it_away():
+    from workbook_helpers.policy import using_policy
+
+    with using_policy("publish"):
+        shown = _protected(_breakdown_log())
+    # 52 demands = 30 value + 20 failure + 2 unclassified. The 2 are hidden; as the total (52)
+    # would give them away, one more count of the totals row is hidden: the smallest, failure
+    # (20). Classified demand (50 = 52 - 2) and the failure share (of it) go with them.
+    figures = shown.figures
+    assert (figures["total_demand"], figures["value_demand"]) == (52, 30)
+    assert figures["unclassified_demand"] == figures["failure_demand"] == "[c]"
+    assert figures["classified_demand"] == figures["failure_demand_share"] == "[c]"
+    assert figures["one_stop_share"] == 1.0 and figures["one_stop_recorded"] == 30
+    rows = shown.summary_table().set_index("service")
+    assert rows.loc["Council tax", "failure"] == 20  # a number here: record_summary hides it
+    assert bool(shown.service_mask.iloc[0]["failure"]) and bool(shown.service_mask.iloc[0]["unclassified"])
+    assert rows.loc["All services", "classified"] == "[c]"
+    # Failure types add up to failure demand, which is hidden: the one type's count is hidden
+    # too, and its share (100% of failure demand would tell that it is all of it).
+    kinds = shown.failure_kinds
+    assert kinds.hidden.tolist() == [True] and kinds.shares_hidden.tolist() == [True]
+    assert kinds.table["share"].isna().all()
+    assert shown.top_failure_types().to_dict("records") == [
+        {"failure_type": "progress chasing", "demand": "[c]", "share": "[c]"}]
+    # By channel: phone 50 (30 value, 20 failure), letter 2 unclassified. Letter's 2 is hidden
+    # and so is phone's failure (20), as failure demand is hidden in the headline and the
+    # channels add up to it; then letter's row and phone's row each hide two counts.
+    hidden = shown.channel_hidden.set_index(dm.value_failure_by(_breakdown_log(), "channel")["channel"])
+    assert bool(hidden.loc["letter", "unclassified"]) and bool(hidden.loc["phone", "failure"])
+    assert not hidden.loc["phone", "value"]
+
+
+def test_hidden_counts_of_a_pareto_hide_one_more_against_the_total():
+    from workbook_helpers.policy import using_policy
+
+    table = dm.pareto(pd.Series({"a": 10, "b": 3, "c": 6}), "kind")  # 10, 6, 3 of 19
+    assert not dm.hidden_counts(table).any()
+    with using_policy("publish"):
+        # 3 is small; the total (19, which the shares give away) would reveal it from 10 and 6,
+        # so the smaller of those, 6, is hidden as well.
+        assert dm.hidden_counts(table).tolist() == [False, True, True]
+        # With the total itself hidden, one count must still be hidden for it not to be the sum.
+        assert dm.hidden_counts(dm.pareto(pd.Series({"a": 10, "c": 6}), "kind"), total_hidden=True).tolist() \
+            == [False, True]

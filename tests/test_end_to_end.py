@@ -138,18 +138,26 @@ def test_what_matters_shown_only_when_asked_and_then_inert(tmp_path, browser):
     from conftest import run_cli
 
     canary = _canary_log(tmp_path)
-    hidden = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+    internal = ("-p", "privacy", "internal")
+    hidden = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary), *internal,
                      "--out", str(tmp_path / "default"))
     assert hidden.returncode == 0, hidden.stderr
     page_text = (tmp_path / "default" / f"{STEM}.html").read_text(encoding="utf-8")
     assert "I want to stay at home" not in page_text
 
-    said_no = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+    said_no = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary), *internal,
                       "-p", "show_what_matters", "no", "--out", str(tmp_path / "said-no"))
     assert said_no.returncode == 0, said_no.stderr
     assert "I want to stay at home" not in (tmp_path / "said-no" / f"{STEM}.html").read_text(encoding="utf-8")
 
-    shown = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+    # A published report shows no free text, whatever the parameter asks for.
+    published = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary),
+                        "-p", "show_what_matters", "True", "--out", str(tmp_path / "published"))
+    assert published.returncode == 0, published.stderr
+    for path in (tmp_path / "published").iterdir():
+        assert "I want to stay at home" not in path.read_text(encoding="utf-8"), path.name
+
+    shown = run_cli("run", "demand_study", "--quiet", "-p", "demand_path", str(canary), *internal,
                     "-p", "show_what_matters", "True", "--out", str(tmp_path / "internal"))
     assert shown.returncode == 0, shown.stderr
     report = tmp_path / "internal" / f"{STEM}.html"
@@ -198,3 +206,114 @@ def test_nothing_classified_still_gives_an_honest_report(tmp_path):
     # Limits 6.58 -/+ 2.66 x 0.444 = 5.40 to 7.77: the weeks of 5 and 4 are below the lower limit,
     # so the demand type is not predictable, and a normal week brings 5 to 8.
     assert "pay my bill [x] 6.6 5 8 no: special cause" in text.replace("&#91;x&#93;", "[x]")
+
+
+# --------------------------------------------------------------------------------------------
+# A published report (privacy publish, the runner's default): small counts hidden
+
+
+# The demand study's counts, as it declares them to the summary.
+DEMAND_COUNTS = ["total_demand", "value_demand", "failure_demand", "unclassified_demand",
+                 "classified_demand", "one_stop_recorded", "failure_rows_without_minutes"]
+
+
+def _two_team_log(path):
+    """Team Big: Council tax, 30 value and 20 failure demands. Team Small: Housing, 12 value and
+    3 failure (progress chasing); Benefits, 8 value and 9 failure (6 progress chasing, 3
+    clarification). Every demand classified, by phone, in April 2024."""
+    rows = []
+
+    def add(team, service, demand_class, count, failure_type=""):
+        for number in range(count):
+            rows.append({
+                "received": f"{1 + len(rows) % 28:02d}/04/2024 09:00", "team": team, "service": service,
+                "channel": "phone", "demand_type": "pay my bill" if demand_class == "value" else "chase",
+                "demand_class": demand_class, "failure_type": failure_type,
+                "one_stop": ("yes" if number % 2 else "no") if demand_class == "value" else "",
+                "handling_minutes": "10",
+            })
+
+    add("Big", "Council tax", "value", 30)
+    add("Big", "Council tax", "failure", 20, "progress chasing")
+    add("Small", "Housing", "value", 12)
+    add("Small", "Housing", "failure", 3, "progress chasing")
+    add("Small", "Benefits", "value", 8)
+    add("Small", "Benefits", "failure", 6, "progress chasing")
+    add("Small", "Benefits", "failure", 3, "clarification")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _small_counts(values) -> list:
+    """The counts from 1 to 4 among ``values`` (a published summary must have none)."""
+    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and v == int(v) and 1 <= v <= 4]
+
+
+@pytest.fixture(scope="module")
+def published_teams(tmp_path_factory):
+    """`workbook run demand_study --each-team` on the two-team log, published."""
+    folder = tmp_path_factory.mktemp("demand-published")
+    from conftest import run_cli
+
+    log = _two_team_log(folder / "two-teams.csv")
+    result = run_cli("run", "demand_study", "--quiet", "--each-team", "-p", "demand_path", str(log),
+                     "-p", "privacy", "publish", "--out", str(folder / "out"))
+    assert result.returncode == 0, result.stderr
+    return folder / "out"
+
+
+def test_published_summaries_say_so_and_hold_no_small_count(published_teams):
+    summaries = sorted(published_teams.glob("*.json"))
+    assert [p.stem for p in summaries] == [
+        "demand_study-all-teams", "demand_study-big", "demand_study-small"]
+    for path in summaries:
+        summary = json.loads(path.read_text())
+        assert summary["context"]["privacy"] == "publish" and summary["context"]["suppress_below"] == 5
+        figures = summary["figures"]
+        assert _small_counts(figures[key] for key in DEMAND_COUNTS) == [], path.name
+        for row in summary["tables"]["by_service"]:
+            counts = [row[c] for c in ("demand", "value", "failure", "unclassified", "classified")]
+            assert _small_counts(counts) == [], (path.name, row)
+        assert _small_counts(row["demand"] for row in figures["top_failure_types"]) == [], path.name
+
+
+def test_a_small_teams_table_hides_the_small_count_and_what_would_give_it_away(published_teams):
+    summary = json.loads((published_teams / "demand_study-small.json").read_text())
+    rows = {row["service"]: row for row in summary["tables"]["by_service"]}
+    # Housing's 3 failure demands are hidden; its value demand (12) too, or its total of 15
+    # would give them away; then Benefits' value (8) and failure (9), or the totals of all
+    # services (20 value, 12 failure) would give Housing's away. Shares resting on a hidden
+    # count, and the classified demand they are out of, are hidden with them.
+    assert rows["Housing"] == {"service": "Housing", "demand": 15, "value": "[c]", "failure": "[c]",
+                               "unclassified": 0, "classified": "[c]", "failure_share": "[c]"}
+    assert rows["Benefits"] == {"service": "Benefits", "demand": 17, "value": "[c]", "failure": "[c]",
+                                "unclassified": 0, "classified": "[c]", "failure_share": "[c]"}
+    assert rows["All services"] == {"service": "All services", "demand": 32, "value": 20, "failure": 12,
+                                    "unclassified": 0, "classified": 32, "failure_share": 0.375}
+    # Failure types: clarification 3 is hidden, and progress chasing 9 as well, as the failure
+    # demand (12) would give it away; their shares of failure demand with them.
+    assert summary["figures"]["top_failure_types"] == [
+        {"failure_type": "progress chasing", "demand": "[c]", "share": "[c]"},
+        {"failure_type": "clarification", "demand": "[c]", "share": "[c]"},
+    ]
+    assert summary["figures"]["failure_demand_share"] == pytest.approx(12 / 32)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (published_teams / "demand_study-small.html")
+                                      .read_text(encoding="utf-8")))
+    assert "Housing 15 [c] [c] 0 [c]" in text and "All services 32 20 12 0 37.5%" in text
+    assert "[c]: a count of 1 to 4, hidden to protect privacy; some other counts are hidden too" in text
+    assert "progress chasing ([c]) and clarification ([c])" in text
+    assert "the failure share of each is not shown ([c])" in text
+
+
+def test_a_large_teams_published_report_is_as_the_internal_one(published_teams):
+    summary = json.loads((published_teams / "demand_study-big.json").read_text())
+    (service, total) = summary["tables"]["by_service"]
+    assert service["value"] == 30 and service["failure"] == 20 and service["failure_share"] == pytest.approx(0.4)
+    assert summary["figures"]["top_failure_types"][0]["demand"] == 20
+    page = (published_teams / "demand_study-big.html").read_text(encoding="utf-8")
+    shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # text, not the charts' specs
+    assert "[c]" not in re.sub(r"<[^>]+>", " ", shown)

@@ -25,7 +25,7 @@ def _raw(path):
 @pytest.fixture(scope="module")
 def comparison_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("comparison")
-    result = run_cli("run", "experiment_comparison", "--quiet", "--out", str(out))
+    result = run_cli("run", "experiment_comparison", "--quiet", "-p", "privacy", "internal", "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -130,7 +130,8 @@ def test_paired_table_gives_slope_charts_without_person_ids(tmp_path, browser):
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("run", "experiment_comparison", "--quiet", "-p", "measures_path", str(table),
-                     "-p", "paired", "True", "-p", "id_col", "person_id", "--out", str(out))
+                     "-p", "paired", "True", "-p", "id_col", "person_id", "-p", "privacy", "internal",
+                     "--out", str(out))
     assert result.returncode == 0, result.stderr
     (row,) = json.loads((out / f"{STEM}.json").read_text())["tables"]["comparison"]
     # Before mean (3+4+5+6+7+8)/6 = 5.5, after 3.5: 3.5 / 5.5 - 1 = -36.4%; every pair differs
@@ -143,3 +144,58 @@ def test_paired_table_gives_slope_charts_without_person_ids(tmp_path, browser):
     assert assert_report_renders(browser, out / f"{STEM}.html") == 2  # estimation and slope
     text = (out / f"{STEM}.html").read_text(encoding="utf-8")
     assert "matched pairs" in text and "Pairs" in text
+
+
+# --------------------------------------------------------------------------------------------
+# A published report (privacy publish, the runner's default)
+
+
+@pytest.fixture(scope="module")
+def published_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("comparison-published")
+    result = run_cli("run", "experiment_comparison", "--quiet", "-p", "privacy", "publish", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _yes_no(cohort, column):
+    """(cases in the cohort, yes, no) for a yes/no column of the cases file."""
+    rows = [r for r in _raw(CASES) if r["cohort"] == cohort]
+    return len(rows), sum(r[column] == "yes" for r in rows), sum(r[column] == "no" for r in rows)
+
+
+def test_published_summary_hides_what_rests_on_few_cases(published_run):
+    summary = json.loads((published_run / f"{STEM}.json").read_text())
+    assert summary["context"]["privacy"] == "publish"
+    assert (summary["figures"]["n_before"], summary["figures"]["n_after"]) == (35, 32)
+    rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
+    for row in rows.values():
+        for n in ("n_before", "n_after"):
+            assert not (isinstance(row[n], int) and 1 <= row[n] <= 4), row
+    # Worked out from the cases file: a yes/no measure's cohort figure is hidden where its yes,
+    # its no, or its cases without an answer number 1 to 4 (the cohort's size less the cases
+    # answered gives those away), and the change with it.
+    for measure, column in (("predicted_return", "predicted_return"), ("returned", "returned")):
+        for cohort in ("before", "after"):
+            size, yes, no = _yes_no(cohort, column)
+            hidden = any(1 <= count <= 4 for count in (yes, no, size - yes - no))
+            assert (rows[measure][cohort] == "[c]") is hidden, (measure, cohort)
+            if not hidden:
+                assert rows[measure][cohort] == pytest.approx(yes / (yes + no))
+    # before: 23 yes, 9 no, 3 not judged (still open) -> hidden; after: 1 yes -> hidden.
+    assert rows["predicted_return"]["n_before"] == "[c]"
+    assert rows["predicted_return"]["change"] == rows["predicted_return"]["ci_low"] == "[c]"
+    assert "not shown ([c])" in rows["predicted_return"]["sentence"]
+    assert summary["figures"]["changes"]["predicted_return"]["change"] == "[c]"
+    # Measures every case has are shown in full.
+    assert rows["assessments"]["change"] == pytest.approx(-0.6354, abs=1e-3)
+
+
+def test_published_report_shows_the_table_not_each_case(published_run):
+    page = (published_run / f"{STEM}.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "2 measures are not shown ([c])" in text
+    assert "The dot plots of each case are left out of reports for sharing; they are in the internal report." in text
+    assert "Assessments per case fell by 64%" in text
+    for path in published_run.iterdir():
+        assert not re.search(r"\bCase [2-9A-HJKMNP-TV-Z]{4}\b", path.read_text(encoding="utf-8")), path.name

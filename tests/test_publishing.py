@@ -83,7 +83,7 @@ def test_published_reports_pass_axe(published, browser):
         timeout=30_000,
     )
     outcome = assert_accessible(page)  # no violation of impact serious or critical
-    assert outcome.rules_run > 80 and outcome.rules_checked > 30, "axe ran its WCAG rules"
+    assert outcome.rules_run > 80 and outcome.rules_checked > 20, "axe ran its WCAG rules"
     print(f"{workbook}: axe ran {outcome.rules_run} rules, {outcome.rules_checked} applied")
     page.close()
 

@@ -216,3 +216,47 @@ def test_what_matters_quotes_are_escaped_and_limited():
     quotes = story.what_matters_quotes(log, ["pay", "move"], per_type=3)
     assert quotes == "**pay**\n\n> &lt;script&gt;x&lt;/script&gt;\n\n> a\n\n> b\n"
     assert story.what_matters_quotes(log.drop(columns="what_matters"), ["pay"]) == ""
+
+
+# --------------------------------------------------------------------------------------------
+# a published report: small counts read [c], and the words around them do not give them away
+
+
+def test_small_counts_in_sentences_read_c_when_publishing():
+    from workbook_helpers.policy import using_policy
+
+    assert story.case_scope("all", "West", 3) == "the 3 cases of the West team"
+    assert story.case_scope(None, None, 1) == "the one case"
+    with using_policy("publish"):
+        assert story.case_scope("all", "West", 3) == "the [c] cases of the West team"
+        assert story.case_scope(None, None, 1) == "all [c] cases"  # not "the one case"
+        assert story.case_scope("after", "Experiment team", 32) == "the 32 after cases of the Experiment team"
+        assert story.count_words(1, "case") == "[c] cases"
+        assert story.count_words(12, "case", hidden=True) == "[c] cases"
+        assert story.count_words(12, "case") == "12 cases"
+        assert story.open_note(2) == "[c] still open" and story.open_note(0) == "all closed"
+        notes = story.demand_notes({"failure_rows_without_minutes": 3}, 20, [])
+        assert notes[3].startswith("[c] failure demands had no handling time")
+        # Four demands (1 value, 3 failure): the total, the failure share of 4 and the one-stop
+        # share of the 1 value demand with an outcome are all hidden, and so are the shares of
+        # the kinds of failure (1 and 2 demands).
+        text = headline_for(HEADLINE_ROWS[:4])
+        assert "received **[c] demands**" in text and "**[c] of them were failure demand**" in text
+        assert "[c] of value demand was resolved at the first contact" in text
+        assert "clarification ([c])" in text
+
+
+def test_failure_share_comparison_names_only_shares_shown():
+    table = pd.DataFrame({"service": ["A", "B"], "failure_share": [0.6, 0.4]})
+    hidden = pd.DataFrame({"failure_share": [True, False]})
+    assert story.failure_share_comparison(table, "service") == "A has the highest failure share, at 60%"
+    assert story.failure_share_comparison(table, "service", hidden) == (
+        "B has the highest failure share of those shown, at 40%")
+    everything = pd.DataFrame({"failure_share": [True, True]})
+    assert story.failure_share_comparison(table, "service", everything).startswith(
+        "the failure share of each is not shown ([c])")
+    assert story.failure_share_comparison(table.iloc[:1], "service", everything.iloc[:1]).startswith(
+        "its failure share is not shown ([c])")
+    nothing = pd.DataFrame({"service": ["A"], "failure_share": [float("nan")]})
+    assert story.failure_share_comparison(nothing, "service") == (
+        "none of it is classified as value or failure demand yet")

@@ -6,6 +6,12 @@ case id replaced by a salted pseudonym ("Case 7K3P", the same in every report) a
 by one too ("Worker QX"), and the
 tables and tidy frames its charts draw. Nothing that leaves this module carries a case id, a
 worker's name or a local activity name.
+
+In a published report (:mod:`workbook_helpers.policy`) the workbook shows figures across cases
+only; the summary table, the headline figures and the charts by organisation then hide small
+counts of cases, assessments and handoffs, and whatever would give one away
+(:meth:`CaseReview.summary_table`, :meth:`CaseReview.hidden_overall`,
+:meth:`CaseReview.organisations_hidden`).
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from functools import cached_property
 import pandas as pd
 
 from . import cases as cr
+from . import disclosure
 from .exceptions import ParameterError
-from .formatting import NOT_APPLICABLE, fmt_number, fmt_pct, join_words
+from .formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
+from .policy import current_policy
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 
 # The measures shown per case and in distributions, in reading order.
@@ -55,6 +63,10 @@ SUMMARY_MEASURES = [
     "assessments", "repeat_assessments", "referrals", "people_involved", "organisations_involved",
     "handoffs", "total_hours", "face_to_face_share", "end_to_end_days", "predicted_return",
 ]
+# Measures whose total over cases is a count (of assessments, referrals, people, handoffs): in a
+# published report a small total is hidden, like the number of cases.
+COUNT_MEASURES = {"assessments", "repeat_assessments", "referrals", "people_involved",
+                  "organisations_involved", "handoffs"}
 
 
 @dataclass
@@ -160,7 +172,9 @@ class CaseReview:
         return {measure: row.to_dict() for measure, row in table.iterrows()}
 
     def figures(self) -> dict:
-        """The headline figures for the JSON summary."""
+        """The headline figures for the JSON summary. In a published report the counts and
+        shares :meth:`hidden_overall` names are ``"[c]"`` already; declare the counts to
+        ``record_summary`` too, which hides the small ones."""
         overall = self.overall
         measures = self.measures
         figures = {
@@ -176,8 +190,23 @@ class CaseReview:
             "predicted_return_judgements": int(overall["predicted_return"]["cases"]) if "predicted_return" in overall else 0,
             "repeat_assessments": overall["repeat_assessments"]["total"],
         }
+        hidden_overall = self.hidden_overall()
+        for key, hidden in hidden_overall.items():
+            if hidden and key in figures and figures[key] is not None:
+                figures[key] = disclosure.SUPPRESSED
+        if hidden_overall["cases"]:  # a mean per case beside its total gives the cases away
+            for key in [key for key in figures if key.endswith("_per_case")]:
+                figures[key] = disclosure.SUPPRESSED
         worst = self.worst_rework()
-        figures["most_repeat_assessments"] = None if worst is None else {"case": worst[0], "repeat_assessments": worst[1]}
+        if worst is None:
+            figures["most_repeat_assessments"] = None
+        elif current_policy().publishing:
+            # A published report shows no case on its own: the most, without naming the case.
+            hidden = current_policy().hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
+            figures["most_repeat_assessments"] = {
+                "repeat_assessments": disclosure.SUPPRESSED if hidden else worst[1]}
+        else:
+            figures["most_repeat_assessments"] = {"case": worst[0], "repeat_assessments": worst[1]}
         return figures
 
     def worst_rework(self) -> tuple[str, int] | None:
@@ -206,7 +235,11 @@ class CaseReview:
         return columns
 
     def summary_table(self) -> pd.DataFrame:
-        """Rows of measures with mean, median and total (or pooled share), per cohort."""
+        """Rows of measures with mean, median and total (or pooled share), per cohort, and the
+        same written for the report (``cases_shown``, ``mean_shown``, ``median_shown``,
+        ``total_shown``), with ``[c]`` where a published report hides them (see
+        :meth:`_protect`; ``attrs["hidden"]`` says which, ``attrs["overall"]`` which figures
+        across all the cases)."""
         table = self.summary(by_cohort=self.several_cohorts)
         table = table[table["measure"].isin(SUMMARY_MEASURES)].copy()
         # A measure the data cannot give (no organisation column, no closed cases) is left out.
@@ -233,15 +266,141 @@ class CaseReview:
         cohort_order = {name: i for i, name in enumerate(self.cohorts)}
         table["order"] = table["measure"].map(order)
         table["group_order"] = table["group"].map(cohort_order)
-        return table.sort_values(["order", "group_order"]).reset_index(drop=True)
+        table = table.sort_values(["order", "group_order"]).reset_index(drop=True)
+        table["cases_shown"] = [fmt_int(v) for v in table["cases"]]
+        hidden, overall = self._protect(table)
+        for column, shown in (("cases", "cases_shown"), ("mean", "mean_shown"), ("total", "total_shown")):
+            table[shown] = table[shown].mask(hidden[column].to_numpy(), disclosure.SUPPRESSED)
+        table.attrs["hidden"] = hidden
+        table.attrs["overall"] = overall
+        return table
 
     def summary_table_columns(self) -> dict[str, tuple[str, str]]:
         columns = {"label": ("Measure", "text")}
         if self.several_cohorts:
             columns["group"] = ("Cohort", "text")
-        columns.update({"cases": ("Cases", "int"), "mean_shown": ("Mean (or share)", "figure"),
+        # Cases are counts, hidden when small in a published report; they are written here
+        # already ("figure"), as hiding them must also allow for the cohorts adding up to all
+        # the cases, and the cases with a value and without adding up to them (see _protect),
+        # which a table of counts alone cannot declare.
+        columns.update({"cases_shown": ("Cases", "figure"), "mean_shown": ("Mean (or share)", "figure"),
                         "median_shown": ("Median", "figure"), "total_shown": ("Total", "figure")})
         return columns
+
+    def summary_note(self, table: pd.DataFrame | None = None) -> str:
+        """The sentence under the summary table saying what ``[c]`` means ("" when nothing is
+        hidden)."""
+        from .notebook import suppression_note
+
+        table = self.summary_table() if table is None else table
+        hidden = table.attrs.get("hidden")
+        if hidden is None or not hidden.to_numpy().any():
+            return ""
+        k = current_policy().suppress_below
+        counts = hidden[["cases", "total"]].to_numpy()
+        values = table[["cases", "total"]].apply(pd.to_numeric, errors="coerce").to_numpy()
+        small = counts & (values >= 1) & (values < k)
+        return suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
+                                rates=bool(hidden["mean"].any()))
+
+    def summary_records(self) -> pd.DataFrame:
+        """The summary table for the JSON summary: measure, group, cases, mean, median, total,
+        pooled, with what the report hides as ``"[c]"`` (already hidden: record it as it is)."""
+        table = self.summary_table()
+        hidden = table.attrs["hidden"]
+        records = table[["measure", "group", "cases", "mean", "median", "total", "pooled"]].astype(object)
+        for column in ("cases", "mean", "total"):
+            records[column] = records[column].mask(hidden[column].to_numpy(), disclosure.SUPPRESSED)
+        records["pooled"] = records["pooled"].mask(
+            hidden["mean"].to_numpy() & (table["measure"] == "predicted_return").to_numpy(), disclosure.SUPPRESSED)
+        records.attrs = {}
+        return records
+
+    def hidden_overall(self) -> dict[str, bool]:
+        """Which figures across all the selected cases a report hides under the current policy
+        (all False when internal): ``cases``, ``open_cases``, ``closed_cases``,
+        ``predicted_return_judgements``, ``predicted_return_share``, ``repeat_assessments``.
+        Worked out with the summary table (see :meth:`_protect`), so that no hidden figure can
+        be worked out from the others: the cases still open and those closed add up to the
+        cases, the cohorts add up to all of them."""
+        return self.summary_table().attrs["overall"]
+
+    def _protect(self, table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, bool]]:
+        """Which cells of the summary table, and which figures across all cases, a published
+        report hides (nothing when internal).
+
+        Each measure's cases with a known value and those without (cases still open have no
+        end-to-end time; cases with no judgement at closure no expected return) add up to the
+        cohort's cases, and the cohorts add up to all the cases; for expected returns the
+        cases judged likely to return and those judged not are counts too. Each measure's rows
+        are protected as a table of those counts, with the cohort's cases as each row's total
+        and, with several cohorts, a row of totals for all cases
+        (:func:`workbook_helpers.disclosure.suppress_table`); the cohorts' sizes are protected
+        first and the same ones are hidden in every measure. The total of a count measure
+        (assessments, referrals...) is protected on its own against its overall total. A mean
+        or share is hidden wherever a count it rests on is (a mean times the cases is the
+        total); a pooled share of hours is not, as it gives no count away. Should a measure need
+        to hide more of the cohorts' sizes (practically never), all its figures are hidden."""
+        hidden = pd.DataFrame(False, index=table.index, columns=["cases", "mean", "total"])
+        overall = dict.fromkeys(("cases", "open_cases", "closed_cases", "predicted_return_judgements",
+                                 "predicted_return_share", "repeat_assessments"), False)
+        policy = current_policy()
+        if not policy.publishing or table.empty:
+            return hidden, overall
+        k = policy.suppress_below
+        several = self.several_cohorts
+        # A cohort's cases: those with a known value of the measure known for every case
+        # (assessments, zero or more), so the most of any measure.
+        sizes = pd.to_numeric(table["cases"], errors="coerce").fillna(0).groupby(
+            table["group"].astype(str), sort=False).max().astype("int64")
+        size_mask = _protected(pd.DataFrame({"n": sizes.to_numpy()}, index=sizes.index), k, several)
+        sizes_hidden = size_mask["n"]
+        overall["cases"] = bool(sizes_hidden.iloc[-1])
+
+        for measure, rows in table.groupby("measure", sort=False):
+            groups = rows["group"].astype(str).to_numpy()
+            n = sizes.reindex(groups, fill_value=0).to_numpy()
+            cases = pd.to_numeric(rows["cases"], errors="coerce").fillna(0).astype("int64").to_numpy()
+            if measure == "predicted_return":
+                yes = pd.to_numeric(rows["total"], errors="coerce").fillna(0).round().astype("int64").to_numpy()
+                grid = pd.DataFrame({"yes": yes, "no": cases - yes, "unknown": n - cases, "n": n}, index=groups)
+            else:
+                grid = pd.DataFrame({"cases": cases, "unknown": n - cases, "n": n}, index=groups)
+            forced = sizes_hidden.reindex(list(groups) + ["__all__"], fill_value=bool(sizes_hidden.iloc[-1]))
+            mask = _protected(grid, k, several, row_total="n", forced=forced)
+            if (mask["n"] & ~forced.reindex(mask.index).to_numpy()).any():
+                mask.loc[:, :] = True  # (practically never) hide everything this measure shows
+            if measure == "predicted_return":
+                # The cases judged are the cohort's cases less those not judged, and those judged
+                # likely to return plus those judged not to: shown only where that gives neither
+                # away. The share (and so the mean) rests on both counts.
+                judged_count = grid["yes"] + grid["no"]
+                if several:
+                    judged_count.loc["__all__"] = judged_count.sum()
+                small = (judged_count >= 1) & (judged_count < k)
+                judged = mask["unknown"] | (mask["yes"] ^ mask["no"]) | small.reindex(mask.index).to_numpy()
+                share = judged | mask["yes"] | mask["no"]
+                hidden.loc[rows.index, "cases"] = judged.iloc[: len(rows)].to_numpy()
+                hidden.loc[rows.index, "total"] = mask["yes"].iloc[: len(rows)].to_numpy()
+                hidden.loc[rows.index, "mean"] = share.iloc[: len(rows)].to_numpy()
+                overall["predicted_return_judgements"] = bool(judged.iloc[-1])
+                overall["predicted_return_share"] = bool(share.iloc[-1])
+                continue
+            hidden.loc[rows.index, "cases"] = mask["cases"].iloc[: len(rows)].to_numpy()
+            whole = mask.iloc[-1]  # all the cases: the row of totals, or the one group
+            if measure == "end_to_end_days":
+                overall["closed_cases"] = bool(whole["cases"])  # cases with an end-to-end time
+                overall["open_cases"] = bool(whole["unknown"])  # those without: still open
+            if measure in COUNT_MEASURES:
+                totals = pd.to_numeric(rows["total"], errors="coerce").fillna(0).round().astype("int64").to_numpy()
+                total_mask = _protected(pd.DataFrame({"total": totals}, index=groups), k, several)
+                hidden.loc[rows.index, "total"] = total_mask["total"].iloc[: len(rows)].to_numpy()
+                if measure == "repeat_assessments":
+                    overall["repeat_assessments"] = bool(total_mask["total"].iloc[-1])
+            if measure != "face_to_face_share":
+                hidden.loc[rows.index, "mean"] = (hidden.loc[rows.index, "cases"]
+                                                  | hidden.loc[rows.index, "total"]).to_numpy()
+        return hidden, overall
 
     def distributions(self) -> pd.DataFrame:
         """Long frame for dot plots: case, measure (label), value, group. Open cases have no
@@ -302,6 +461,53 @@ class CaseReview:
         table["organisation"] = table["organisation"].astype(str)
         return table
 
+    def organisations_hidden(self, table: pd.DataFrame) -> pd.DataFrame | None:
+        """Which counts of :meth:`organisations` the chart of first and repeat assessments hides,
+        row for row (pass it as the chart's ``hidden``; all False when internal). Each
+        organisation's first and repeat assessments add up to its assessments, and the
+        organisations add up to all the cases' assessments, which the summary table gives:
+        both are protected (secondary suppression), and a total the summary table hides
+        counts as hidden here. None when nothing is (an internal report)."""
+        policy = current_policy()
+        columns = ["first_assessments", "repeat_assessments", "assessments"]
+        hidden = pd.DataFrame(False, index=table.index, columns=columns)
+        if not policy.publishing or table.empty:
+            return None
+        grid = table[columns].astype("int64").reset_index(drop=True)
+        grid.loc["__all__"] = grid.sum()
+        for measure in ("assessments", "repeat_assessments"):
+            if self._total_hidden(measure) and grid.loc["__all__", measure]:
+                grid.loc["__all__", measure] = 1  # counts as hidden
+        mask = disclosure.suppress_table(
+            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            row_totals="assessments", column_totals=len(grid) - 1,
+        ).mask
+        hidden[columns] = mask[columns].iloc[:-1].to_numpy()
+        return hidden
+
+    def handoffs_hidden(self, table: pd.DataFrame) -> pd.Series | None:
+        """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
+        hides, row for row: small ones, and more so that none can be worked out from the total
+        handoffs (which the summary table gives, or hides). None in an internal report."""
+        policy = current_policy()
+        if not policy.publishing or table.empty:
+            return None
+        grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
+        grid.loc["__all__"] = grid.sum()
+        if self._total_hidden("handoffs") and grid.loc["__all__", "handoffs_in"]:
+            grid.loc["__all__", "handoffs_in"] = 1
+        mask = disclosure.suppress_table(
+            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            column_totals=len(grid) - 1,
+        ).mask
+        return pd.Series(mask["handoffs_in"].iloc[:-1].to_numpy(), index=table.index, dtype=bool)
+
+    def _total_hidden(self, measure: str) -> bool:
+        """Whether the summary table hides a total of ``measure`` for any cohort (then the total
+        over all cases cannot be shown either, or the hidden one could be worked out)."""
+        table = self.summary_table()
+        return bool(table.attrs["hidden"]["total"][(table["measure"] == measure).to_numpy()].any())
+
     def time_split(self) -> pd.DataFrame:
         """Face-to-face and other hours, per cohort (or for all cases)."""
         frame = self.measures.assign(group=self._group())
@@ -309,3 +515,25 @@ class CaseReview:
         split["other_hours"] = split["total_hours"] - split["face_to_face_hours"]
         split["face_to_face_share"] = split["face_to_face_hours"] / split["total_hours"].where(split["total_hours"] > 0)
         return split
+
+
+def _protected(
+    grid: pd.DataFrame, suppress_below: int, with_totals: bool, row_total: str | bool = False,
+    forced: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Which counts of ``grid`` (one row per group) a published report hides, with secondary
+    suppression along ``row_total`` (a column holding each row's total) and, ``with_totals``, a
+    last row ``__all__`` of column totals (the figures for all cases). The result always ends
+    with the row standing for all the cases: ``__all__``, or the one group. ``forced``: True
+    for rows whose ``row_total`` the report hides anyway (counted as hidden: a count of 1 stands
+    in for it)."""
+    frame = grid.copy()
+    if with_totals:
+        frame.loc["__all__"] = frame.sum()
+    if forced is not None and row_total:
+        force = forced.reindex(frame.index, fill_value=False).to_numpy() & (frame[row_total] > 0).to_numpy()
+        frame.loc[force, row_total] = 1
+    return disclosure.suppress_table(
+        frame.reset_index(drop=True), suppress_below=suppress_below, row_totals=row_total,
+        column_totals=len(frame) - 1 if with_totals else False,
+    ).mask.set_axis(frame.index)

@@ -2,6 +2,13 @@
 sentences, estimation charts, notes and summary, from :func:`workbook_helpers.comparison.compare_cohorts`.
 
 Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
+
+In a published report (:mod:`workbook_helpers.policy`) the number of cases (or pairs) behind a
+measure is ``[c]`` when it is from 1 to ``suppress_below - 1``, and so is each figure that rests
+on it: the cohort's mean or share, the change and its interval, and the sentence. A share of
+cases saying yes (a yes/no measure) is also hidden where it would give a small count of yes or
+no away. The workbook then shows no case on its own: the table is the view of the comparison
+that may be shared, and the dot plots of each case are in the internal report.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from IPython.display import HTML, display
 
 from . import charts
 from .comparison import comparison_direction, confidence_words, measure_config, measure_values
+from .disclosure import SUPPRESSED
 from .formatting import esc, fmt_number, fmt_pct, plural
+from .policy import current_policy
 from .privacy import stable_pseudonyms
 
 # The word and its colour say whether a change is better or worse; the arrow says which way the
@@ -85,14 +94,84 @@ class ComparisonView:
 
     # ---- headline ---------------------------------------------------------------------------
 
+    # ---- what a published report hides --------------------------------------------------------
+
+    def hidden(self) -> pd.DataFrame:
+        """Which figures of each comparison row a report hides under the current policy (all
+        False when internal), row for row: ``n_before``, ``n_after`` (cases or pairs, hidden
+        from 1 to ``suppress_below - 1``, and where the cases without a known value are: the
+        cohort's size less them would give that count away), ``before``, ``after`` (a cohort's
+        figure, hidden with its cases, and a yes/no share also where it gives a small count of
+        yes or no away) and ``change`` (the change, its interval, the verdict and the sentence,
+        hidden with either cohort's figure)."""
+        from .notebook import _share_hidden
+
+        columns = ["n_before", "n_after", "before", "after", "change"]
+        mask = pd.DataFrame(False, index=self.comparison.index, columns=columns)
+        policy = current_policy()
+        if not policy.publishing or self.comparison.empty:
+            return mask
+        kinds = [kind for _, kind in self._kinds()]
+        sizes = {side: int(self.comparison[f"n_{side}"].max()) for side in ("before", "after")}
+        for position, (index, record) in enumerate(self.comparison.iterrows()):
+            row = {}
+            for side in ("before", "after"):
+                n, value = record[f"n_{side}"], record[side]
+                row[f"n_{side}"] = policy.hides(n) or policy.hides(sizes[side] - n)
+                share_of_cases = kinds[position] == "yes_no" and value == value
+                row[side] = row[f"n_{side}"] or bool(
+                    share_of_cases and _share_hidden(value, n, None, policy.suppress_below))
+            row["change"] = row["before"] or row["after"]
+            mask.loc[index] = [row[column] for column in columns]
+        return mask
+
+    @property
+    def shows_cases(self) -> bool:
+        """Whether the report may show each case (its dots and slopes): only when internal."""
+        return not current_policy().publishing
+
+    def _hidden_note(self, mask: pd.DataFrame) -> str:
+        from .notebook import suppression_note
+
+        if not mask.to_numpy().any():
+            return ""
+        counts = mask[["n_before", "n_after"]].to_numpy().any()
+        figures = mask[["before", "after"]].to_numpy().any()
+        return suppression_note(current_policy().suppress_below, primary=bool(counts), rates=bool(figures))
+
+    def _safe(self, text: str) -> str:
+        """A caution with its small counts of cases or pairs as ``[c]`` in a published report
+        ("3 cases with no partner ... were left out" -> "[c] cases ... were left out")."""
+        policy = current_policy()
+        if not policy.publishing:
+            return text
+
+        def hide(match: re.Match) -> str:
+            number = match.group(1)
+            if not policy.hides(int(number.replace(",", ""))):
+                return match.group(0)
+            noun = match.group(2)
+            return f"{SUPPRESSED} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
+
+        shown = _CAUTION_COUNT.sub(hide, text)
+        # "1 case ... was left out": the verb must not tell that the hidden count is 1.
+        return shown.replace(" was left out", " were left out") if shown != text else shown
+
+    # ---- headline ---------------------------------------------------------------------------
+
     def headline(self) -> str:
-        directions = self.directions()
+        from .notebook import count_text
+
+        # A change the table hides is not counted as better or worse either.
+        shown = ~self.hidden()["change"].to_numpy()
+        directions = [d for d, show in zip(self.directions(), shown) if show]
         better, worse = directions.count("better"), directions.count("worse")
         unclear = directions.count("no clear change")
+        hidden = int((~shown).sum())
         level = confidence_words(self.confidence)
         parts = [
-            f"Cases worked the **{esc(self.after_label)}** ({plural(self.n_after, 'case')}) against "
-            f"cases worked the **{esc(self.before_label)}** ({plural(self.n_before, 'case')})."
+            f"Cases worked the **{esc(self.after_label)}** ({count_text(self.n_after, 'case')}) against "
+            f"cases worked the **{esc(self.before_label)}** ({count_text(self.n_before, 'case')})."
         ]
         summary = []
         if better:
@@ -103,6 +182,10 @@ class ComparisonView:
             parts.append(" and ".join(summary) + f", with {level} confidence intervals that rule out no change.")
         if unclear:
             parts.append(f"For {plural(unclear, 'measure')} the data cannot rule out that nothing changed.")
+        if hidden:
+            parts.append(f"{plural(hidden, 'measure')} {'is' if hidden == 1 else 'are'} not shown "
+                         f"({SUPPRESSED}): {'it rests' if hidden == 1 else 'each rests'} on too few cases "
+                         "for a report that may be shared.")
         return " ".join(parts)
 
     def table_html(self) -> str:
@@ -115,25 +198,39 @@ class ComparisonView:
             f'<th scope="col" class=num>Change</th><th scope="col" class=num>{level}</th>'
             f'<th scope="col">Better or worse</th><th scope="col" class=num>{"Pairs" if self.paired else "Cases"}</th>'
         )
+        from .notebook import SUPPRESSED_HTML
+
+        mask = self.hidden()
         rows = []
-        for record, direction in zip(self.comparison.to_dict(orient="records"), self.directions()):
+        for (_, hidden), record, direction in zip(
+            mask.iterrows(), self.comparison.to_dict(orient="records"), self.directions()
+        ):
             word, css = _VERDICTS[direction]
             arrow = _arrow(record["change"])
+
+            def cell(text: str, hide: bool) -> str:
+                return SUPPRESSED_HTML if hide else esc(text)
+
+            verdict = (SUPPRESSED_HTML if hidden["change"] else
+                       f'<span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}')
+            sizes = " / ".join(cell(f"{int(record[n]):,}", bool(hidden[n])) for n in ("n_before", "n_after"))
             rows.append(
                 f'<tr><th scope="row">{esc(record["label"])}</th>'
-                f'<td class=num>{esc(self.confidence_words(record, "before"))}</td>'
-                f'<td class=num>{esc(self.confidence_words(record, "after"))}</td>'
-                f'<td class=num>{esc(self._change(record["change"], record["change_kind"]))}</td>'
-                f'<td class=num>{esc(self._interval(record))}</td>'
-                f'<td><span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}</td>'
-                f'<td class=num>{self._sizes(record)}</td></tr>'
+                f'<td class=num>{cell(self.confidence_words(record, "before"), hidden["before"])}</td>'
+                f'<td class=num>{cell(self.confidence_words(record, "after"), hidden["after"])}</td>'
+                f'<td class=num>{cell(self._change(record["change"], record["change_kind"]), hidden["change"])}</td>'
+                f'<td class=num>{cell(self._interval(record), hidden["change"])}</td>'
+                f'<td>{verdict}</td>'
+                f'<td class=num>{sizes}</td></tr>'
             )
         unit = "pair" if self.paired else "case"
         caption = (f"Per {unit}, {esc(self.before_label)} and {esc(self.after_label)}; the last column "
                    f"gives how many {unit}s each row rests on (standard / new)")
         style = ("<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>")
+        note = self._hidden_note(mask)
         return (f'{style}<table class="sw-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table>")
+                f"<tbody>{''.join(rows)}</tbody></table>"
+                + (f'<p class="sw-suppression-note">{html.escape(note)}</p>' if note else ""))
 
     def show_table(self) -> None:
         display(HTML(self.table_html()))
@@ -170,7 +267,18 @@ class ComparisonView:
         return f"{low:+,.1f} to {high:+,.1f}"
 
     def sentences(self) -> list[str]:
-        return [esc(sentence) for sentence in self.comparison["sentence"]]
+        """The sentence for each measure; in a published report, where the row's figures are
+        hidden, a sentence that says so instead."""
+        return [esc(sentence) for sentence in self._sentences()]
+
+    def _sentences(self) -> list[str]:
+        mask = self.hidden()
+        return [
+            f"{label}: not shown ({SUPPRESSED}), as it rests on too few cases for a report that "
+            "may be shared." if hidden else sentence
+            for label, sentence, hidden in zip(self.comparison["label"], self.comparison["sentence"],
+                                               mask["change"])
+        ]
 
     # ---- charts -----------------------------------------------------------------------------
 
@@ -242,7 +350,7 @@ class ComparisonView:
     # ---- notes and summary ------------------------------------------------------------------
 
     def cautions(self) -> list[str]:
-        return [f"{record['label']}: {record['caution']}"
+        return [self._safe(f"{record['label']}: {record['caution']}")
                 for record in self.comparison.to_dict(orient="records") if record.get("caution")]
 
     def notes(self) -> list[str]:
@@ -272,18 +380,57 @@ class ComparisonView:
         config = measure_config()
         kinds = []
         for record in self.comparison.to_dict(orient="records"):
-            kind = config.loc[record["measure"], "kind"] if record["measure"] in config.index else "count"
+            measure = record["measure"]
+            if measure in config.index:
+                kind = config.loc[measure, "kind"]
+            elif record["change_kind"] == "points" and measure in self.table.columns and (
+                pd.api.types.is_bool_dtype(self.table[measure]) or str(self.table[measure].dtype) == "boolean"
+            ):
+                kind = "yes_no"  # a team's own yes/no column (see own_measures)
+            else:
+                kind = "count"
             kinds.append((record["label"], kind))
         return kinds
 
     def figures(self) -> dict:
-        return {
-            "n_before": self.n_before,
-            "n_after": self.n_after,
-            "changes": {record["measure"]: {"change": record["change"], "change_kind": record["change_kind"],
-                                            "ci_low": record["ci_low"], "ci_high": record["ci_high"]}
-                        for record in self.comparison.to_dict(orient="records")},
-        }
+        """The headline figures for the JSON summary: declare ``n_before`` and ``n_after`` as
+        counts to ``record_summary``; a change the report hides is ``"[c]"`` here already."""
+        mask = self.hidden()
+        changes = {}
+        for record, hidden in zip(self.comparison.to_dict(orient="records"), mask["change"]):
+            changes[record["measure"]] = {
+                "change": SUPPRESSED if hidden else record["change"], "change_kind": record["change_kind"],
+                "ci_low": SUPPRESSED if hidden else record["ci_low"],
+                "ci_high": SUPPRESSED if hidden else record["ci_high"],
+            }
+        return {"n_before": self.n_before, "n_after": self.n_after, "changes": changes}
+
+    def summary_table(self) -> pd.DataFrame:
+        """The comparison for the JSON summary, with what the report hides as ``"[c]"`` (the
+        cases behind each figure, the cohorts' figures, the change, its intervals and the
+        sentence) and the cautions as the report gives them. Hidden already: record it without
+        declaring its counts again (a count of cases can be hidden for the cases it leaves out,
+        which a declaration of counts alone would not see)."""
+        mask = self.hidden()
+        table = self.comparison.copy()
+        if mask.to_numpy().any():
+            table = table.astype(object)
+            for column in ("n_before", "n_after", "before", "after"):
+                table[column] = table[column].mask(mask[column], SUPPRESSED)
+            for column in ("change", "ci_low", "ci_high", "difference", "difference_low", "difference_high"):
+                table[column] = table[column].mask(mask["change"], SUPPRESSED)
+            table["sentence"] = self._sentences()
+        if "caution" in table.columns:
+            table["caution"] = [self._safe(str(c)) if isinstance(c, str) else c for c in table["caution"]]
+        return table
+
+
+# A count of cases or pairs in a caution from compare_cohorts ("3 cases with no partner", "the
+# after cohort has 4 with a known value", "2 pairs with this measure blank", "3 matched pairs");
+# not the thresholds ("Fewer than 10 cases").
+_CAUTION_COUNT = re.compile(
+    r"(?<!Fewer than )(?<![\w,.])(\d[\d,]*) (cases?|pairs?|matched pairs|with a known value)\b"
+)
 
 
 # Column names that say "this is a reference": ending in id, ref, number, code... ("case_id",

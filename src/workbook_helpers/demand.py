@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -144,8 +145,10 @@ def headline_figures(log: pd.DataFrame, period: Period) -> dict:
     """The figures a director reads first.
 
     Returns a dict with ``total_demand``, ``value_demand``, ``failure_demand``,
-    ``unclassified_demand``, ``failure_demand_share`` (fraction of classified demand, or None),
-    ``one_stop_share`` (or None when not recorded), ``failure_hours_per_week`` (or None without
+    ``unclassified_demand``, ``classified_demand`` (value plus failure: what the failure share is
+    of), ``failure_demand_share`` (fraction of classified demand, or None), ``one_stop_share`` (or
+    None when not recorded), ``one_stop_recorded`` (the value demands with a recorded outcome that
+    the one-stop share is of, or None when not recorded), ``failure_hours_per_week`` (or None without
     handling minutes), ``failure_rows_without_minutes``, ``full_time_equivalent_lost``,
     ``period_start``, ``period_end``, ``weeks``.
     """
@@ -157,8 +160,10 @@ def headline_figures(log: pd.DataFrame, period: Period) -> dict:
         "value_demand": value,
         "failure_demand": failure,
         "unclassified_demand": int(classes.isna().sum()),
+        "classified_demand": value + failure,
         "failure_demand_share": _share(failure, value + failure),
         "one_stop_share": one_stop_share(log),
+        "one_stop_recorded": _one_stop_outcomes(log),
         "period_start": period.start.date().isoformat(),
         "period_end": period.end.date().isoformat(),
         "weeks": round(period.weeks, 2),
@@ -173,8 +178,12 @@ def data_notes(figures: dict, file_warnings: list[str]) -> list[str]:
     notes = []
     unclassified = figures["unclassified_demand"]
     if unclassified:
+        # A count hidden in a published report arrives as "[c]" (see protect_breakdowns).
+        def shown(value):
+            return value if isinstance(value, str) else f"{value:,}"
+
         notes.append(
-            f"{unclassified:,} of the {figures['total_demand']:,} demands in this report "
+            f"{shown(unclassified)} of the {shown(figures['total_demand'])} demands in this report "
             f"{'has' if unclassified == 1 else 'have'} no demand class (value or failure) yet; "
             "they count in total demand but not in the value and failure shares."
         )
@@ -188,6 +197,13 @@ def one_stop_share(log: pd.DataFrame) -> float | None:
         return None
     recorded = log.loc[(log["demand_class"] == "value").to_numpy(), "one_stop"].dropna()
     return _share(int(recorded.sum()), len(recorded))
+
+
+def _one_stop_outcomes(log: pd.DataFrame) -> int | None:
+    """How many value demands have a recorded one-stop outcome (what the one-stop share is of)."""
+    if "one_stop" not in log.columns:
+        return None
+    return int(log.loc[(log["demand_class"] == "value").to_numpy(), "one_stop"].notna().sum())
 
 
 def failure_capacity(log: pd.DataFrame, period: Period) -> dict:
@@ -394,3 +410,214 @@ def predictability(by_type: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.D
         columns=["demand_type", "demand_class", "mean", "low", "high", "stable"],
     )
     return points, table
+
+
+# --------------------------------------------------------------------------------------------
+# what a report may show (the report's privacy policy: workbook_helpers.policy)
+
+#: The count columns of a :func:`value_failure_by` table.
+BREAKDOWN_COUNTS = ["demand", "value", "failure", "unclassified"]
+_SUPPRESSED = "[c]"
+
+
+def with_totals(table: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
+    """A :func:`value_failure_by` table with ``classified`` (value plus failure: what each
+    failure share is of) and, last, a row of totals whose ``by`` is ``label`` (or ``label``
+    with "(total)" added, should a group already have that name)."""
+    body = table.assign(classified=table["value"] + table["failure"]).reset_index(drop=True)
+    names = set(body[by].astype(str))
+    while label in names:
+        label = f"{label} (total)"
+    total = {by: label, **{column: int(body[column].sum()) for column in BREAKDOWN_COUNTS + ["classified"]}}
+    total["failure_share"] = total["failure"] / total["classified"] if total["classified"] else float("nan")
+    frame = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+    for column in BREAKDOWN_COUNTS + ["classified"]:
+        frame[column] = frame[column].astype("int64")
+    frame["failure_share"] = frame["failure_share"].astype("float64")
+    return frame
+
+
+def breakdown_declarations(table: pd.DataFrame, by: str) -> dict:
+    """What a :func:`with_totals` table shows, as ``show_table`` and ``protect_table`` take it:
+    its row of totals (the last), each row's total (``demand``), and the failure share of
+    ``classified`` demand. No numerator is named for the share, so it is hidden wherever any
+    count in its row is (a share and the counts shown beside it could give a hidden one away)."""
+    return {"totals": {"row": table[by].iloc[-1], "column": "demand"},
+            "rates": {"failure_share": "classified"}}
+
+
+class ShownTypes(NamedTuple):
+    """A Pareto or ranked table of demand as a report may draw it (:meth:`ShownDemand.types`):
+    ``table`` (its shares blank where they would give a hidden total away), ``counts_hidden``
+    (which counts are hidden, row for row), ``shares_hidden`` (which shares a sentence must give
+    as ``[c]``)."""
+
+    table: pd.DataFrame
+    counts_hidden: pd.Series
+    shares_hidden: pd.Series
+
+    @property
+    def hidden(self) -> pd.Series | None:
+        """``counts_hidden`` for the chart's ``hidden`` (None when nothing is hidden)."""
+        return self.counts_hidden if self.counts_hidden.any() else None
+
+
+@dataclass(frozen=True)
+class ShownDemand:
+    """What a demand study may show under the report's policy, worked out once so that the
+    headline, the sentences, the tables, the charts and the JSON summary hide the same values.
+
+    ``services``
+        Demand by service with ``classified`` and a last row of totals (:func:`with_totals`).
+    ``service_mask``
+        True where ``services`` hides a value (as ``notebook.protect_table`` works it out).
+    ``declared``
+        ``totals`` and ``rates`` of ``services`` (:func:`breakdown_declarations`).
+    ``channel_hidden``
+        True where the chart of demand by channel must hide a count, row for row (None when
+        nothing is).
+    ``failure_kinds``
+        Failure demand by type of failure (:func:`failure_types`) as the report may draw it.
+    ``figures``
+        The headline figures with every hidden one as ``"[c]"``.
+
+    Nothing is hidden in an internal report.
+    """
+
+    services: pd.DataFrame
+    service_mask: pd.DataFrame
+    declared: dict
+    channel_hidden: pd.DataFrame | None
+    failure_kinds: ShownTypes
+    figures: dict
+
+    @property
+    def by_service_hidden(self) -> pd.DataFrame | None:
+        """``service_mask`` without the row of totals, for the chart beside the table (None when
+        nothing is hidden: the chart is then as an internal report draws it)."""
+        mask = self.service_mask.iloc[:-1].reset_index(drop=True)
+        return mask if mask.to_numpy().any() else None
+
+    def types(self, table: pd.DataFrame, demand_class: str) -> ShownTypes:
+        """A Pareto or ranked table of ``demand_class`` demand (``"value"`` or ``"failure"``:
+        :func:`demand_types`, :func:`failure_types`) as the report may draw it. Its shares are
+        of the class's total, which the headline hides at times (a small count of unclassified
+        demand can take failure demand with it): then every share is blank, as a share beside
+        its count would give the total away, and one more count is hidden, so the counts do not
+        add up to it either."""
+        return _shown_types(table, self.figures.get(f"{demand_class}_demand") == _SUPPRESSED)
+
+    def summary_table(self) -> pd.DataFrame:
+        """Demand by service for the JSON summary, with the totals row: declare it to
+        ``record_summary`` with ``table_counts`` :data:`BREAKDOWN_COUNTS` and ``declared``.
+        ``classified`` is not a count column there (value and failure are), so it is hidden
+        here already wherever value or failure is."""
+        table = self.services.copy()
+        hidden = (self.service_mask["value"] | self.service_mask["failure"]).to_numpy()
+        table["classified"] = table["classified"].astype(object).mask(hidden, _SUPPRESSED)
+        return table[["service", "demand", "value", "failure", "unclassified", "classified",
+                      "failure_share"]]
+
+    def top_failure_types(self, top: int = 3) -> pd.DataFrame:
+        """The ``top`` largest failure types for the JSON summary, with the counts and shares
+        the report hides as ``"[c]"`` (already hidden: record it without declaring it again)."""
+        kinds = self.failure_kinds
+        table = kinds.table[["failure_type", "demand", "share"]].astype(object)
+        table["demand"] = table["demand"].mask(kinds.counts_hidden.to_numpy(), _SUPPRESSED)
+        table["share"] = table["share"].mask(kinds.shares_hidden.to_numpy(), _SUPPRESSED)
+        return table.head(top).reset_index(drop=True)
+
+
+def hidden_counts(table: pd.DataFrame, column: str = "demand", total_hidden: bool = False) -> pd.Series:
+    """Which counts of a Pareto or ranked table (:func:`pareto`, :func:`demand_types`) a report
+    hides, row for row, under the current policy: the small ones, and one more where the total
+    (which the shares give away) would otherwise reveal a single hidden count; the same cells as
+    the bar charts hide (``charts.pareto_chart``, ``charts.ranked_bars``). ``total_hidden``:
+    the report hides that total, so one more count is hidden where none would be, and the
+    counts shown do not add up to it."""
+    from .notebook import protect_table
+
+    if table.empty:
+        return pd.Series(False, index=table.index, dtype=bool)
+    label_column = table.columns[0]
+    label = "__total__"
+    while label in set(table[label_column].astype(str)):
+        label += "_"
+    total = int(table[column].sum())
+    # A count of 1 stands in for a total the report hides, so it counts as hidden.
+    with_total = pd.concat(
+        [table[[label_column, column]].reset_index(drop=True),
+         pd.DataFrame({label_column: [label], column: [1 if total_hidden and total else total]})],
+        ignore_index=True,
+    )
+    mask = protect_table(with_total, [column], totals={"row": label}).mask[column]
+    return pd.Series(mask.iloc[:-1].to_numpy(), index=table.index, name=column, dtype=bool)
+
+
+def _shown_types(table: pd.DataFrame, total_hidden: bool) -> ShownTypes:
+    from .policy import current_policy
+
+    total_hidden = total_hidden and current_policy().publishing and not table.empty
+    hidden = hidden_counts(table, total_hidden=total_hidden)
+    if total_hidden:
+        table = table.assign(**{c: float("nan") for c in ("share", "cumulative_share") if c in table})
+        shares_hidden = pd.Series(True, index=table.index, dtype=bool)
+    else:
+        shares_hidden = hidden.copy()
+    return ShownTypes(table, hidden, shares_hidden)
+
+
+def _breakdown_mask(table: pd.DataFrame, by: str, forced: set[str] = frozenset()) -> pd.DataFrame:
+    """``protect_table``'s mask of a :func:`with_totals` table, with the totals in ``forced``
+    hidden whatever they are (a count of 1 stands in for them)."""
+    from .notebook import protect_table
+
+    frame = table.copy()
+    for column in forced:
+        if frame[column].iloc[-1]:
+            frame.loc[frame.index[-1], column] = 1
+    return protect_table(frame, BREAKDOWN_COUNTS, **breakdown_declarations(frame, by)).mask
+
+
+def protect_breakdowns(
+    figures: dict, by_service: pd.DataFrame, by_channel: pd.DataFrame, kinds: pd.DataFrame
+) -> ShownDemand:
+    """Work out what a demand study hides under the current policy (nothing when internal).
+
+    The headline figures are the totals of the breakdowns (total, value, failure and unclassified
+    demand add up across services and across channels), so they are protected together: demand
+    by service gets a row of totals, and its secondary suppression decides which headline
+    figures are hidden; classified demand is hidden with value or failure demand, the failure
+    share with any count of the totals row, and the one-stop share (and what it is out of) with
+    value demand. Demand by channel is protected against the same totals, those the headline
+    hides counting as hidden; should it need to hide a total the services table shows (it
+    practically never does), every count by channel is hidden instead. Failure types are
+    protected likewise against failure demand (:meth:`ShownDemand.types`).
+    """
+    services = with_totals(by_service, "service", "All services")
+    declared = breakdown_declarations(services, "service")
+    service_mask = _breakdown_mask(services, "service")
+    totals = service_mask.iloc[-1]
+    hidden_totals = {column for column in BREAKDOWN_COUNTS if totals[column]}
+    channel_mask = _breakdown_mask(with_totals(by_channel, "channel", "All channels"), "channel", hidden_totals)
+    channel_hidden = channel_mask.iloc[:-1].reset_index(drop=True)
+    if (channel_mask.iloc[-1][BREAKDOWN_COUNTS] & ~totals[BREAKDOWN_COUNTS]).any():
+        channel_hidden.loc[:, BREAKDOWN_COUNTS + ["failure_share"]] = True
+
+    hidden = {
+        "total_demand": totals["demand"],
+        "value_demand": totals["value"],
+        "failure_demand": totals["failure"],
+        "unclassified_demand": totals["unclassified"],
+        "classified_demand": totals["value"] or totals["failure"],
+        "failure_demand_share": totals["failure_share"],
+        "one_stop_recorded": totals["value"],
+        "one_stop_share": totals["value"],
+    }
+    shown = {
+        key: (_SUPPRESSED if hidden.get(key) and value is not None else value)
+        for key, value in figures.items()
+    }
+    return ShownDemand(services, service_mask, declared,
+                       channel_hidden if channel_hidden.to_numpy().any() else None,
+                       _shown_types(kinds, bool(totals["failure"])), shown)

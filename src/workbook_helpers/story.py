@@ -2,6 +2,13 @@
 
 Data values (team, service and demand type names) are escaped here, so a sentence is safe to
 show as Markdown or HTML whatever the data holds.
+
+Sentences follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a published
+report a count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` reads
+``[c]`` (:func:`workbook_helpers.notebook.count_text`), as does a figure a table or chart of the
+same report hides (passed in as ``"[c]"``, or as a mask), and a share that rests on few or would
+give a hidden count away. The words around a hidden count do not give it away either ("[c]
+cases are", never "[c] case is").
 """
 
 from __future__ import annotations
@@ -9,9 +16,12 @@ from __future__ import annotations
 import pandas as pd
 
 from . import spc
+from .disclosure import SUPPRESSED
 from .formatting import (
     esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct, fmt_period, join_words, plural,
 )
+from .notebook import _share_hidden, count_text
+from .policy import current_policy
 
 RULE_WORDS = {
     "outside_limits": "a week outside the process limits",
@@ -29,6 +39,77 @@ VARIATION_WORDS = {
     "neutral_high": "special-cause variation (higher)",
     "neutral_low": "special-cause variation (lower)",
 }
+
+
+# --------------------------------------------------------------------------------------------
+# counts and shares as a published report may give them
+
+
+def _hidden(count: object, hidden: bool = False) -> bool:
+    """Whether a count reads ``[c]``: ``hidden`` already (by a table it adds up with), given
+    as ``"[c]"``, or small in a published report."""
+    return bool(hidden) or (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+
+
+def count_words(count: object, singular: str, plural_form: str | None = None, hidden: bool = False) -> str:
+    """A count in words, ``"3 cases"``, or ``"[c] cases"`` when hidden: small in a published
+    report (:func:`workbook_helpers.notebook.count_text`), given as ``"[c]"``, or ``hidden``."""
+    if _hidden(count, hidden):
+        return f"{SUPPRESSED} {plural_form or singular + 's'}"
+    return count_text(count, singular, plural_form)
+
+
+_count = count_words
+
+
+def _number(count: object, hidden: bool = False) -> str:
+    """A count as a bare number (``"1,204"``), or ``"[c]"`` when hidden."""
+    return SUPPRESSED if _hidden(count, hidden) else fmt_int(count)
+
+
+def _agree(count: object, one: str, many: str, hidden: bool = False) -> str:
+    """The word that goes with a count as shown: ``many`` after ``[c]``, so the grammar does
+    not tell whether the hidden count is 1."""
+    return one if not _hidden(count, hidden) and fmt_int(count) == "1" else many
+
+
+def headline_count(label: str, count: object, note: str = ""):
+    """A headline card for a count (``notebook.count_card``), also when the count is given as
+    ``"[c]"`` (hidden already, by a table it adds up with)."""
+    from .notebook import Card, count_card
+
+    if isinstance(count, str) and count == SUPPRESSED:
+        return Card(label, SUPPRESSED, note, "figure")
+    return count_card(label, count, note)
+
+
+def open_note(open_cases: object) -> str:
+    """The note under a case review's count of cases: how many are still open (``[c]`` when
+    hidden), all closed, or not known (``None``)."""
+    if open_cases is None:
+        return "open or closed not known"
+    if _hidden(open_cases):
+        return f"{SUPPRESSED} still open"
+    return f"{fmt_int(open_cases)} still open" if open_cases else "all closed"
+
+
+def share_text(share: object, denominator: object = None, numerator: object = None) -> str:
+    """A share in words (``"57%"``), or ``"[c]"`` where it is already hidden, or a published
+    report would hide it: out of 1 to ``suppress_below - 1``, giving a small count away
+    (``numerator``, or share x denominator), or resting on a hidden count. Without a
+    denominator the share is taken to rest on enough."""
+    if isinstance(share, str) and share == SUPPRESSED:
+        return SUPPRESSED
+    policy = current_policy()
+    if policy.publishing and denominator is not None and share is not None and share == share:
+        if _share_hidden(share, denominator, numerator, policy.suppress_below):
+            return SUPPRESSED
+    return fmt_pct(share)
+
+
+def pct_or_hidden(share: object, hidden: object) -> str:
+    """``fmt_pct(share)``, or ``"[c]"`` when ``hidden`` (a cell of a table's or chart's mask)."""
+    return SUPPRESSED if bool(hidden) else fmt_pct(share)
 
 
 def scope_phrase(team: str | None, service: str | None) -> str:
@@ -55,22 +136,32 @@ def period_length(figures: dict) -> str:
     return plural(days, "day") if days < 14 else plural(round(figures["weeks"]), "week")
 
 
-def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
-    """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost."""
+def headline(
+    figures: dict, failure_types: pd.DataFrame, scope: str, kinds_hidden: pd.Series | None = None
+) -> str:
+    """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost.
+
+    ``figures`` as :func:`workbook_helpers.demand.headline_figures` gives them, or with hidden
+    ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
+    types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
+    Small counts and shares resting on few are ``[c]`` in a published report either way."""
     length = period_length(figures)
     parts = [
         f"Between {fmt_date(figures['period_start'])} and {fmt_date(figures['period_end'])} "
         f"({length}), {esc(scope)} received "
-        f"**{plural(figures['total_demand'], 'demand')}**."
+        f"**{_count(figures['total_demand'], 'demand')}**."
     ]
     share = figures["failure_demand_share"]
     if share is not None:
         # The share is of classified demand; say so when that is not all of it.
         unclassified = figures.get("unclassified_demand") or 0
-        classified = figures["value_demand"] + figures["failure_demand"]
+        classified = figures.get("classified_demand")
+        if classified is None:
+            classified = figures["value_demand"] + figures["failure_demand"]
+        shown_share = share_text(share, classified, figures.get("failure_demand"))
         of_them = (
-            f"Of the {fmt_int(classified)} classified so far, **{fmt_pct(share)} were"
-            if unclassified else f"**{fmt_pct(share)} of them were"
+            f"Of the {_number(classified)} classified so far, **{shown_share} were"
+            if unclassified else f"**{shown_share} of them were"
         )
         parts.append(
             f"{of_them} failure demand**: demand caused by a failure to do "
@@ -78,18 +169,19 @@ def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
         )
         recorded = failure_types[failure_types["failure_type"] != "not recorded"].head(3)
         if len(recorded):
+            if kinds_hidden is None:
+                kinds_hidden = failure_types["demand"].map(_hidden)
             kinds = [
-                f"{esc(row.failure_type)} ({fmt_pct(row.share)})"
-                for row in recorded.itertuples()
+                f"{esc(row.failure_type)} ({pct_or_hidden(row.share, kinds_hidden.get(index, False))})"
+                for index, row in zip(recorded.index, recorded.itertuples())
             ]
             word = "kind" if len(kinds) == 1 else f"{len(kinds)} largest kinds"
             parts.append(f"The {word} of failure demand: {join_words(kinds)}.")
     else:
         parts.append("The demand has not been classified as value or failure demand yet.")
     if figures.get("one_stop_share") is not None:
-        parts.append(
-            f"{fmt_pct(figures['one_stop_share'])} of value demand was resolved at the first contact."
-        )
+        one_stop = share_text(figures["one_stop_share"], figures.get("one_stop_recorded"))
+        parts.append(f"{one_stop} of value demand was resolved at the first contact.")
     if figures.get("failure_hours_per_week") is not None:
         fte = figures["full_time_equivalent_lost"]
         staff = f"about {fmt_int(fte)} full-time staff" if fte >= 1.5 else (
@@ -100,6 +192,42 @@ def headline(figures: dict, failure_types: pd.DataFrame, scope: str) -> str:
             f"a week**, the time of {staff}."
         )
     return " ".join(parts)
+
+
+def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame | None = None) -> str:
+    """Which group has the highest failure share, for a chart's description: from a
+    :func:`workbook_helpers.demand.value_failure_by` table (no row of totals) and, in a
+    published report, the mask of the table shown beside it (only shares it shows are named).
+    Group names are not escaped here (chart descriptions are text, not Markdown)."""
+    known = table["failure_share"].notna().to_numpy()
+    if not known.any():
+        return "none of it is classified as value or failure demand yet"
+    shown = known.copy()
+    if hidden is not None:
+        shown &= ~hidden["failure_share"].to_numpy(dtype=bool)
+    several = len(table) > 1
+    if not shown.any():
+        return (("the failure share of each" if several else "its failure share")
+                + f" is not shown ({SUPPRESSED}): it rests on few demands, or would give a hidden count away")
+    candidates = table[shown].sort_values("failure_share", ascending=False, kind="stable")
+    top = candidates.iloc[0]
+    if not several:
+        return f"its failure share is {fmt_pct(top['failure_share'])}"
+    of_those = " of those shown" if shown.sum() < known.sum() else ""
+    return f"{top[by]} has the highest failure share{of_those}, at {fmt_pct(top['failure_share'])}"
+
+
+def busiest_phrase(table: pd.DataFrame, by: str, total: object, hidden: pd.DataFrame | None = None) -> str:
+    """"phone carries the most demand (1,204, 28% of all)": the largest group of a
+    :func:`workbook_helpers.demand.value_failure_by` table, its count and its share of
+    ``total``; ``[c]`` for what a published report hides (``hidden``: the mask for the table's
+    rows, as the chart beside it uses)."""
+    busiest = table.iloc[0]
+    count_hidden = _hidden(busiest["demand"]) or _hidden(total) or (
+        hidden is not None and bool(hidden["demand"].iloc[0]))
+    count = SUPPRESSED if count_hidden else fmt_int(busiest["demand"])
+    share = SUPPRESSED if count_hidden else share_text(busiest["demand"] / total, total, busiest["demand"])
+    return f"{busiest[by]} carries the most demand ({count}, {share} of all)"
 
 
 POINT_WORDS = {
@@ -175,7 +303,7 @@ def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> l
         notes.append(f"Only {plural(complete_weeks, 'complete week')} of data: process limits need about "
                      "15 to 20 points to be trusted, so treat the week-by-week charts with care.")
     if figures["failure_rows_without_minutes"]:
-        notes.append(f"{fmt_int(figures['failure_rows_without_minutes'])} failure demands had no handling "
+        notes.append(f"{_number(figures['failure_rows_without_minutes'])} failure demands had no handling "
                      "time, so the hours lost are an underestimate.")
     return notes + [esc(note) for note in data_notes]
 
@@ -209,14 +337,18 @@ def case_scope(cohort: str | None, team: str | None, cases: int) -> str:
         return None if value is None or str(value).strip().lower() in {"", "all"} else str(value).strip()
 
     cohort, team = chosen(cohort), chosen(team)
-    noun = "case" if cases == 1 else "cases"
+    if team and not team.casefold().endswith(" team"):  # not "the Experiment team team"
+        team += " team"
+    hidden = _hidden(cases)  # a published report does not say there are 1 to 4
+    number = SUPPRESSED if hidden else f"{cases:,}"
+    noun = "case" if cases == 1 and not hidden else "cases"
     if cohort and team:
-        return f"the {cases:,} {cohort} {noun} of the {team} team"
+        return f"the {number} {cohort} {noun} of the {team}"
     if cohort:
-        return f"the {cases:,} {cohort} {noun}"
+        return f"the {number} {cohort} {noun}"
     if team:
-        return f"the {cases:,} {noun} of the {team} team"
-    return f"all {cases:,} {noun}" if cases != 1 else "the one case"
+        return f"the {number} {noun} of the {team}"
+    return f"all {number} {noun}" if noun == "cases" else "the one case"
 
 
 def case_headline(review, scope: str) -> str:
@@ -236,10 +368,13 @@ def case_headline(review, scope: str) -> str:
         f"{median('people_involved', 'person', 'people')} and {median('handoffs', 'handoff')} each, "
         f"and took a median of **{median('total_hours', 'hour')}**."
     ]
+    hide = review.hidden_overall()
     if overall["end_to_end_days"]["cases"]:
         finished = int(overall["end_to_end_days"]["cases"])
+        closed_hidden = hide["closed_cases"]
         parts.append(
-            f"The {plural(finished, 'case')} that {'has' if finished == 1 else 'have'} closed took a "
+            f"The {_count(finished, 'case', hidden=closed_hidden)} that "
+            f"{_agree(finished, 'has', 'have', closed_hidden)} closed took a "
             f"median of {median('end_to_end_days', 'day')} from start to finish."
             if review.open_cases else
             f"From start to finish a case took a median of {median('end_to_end_days', 'day')}."
@@ -253,21 +388,27 @@ def case_headline(review, scope: str) -> str:
     worst = review.worst_rework()
     repeats = int(overall["repeat_assessments"]["total"])
     if worst:
+        # A published report shows no case on its own, so it does not name the case.
+        which = "the case with the most" if current_policy().publishing else f"{worst[0]} alone"
         parts.append(
-            f"There were {plural(repeats, 'repeat assessment')} in all; {worst[0]} alone had "
-            f"{plural(worst[1], 'repeat assessment')}."
+            f"There were {_count(repeats, 'repeat assessment', hidden=hide['repeat_assessments'])} in "
+            f"all; {which} had {_count(worst[1], 'repeat assessment', hidden=hide['repeat_assessments'])}."
         )
     else:
         parts.append("No case was assessed twice.")
     returning = overall.get("predicted_return", {}).get("pooled")
     if returning is not None and returning == returning:
         judged = int(overall["predicted_return"]["cases"])
+        expected = (SUPPRESSED if hide["predicted_return_share"] else
+                    share_text(returning, judged, overall["predicted_return"].get("total")))
         parts.append(
-            f"Of the {plural(judged, 'case')} with a judgement recorded at closure, practitioners "
-            f"expected **{fmt_pct(returning)}** to come back."
+            f"Of the {_count(judged, 'case', hidden=hide['predicted_return_judgements'])} with a "
+            f"judgement recorded at closure, practitioners expected **{expected}** to come back."
         )
     if review.open_cases:
-        parts.append(f"{plural(review.open_cases, 'case')} {'is' if review.open_cases == 1 else 'are'} still open.")
+        open_hidden = hide["open_cases"]
+        parts.append(f"{_count(review.open_cases, 'case', hidden=open_hidden)} "
+                     f"{_agree(review.open_cases, 'is', 'are', open_hidden)} still open.")
     return " ".join(parts)
 
 
@@ -282,15 +423,18 @@ def capability_sentence(points: pd.DataFrame) -> str:
     special = points[points["special_cause"].astype(bool)]
     if len(special):
         sentence += (
-            f" {plural(len(special), 'case')} fell outside that pattern (special-cause variation), "
-            "worth looking at one by one."
+            f" {_count(len(special), 'case')} fell outside that pattern (special-cause variation), "
+            "worth looking at one by one" + (" in the internal report." if current_policy().publishing else ".")
         )
     return sentence
 
 
 def case_notes(review, file_warnings: list[str]) -> list[str]:
-    """Method notes and caveats for a case review."""
+    """Method notes and caveats for a case review. A published report shows no case on its own
+    (no per-case table, timeline or end-to-end chart), and its notes say so instead of pointing
+    to them."""
     cases = len(review.measures)
+    publishing = current_policy().publishing
     notes = [
         "Each activity on a case is one row of the case records. Assessments, referrals and the "
         "other kinds come from the activity names through the activity map; repeat assessments are "
@@ -298,30 +442,37 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "People involved are the distinct practitioners who recorded activity; a handoff is a change "
         "of practitioner between one activity and the next, in date order (activities on the same "
         "day in the order the file lists them).",
-        "Face-to-face share \"all hours together\" is total face-to-face hours over total hours; the "
-        "per-case table shows each case's own share.",
+        "Face-to-face share \"all hours together\" is total face-to-face hours over total hours"
+        + ("." if publishing else "; the per-case table shows each case's own share."),
         "End-to-end days run from the case's opening date (or its first activity) to its closing "
         "date (or its last activity, while still open).",
+        "Names, case references and practitioners' names are left out of this report, and so is "
+        "each case's own record: a report for sharing gives figures across cases only."
+        if publishing else
         "Cases are numbered in the order they began; names, case references and practitioners' "
         "names are left out of this report.",
     ]
+    placed = ("end-to-end times of cases still open run to their last activity" if publishing
+              else "the end-to-end chart places cases by their last activity")
     if not review.has_cases_file:
         notes.append("No cases file was given, so open cases, expected returns and opening dates are "
-                     "not known; the end-to-end chart places cases by their last activity.")
+                     f"not known; {placed}.")
     elif not review.closing_known:
         notes.append("The cases file has no closing dates, so which cases are still open is not known; "
-                     "the end-to-end chart places cases by their last activity.")
+                     f"{placed}.")
     closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
     if 2 <= closed < 15:
-        notes.append(f"Only {plural(closed, 'case')} on the end-to-end chart: process limits need about "
+        where = "behind the end-to-end process limits" if publishing else "on the end-to-end chart"
+        closed_hidden = review.hidden_overall()["closed_cases"] if review.closing_known else False
+        notes.append(f"Only {_count(closed, 'case', hidden=closed_hidden)} {where}: process limits need about "
                      "15 to 20 points to be trusted, so treat them with care.")
     if review.outside_dates:
-        notes.append(f"{plural(review.outside_dates, 'case')} {'has' if review.outside_dates == 1 else 'have'} "
+        notes.append(f"{_count(review.outside_dates, 'case')} {_agree(review.outside_dates, 'has', 'have')} "
                      "activity before its opening date or after its closing date; its end-to-end time "
                      "uses the dates in the cases file.")
     if cases < 20:
         notes.append(
-            f"These are {plural(cases, 'case')}: a small number, so medians and averages can move a lot "
+            f"These are {_count(cases, 'case')}: a small number, so medians and averages can move a lot "
             "with one unusual case."
         )
     notes += [esc(w) for w in file_warnings]
