@@ -30,7 +30,7 @@ def day(text):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("team-performance")
-    for extra in ([], ["-p", "team", NORTH, "-p", "show_action_text", "yes"],
+    for extra in ([], ["-p", "team", NORTH, "-p", "show_action_text", "yes", "-p", "privacy", "internal"],
                   ["-p", "team", "Reablement North", "-p", "period", "week"]):
         result = run_cli("run", "team_performance", "--quiet", "--out", str(out), *extra)
         assert result.returncode == 0, result.stderr
