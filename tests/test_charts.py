@@ -369,3 +369,14 @@ def test_wide_charts_keep_the_ticks_vega_chooses():
     spec = charts.xmr_chart(points, "t", "d", "Open", unit="count").to_dict()
     value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
     assert "values" not in value_line["encoding"]["y"]["axis"]
+
+
+def test_points_have_a_dark_outline_for_contrast():
+    # Concern orange (#E69F00) is 2.25:1 on white; a near-black outline gives the mark 3:1 or more.
+    from workbook_helpers import icons, spc
+
+    points = spc.xmr([10, 12, 11, 13, 12] * 3, improvement="increase")
+    spec = charts.xmr_chart(points, "T", "D", "Y").to_dict()
+    marks = [layer["mark"] for layer in spec["layer"] if isinstance(layer.get("mark"), dict)
+             and layer["mark"].get("type") == "point"]
+    assert marks and all(icons.contrast_ratio(mark["stroke"], "#ffffff") >= 3 for mark in marks)
