@@ -281,3 +281,50 @@ def test_esc_never_leaves_markup_and_loses_only_line_breaks_and_indenting(text):
                                             .replace("&gt;", "").replace("&quot;", "")
                                             .replace("&amp;", ""))
     assert html.unescape(escaped) == " ".join(text.splitlines()).lstrip(" \t")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hidden and odd values: one rule for every formatter (cards, tables, sentences, the index)
+
+_ALL_FORMATTERS = {
+    "fmt_int": fmt_int,
+    "fmt_number": fmt_number,
+    "fmt_pct": fmt_pct,
+    "fmt_pct_table": lambda v: fmt_pct(v, 1),
+    "fmt_points": fmt_points,
+    "fmt_money": fmt_money,
+    "fmt_hours": fmt_hours,
+    "fmt_date": fmt_date,
+    "fmt_date_short": fmt_date_short,
+    "fmt_period_start": lambda v: fmt_period(v, "2024-04-01"),
+    "fmt_period_end": lambda v: fmt_period("2024-04-01", v),
+    "plural": lambda v: plural(v, "case"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ALL_FORMATTERS))
+def test_a_hidden_value_stays_hidden_in_every_formatter(name):
+    assert _ALL_FORMATTERS[name]("[c]").startswith("[c]")
+
+
+@pytest.mark.parametrize("name", sorted(_ALL_FORMATTERS))
+@pytest.mark.parametrize("value", ["not a number", {"open": 3}, [1, 2], (), b"12", "2024-13-45"])
+def test_text_and_containers_are_not_available(name, value):
+    assert _ALL_FORMATTERS[name](value).startswith("[x]")
+
+
+_ANYTHING = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.just("[c]"), st.just(" [c] "), st.text(), st.binary(max_size=8), st.dates(), st.datetimes(),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.lists(st.integers(), max_size=2),
+    st.just(pd.NA), st.just(pd.NaT), st.decimals(allow_nan=True),
+    st.integers(min_value=10**300, max_value=10**400),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_ANYTHING)
+def test_no_formatter_raises_whatever_it_is_given(value):
+    for name, formatter in _ALL_FORMATTERS.items():
+        shown = formatter(value)
+        assert isinstance(shown, str) and shown, name

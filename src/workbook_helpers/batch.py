@@ -29,11 +29,10 @@ import unicodedata
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .exceptions import DataError, ParameterError, PlanError, RunError, WorkbookError
 from .outputs import find_input, json_safe, project_folder
 from .privacy import salt_id
@@ -563,7 +562,7 @@ def fingerprint_files(paths) -> dict[str, str]:
 
 
 def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 # --- one run -----------------------------------------------------------------------------------

@@ -14,16 +14,28 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from . import __version__
-from .formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, plural
+from . import __version__, clock
+from .formatting import HIDDEN, MISSING, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
 from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
+
+#: What the symbols a figure may show mean, in the same words as the reports' notes.
+SYMBOLS = {
+    HIDDEN: "hidden to protect privacy: a small number that could identify someone",
+    MISSING: "not available: this run's summary does not give this figure",
+}
+#: The words shown in a run's cell when its JSON summary cannot be read.
+UNREADABLE = "Summary unreadable"
 
 
 def _spending(value) -> str:
-    if value is None:
-        return fmt_money(None)
+    if not is_finite(value):
+        return fmt_money(value)
     word = "over budget" if value > 0 else "under budget" if value < 0 else "on budget"
     return f"{fmt_money(abs(value))} {word}" if value else "on budget"
+
+
+def _count_of(value) -> str:
+    return fmt_int(len(value)) if isinstance(value, (dict, list)) else fmt_int(value)
 
 
 #: Up to three headline figures per workbook, from its JSON summary's ``figures``:
@@ -42,7 +54,7 @@ HEADLINES: dict[str, list[tuple[str, str, object]]] = {
     "experiment_comparison": [
         ("n_before", "Cases before", fmt_int),
         ("n_after", "Cases after", fmt_int),
-        ("changes", "Measures compared", lambda v: fmt_int(len(v)) if isinstance(v, dict) else fmt_int(None)),
+        ("changes", "Measures compared", _count_of),
     ],
     "team_performance": [
         ("open_items", "Open work items", fmt_int),
@@ -57,15 +69,35 @@ _TITLES = {
 }
 
 
-def headline_figures(workbook: str, summary: dict) -> list[tuple[str, str]]:
-    """(label, figure as shown) for a run's headline figures, in the house style; a figure its
-    summary does not have is left out."""
-    figures = summary.get("figures") or {}
+def headline_figures(workbook: str, summary: object) -> list[tuple[str, str]]:
+    """(label, figure as shown) for a run's headline figures, in the house style.
+
+    Takes whatever the summary holds: a number, the hidden marker ``"[c]"``, ``null``, NaN,
+    text or a nested object. A figure listed in the summary's ``hidden`` is shown as ``[c]``; one
+    that is missing or not a number as ``[x]``. Never raises."""
+    summary = summary if isinstance(summary, dict) else {}
+    figures = summary.get("figures") if isinstance(summary.get("figures"), dict) else {}
+    hidden = summary.get("hidden") if isinstance(summary.get("hidden"), dict) else {}
     shown = []
     for key, label, show in HEADLINES.get(workbook, []):
-        if key in figures:
-            shown.append((label, show(figures[key])))
+        if key in hidden:
+            shown.append((label, HIDDEN))
+            continue
+        try:
+            text = show(figures.get(key))
+        except Exception:  # a figure of a shape no formatter expects: not available
+            text = MISSING
+        shown.append((label, text))
     return shown
+
+
+def figure_html(text: str) -> str:
+    """A figure as shown on the index: escaped, with ``[c]`` and ``[x]`` spelt out for a screen
+    reader and on hover."""
+    escaped = _esc(text)
+    for symbol, meaning in SYMBOLS.items():
+        escaped = escaped.replace(_esc(symbol), f'<abbr title="{_esc(meaning)}">{_esc(symbol)}</abbr>')
+    return escaped
 
 
 def write_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime | None = None) -> Path:
@@ -82,13 +114,14 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
     """The index page's HTML (see the module's docstring)."""
     from .batch import is_all_teams
 
-    now = now or datetime.now().astimezone()
+    now = now or clock.now()
     workbooks = list(dict.fromkeys(run.workbook for run in plan.runs))
     teams: dict[str, list] = {}
     for run in plan.runs:
         teams.setdefault(run.team, []).append(run)
     order = sorted(teams, key=lambda team: (not is_all_teams(team), str(team).casefold()))
     counts = {"ok": 0, "failed": 0, "other": 0}
+    symbols_used: set[str] = set()
     rows = []
     for team in order:
         label = teams[team][0].team_label
@@ -104,7 +137,7 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
                 entry = manifest_runs.get(run.key) or {}
                 status = entry.get("status")
                 counts[status if status in counts else "other"] += 1
-                parts.append(_run_cell(run, entry, out, title, label))
+                parts.append(_run_cell(run, entry, out, title, label, symbols_used))
             cells.append(f'<td data-label="{_esc(title)}">{"".join(parts)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = '<th scope="col">Team</th>' + "".join(
@@ -130,6 +163,13 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
         "<caption>Reports by team and workbook, with each report's headline figures</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+    key = [f"<li><strong>{_esc(symbol)}</strong>: {_esc(meaning)}.</li>"
+           for symbol, meaning in SYMBOLS.items() if symbol in symbols_used]
+    if key:
+        table += f'<div class="sw-note"><p>What the symbols mean:</p><ul>{"".join(key)}</ul></div>'
+    if symbols_used & {UNREADABLE}:
+        table += ('<p class="sw-note">A report whose summary could not be read is still there to '
+                  "open; run the batch again with <code>--force</code> to write its summary anew.</p>")
     return _PAGE.format(
         title=_esc(f"Reports: {plan.name}"),
         css=_REPORT_CSS + _INDEX_CSS,
@@ -138,8 +178,9 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
     )
 
 
-def _run_cell(run, entry: dict, out: Path, title: str, team_label: str) -> str:
-    """One run in its cell: a link to the report and its figures, or why there is none."""
+def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_used: set[str]) -> str:
+    """One run in its cell: a link to the report and its figures, or why there is none. Adds
+    the symbols its figures show to ``symbols_used``."""
     status = entry.get("status")
     variant = _variant(run)
     heading = f'<p class="sw-variant">{_esc(variant)}</p>' if variant else ""
@@ -147,12 +188,17 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str) -> str:
     if status == "ok":
         html_path = (entry.get("outputs") or {}).get("html")
         figures = _read_figures(run.workbook, out, (entry.get("outputs") or {}).get("summary"))
-        listed = "".join(f"<div><dt>{_esc(label)}</dt><dd>{_esc(value)}</dd></div>" for label, value in figures)
+        if figures is None:
+            symbols_used.add(UNREADABLE)
+            listed = f'<p class="sw-unreadable">{UNREADABLE}.</p>'
+        else:
+            symbols_used.update(symbol for _, value in figures for symbol in SYMBOLS if symbol in value)
+            listed = "".join(f"<div><dt>{_esc(label)}</dt><dd>{figure_html(value)}</dd></div>"
+                             for label, value in figures)
+            listed = f'<dl class="sw-figures">{listed}</dl>' if listed else ""
         return (
             f'<div class="sw-run sw-ok">{heading}'
-            f'<a href="{_href(html_path)}">Open the report{hidden}</a>'
-            + (f'<dl class="sw-figures">{listed}</dl>' if listed else "")
-            + "</div>"
+            f'<a href="{_href(html_path)}">Open the report{hidden}</a>{listed}</div>'
         )
     if status == "failed":
         where = f" (cell {entry['cell']})" if entry.get("cell") else ""
@@ -176,13 +222,17 @@ def _variant(run) -> str:
     return "" if run.stem == run.workbook else run.stem.replace("_", " ")
 
 
-def _read_figures(workbook: str, out: Path, summary_path: str | None) -> list[tuple[str, str]]:
+def _read_figures(workbook: str, out: Path, summary_path: str | None) -> list[tuple[str, str]] | None:
+    """The run's headline figures as shown, or None when its summary is missing, cut short or
+    not a JSON object."""
     if not summary_path:
-        return []
+        return None
     try:
         summary = json.loads((out / summary_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
+    except (OSError, ValueError):  # ValueError covers bad JSON and bytes that are not UTF-8
+        return None
+    if not isinstance(summary, dict):
+        return None
     return headline_figures(workbook, summary)
 
 
@@ -231,6 +281,8 @@ _INDEX_CSS = """
 .sw-failed { border-left: 5px solid #d4351c; padding-left: .5rem; }
 .sw-failed strong { color: #d4351c; }
 .sw-pending p { color: #505a5f; }
+.sw-unreadable { color: #505a5f; font-style: italic; margin: .35rem 0 0; }
+.sw-figures abbr { text-decoration: underline dotted; cursor: help; }
 .sw-empty { color: #505a5f; }
 .sw-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 40rem) {

@@ -43,7 +43,7 @@ from pandas.api.types import (
 )
 
 from .exceptions import ParameterError
-from .formatting import fmt_int, plural
+from .formatting import HIDDEN, fmt_int, plural
 
 __all__ = [
     "SUPPRESSED",
@@ -57,7 +57,7 @@ __all__ = [
     "gap_note",
 ]
 
-SUPPRESSED = "[c]"  # Government Statistical Service symbol: confidential (hidden to protect privacy)
+SUPPRESSED = HIDDEN  # "[c]", the Government Statistical Service symbol: confidential
 
 
 @dataclass(frozen=True)

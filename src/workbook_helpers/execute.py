@@ -16,10 +16,9 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .exceptions import DataError, ParameterError, RunError
 from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
 
@@ -611,6 +610,6 @@ def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> 
         "parameters": json_safe(parameters),
         **recorded,
         "version": __version__,
-        "generated_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated_at": clock.now().isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - started, 2),
     }

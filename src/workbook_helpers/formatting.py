@@ -3,20 +3,28 @@
 Dates in prose as ``1 April 2024``; counts with thousands separators; percentages to whole numbers
 in headlines and one decimal place in tables; money as ``£12,300``; "percentage points" for a
 change in a share.
+
+One rule for values that are not numbers, in every formatter: a value hidden to protect privacy
+(:data:`HIDDEN`, ``"[c]"``) stays ``[c]``; anything else that is not a finite number or date
+(``None``, NaN, infinity, text, a list or a dictionary) is ``[x]``, not available. No formatter
+raises for what it is given, so a card, table, sentence or index page never fails on an odd
+figure in a summary.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pandas as pd
 
 MISSING = "[x]"  # Government Statistical Service symbol: not available
 NOT_APPLICABLE = "[z]"  # Government Statistical Service symbol: not applicable
+HIDDEN = "[c]"  # Government Statistical Service symbol: confidential (hidden to protect privacy)
 
 
 def _missing(value: object) -> bool:
@@ -24,22 +32,43 @@ def _missing(value: object) -> bool:
         return True
     try:
         return bool(pd.isna(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):  # arrays, signalling NaN: not "missing"
         return False
+
+
+def is_hidden(value: object) -> bool:
+    """True for the marker of a value hidden to protect privacy (``"[c]"``)."""
+    return isinstance(value, str) and value.strip() == HIDDEN
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float, or None for anything that is not one (missing, infinite,
+    text that is not a number, a container, a number too large for a float)."""
+    if isinstance(value, (bytes, dict, list, tuple, set)) or _missing(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _not_a_number(value: object) -> str:
+    """What a formatter shows for a value that is not a number: ``[c]`` or ``[x]``."""
+    return HIDDEN if is_hidden(value) else MISSING
 
 
 def _rounded(value: object, places: int = 0, scale: int = 1) -> str | None:
     """``value * scale`` rounded half away from zero, as Excel and official statistics round
     (Python's ``round`` and format strings round half to even: 12.5% would show as 12%).
     Returns the number with thousands separators, or None when missing or not finite."""
-    if _missing(value):
-        return None
-    number = float(value)
-    if not math.isfinite(number):
+    number = _finite(value)
+    if number is None:
         return None
     # repr() gives the decimal the float was written as, so 0.285 is 28.5% and not 28.4999...%
-    exact = Decimal(repr(number)) * scale
-    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext(prec=400):  # room for every digit of the largest float
+        exact = Decimal(repr(number)) * scale
+        rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0%"
     return f"{rounded:,.{places}f}"
@@ -47,25 +76,25 @@ def _rounded(value: object, places: int = 0, scale: int = 1) -> str | None:
 
 def fmt_int(value: float | int | None) -> str:
     """``1234.4`` -> ``"1,234"``; halves round away from zero (``2.5`` -> ``"3"``)."""
-    return _rounded(value) or MISSING
+    return _rounded(value) or _not_a_number(value)
 
 
 def fmt_number(value: float | None, places: int = 1) -> str:
     """A number with thousands separators and a fixed number of decimal places."""
-    return _rounded(value, places) or MISSING
+    return _rounded(value, places) or _not_a_number(value)
 
 
 def fmt_pct(share: float | None, places: int = 0) -> str:
     """A share (0.571) as a percentage (``"57%"``); ``places`` decimal places (1 in tables)."""
     text = _rounded(share, places, scale=100)
-    return MISSING if text is None else f"{text}%"
+    return _not_a_number(share) if text is None else f"{text}%"
 
 
 def fmt_points(change: float | None, places: int = 0) -> str:
     """A change in a share (0.14) in percentage points (``"14 percentage points"``)."""
     text = _rounded(change, places, scale=100)
     if text is None:
-        return MISSING
+        return _not_a_number(change)
     text = text.lstrip("-")  # the direction is said in words ("up", "down")
     unit = "percentage point" if Decimal(text.replace(",", "")) == 1 else "percentage points"
     return f"{text} {unit}"
@@ -75,7 +104,7 @@ def fmt_money(value: float | None) -> str:
     """``12300`` -> ``"£12,300"``; negative amounts as ``"-£1,200"``."""
     text = _rounded(value)
     if text is None:
-        return MISSING
+        return _not_a_number(value)
     return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
 
 
@@ -83,7 +112,7 @@ def fmt_hours(hours: float | None) -> str:
     """Hours in words: ``"212 hours"``, ``"1 hour"``, ``"0.5 hours"`` for under 10."""
     text = _rounded(hours, 1)
     if text is None:
-        return MISSING
+        return _not_a_number(hours)
     if abs(float(hours)) < 10:
         text = text.rstrip("0").rstrip(".")
     else:
@@ -91,27 +120,39 @@ def fmt_hours(hours: float | None) -> str:
     return f"{text} {'hour' if text == '1' else 'hours'}"
 
 
+def _timestamp(value: object) -> pd.Timestamp | None:
+    """``value`` as a timestamp (a date, a datetime, or ISO text such as ``2024-04-01``), or None
+    when it is missing or not a date."""
+    if is_hidden(value) or isinstance(value, (dict, list, tuple, set, numbers.Number)) or _missing(value):
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return None if stamp is pd.NaT else stamp
+
+
 def fmt_date(value: date | datetime | str | None) -> str:
     """``2024-04-01`` -> ``"1 April 2024"``."""
-    if _missing(value):
-        return MISSING
-    stamp = pd.Timestamp(value)
+    stamp = _timestamp(value)
+    if stamp is None:
+        return _not_a_number(value)
     return f"{stamp.day} {stamp:%B %Y}"
 
 
 def fmt_date_short(value: date | datetime | str | None) -> str:
     """``2024-04-01`` -> ``"1 Apr 2024"``, for tables."""
-    if _missing(value):
-        return MISSING
-    stamp = pd.Timestamp(value)
+    stamp = _timestamp(value)
+    if stamp is None:
+        return _not_a_number(value)
     return f"{stamp.day} {stamp:%b %Y}"
 
 
 def fmt_period(start: object, end: object) -> str:
     """``"1 April to 18 August 2024"`` (the year once when both dates share it)."""
-    if _missing(start) or _missing(end):
-        return MISSING
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    first, last = _timestamp(start), _timestamp(end)
+    if first is None or last is None:
+        return HIDDEN if is_hidden(start) or is_hidden(end) else MISSING
     if first.year == last.year:
         return f"{first.day} {first:%B} to {fmt_date(last)}"
     return f"{fmt_date(first)} to {fmt_date(last)}"
@@ -166,4 +207,5 @@ _ESCAPES = {ord(char): html.escape(char, quote=True) for char in "&<>\"'"} | {
 
 
 def is_finite(value: object) -> bool:
-    return not _missing(value) and math.isfinite(float(value))
+    """True for a number that is neither missing nor infinite (text and containers are not)."""
+    return _finite(value) is not None

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import spc
+from . import clock, spc
 from .exceptions import ParameterError
 from .performance_measures import MEASURES, measure
 
@@ -146,7 +146,7 @@ _EVENT_DATES = {"work items": ("opened", "closed"), "actions": ("raised", "done"
 
 
 def _today(today: object = None) -> pd.Timestamp:
-    return (pd.Timestamp.today() if today is None else pd.Timestamp(today)).normalize()
+    return pd.Timestamp(clock.today() if today is None else today).normalize()
 
 
 def dates_after(
