@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import nbformat
 import pytest
 import yaml
 
@@ -40,6 +41,8 @@ def sample_batch(request, tmp_path_factory) -> tuple[str, Path]:
     plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     plan["out"] = str(folder / "out")
     plan["defaults"] = {**(plan.get("defaults") or {}), "privacy": mode}
+    if mode == "publish":
+        plan["defaults"]["pdf"] = True  # the batch's PDFs, once: printing is the same in every mode
     (folder / "batch.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     result = run_cli("batch", str(folder / "batch.yaml"), "--quiet", timeout=900)
     not_ok = [line for line in result.stdout.splitlines() if line.strip() and not line.lstrip().startswith("ok")]
@@ -69,7 +72,8 @@ def test_every_run_succeeds_and_the_index_lists_every_report(sample_batch):
     links = _Links()
     links.feed(index)
     reports = sorted(unquote(href) for href in links.hrefs)
-    assert reports == sorted(entry["outputs"]["html"] for entry in manifest.values())
+    kinds = ("html", "pdf") if mode == "publish" else ("html",)
+    assert reports == sorted(entry["outputs"][kind] for entry in manifest.values() for kind in kinds)
     for report in reports:
         assert (out / report).is_file(), report
     for entry in manifest.values():
@@ -109,8 +113,11 @@ def test_the_index_and_every_report_open_offline_with_every_chart_drawn(sample_b
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto((out / "index.html").as_uri())
     hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
-    assert len(hrefs) == 16
+    assert len([href for href in hrefs if href.endswith(".html")]) == 16
     for href in hrefs:
+        if href.endswith(".pdf"):
+            assert Path(unquote(href.removeprefix("file://"))).read_bytes().startswith(b"%PDF"), href
+            continue
         response = page.goto(href)
         assert response is not None and response.ok, href
         assert page.locator("h1").count() == 1, href
@@ -120,3 +127,40 @@ def test_the_index_and_every_report_open_offline_with_every_chart_drawn(sample_b
     for report in sorted(out.glob("*/*.html")):
         charts += assert_report_renders(browser, report)
     assert charts >= 16 * 2  # every workbook draws several charts for every team
+
+
+def test_every_report_draws_every_chart_with_scripts_off(sample_batch, browser):
+    """Where an HTML attachment's scripts do not run (e-mail previews, document libraries,
+    locked-down browsers) every chart still shows: as many drawn pictures (SVG of at least 150
+    by 80 pixels) as the workbook displayed charts."""
+    from workbook_helpers.report import chart_specs
+
+    _, out = sample_batch
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for report in sorted(out.glob("*/*.html")):
+        notebook = nbformat.read(report.with_suffix(".ipynb"), as_version=4)
+        expected = len(list(chart_specs(notebook)))
+        page.goto(report.as_uri())
+        drawn = page.evaluate("""() => [...document.querySelectorAll('main svg')].filter(svg => {
+            const box = svg.getBoundingClientRect(); return box.width >= 150 && box.height >= 80;
+        }).length""")
+        assert drawn == expected, (report, drawn, expected)
+        assert "need JavaScript" not in page.inner_text("main")
+    context.close()
+
+
+def test_a_pdf_of_every_report_when_the_plan_asks_and_none_when_it_does_not(sample_batch):
+    """The publish batch's plan says ``pdf: true`` in its defaults: every report has its PDF, and
+    each workbook's holds its headline and every chart whole. The internal batch's plan does not
+    ask, and gets none."""
+    from test_static_charts import check_report_pdf
+
+    mode, out = sample_batch
+    pdfs = sorted(out.glob("*/*.pdf"))
+    if mode != "publish":
+        assert pdfs == []
+        return
+    assert [pdf.with_suffix(".html") for pdf in pdfs] == sorted(out.glob("*/*.html"))
+    for workbook in ("demand_study", "case_review", "experiment_comparison", "team_performance"):
+        check_report_pdf(out / "all-teams" / f"{workbook}.pdf")

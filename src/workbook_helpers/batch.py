@@ -51,7 +51,9 @@ BACKSTOP_SECONDS = 30
 STOP_GRACE_SECONDS = 8
 
 _PLAN_KEYS = ("name", "out", "timeout_minutes", "defaults", "runs")
-_RUN_KEYS = ("workbook", "parameters", "teams", "for_each_team", "timeout_minutes", "name")
+_RUN_KEYS = ("workbook", "parameters", "teams", "for_each_team", "timeout_minutes", "name", "pdf")
+#: Settings a plan's ``defaults`` may give that are about the run, not the notebook's parameters.
+_RUN_DEFAULTS = ("pdf",)
 # Names Windows keeps for devices: a folder called "con" cannot be made there.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 
@@ -72,6 +74,7 @@ class PlannedRun:
     inputs: tuple[str, ...]  # absolute paths of the files the run reads, the notebook included
     time_limit: float  # seconds
     where: str  # "runs[0]", for messages
+    pdf: bool = False  # also print the report to <stem>.pdf
 
     @property
     def team_label(self) -> str:
@@ -154,6 +157,8 @@ class _PlanChecker:
         if not isinstance(defaults, dict):
             self.problems.append("defaults: should be parameter names and values, like 'period_end: 2024-10-31'.")
             defaults = {}
+        defaults = dict(defaults)
+        self.default_pdf = self._yes_no(defaults.pop("pdf", False), "defaults.pdf")
         runs = raw.get("runs")
         if not isinstance(runs, list) or not runs:
             self.problems.append("runs: the plan lists no runs; give a list of runs, each with a workbook.")
@@ -169,6 +174,13 @@ class _PlanChecker:
                     "change nothing."
                 )
         planned = self._place(expanded)
+        if any(run.pdf for run in planned):
+            from .pdf import find_chromium
+
+            try:
+                find_chromium()
+            except ParameterError as error:
+                self.problems.append(f"pdf: {error}")
         if self.problems:
             raise PlanError(self.path, self.problems)
         return Plan(name=name, path=self.path, out=out, runs=planned)
@@ -181,6 +193,16 @@ class _PlanChecker:
             self.problems.append(f'out: should be a folder, like "reports/2024-11"; "{given}" is not.')
             return Path("reports") / _slug(name, 60)
         return Path(str(given))
+
+    def _yes_no(self, value, where: str) -> bool:
+        from .outputs import YES_NO
+
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in YES_NO:
+            return YES_NO[str(value).strip().lower()]
+        self.problems.append(f'{where}: should be true or false, not "{value}".')
+        return False
 
     def _minutes(self, value, where: str, fallback: float) -> float:
         if value is None:
@@ -250,7 +272,7 @@ class _PlanChecker:
             teams = list(dict.fromkeys(teams + found))
         facts = {
             "workbook": workbook, "parameters": checked, "where": where, "time_limit": limit * 60,
-            "name": run.get("name"),
+            "name": run.get("name"), "pdf": self._yes_no(run.get("pdf", self.default_pdf), f"{where}.pdf"),
         }
         return [(facts, team) for team in teams]
 
@@ -341,7 +363,7 @@ class _PlanChecker:
             run = PlannedRun(
                 key=f"{folder}/{stem}", workbook=workbook.name, team=team, folder=folder, stem=stem,
                 parameters=parameters, inputs=_inputs(workbook, parameters), time_limit=facts["time_limit"],
-                where=facts["where"],
+                where=facts["where"], pdf=facts["pdf"],
             )
             if run.key in seen:
                 other = seen[run.key]
@@ -486,7 +508,7 @@ class Manifest:
 
     def unchanged(self, run: PlannedRun, fingerprints: dict[str, str], out: Path) -> bool:
         """Whether ``run`` last succeeded with the same inputs, parameters, suite version and
-        pseudonym salt, and its three files are still there."""
+        pseudonym salt, with a PDF if and only if one is asked for, and its files are still there."""
         entry = self.runs.get(run.key)
         return bool(
             entry
@@ -496,6 +518,7 @@ class Manifest:
             and entry.get("inputs") == fingerprints
             and entry.get("parameters") == _plain(run.parameters)
             and entry.get("outputs")
+            and ("pdf" in entry["outputs"]) == run.pdf
             and all((out / path).is_file() for path in entry["outputs"].values())
         )
 
@@ -572,7 +595,7 @@ def task_for(run: PlannedRun, out: Path) -> dict:
     """What a worker needs to do ``run``: plain values only, so it pickles for Dask."""
     return {
         "key": run.key, "workbook": run.workbook, "parameters": run.parameters, "folder": run.folder,
-        "stem": run.stem, "time_limit": run.time_limit, "out": str(out.resolve()),
+        "stem": run.stem, "time_limit": run.time_limit, "out": str(out.resolve()), "pdf": run.pdf,
     }
 
 
@@ -591,12 +614,14 @@ def execute_task(task: dict) -> dict:
     try:
         result = run_workbook(
             task["workbook"], task["parameters"], out_dir=out / task["folder"], progress=False,
-            stem=task["stem"], time_limit=task["time_limit"],
+            stem=task["stem"], time_limit=task["time_limit"], pdf=task.get("pdf", False),
         )
         outcome["status"] = "ok"
         outcome["outputs"] = {
             kind: path.relative_to(out).as_posix()
-            for kind, path in (("html", result.html), ("notebook", result.notebook), ("summary", result.summary_path))
+            for kind, path in (("html", result.html), ("pdf", result.pdf), ("notebook", result.notebook),
+                               ("summary", result.summary_path))
+            if path is not None
         }
     except WorkbookError as error:
         outcome.update(describe_error(error))

@@ -196,9 +196,11 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
             listed = "".join(f"<div><dt>{_esc(label)}</dt><dd>{figure_html(value)}</dd></div>"
                              for label, value in figures)
             listed = f'<dl class="sw-figures">{listed}</dl>' if listed else ""
+        pdf_path = (entry.get("outputs") or {}).get("pdf")
+        pdf = f' <a class="sw-pdf" href="{_href(pdf_path)}">PDF{hidden}</a>' if pdf_path else ""
         return (
             f'<div class="sw-run sw-ok">{heading}'
-            f'<a href="{_href(html_path)}">Open the report{hidden}</a>{listed}</div>'
+            f'<a href="{_href(html_path)}">Open the report{hidden}</a>{pdf}{listed}</div>'
         )
     if status == "failed":
         where = f" (cell {entry['cell']})" if entry.get("cell") else ""
@@ -281,6 +283,7 @@ _INDEX_CSS = """
 .sw-failed { border-left: 5px solid #d4351c; padding-left: .5rem; }
 .sw-failed strong { color: #d4351c; }
 .sw-pending p { color: #505a5f; }
+.sw-pdf { margin-left: .5rem; }
 .sw-unreadable { color: #505a5f; font-style: italic; margin: .35rem 0 0; }
 .sw-figures abbr { text-decoration: underline dotted; cursor: help; }
 .sw-empty { color: #505a5f; }

@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="reports", metavar="DIR", help="folder to write to (default: reports)")
     run.add_argument("--each-team", action="store_true",
                      help="one run for each team in the data, plus one for all teams")
+    run.add_argument("--pdf", action="store_true",
+                     help="also write the report as a PDF (A4, as printed; needs the Chromium browser)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     validate = commands.add_parser(
@@ -259,13 +261,18 @@ def _run(args: argparse.Namespace) -> int:
 
     workbook = get_workbook(args.workbook)
     parameters = collect_parameters(args)
+    if args.pdf:
+        from .pdf import find_chromium
+
+        find_chromium()  # say what to install before anything runs
     runs = [parameters]
     if args.each_team:
         teams = teams_in_data(workbook, parameters)
         runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
     stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
-        written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet)], []
+        written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet,
+                                        pdf=args.pdf)], []
     else:
         # One team's failure does not stop the others; each is reported at the end.
         written, failed = [], []
@@ -275,7 +282,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 written.append(run_workbook(
                     workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet,
-                    stem=stems[number - 1],
+                    stem=stems[number - 1], pdf=args.pdf,
                 ))
             except WorkbookError as error:
                 failed.append((team, error))

@@ -109,10 +109,11 @@ class RunResult:
     notebook: Path
     summary_path: Path
     summary: dict = field(repr=False)
+    pdf: Path | None = None
 
     @property
     def paths(self) -> list[Path]:
-        return [self.html, self.notebook, self.summary_path]
+        return [self.html, *([self.pdf] if self.pdf else []), self.notebook, self.summary_path]
 
 
 def notebooks_folder() -> Path:
@@ -275,8 +276,10 @@ def run_workbook(
     kernel_name: str | None = None,
     stem: str | None = None,
     time_limit: float | None = None,
+    pdf: bool = False,
 ) -> RunResult:
-    """Execute a workbook and write its report, executed notebook and JSON summary.
+    """Execute a workbook and write its report, executed notebook and JSON summary (and the
+    report as a PDF, with ``pdf``).
 
     Parameters
     ----------
@@ -297,6 +300,9 @@ def run_workbook(
     time_limit:
         Seconds the run may take from the kernel's start; past it the kernel is stopped and the
         run fails with a :class:`RunError` saying so (``error_name`` ``"TimeLimit"``).
+    pdf:
+        Also write ``<stem>.pdf``, the report printed by headless Chromium (:mod:`workbook_helpers.pdf`);
+        without Chromium a :class:`ParameterError` says what to install, before anything runs.
 
     Raises
     ------
@@ -308,12 +314,18 @@ def run_workbook(
     """
     started = time.perf_counter()
     workbook = get_workbook(name)
+    chromium = None
+    if pdf:
+        from .pdf import find_chromium
+
+        chromium = find_chromium()  # before the run, so a missing browser costs nothing
     # Start the kernel first: it boots and imports the workbook's modules while this process
     # imports papermill and checks the parameters, instead of one after the other.
     kernel = start_kernel(workbook, kernel_name or _default_kernel())
     watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
     try:
-        return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem)
+        return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem,
+                              chromium)
     except RunError as error:
         if watchdog is not None and watchdog.fired:
             raise RunError(
@@ -426,11 +438,12 @@ def _shutdown(manager) -> None:
 
 def _run_in_kernel(
     workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float,
-    stem: str | None,
+    stem: str | None, chromium: str | None = None,
 ) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from .chart_svg import ChartRenderer
     from .report import render_report
 
     checked = check_parameters(workbook, parameters)
@@ -444,6 +457,7 @@ def _run_in_kernel(
             f"Cannot write to the output folder {out_dir}: {error.strerror or error}. "
             "Give --out a folder you can write to."
         ) from None
+    renderer = _CHARTS.renderer = ChartRenderer()
     try:
         try:
             executed = papermill.execute_notebook(
@@ -470,22 +484,44 @@ def _run_in_kernel(
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
         try:
-            html = render_report(executed, str(checked.get("title") or workbook.title), summary)
+            html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer)
             (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
             (scratch / f"{stem}.json").write_text(
                 json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
         except Exception as error:  # a report that cannot be written is a failed run, not a crash
             raise RunError(workbook.name, f"writing the report: {type(error).__name__}: {error}") from None
+        suffixes = [".ipynb", ".json", ".html"]
+        if chromium:
+            from .pdf import write_pdf
+
+            try:
+                write_pdf(scratch / f"{stem}.html", scratch / f"{stem}.pdf", chromium)
+            except RunError as error:
+                raise RunError(workbook.name, f"writing the PDF: {error.summary}") from None
+            suffixes.append(".pdf")
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure, now fixed
         finals = {}
-        for suffix in (".ipynb", ".json", ".html"):
+        for suffix in suffixes:
             final = out_dir / f"{stem}{suffix}"
             os.replace(scratch / f"{stem}{suffix}", final)
             finals[suffix] = final
     finally:
+        _CHARTS.renderer = None
+        renderer.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    return RunResult(workbook.name, finals[".html"], finals[".ipynb"], finals[".json"], summary)
+    return RunResult(workbook.name, finals[".html"], finals[".ipynb"], finals[".json"], summary,
+                     finals.get(".pdf"))
+
+
+class _RunCharts:
+    """The chart renderer of the run going on in this process, which the engine hands each chart
+    to as soon as its cell has run (a process runs one workbook at a time)."""
+
+    renderer = None
+
+
+_CHARTS = _RunCharts()
 
 
 def _final_save_engine() -> str:
@@ -513,6 +549,17 @@ def _final_save_engine() -> str:
         def notebook_complete(self, **kwargs):
             self.final = True
             super().notebook_complete(**kwargs)
+
+        def cell_complete(self, cell, cell_index=None, **kwargs):
+            super().cell_complete(cell, cell_index=cell_index, **kwargs)
+            renderer = _CHARTS.renderer
+            if renderer is not None:  # draw the cell's charts while the next cells run
+                from .report import output_chart_spec
+
+                for output in cell.get("outputs", []):
+                    spec = output_chart_spec(output)
+                    if spec is not None:
+                        renderer.submit(spec)
 
     class FinalSaveEngine(NBClientEngine):
         @classmethod

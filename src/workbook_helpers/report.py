@@ -1,19 +1,21 @@
 """Turning an executed workbook into the HTML report a director opens.
 
 The report carries no code and no prompts: markdown cells and the displayed outputs only (charts,
-tables, narrative), under a title block. It is self-contained: the chart library (Vega, Vega-Lite
-and Vega-Embed, bundled by ``vl-convert-python``) is embedded once per report, each chart carries
-only its own aggregated data, and nothing is fetched from any other address, so the report opens
-offline and behind proxies that block CDNs.
+tables, narrative), under a title block. It is self-contained and has no script: every chart is
+drawn when the report is written, as static SVG inside the page (:mod:`workbook_helpers.chart_svg`),
+and nothing is fetched from any other address. So every chart shows offline, behind proxies that
+block CDNs, where scripts do not run (e-mail previews, document libraries, locked-down browsers),
+printed, and in the PDF (:mod:`workbook_helpers.pdf`).
 
 Accessibility (WCAG 2.2 AA, which UK public-sector content must meet):
 
 - the page says its language (``en-GB``) and has a title; the title block is the one ``h1`` and
   the narrative's headings follow it in order (a ``#`` heading becomes ``h2``, and a heading
   never skips a level: ``h2`` then ``h4`` becomes ``h2`` then ``h3``);
-- each chart's SVG is an image named by its title and description; the description is printed
-  under it, and the data behind it is a table in a ``<details>`` block, collapsed by default
-  (see :func:`chart_data_tables`), which is also what a reader without JavaScript gets;
+- each chart's SVG is an image (``role="img"``) named by its title and description; the
+  description is printed under it, and the data behind it is a table in a ``<details>`` block,
+  collapsed by default (see :func:`chart_data_tables`), where a reader finds the exact figures
+  (a static chart has no tooltips);
 - text colours have a contrast of at least 4.5:1 on their background (the lowest is the grey
   ``#505a5f``, 7.0:1 on white and 6.3:1 on the grey note boxes), links and the data tables'
   toggle are ``#1d70b8`` (5.2:1), and the keyboard focus is a near-black outline (17:1);
@@ -28,86 +30,27 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import mistune
 
 from . import __version__
 from .formatting import MISSING, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
+from .chart_svg import ChartRenderer, inline_svg
 from .outputs import SUMMARY_MIMETYPE
 
 _VEGALITE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _SKIPPED_TAGS = {"remove", "remove-cell", "remove-output", "parameters", "injected-parameters"}
-# Inside <script type="application/json"> the HTML parser still looks for "</script" and "<!--";
-# writing these characters as JSON escapes keeps any text from the data inert.
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
 _markdown = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
-
-# Draws every chart once the bundle has loaded; a chart that fails says so in words.
-_EMBED_SNIPPET = """
-// The specs lose their "$schema" URL, so say they are Vega-Lite: a top-level concat would
-// otherwise be taken for plain Vega and draw nothing.
-const swOptions = {mode: "vega-lite", renderer: "svg", actions: false, tooltip: {theme: "light"}};
-for (const el of document.querySelectorAll("div.sw-vega")) {
-  const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-  // Read the title before embedding: Vega-Embed puts the description on the element.
-  const title = (el.getAttribute("aria-label") || "Chart").trim();
-  vegaEmbed(el, spec, swOptions).then(() => {
-    // The chart's text alternative: its title and one-sentence description (printed below it).
-    const svg = el.querySelector("svg");
-    if (svg) {
-      const description = (spec.description || "").trim();
-      svg.setAttribute("role", "img");
-      svg.setAttribute("aria-label", description ? title.replace(/[.]?$/, ".") + " " + description : title);
-    }
-    el.removeAttribute("aria-label");
-    el.dataset.rendered = "true";
-  }).catch((err) => {
-    el.textContent = "This chart could not be drawn (" + err.message + "). The tables give the same figures.";
-    console.error(err);
-  });
-}
-"""
-
-
-def vega_bundle() -> str:
-    """The Vega libraries and the embedding snippet as one script, cached on disk per version
-    (bundling takes about two seconds; reading the cache, milliseconds)."""
-    return _vega_bundle_cached()
-
-
-@lru_cache(maxsize=1)
-def _vega_bundle_cached() -> str:
-    import vl_convert
-
-    key = hashlib.sha256((vl_convert.__version__ + _EMBED_SNIPPET).encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "service-workbooks"
-    cached = cache / f"vega-bundle-{key}.js"
-    try:
-        return cached.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    bundle = vl_convert.javascript_bundle(_EMBED_SNIPPET)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(bundle, encoding="utf-8")
-        partial.replace(cached)
-    except OSError:  # a read-only home is fine: bundle again next time
-        pass
-    return bundle
 
 
 def render_report(
     notebook: dict,
     title: str,
     summary: dict | None = None,
+    renderer: ChartRenderer | None = None,
 ) -> str:
     """The HTML report for an executed workbook.
 
@@ -120,44 +63,72 @@ def render_report(
     summary:
         The run's JSON summary; its ``context`` (team, service, period, data file) and
         ``version`` and ``generated_at`` fill the title block.
+    renderer:
+        The :class:`~workbook_helpers.chart_svg.ChartRenderer` that has been drawing the
+        notebook's charts as it ran; by default one made here, drawing them all now.
     """
     summary = summary or {}
-    body: list[str] = []
-    charts = 0
-    for cell in notebook.cells:
-        if _SKIPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell.cell_type == "markdown":
-            body.append(_markdown(cell.source))
-        elif cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                fragment, is_chart = _render_output(output, charts)
-                charts += is_chart
-                if fragment:
-                    body.append(fragment)
-    script = ""
-    if charts:
-        script = "<script>" + vega_bundle().replace("</script", "<\\/script") + "</script>"
+    own_renderer = renderer is None
+    renderer = renderer or ChartRenderer()
+    try:
+        specs = list(chart_specs(notebook))
+        for spec in specs:  # every chart drawing at once, before the page is put together
+            renderer.submit(spec)
+        body: list[str] = []
+        charts = 0
+        for cell in notebook.cells:
+            if _SKIPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+                continue
+            if cell.cell_type == "markdown":
+                body.append(_markdown(cell.source))
+            elif cell.cell_type == "code":
+                for output in cell.get("outputs", []):
+                    fragment, is_chart = _render_output(output, charts, renderer)
+                    charts += is_chart
+                    if fragment:
+                        body.append(fragment)
+    finally:
+        if own_renderer:
+            renderer.close()
     return _PAGE.format(
         title=html.escape(title),
-        css=_CSS,
+        css=_CSS + page_footer_css(title, (summary.get("context") or {}).get("scope")),
         title_block=_title_block(title, summary),
         body=headings_in_order("\n".join(body)),
-        script=script,
-        noscript="<noscript><p>The charts in this report need JavaScript. The tables give the same "
-        "figures.</p></noscript>" if charts else "",
     )
 
 
-def _render_output(output: dict, chart_number: int) -> tuple[str, bool]:
+def chart_specs(notebook: dict):
+    """The Vega-Lite spec of every chart the report shows, in order (as plain dicts)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or _SKIPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for output in cell.get("outputs", []):
+            spec = output_chart_spec(output)
+            if spec is not None:
+                yield spec
+
+
+def output_chart_spec(output: dict) -> dict | None:
+    """The Vega-Lite spec an output displays, without its ``$schema`` address, or None."""
+    if output.get("output_type") not in {"display_data", "execute_result"}:
+        return None
+    for mimetype, spec in output.get("data", {}).items():
+        if _VEGALITE.match(mimetype):
+            spec = json.loads(spec) if isinstance(spec, str) else spec
+            return {key: value for key, value in spec.items() if key != "$schema"}
+    return None
+
+
+def _render_output(output: dict, chart_number: int, renderer: ChartRenderer) -> tuple[str, bool]:
     if output.get("output_type") not in {"display_data", "execute_result"}:
         return "", False  # streams, warnings and errors are for the analyst, not the report
     data = output.get("data", {})
     if SUMMARY_MIMETYPE in data or "application/vnd.jupyter.widget-view+json" in data:
         return "", False
-    for mimetype, spec in data.items():
-        if _VEGALITE.match(mimetype):
-            return _chart(spec, chart_number), True
+    spec = output_chart_spec(output)
+    if spec is not None:
+        return _chart(spec, chart_number, renderer), True
     if "text/html" in data:
         return _text(data["text/html"]), False
     if "text/markdown" in data:
@@ -174,22 +145,22 @@ def _text(value: str | list[str]) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
-def _chart(spec: dict | str, number: int) -> str:
-    if isinstance(spec, str):
-        spec = json.loads(spec)
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    description = spec.get("description") or ""
-    spec = {key: value for key, value in spec.items() if key != "$schema"}  # a URL, never fetched
-    spec_json = json.dumps(spec, separators=(",", ":")).translate(_SCRIPT_SAFE)
+def _chart(spec: dict, number: int, renderer: ChartRenderer) -> str:
+    """A chart as a figure: its drawing (static SVG, named by its title and description), its
+    description as the caption, and the data behind it."""
+    title = _title_text(spec.get("title")) or "Chart"
+    description = str(spec.get("description") or "").strip()
+    label = title.strip().rstrip(".") + "." + (f" {description}" if description else "")
+    try:
+        drawing = inline_svg(renderer.svg(spec), number, label)
+    except Exception as error:  # one chart that cannot be drawn does not lose the report
+        drawing = (f'<p class="sw-note">This chart could not be drawn ({html.escape(type(error).__name__)}). '
+                   "The table of the data behind it gives the same figures.</p>")
     return (
         f'<figure class="sw-chart">'
-        f'<div class="sw-vega" id="chart-{number}" data-spec="spec-{number}" '
-        f'aria-label="{html.escape(str(title or "Chart"))}"></div>'
+        f'<div class="sw-vega" id="chart-{number}" data-rendered="true">{drawing}</div>'
         f'<figcaption>{html.escape(description)}</figcaption>'
-        f"{chart_data_tables(spec, str(title or 'the chart'))}"
-        f'<script type="application/json" id="spec-{number}">{spec_json}</script>'
+        f"{chart_data_tables(spec, title if title != 'Chart' else 'the chart')}"
         f"</figure>"
     )
 
@@ -476,6 +447,28 @@ def _data_value(value: object, field: dict, is_number: bool, whole: bool) -> str
     return fmt_number(value, max(1, int(places.group(1))) if places else 1)
 
 
+def css_string(text: object) -> str:
+    """``text`` as a CSS string, quoted: quotes and backslashes escaped, line breaks as spaces,
+    and ``<`` escaped so that nothing inside a ``<style>`` element can close it."""
+    cleaned = " ".join(str(text).split())
+    escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def page_footer_css(title: str, scope: object = None) -> str:
+    """The printed page's footer, in the page margin on every page: who the report is for (the
+    title block's "For" line, else its title) on the left, "Page 2 of 9" on the right."""
+    left = f"For: {scope}" if scope else str(title)
+    return (
+        "\n@media print { @page { "
+        f"@bottom-left {{ content: {css_string(left)}; {_FOOTER_STYLE} }} "
+        f'@bottom-right {{ content: "Page " counter(page) " of " counter(pages); {_FOOTER_STYLE} }} }} }}\n'
+    )
+
+
+_FOOTER_STYLE = "font: 9pt Arial, Helvetica, sans-serif; color: #505a5f; vertical-align: top; padding-top: 4mm;"
+
+
 def _title_block(title: str, summary: dict) -> str:
     context = summary.get("context", {})
     rows = []
@@ -510,17 +503,15 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
 <title>{title}</title>
 <style>{css}</style>
 </head>
 <body>
 <main>
 {title_block}
-{noscript}
 {body}
 </main>
-{script}
 </body>
 </html>
 """
@@ -583,7 +574,7 @@ ul.sw-free-text { list-style: none; }
 .sw-chart-data .sw-table caption { font-weight: normal; font-style: italic; }
 @media (max-width: 40rem) { h1 { font-size: 1.6rem; } .sw-table { font-size: .85rem; } }
 @media print {
-  @page { margin: 15mm; }
+  @page { size: A4; margin: 15mm 15mm 20mm; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   /* The headline follows the title block on page one. */
@@ -597,7 +588,7 @@ ul.sw-free-text { list-style: none; }
   .sw-vega { overflow: visible; }
   .sw-vega svg, img.sw-figure, .sw-figure svg { max-width: 100% !important; max-height: 240mm; height: auto !important; }
   /* The printed chart and its description carry the figures; its data table is for screens. */
-  .sw-chart-data, noscript, #vg-tooltip-element, .vg-tooltip { display: none !important; }
+  .sw-chart-data { display: none !important; }
   a { color: inherit; text-decoration: underline; }
   .sw-table-scroll { overflow: visible; }
 }
