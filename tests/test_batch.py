@@ -784,3 +784,48 @@ def test_index_says_a_summary_is_unreadable_and_writes_the_rest(tmp_path, conten
     assert '<dt>Failure demand</dt><dd><abbr title="hidden to protect privacy' in page
     assert "<li><strong>[c]</strong>: hidden to protect privacy" in page
     assert page.count('href="x/demand_study.html"') == 1
+
+
+# --- PDFs from a plan ---------------------------------------------------------------------------
+
+
+def test_pdf_in_a_plans_defaults_and_runs(tmp_path):
+    """pdf: in defaults is every run's unless a run says otherwise; a setting that is not yes or
+    no is a plan problem, like any other."""
+    from workbook_helpers.batch import load_plan
+    from workbook_helpers.exceptions import PlanError
+
+    (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
+    runs = [{"workbook": "demand_study", "parameters": {"demand_path": "contacts.csv"}, "teams": ["Revenues"]},
+            {"workbook": "demand_study", "parameters": {"demand_path": "contacts.csv"}, "teams": ["Repairs North"],
+             "pdf": False}]
+    plan = load_plan(write_plan(tmp_path, {"name": "P", "defaults": {"pdf": True}, "runs": runs}))
+    assert [run.pdf for run in plan.runs] == [True, False]
+    plan = load_plan(write_plan(tmp_path, {"name": "P", "runs": runs}))
+    assert [run.pdf for run in plan.runs] == [False, False]
+    with pytest.raises(PlanError) as raised:
+        load_plan(write_plan(tmp_path, {"name": "P", "defaults": {"pdf": "perhaps"},
+                                        "runs": [{**runs[0], "pdf": "sometimes"}]}))
+    assert 'defaults.pdf: should be true or false, not "perhaps".' in str(raised.value)
+    assert 'runs[0].pdf: should be true or false, not "sometimes".' in str(raised.value)
+
+
+def test_a_plan_asking_for_pdfs_without_a_browser_says_what_to_install(tmp_path, monkeypatch):
+    from workbook_helpers.batch import load_plan
+    from workbook_helpers.exceptions import PlanError
+
+    (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
+    monkeypatch.setenv("SERVICE_WORKBOOKS_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(PlanError, match="pdf: SERVICE_WORKBOOKS_CHROMIUM names .*no-such-browser"):
+        load_plan(write_plan(tmp_path, {"name": "P", "defaults": {"pdf": True}, "runs": [
+            {"workbook": "demand_study", "parameters": {"demand_path": "contacts.csv"}}]}))
+
+
+def test_index_links_a_runs_pdf(tmp_path):
+    run = PlannedRun(key="x/demand_study", workbook="demand_study", team="Revenues", folder="x",
+                     stem="demand_study", parameters={}, inputs=(), time_limit=60, where="runs[0]", pdf=True)
+    plan = Plan(name="P", path=tmp_path / "plan.yaml", out=tmp_path, runs=[run])
+    manifest = {"x/demand_study": {"status": "ok", "outputs": {"html": "x/demand_study.html",
+                                                               "pdf": "x/demand_study.pdf"}}}
+    page = render_index(plan, manifest, tmp_path)
+    assert '<a class="sw-pdf" href="x/demand_study.pdf">PDF<span class="sw-hidden">' in page
