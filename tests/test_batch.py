@@ -28,7 +28,7 @@ import yaml
 from conftest import ROOT, WORKBOOK, run_cli
 from workbook_helpers.batch import PlannedRun, Plan, load_plan, team_folders
 from workbook_helpers.batch_index import headline_figures, render_index
-from workbook_helpers.exceptions import PlanError
+from workbook_helpers.exceptions import ParameterError, PlanError
 
 SLOW_CELL = """import os, time
 if title == "Slow":
@@ -313,6 +313,33 @@ def test_a_run_over_its_time_limit_and_a_dying_kernel_are_recorded(batch):
     assert died["error"].startswith("The kernel running it stopped unexpectedly")
     assert re.search(r"failed +All teams +demand_study .*over its time limit of 9 seconds.*\(cell 3\)", result.stdout)
     assert not (out / "all-teams" / "demand_study.html").exists()
+
+
+def test_a_finished_batch_leaves_no_lock_file_behind(batch):
+    out, _, _, _ = batch
+    assert not (out / ".batch.lock").exists()
+
+
+def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_holds_it(tmp_path):
+    from workbook_helpers.batch import _lock
+
+    held = _lock(tmp_path)
+    try:
+        with pytest.raises(ParameterError, match="Another batch is writing to .* now"):
+            _lock(tmp_path)
+    finally:
+        held.close()
+    assert not (tmp_path / ".batch.lock").exists()
+    _lock(tmp_path).close()  # free again once the first let go
+
+
+def test_a_lock_file_left_by_a_killed_batch_is_taken_over(tmp_path):
+    from workbook_helpers.batch import _lock
+
+    (tmp_path / ".batch.lock").write_text("")  # a batch killed outright leaves it; nobody holds it
+    lock = _lock(tmp_path)
+    lock.close()
+    assert not (tmp_path / ".batch.lock").exists()
 
 
 def test_the_manifest_records_every_run(batch):

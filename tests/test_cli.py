@@ -9,6 +9,13 @@ from conftest import ROOT, SAMPLE, run_cli
 from workbook_helpers.cli import collect_parameters, build_parser, parse_value
 
 
+def test_workbook_with_no_command_is_a_usage_error_that_lists_the_commands():
+    result = run_cli()
+    assert result.returncode == 2
+    assert "run" in result.stderr and "validate" in result.stderr and "batch" in result.stderr
+    assert result.stdout == ""
+
+
 def test_help_explains_the_commands_in_plain_words():
     result = run_cli("--help")
     assert result.returncode == 0

@@ -977,22 +977,51 @@ def select_runs(plan: Plan, patterns: list[str] | None) -> list[PlannedRun]:
     return chosen
 
 
-def _lock(out: Path):
-    """Hold ``OUT/.batch.lock`` so that two batches cannot write to one folder at once."""
-    try:
-        handle = open(out / ".batch.lock", "a+")
-    except OSError as error:  # a folder this user may not write to
-        raise ParameterError(f"Cannot write to the output folder {out}: {error.strerror or error}.") from None
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; one batch at a time is on the user
-        return handle
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise ParameterError(f"Another batch is writing to {out} now; wait for it to finish.") from None
-    return handle
+class _BatchLock:
+    """``OUT/.batch.lock``, held while a batch writes to ``OUT`` so that two batches cannot write
+    to one folder at once, and removed when the batch ends.
+
+    The lock is the file's advisory lock (``flock``), not its existence: a batch killed outright
+    leaves the file behind, and the next batch takes it over. Removing the file on release could
+    let a batch that opened it just before lock a file no longer in the folder, so each batch
+    checks, once it holds the lock, that the file it locked is still the one at the path."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".batch.lock"
+        self.handle = None
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; one batch at a time is on the user
+            return
+        while True:
+            try:
+                handle = open(self.path, "a+")
+            except OSError as error:  # a folder this user may not write to
+                raise ParameterError(f"Cannot write to the output folder {out}: {error.strerror or error}.") from None
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                raise ParameterError(f"Another batch is writing to {out} now; wait for it to finish.") from None
+            try:
+                same = os.fstat(handle.fileno()).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.handle = handle
+                return
+            handle.close()  # removed by the batch that held it as this one opened it: try again
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.path.unlink(missing_ok=True)  # while still held, so no other batch holds it
+            self.handle.close()
+            self.handle = None
+
+
+def _lock(out: Path) -> _BatchLock:
+    """Hold ``OUT/.batch.lock`` (see :class:`_BatchLock`) until its ``close()``."""
+    return _BatchLock(out)
 
 
 def run_batch(

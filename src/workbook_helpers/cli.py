@@ -192,9 +192,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Service Workbooks {__version__}")
         return 0
-    if not args.command:
-        parser.print_help()
-        return 0
+    if not args.command:  # a command is needed: say which there are, as a usage error
+        parser.print_help(sys.stderr)
+        return 2
     try:
         if args.command == "run":
             return _run(args)
