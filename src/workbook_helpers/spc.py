@@ -45,8 +45,8 @@ either from one period to the next. As in the reference, the target is compared 
 strictly: a target exactly on a limit gives ``inconsistent``. There is no assurance for a
 neutral measure or without a target.
 
-**The variation icon** is judged on the latest point that has a value, and assurance on the
-limits of the latest rebase group, as in the reference.
+**The variation icon** is judged on the latest point, and assurance on the limits of the latest
+rebase group, as in the reference (gaps at the end are passed over: see below).
 
 **Gaps.** A missing value (None or NaN) is a period with nothing to measure, such as a share of
 items completed on time in a month when none was completed. It keeps its place on the x axis (a
