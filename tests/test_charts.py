@@ -4,6 +4,7 @@ sentences that are their text alternatives. Checked on the Vega-Lite specs (char
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -323,6 +324,10 @@ def test_describe_xmr_summary_the_example():
          "consistently."),
         ({"variation": "common_cause", "points": 20, "special_cause_points": 0}, "count", None,
          "Spending: no significant change (common-cause variation)."),
+        ({"variation": "no_variation", "assurance": "not_judged", "value": 0, "mean": 0.0667, "target": 2},
+         "count", None,
+         "Spending: latest 0, average 0; no variation to judge limits from, and the target of 2 "
+         "cannot be judged without limits."),
     ],
 )
 def test_describe_xmr_summary(summary, unit, when, expected):
@@ -380,3 +385,87 @@ def test_points_have_a_dark_outline_for_contrast():
     marks = [layer["mark"] for layer in spec["layer"] if isinstance(layer.get("mark"), dict)
              and layer["mark"].get("type") == "point"]
     assert marks and all(icons.contrast_ratio(mark["stroke"], "#ffffff") >= 3 for mark in marks)
+
+
+# --------------------------------------------------------------------------------------------
+# gaps and charts with no variation to judge limits from
+
+
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+def test_a_gap_keeps_its_period_on_the_axis_and_breaks_the_line():
+    vl_convert = pytest.importorskip("vl_convert")
+    months = pd.date_range("2024-01-31", periods=8, freq="ME")
+    points = spc.xmr([1, 2, None, 4, 5, 3, 2, 6], dates=months)
+    spec = charts.xmr_chart(points, "t", "d", "Y", x_title="Month").to_dict()
+    rows = _data_values(spec)
+    assert [row["x"] for row in rows] == [f"{m:%Y-%m-%d}" for m in months]  # every month
+    gap = rows[2]
+    assert gap["value"] is None and gap["point"] == charts.GAP_LABEL
+    assert all(row["point"] == "Common cause" for row in rows if row is not gap)
+    # Drawn by the Vega the report bundles: the line of values is two pieces (a move to the
+    # start of each), while the mean runs on across the gap's month.
+    svg = vl_convert.vegalite_to_svg(spec)
+    lines = re.findall(r'class="mark-line role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    paths = [d for group in lines for d in re.findall(r' d="([^"]*)"', group)]
+    assert sorted(d.count("M") for d in paths) == [1, 1, 1, 2]
+
+
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+def test_describe_xmr_says_how_many_periods_had_nothing_to_measure():
+    months = pd.date_range("2024-01-31", periods=8, freq="ME")
+    points = spc.xmr([1, 2, None, 4, 5, 3, 2, 6], dates=months)
+    # Seven values: mean 23 / 7 = 3.29; moving ranges |2-1|, |5-4|, |3-5|, |2-3|, |6-2| (none to
+    # or from the gap) = 1, 1, 2, 1, 4, mean 1.8: limits 3.29 -/+ 4.79 = -1.5 (shown as 0) and 8.07.
+    assert charts.describe_xmr(points, "Items", unit="month") == (
+        "Items over 8 months (1 with nothing to measure): average 3, with process limits from 0 to "
+        "8; all points show common-cause variation only."
+    )
+
+
+FLAT_WITH_ONE = [0] * 5 + [1] + [0] * 9
+
+
+def test_a_chart_with_no_variation_has_no_limit_lines_and_says_why():
+    points = spc.xmr(FLAT_WITH_ONE, dates=WEEKS[:15], improvement="decrease", target=2)
+    assert charts.describe_xmr(points, "Weekly complaints") == (
+        "Weekly complaints over 15 weeks: average 0; no variation to judge limits from, as the "
+        "value hardly changes from one week to the next, so no week can be called unusual."
+    )
+    spec = charts.xmr_chart(points, "t", "d", "Complaints").to_dict()
+    rows = _data_values(spec)
+    assert len(rows) == 15
+    assert all(row["lpl"] is None and row["upl"] is None for row in rows)  # no limit is drawn
+    assert {row["point"] for row in rows} == {"Common cause"}
+
+    summary = spc.xmr_summary(points)
+    sentence = charts.describe_xmr_summary("Complaints", summary, "count")
+    assert sentence == (
+        "Complaints: latest 0 (8 July 2024), average 0; no variation to judge limits from, and the target of 2 "
+        "cannot be judged without limits."
+    )
+    with_icons = charts.xmr_with_icons(points, summary, "t", sentence, "Complaints").to_dict()
+    text = json.dumps(with_icons)
+    assert json.dumps(icons.VARIATION_WORDS["no_variation"]) in text
+    assert json.dumps(icons.ASSURANCE_WORDS["not_judged"]) in text
+    assert with_icons["description"] == sentence  # already says it: not repeated
+
+
+def test_a_trend_in_a_chart_with_no_variation_is_still_told():
+    # Fifteen 0s then 1 to 6 (see test_spc): no variation to judge limits from, but a trend of 7.
+    points = spc.xmr([0] * 15 + [1, 2, 3, 4, 5, 6], improvement="increase")
+    sentence = charts.describe_xmr(points, "Items a week")
+    assert "no variation to judge limits from" in sentence
+    assert sentence.endswith("but 7 points show special-cause variation.")
+
+
+def test_small_multiples_word_a_team_with_no_variation():
+    frame = pd.concat([
+        spc.xmr(FLAT_WITH_ONE, dates=MONTHS[:15], improvement="decrease").assign(team="Quiet"),
+        spc.xmr([3, 5] * 7 + [4], dates=MONTHS[:15], improvement="decrease").assign(team="Busy"),
+    ], ignore_index=True)
+    summaries = {team: spc.xmr_summary(rows) for team, rows in frame.groupby("team")}
+    spec = charts.small_multiples(frame, "Overdue", summaries=summaries).to_dict()
+    subtitles = {panel["title"]["text"]: panel["title"]["subtitle"] for panel in _panels(spec)}
+    assert subtitles["Quiet"] == ["No variation to judge limits from", "No target set"]
+    assert subtitles["Busy"][0] == "No significant change"
+    assert "1 team no variation to judge limits from" in spec["description"]

@@ -537,6 +537,43 @@ def test_predictability_worked_by_hand():
     assert leak["stable"] == "yes"
 
 
+def test_a_type_with_a_flat_weekly_count_has_no_variation_to_judge():
+    from workbook_helpers.demand import predictability
+
+    # Three a week for fifteen weeks but one week of four: the two moving ranges of 1 are
+    # screened out (3.267 x 2 / 14 = 0.47), so there are no limits to say what to expect.
+    weeks = pd.date_range("2024-04-01", periods=15, freq="7D")
+    by_type = pd.DataFrame({"demand_type": "renew a permit", "demand_class": "value",
+                            "week_start": weeks, "demand": [3] * 7 + [4] + [3] * 7})
+    points, table = predictability(by_type)
+    assert not points["renew a permit"]["special_cause"].any()
+    row = table.iloc[0]
+    assert row["stable"] == "no variation to judge"
+    assert math.isnan(row["low"]) and math.isnan(row["high"])
+    assert row["mean"] == pytest.approx(46 / 15)
+
+
+def test_a_week_with_no_classified_demand_is_a_gap_in_the_failure_share_chart():
+    from workbook_helpers import spc
+
+    # Weeks of 8, 15 and 22 April (see the zero-filling test above): 50%, no classified demand,
+    # 100%. The middle week keeps its place with no moving range to it or from it, so there is
+    # no moving range at all and no variation to judge limits from (where dropping the week
+    # would have set limits from |100% - 50%| across it).
+    log = make_log([
+        row("2024-04-09 09:00", "value"),
+        row("2024-04-14 23:59", "failure", "repeat"),
+        row("2024-04-22 00:00", "failure", "repeat"),
+    ])
+    weekly = dm.weekly_demand(log, MID_WEEK)
+    with pytest.warns(spc.UnreliableLimitsWarning):
+        points = spc.xmr(weekly["failure_share"], dates=weekly["week_start"], improvement="decrease")
+    assert points["x"].tolist() == [pd.Timestamp(d) for d in ("2024-04-08", "2024-04-15", "2024-04-22")]
+    assert points["moving_range"].isna().all()
+    assert points["no_variation"].all()
+    assert points["mean"].iloc[0] == pytest.approx(0.75)
+
+
 # --------------------------------------------------------------------------------------------
 # what a published report may show
 

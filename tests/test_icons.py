@@ -32,7 +32,8 @@ def _words(icon) -> str:
 
 def test_the_words_cover_every_icon_spc_can_give():
     assert tuple(icons.VARIATION_WORDS) == spc.VARIATION_ICONS == icons.VARIATION_ICONS
-    assert set(icons.ASSURANCE_WORDS) == {"consistent_pass", "consistent_fail", "inconsistent", None}
+    assert tuple(icons.ASSURANCE_ICONS) == spc.ASSURANCE_ICONS
+    assert set(icons.ASSURANCE_WORDS) == {"consistent_pass", "consistent_fail", "inconsistent", "not_judged", None}
     assert icons.ASSURANCE_WORDS[None] == "No target set"
     assert icons.VARIATION_WORDS["improvement_high"].startswith("Improving")
     assert "hit and miss" in icons.ASSURANCE_WORDS["inconsistent"].lower()
@@ -72,8 +73,13 @@ def test_icons_differ_by_shape_and_letter_not_only_colour():
     assert looks["improvement_low"][1] == "L"
     # Same letter, different shape: improvement, concern and neutral are told apart without colour.
     assert len({looks[i][0] for i in ("improvement_high", "concern_high", "neutral_high")}) == 3
-    assert [looks[i][1] for i in icons.ASSURANCE_ICONS] == ["P", "F", "?"]
+    assert [looks[i][1] for i in icons.ASSURANCE_ICONS] == ["P", "F", "?", None]
     assert looks["common_cause"][1] is None  # a wave, drawn as part of its path
+    # No variation: the outline of common cause (and of hit and miss) with a flat bar instead
+    # of the wave (or the question mark), so the shape tells them apart.
+    assert looks["no_variation"][1] is None and looks["not_judged"][1] is None
+    assert looks["no_variation"][0] != looks["common_cause"][0]
+    assert looks["not_judged"][0] != looks["inconsistent"][0]
 
 
 @pytest.mark.parametrize("icon", ALL_ICONS)

@@ -329,3 +329,81 @@ def test_targets_for_a_team_win_over_targets_for_every_team():
     assert pf.target_for(targets, "A", "items_opened") == (50.0, "increase")  # direction given
     assert pf.target_for(targets, "A", "open_items") == (None, "decrease")  # the measure's own
     assert pf.target_for(None, "A", "items_completed") == (None, "increase")
+
+
+# --------------------------------------------------------------------------------------------
+# every period in every chart: empty months are 0, shares without a denominator are gaps
+
+# January to June 2024 for team A, nothing at all happening in February and March:
+# a1 Jan 5 -> Jan 20, due Feb 1: on time, 15 days
+# a2 Jan 10 -> Jan 25, due Jan 22: late, 15 days
+# a3 Apr 3 -> Apr 20, due May 1: on time, 17 days
+# a4 May 2 -> May 30, due Jun 15: on time, 28 days
+# a5 Jun 2 -> Jun 12, due Jun 10: late, 10 days
+GAPPY = items_frame([
+    ("a1", "A", "2024-01-05", "2024-01-20", "2024-02-01", None),
+    ("a2", "A", "2024-01-10", "2024-01-25", "2024-01-22", None),
+    ("a3", "A", "2024-04-03", "2024-04-20", "2024-05-01", None),
+    ("a4", "A", "2024-05-02", "2024-05-30", "2024-06-15", None),
+    ("a5", "A", "2024-06-02", "2024-06-12", "2024-06-10", None),
+])
+JAN_TO_JUNE = pd.date_range("2024-01-31", periods=6, freq="ME")
+
+
+@pytest.fixture(scope="module")
+def gappy_charts():
+    measures = pf.team_measures(GAPPY, period="month", as_at="2024-06-30")
+    charts, _ = pf.measure_charts(measures)
+    return charts
+
+
+def test_months_with_no_items_are_zero_and_moving_ranges_run_through_them(gappy_charts):
+    opened = gappy_charts[("A", "items_opened")]
+    assert opened["x"].tolist() == list(JAN_TO_JUNE)  # every month, February and March too
+    # Opened: 2 in January, none in February or March, then 1 a month.
+    assert opened["value"].tolist() == [2, 0, 0, 1, 1, 1]
+    # Moving ranges |0-2|, |0-0|, |1-0|, |1-1|, |1-1|: through the empty months, not over them.
+    assert opened["moving_range"].tolist()[1:] == [2, 0, 1, 0, 0]
+    # Their mean, 3 / 5 = 0.6, puts the screen at 3.267 x 0.6 = 1.96: the 2 goes, 1 / 4 is left.
+    assert opened["mean_moving_range"].iloc[0] == pytest.approx(1 / 4)
+    assert opened["mean"].iloc[0] == pytest.approx(5 / 6)
+    completed = gappy_charts[("A", "items_completed")]
+    assert completed["value"].tolist() == [2, 0, 0, 1, 1, 1]
+
+
+def test_a_share_with_no_denominator_is_a_gap_with_no_moving_range_either_side(gappy_charts):
+    on_time = gappy_charts[("A", "completed_on_time_share")]
+    assert on_time["x"].tolist() == list(JAN_TO_JUNE)  # the gaps keep their months
+    # January 1 of 2 on time, nothing closed in February or March, then 1, 1 and 0 of 1.
+    values = on_time["value"].tolist()
+    assert values[0] == 0.5 and np.isnan(values[1]) and np.isnan(values[2]) and values[3:] == [1, 1, 0]
+    # No moving range into February or March, nor out of March into April: only May's |1-1|
+    # and June's |0-1| remain (where the old chart took |1 - 0.5| from January to April).
+    moving = on_time["moving_range"].tolist()
+    assert all(np.isnan(moving[i]) for i in range(4)) and moving[4:] == [0, 1]
+    assert on_time["mean"].iloc[0] == pytest.approx(2.5 / 4)
+    assert on_time["mean_moving_range"].iloc[0] == pytest.approx(0.5)
+
+    median = gappy_charts[("A", "median_days_to_complete")]
+    days = median["value"].tolist()
+    assert days[0] == 15 and np.isnan(days[1]) and np.isnan(days[2]) and days[3:] == [17, 28, 10]
+    assert median["moving_range"].tolist()[4:] == [11, 18]  # |28-17|, |10-28|
+
+
+def test_the_summary_matrix_counts_values_not_gaps(gappy_charts):
+    matrix = pf.summary_matrix(gappy_charts).set_index("measure")
+    assert matrix.loc["completed_on_time_share", "points"] == 4
+    assert matrix.loc["items_opened", "points"] == 6
+    assert matrix.loc["completed_on_time_share", "latest_period"] == JAN_TO_JUNE[-1]
+
+
+def test_a_month_missing_from_the_spending_file_is_a_gap():
+    # Team A has February, March and May; April is missing (not a month of no spending).
+    spend = spending_frame().loc[lambda f: f["month"] != pd.Timestamp("2024-04-01")]
+    measures = pf.team_measures(ITEMS, spend, as_at="2024-05-31")
+    actual = measures.loc[(measures["measure"] == "spend_actual") & (measures["team"] == "A")]
+    assert actual["period_start"].dt.strftime("%Y-%m").tolist() == ["2024-02", "2024-03", "2024-04", "2024-05"]
+    assert actual["value"].isna().tolist() == [False, False, True, False]
+    charts, _ = pf.measure_charts(measures)
+    chart = charts[("A", "spend_actual")]
+    assert len(chart) == 4 and np.isnan(chart["moving_range"].iloc[3])  # none across April

@@ -546,13 +546,13 @@ def test_rebase_at_must_hold_x_values(rebase_at):
 
 
 def test_a_rebase_group_needs_two_points():
-    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 19\) has 1 point"):
+    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 19\) has 1 value"):
         chart(list(range(20)), rebase_at=19)
     # Rebased on 1 March and 1 April: group 0 is January and February, group 1 March alone.
-    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 2024-03-01\) has 1 point"):
+    with pytest.raises(ValueError, match=r"rebase group 1 \(from x = 2024-03-01\) has 1 value"):
         chart(list(range(20)), dates=MONTHS[:20], rebase_at=["2024-03-01", "2024-04-01"])
     # A rebase at the second point leaves the first point alone in group 0.
-    with pytest.raises(ValueError, match=r"rebase group 0 \(from x = 0\) has 1 point"):
+    with pytest.raises(ValueError, match=r"rebase group 0 \(from x = 0\) has 1 value"):
         chart(list(range(20)), rebase_at=1)
 
 
@@ -728,7 +728,9 @@ def test_summary_reports_the_latest_point():
         "variation": "common_cause",
         "assurance": "inconsistent",
         "points": 16,
+        "periods": 16,
         "special_cause_points": 0,
+        "no_variation": False,
         "x": pd.Timestamp("2024-07-15"),  # 1 April + 15 weeks
         "value": 0.25,
         "mean": 0.0,
@@ -852,8 +854,9 @@ def test_screen_outliers_must_be_true_or_false(screen_outliers):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ([1, 2, float("nan"), 4], "missing value at position 2"),
-        (pd.Series([1.0, None, 3.0, None]), "missing value at positions 1 and 3"),
+        # Gaps are allowed (tested below) but do not count towards the two values a chart needs.
+        ([1, float("nan"), float("nan")], r"1 value\(s\) and 2 gap\(s\); .* at least 2 values"),
+        (pd.Series([None, None], dtype="float64"), r"0 value\(s\) and 2 gap\(s\)"),
         ([1, "two", 3], "not a number at position 1"),
         ([1, float("inf"), 3], "infinite value at position 1"),
         ([True, False, True], "numbers"),
@@ -894,6 +897,195 @@ def test_fifteen_points_do_not_warn():
 
 
 # --------------------------------------------------------------------------------------------
+# No variation to judge limits from
+# --------------------------------------------------------------------------------------------
+
+# Zeros with a single 1: a team's monthly count of something that hardly ever happens.
+FLAT_WITH_ONE = [0] * 5 + [1] + [0] * 9
+
+
+@pytest.mark.parametrize("improvement", ["increase", "decrease", "neutral"])
+def test_a_flat_series_with_one_blip_flags_nothing_and_has_no_limits(improvement):
+    # Mean 1 / 15. Moving ranges: 1 into the 1 and 1 out of it, twelve 0s: mean 2 / 14 = 0.1429.
+    # Screening: 3.267 x 0.1429 = 0.4667, so both 1s go and the mean moving range is 0: no
+    # variation to judge limits from. Zero-width limits on the mean would put every point
+    # outside them, and the nine zeros after the 1 (all below the mean) would be a shift.
+    frame = chart(FLAT_WITH_ONE, improvement=improvement, target=0.5)
+    assert frame["mean"].iloc[0] == pytest.approx(1 / 15)
+    assert frame["mean_moving_range"].tolist() == [0.0] * 15
+    assert frame["moving_range"].iloc[1:].tolist() == [0, 0, 0, 0, 1, 1] + [0] * 8
+    assert frame["no_variation"].all()
+    assert frame["lpl"].isna().all() and frame["upl"].isna().all()
+    for rule in ("outside_limits", "shift", "trend", "two_of_three", "special_cause"):
+        assert not frame[rule].any(), rule
+    assert (frame["point_type"] == "common_cause").all()
+    # The sides of the mean are still reported as they are.
+    assert frame["relative_to_mean"].tolist() == [-1] * 5 + [1] + [-1] * 9
+
+    summary = xmr_summary(frame)
+    assert summary["variation"] == "no_variation"
+    assert summary["no_variation"] is True
+    assert summary["special_cause_points"] == 0
+    assert summary["assurance"] == (None if improvement == "neutral" else "not_judged")
+    assert math.isnan(summary["lpl"]) and math.isnan(summary["upl"])
+
+
+def test_the_same_series_unscreened_has_limits_and_is_judged_as_the_reference_does():
+    # Without screening the mean moving range is 2 / 14 = 0.1429: limits
+    # 1/15 -/+ 2.66 x 0.1429 = -0.3133 and 0.4467. The 1 is outside; the nine zeros after it are
+    # all below the mean (1/15), a shift (improvement where lower is better).
+    frame = chart(FLAT_WITH_ONE, improvement="decrease", screen_outliers=False)
+    assert not frame["no_variation"].any()
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(2 / 14)
+    assert frame["upl"].iloc[0] == pytest.approx(1 / 15 + 2.66 * 2 / 14)
+    assert flagged(frame, "outside_limits") == [5]
+    assert flagged(frame, "shift") == list(range(6, 15))
+    assert frame["point_type"].iloc[5] == "special_cause_concern"
+    assert (frame["point_type"].iloc[6:] == "special_cause_improvement").all()
+
+
+def test_a_series_with_a_genuine_shift_is_still_flagged():
+    # 1, 3 alternating for seven points, then 6, 8 alternating for seven: mean 61 / 14 = 4.357.
+    # Moving ranges: six 2s, |6 - 1| = 5, six 2s: mean 29 / 13 = 2.2308, none screened
+    # (3.267 x 2.2308 = 7.288). Limits 4.357 -/+ 5.934 = -1.577 and 10.291; two-thirds lines
+    # 0.401 and 8.313, so neither limit nor two-of-three fires, and equal steps break trends.
+    # The first seven points are all below the mean and the last seven all above: two shifts.
+    frame = chart([1, 3] * 3 + [1] + [6, 8] * 3 + [6], improvement="increase")
+    assert not frame["no_variation"].any()
+    assert frame["mean"].iloc[0] == pytest.approx(61 / 14)
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(29 / 13)
+    assert flagged(frame, "shift") == list(range(14))
+    assert not frame[["outside_limits", "trend", "two_of_three"]].any().any()
+    assert (frame["point_type"].iloc[:7] == "special_cause_concern").all()
+    assert (frame["point_type"].iloc[7:] == "special_cause_improvement").all()
+    assert xmr_summary(frame)["variation"] == "improvement_high"
+
+
+def test_a_step_with_no_other_variation_is_not_judged():
+    # Eight 0s then eight 5s: the one moving range of 5 is above 3.267 x 5 / 15 = 1.089, so it is
+    # screened out and nothing is left to judge limits from. The step is plain on the chart,
+    # but the rules cannot call it unusual without a measure of usual variation.
+    frame = chart([0] * 8 + [5] * 8, improvement="decrease")
+    assert frame["no_variation"].all()
+    assert not frame["special_cause"].any()
+    assert xmr_summary(frame)["variation"] == "no_variation"
+
+
+def test_a_trend_still_counts_without_variation():
+    # Fifteen 0s then 1 to 6: twenty moving ranges, six of them 1, mean 6 / 20 = 0.3; each 1 is
+    # above 3.267 x 0.3 = 0.9801 and screened out, so there is no variation to judge limits
+    # from. The last 0 and 1 to 6 still rise six times in a row: a trend of seven points,
+    # which compares neighbours only. The fifteen 0s, all below the mean of 1, are no shift.
+    frame = chart([0] * 15 + [1, 2, 3, 4, 5, 6], improvement="increase")
+    assert frame["no_variation"].all()
+    assert flagged(frame, "trend") == list(range(14, 21))
+    assert flagged(frame, "special_cause") == list(range(14, 21))
+    assert not frame["shift"].any()
+    assert (frame["point_type"].iloc[14:] == "special_cause_improvement").all()
+    summary = xmr_summary(frame)
+    assert summary["variation"] == "improvement_high"
+    assert summary["no_variation"] is True
+
+
+def test_no_variation_is_judged_for_each_rebase_group():
+    # Group 0 varies (1, 3 alternating: mean moving range 2); group 1 is flat.
+    frame = chart([1, 3] * 5 + [4] * 10, rebase_at=10)
+    assert frame["no_variation"].tolist() == [False] * 10 + [True] * 10
+    assert frame["upl"].iloc[0] == pytest.approx(2 + 2.66 * 2)
+    assert frame["upl"].iloc[10:].isna().all()
+    assert xmr_summary(frame)["variation"] == "no_variation"
+
+
+# --------------------------------------------------------------------------------------------
+# Gaps: periods with nothing to measure
+# --------------------------------------------------------------------------------------------
+
+NAN = float("nan")
+
+
+def test_a_gap_has_no_moving_range_to_it_or_from_it():
+    # Values 1, 2, gap, 4, 5, 3, 2, gap, gap, 6: seven values, sum 23, mean 23 / 7.
+    # Moving ranges only between neighbours that both have values: |2-1|, |5-4|, |3-5|, |2-3|
+    # = 1, 1, 2, 1, mean 5 / 4 = 1.25; limits 23/7 -/+ 3.325.
+    months = pd.date_range("2024-01-31", periods=10, freq="ME")
+    frame = chart([1, 2, None, 4, 5, 3, 2, NAN, None, 6], dates=months)
+    assert frame["x"].tolist() == list(months)  # every period keeps its place
+    assert frame["value"].isna().tolist() == [False, False, True] + [False] * 4 + [True, True, False]
+    moving = frame["moving_range"].tolist()
+    assert [i for i, m in enumerate(moving) if not math.isnan(m)] == [1, 4, 5, 6]
+    assert [moving[i] for i in (1, 4, 5, 6)] == [1, 1, 2, 1]
+    assert frame["mean"].iloc[0] == pytest.approx(23 / 7)
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(1.25)
+    assert frame["upl"].iloc[0] == pytest.approx(23 / 7 + 2.66 * 1.25)
+    gaps = frame["value"].isna()
+    assert not frame.loc[gaps, "special_cause"].any()
+    assert (frame.loc[gaps, "relative_to_mean"] == 0).all()
+
+    summary = xmr_summary(frame)
+    assert summary["points"] == 7 and summary["periods"] == 10
+    assert summary["x"] == months[-1] and summary["value"] == 6
+
+
+def test_the_summary_passes_over_gaps_at_the_end():
+    frame = chart([1, 3, 2, 4, NAN, NAN])
+    summary = xmr_summary(frame)
+    assert summary["x"] == 3 and summary["value"] == 4
+    assert summary["points"] == 4 and summary["periods"] == 6
+
+
+def test_a_gap_breaks_a_shift():
+    # As the first shift test, with the fourth point of the run of seven missing:
+    # SWING + 1, 5, 1, gap, 1, 5, 1 sums to -19 + 14 = -5 over 15 values: mean -1/3.
+    # Runs above the mean: 1, 5, 1 and 1, 5, 1, three points each, so no shift.
+    # Moving ranges: 6 x 7, 4 (in SWING), 4, 4, 4, then none to or from the gap, 4, 4:
+    # 66 over 13 = 5.077, limits -1/3 -/+ 13.5, two-thirds lines -/+ 9.0: nothing else fires.
+    frame = chart(SWING + [1, 5, 1, NAN, 1, 5, 1], improvement="increase")
+    assert frame["mean"].iloc[0] == pytest.approx(-1 / 3)
+    assert frame["mean_moving_range"].iloc[0] == pytest.approx(66 / 13)
+    assert math.isnan(frame["moving_range"].iloc[12]) and math.isnan(frame["moving_range"].iloc[13])
+    assert not frame["special_cause"].any()
+
+
+def test_a_gap_breaks_a_trend_and_two_of_three():
+    # 1 to 7 rise six times in a row; with a gap in place of the 4 they are two runs of three.
+    assert flagged(chart([1, 2, 3, 4, 5, 6, 7] + WANDER), "trend") == list(range(7))
+    assert not chart([1, 2, 3, NAN, 5, 6, 7] + WANDER)["trend"].any()
+    # Two of three: two points beyond two-thirds with a gap between them are not a window of
+    # three on one side (the gap is on neither side).
+    # 0, 2 eight times, then 6, 2, 6: mean 30 / 19 = 1.579; moving ranges fifteen 2s and three
+    # 4s, 42 / 18 = 2.333; two-thirds line 1.579 + 2/3 x 2.66 x 2.333 = 5.717. Both 6s are beyond
+    # it, with the 2 between them above the mean: flagged.
+    values = [0, 2] * 8
+    assert flagged(chart(values + [6, 2, 6]), "two_of_three") == [16, 18]
+    # With a gap for the 2: mean 28 / 18 = 1.556, moving ranges fifteen 2s and one 4, 34 / 16;
+    # two-thirds line 1.556 + 2/3 x 2.66 x 2.125 = 5.324, so both 6s are still beyond it.
+    gapped = chart(values + [6, NAN, 6])
+    assert gapped["value"].iloc[[16, 18]].gt(1.556 + 2 / 3 * 2.66 * 2.125).all()
+    assert not gapped["two_of_three"].any()
+
+
+def test_fixed_limits_count_values_not_gaps():
+    # Twelve values with a gap among them set the limits: the first thirteen periods.
+    values = [1, 3, 1, NAN, 3, 1, 3, 1, 3, 1, 3, 1, 3] + [10, 12, 10, 12]
+    fixed = chart(values, fix_after_n_points=12)
+    first = chart(values[:13])
+    assert fixed["mean"].iloc[0] == pytest.approx(first["mean"].iloc[0]) == pytest.approx(2)
+    assert fixed["upl"].iloc[-1] == pytest.approx(first["upl"].iloc[0])
+
+
+def test_xmr_by_leaves_out_groups_with_fewer_than_two_values():
+    frame = pd.DataFrame({
+        "team": ["A"] * 4 + ["B"] * 4,
+        "month": list(range(4)) * 2,
+        "share": [0.5, NAN, 0.75, NAN, NAN, 0.5, NAN, NAN],
+    })
+    with pytest.warns(UnreliableLimitsWarning, match="only 2 points"):  # A's two values
+        charts = xmr_by(frame, "team", "share", "month")
+    assert list(charts) == ["A"]
+    assert len(charts["A"]) == 4  # its gaps keep their places
+
+
+# --------------------------------------------------------------------------------------------
 # Properties
 # --------------------------------------------------------------------------------------------
 
@@ -921,8 +1113,12 @@ def clear_of_screening(values: list[float]) -> bool:
 @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=40), st.booleans())
 def test_limits_bracket_the_mean(values, screen):
     frame = chart(values, screen_outliers=screen)
-    assert (frame["lpl"] <= frame["mean"]).all()
-    assert (frame["mean"] <= frame["upl"]).all()
+    judged = ~frame["no_variation"]
+    assert (frame.loc[judged, "lpl"] <= frame.loc[judged, "mean"]).all()
+    assert (frame.loc[judged, "mean"] <= frame.loc[judged, "upl"]).all()
+    # Without variation there are no limits at all, rather than limits on the mean.
+    assert frame.loc[~judged, ["lpl", "upl"]].isna().all().all()
+    assert (frame.loc[~judged, "mean_moving_range"] == 0).all()
 
 
 @fast
@@ -933,7 +1129,7 @@ def test_adding_a_constant_moves_mean_and_limits_and_keeps_flags(values, constan
     after = chart([value + constant for value in values], improvement=improvement)
     for column in ("mean", "lpl", "upl"):
         expected = before[column].to_numpy() + constant
-        assert after[column].to_numpy() == pytest.approx(expected, abs=1e-6)
+        assert after[column].to_numpy() == pytest.approx(expected, abs=1e-6, nan_ok=True)
     expected = before["mean_moving_range"].to_numpy()
     assert after["mean_moving_range"].to_numpy() == pytest.approx(expected)
     pd.testing.assert_frame_equal(after[FLAGS + ["point_type"]], before[FLAGS + ["point_type"]])
@@ -949,7 +1145,7 @@ def test_scaling_by_a_positive_constant_scales_mean_and_limits_and_keeps_flags(v
     scale = 1e-9 * (1 + max(abs(value) for value in values)) * factor
     for column in ("mean", "mean_moving_range", "lpl", "upl"):
         expected = before[column].to_numpy() * factor
-        assert after[column].to_numpy() == pytest.approx(expected, abs=scale)
+        assert after[column].to_numpy() == pytest.approx(expected, abs=scale, nan_ok=True)
     pd.testing.assert_frame_equal(after[FLAGS + ["point_type"]], before[FLAGS + ["point_type"]])
 
 
@@ -973,14 +1169,17 @@ def test_reversing_the_direction_of_good_swaps_improvement_and_concern(values):
     st.integers(2, 30),
     st.sampled_from(["increase", "decrease", "neutral"]),
 )
-def test_a_constant_series_has_zero_width_limits_and_no_special_cause(value, length, improvement):
-    frame = chart([value] * length, improvement=improvement)
-    for column in ("mean", "lpl", "upl"):
-        assert (frame[column] == value).all()
+def test_a_constant_series_has_no_limits_and_no_special_cause(value, length, improvement):
+    frame = chart([value] * length, improvement=improvement, target=value + 1)
+    assert (frame["mean"] == value).all()
+    assert frame["lpl"].isna().all() and frame["upl"].isna().all()
+    assert frame["no_variation"].all()
     assert (frame["mean_moving_range"] == 0).all()
     assert (frame["relative_to_mean"] == 0).all()
     assert not frame["special_cause"].any()
-    assert xmr_summary(frame)["variation"] == "common_cause"
+    summary = xmr_summary(frame)
+    assert summary["variation"] == "no_variation"
+    assert summary["assurance"] == (None if improvement == "neutral" else "not_judged")
 
 
 def test_a_constant_series_of_inexact_decimals_stays_on_its_mean():
@@ -1031,7 +1230,7 @@ def test_fixed_limits_are_the_limits_of_the_first_points(values, data):
     first = chart(values[:n])
     for column in LIMITS:
         expected = np.full(len(values), first[column].iloc[0])
-        assert fixed[column].to_numpy() == pytest.approx(expected)
+        assert fixed[column].to_numpy() == pytest.approx(expected, nan_ok=True)
     # Every point, later ones too, is judged against those limits. (Runs and windows near the
     # n-th point can reach past it, so only the point-by-point tests are compared.)
     value, upl, lpl = np.array(values), first["upl"].iloc[0], first["lpl"].iloc[0]
@@ -1047,3 +1246,62 @@ def test_reversing_the_direction_of_good_swaps_pass_and_fail(values, target):
     swap = {"consistent_pass": "consistent_fail", "consistent_fail": "consistent_pass"}
     assert down == swap.get(up, up)
     assert xmr_summary(chart(values, improvement="neutral", target=target))["assurance"] is None
+
+
+@fast
+@given(
+    st.integers(15, 60),
+    st.data(),
+    st.floats(-1e3, 1e3, allow_nan=False),
+    st.floats(0.5, 1e3),
+    directions,
+)
+def test_a_flat_series_with_rare_blips_flags_nothing(length, data, base, height, improvement):
+    # A blip (one point off the base and back) adds two moving ranges of its height h, so k
+    # blips give a mean moving range of at most 2kh / (n - 1); while that is below h / 3.267,
+    # the screen leaves out every blip's ranges and nothing is left to judge limits from.
+    most = int((length - 1) / (2 * 3.267 + 1e-9))
+    assume(most >= 1)
+    positions = data.draw(
+        st.sets(st.integers(0, length - 1), min_size=1, max_size=most).filter(
+            lambda found: all(b - a > 1 for a, b in zip(sorted(found), sorted(found)[1:]))
+        ),
+        label="blips",
+    )
+    values = [base + height if i in positions else base for i in range(length)]
+    frame = chart(values, improvement=improvement)
+    assert frame["no_variation"].all()
+    assert not frame["special_cause"].any()
+    assert xmr_summary(frame)["variation"] == "no_variation"
+
+
+gappy = st.lists(
+    st.one_of(st.integers(-1000, 1000).map(float), st.just(float("nan"))), min_size=2, max_size=40
+).filter(lambda values: sum(not math.isnan(v) for v in values) >= 2)
+
+
+@fast
+@given(gappy, directions)
+def test_gaps_have_no_moving_range_and_are_never_flagged(values, improvement):
+    frame = chart(values, improvement=improvement)
+    value = np.array(values)
+    expected = np.abs(np.diff(value))  # NaN wherever either neighbour is a gap
+    moving = frame["moving_range"].to_numpy()[1:]
+    assert np.array_equal(np.isnan(moving), np.isnan(expected))
+    assert moving[~np.isnan(moving)] == pytest.approx(expected[~np.isnan(expected)])
+    gaps = np.isnan(value)
+    assert not frame.loc[gaps, "special_cause"].any()
+    assert frame["mean"].iloc[0] == pytest.approx(np.nanmean(value), abs=1e-9 * (1 + np.nanmax(np.abs(value))))
+    summary = xmr_summary(frame)
+    assert summary["points"] == int((~gaps).sum()) and summary["periods"] == len(values)
+
+
+@fast
+@given(counts, st.integers(0, 3), st.integers(0, 3), directions)
+def test_gaps_at_either_end_change_nothing_but_the_axis(values, before, after, improvement):
+    plain = chart(values, improvement=improvement)
+    padded = chart([float("nan")] * before + values + [float("nan")] * after, improvement=improvement)
+    inner = padded.iloc[before:before + len(values)].reset_index(drop=True)
+    columns = [column for column in plain.columns if column != "x"]
+    pd.testing.assert_frame_equal(inner[columns], plain[columns])
+    assert xmr_summary(padded)["variation"] == xmr_summary(plain)["variation"]

@@ -198,6 +198,39 @@ def test_variation_sentence_describes_each_spell_in_order_with_its_meaning():
     )
 
 
+def test_variation_sentence_for_a_share_with_no_variation_and_gaps():
+    # Weeks of 0% failure demand with one week of 50% and two weeks with no classified demand
+    # (gaps): moving ranges of 0.5 into and out of the 50% week, 0 elsewhere, none across the
+    # gaps: eleven ranges, mean 1 / 11 = 0.091; 3.267 x 0.091 = 0.297, so both go and there is
+    # no variation to judge limits from. Mean 0.5 / 12 = 4%. Nothing is unusual.
+    values = [0.0] * 4 + [0.5] + [0.0] * 3 + [None, None] + [0.0] * 4
+    points = weekly_points(values, improvement="decrease")
+    assert story.variation_sentence("Council tax", points, "the failure share") == (
+        "**Council tax**: the failure share averaged 4% a week, and there is no variation to "
+        "judge limits from: it hardly changes from week to week. 2 weeks had nothing to measure "
+        "and are left as gaps. No week can be called unusual."
+    )
+
+
+def test_variation_sentence_with_one_gap_and_limits():
+    # 0.4 and 0.6 alternating with the sixth week missing: mean 3.4 / 7 = 49%; moving ranges
+    # 0.2 each (four, then none to or from the gap, then one): limits 0.486 -/+ 2.66 x 0.2,
+    # -4.6% to 101.8%, shown as 0% to 100%.
+    points = weekly_points([0.4, 0.6, 0.4, 0.6, 0.4, None, 0.4, 0.6], improvement="decrease")
+    assert story.variation_sentence("Council tax", points, "the failure share") == (
+        "**Council tax**: the failure share averaged 49% a week (limits 0% to 100%). 1 week had "
+        "nothing to measure and is left as a gap. Common-cause variation only: no sign of a change."
+    )
+
+
+def test_capability_sentence_when_every_case_takes_as_long():
+    points = spc.xmr([30] * 16, improvement="decrease")
+    assert story.capability_sentence(points) == (
+        "As the work is designed now, a case takes 30 days on average; the cases' times hardly "
+        "vary from one case to the next, so there is no variation to judge limits from."
+    )
+
+
 def test_demand_notes_add_cautions_only_when_they_apply():
     figures = {"failure_rows_without_minutes": 3}
     notes = story.demand_notes(figures, 12, ["In the data file, <b>2 rows</b> ..."])

@@ -238,3 +238,36 @@ def test_age_table_declares_open_items_and_the_all_teams_row_as_totals(service):
     assert ages["team"].tolist() == ["A", "B", "All teams"]
     assert ages.iloc[-1][["open_4_to_12_weeks", "open_items"]].tolist() == [1, 1]  # B opened 1 Oct: 30 days
     assert [kind for _, kind in list(columns.values())[1:]] == ["count"] * 4
+
+
+def test_a_team_with_empty_months_is_not_called_special_cause():
+    # "Quiet" had one item, open from 1 June to 15 July 2024 and overdue from 10 June: its
+    # monthly counts are 0 in every month but one (overdue and open items at the end of June,
+    # opened in June, completed in July). Each series' two moving ranges of 1 are screened out
+    # (3.267 x 2 / 18 = 0.36), leaving no variation to judge limits from. Judged against
+    # zero-width limits, every month would be special cause, and October's 0 overdue items
+    # "special-cause improvement".
+    quiet = pd.DataFrame({
+        "item_id": ["Q-1"], "team": ["Quiet"], "opened": [pd.Timestamp("2024-06-01")],
+        "closed": [pd.Timestamp("2024-07-15")], "due": [pd.Timestamp("2024-06-10")],
+        "next_review": [pd.NaT],
+    })
+    view = TeamPerformance.build(pd.concat([items(), quiet], ignore_index=True), team="Quiet",
+                                 as_at="2025-10-31")
+    overdue = view.charts[("Quiet", "overdue_items")]
+    assert len(overdue) == 19  # April 2024 to October 2025, every month
+    assert overdue["value"].tolist() == [0, 0, 1] + [0] * 16
+    assert not overdue["special_cause"].any()
+    matrix = view.matrix_table()
+    # The eight counts are charted (the share and median have one value each, so no chart).
+    assert len(matrix) == 8
+    assert set(matrix["variation"]) == {"no_variation"}
+    figures = view.figures()
+    assert figures["measures_improving"] == 0 and figures["measures_concerning"] == 0
+    assert figures["measures_without_variation"] == 8
+    sentence = view.headline_sentence()
+    assert "none show special-cause improvement and none special-cause concern" in sentence
+    assert sentence.endswith(
+        "In eight of them the value hardly changes from month to month, so there is no "
+        "variation to judge limits from."
+    )

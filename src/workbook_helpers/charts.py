@@ -435,6 +435,8 @@ _POINT_STYLE = {
 _AXIS_FORMATS = {"count": ",.0f", "share": ".0%", "days": ",.0f", "pounds": "$,.0f"}
 _TIP_FORMATS = {"count": ",.1f", "share": ".1%", "days": ",.1f", "pounds": "$,.0f"}
 _XMR_COLUMNS = ("x", "value", "mean", "lpl", "upl", "point_type")
+#: What the data behind an XmR chart says of a period with nothing to measure.
+GAP_LABEL = "No value: nothing to measure"
 _WHOLE_UNITS = ("count", "days", "pounds")  # written as whole numbers on an axis
 _MAX_WHOLE_TICKS = 6
 
@@ -481,6 +483,10 @@ def _xmr_frame(points: pd.DataFrame, unit: str) -> pd.DataFrame:
     extra = [c for c in ("special_cause_type", "team") if c in points]
     frame = points[list(_XMR_COLUMNS) + extra].copy().reset_index(drop=True)
     frame["point"] = frame["point_type"].map(lambda t: _POINT_STYLE[t][0])
+    # A gap (a period with nothing to measure) keeps its place on the axis: no point is drawn
+    # and the line breaks there (Vega-Lite breaks a line at a missing value), and the table of
+    # the chart's data says why its value is missing.
+    frame.loc[frame["value"].isna(), "point"] = GAP_LABEL
     if "special_cause_type" in frame:
         frame["special_cause_type"] = frame["special_cause_type"].fillna("none").astype(str).str.replace("_", " ")
     groups = points["rebase_group"] if "rebase_group" in points else pd.Series(0, index=points.index)
@@ -840,15 +846,32 @@ def describe_xmr(
     summary = spc.xmr_summary(points)
     value_unit = _value_unit(value_unit, percent)
     fmt = lambda v: icons.fmt_measure(v, value_unit)  # noqa: E731
-    mean = points["mean"].iloc[-1]
-    lower = points["lpl"].iloc[-1]
+    mean = summary["mean"]
+    periods = summary["periods"]
+    gaps = periods - summary["points"]
+    sentence = f"{measure} over {periods} {unit if periods == 1 else unit + 's'}"
+    if gaps:
+        sentence += f" ({gaps} with nothing to measure)"
+    special = summary["special_cause_points"]
+    if summary["no_variation"]:
+        sentence += (
+            f": average {fmt(mean)}; no variation to judge limits from, as the value hardly "
+            f"changes from one {unit} to the next, "
+        )
+        if special:
+            # In a group without variation only a trend can be flagged (see spc).
+            return sentence + (
+                f"but {special} {'point shows' if special == 1 else 'points show'} "
+                "special-cause variation."
+            )
+        return sentence + f"so no {unit} can be called unusual."
+    lower = summary["lpl"]
     if value_unit != "pounds":  # counts, shares and days cannot go below nought
         lower = max(lower, 0)
-    sentence = (
-        f"{measure} over {len(points)} {unit if len(points) == 1 else unit + 's'}: average {fmt(mean)}, with process limits from "
-        f"{fmt(lower)} to {fmt(points['upl'].iloc[-1])}; "
+    sentence += (
+        f": average {fmt(mean)}, with process limits from {fmt(lower)} to "
+        f"{fmt(summary['upl'])}; "
     )
-    special = summary["special_cause_points"]
     if special:
         sentence += f"{special} {'point shows' if special == 1 else 'points show'} special-cause variation."
     else:
@@ -864,11 +887,13 @@ _VARIATION_PHRASES = {
     "concern_low": "getting worse (special-cause variation)",
     "neutral_high": "unusually high (special-cause variation)",
     "neutral_low": "unusually low (special-cause variation)",
+    "no_variation": "no variation to judge limits from",
 }
 _ASSURANCE_PHRASES = {
     "consistent_pass": "the target of {target} will be met consistently",
     "consistent_fail": "the target of {target} will be missed consistently unless something changes",
     "inconsistent": "the target of {target} will be met and missed at random (hit and miss)",
+    "not_judged": "the target of {target} cannot be judged without limits",
 }
 
 

@@ -391,7 +391,9 @@ def predictability(by_type: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.D
 
     Returns the XmR points of each type (for its chart) and a table of what to expect in a normal
     week: demand_type, demand_class, mean, low (the lower limit, at least 0), high, and stable
-    ("yes" when no week shows special-cause variation, else "no: special cause").
+    ("yes" when no week shows special-cause variation, else "no: special cause"; "no variation
+    to judge" when the weekly count hardly changes, so there are no limits and low and high are
+    missing).
     """
     points = spc.xmr_by(by_type, "demand_type", "demand", "week_start", improvement="neutral")
     classes = by_type.drop_duplicates("demand_type").set_index("demand_type")["demand_class"]
@@ -403,7 +405,11 @@ def predictability(by_type: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.D
                 "mean": series["mean"].iloc[-1],
                 "low": max(series["lpl"].iloc[-1], 0),
                 "high": series["upl"].iloc[-1],
-                "stable": "no: special cause" if series["special_cause"].any() else "yes",
+                "stable": (
+                    "no: special cause" if series["special_cause"].any()
+                    else "no variation to judge" if series["no_variation"].iloc[-1]
+                    else "yes"
+                ),
             }
             for name, series in points.items()
         ],

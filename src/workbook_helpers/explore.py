@@ -33,8 +33,8 @@ def explorer_charts(
             "Failure demand by type", "Failure types, largest first, for the selection.",
         ),
     ]
-    weekly = dm.weekly_demand(chosen, period).dropna(subset=["failure_share"])
-    if len(weekly) >= 2:
+    weekly = dm.weekly_demand(chosen, period)  # a week with no classified demand is a gap
+    if weekly["failure_share"].notna().sum() >= spc.MIN_POINTS:
         points = spc.xmr(weekly["failure_share"], dates=weekly["week_start"], improvement="decrease")
         shown.append(charts.xmr_chart(
             points, "Failure demand share, week by week",

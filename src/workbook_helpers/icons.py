@@ -10,11 +10,18 @@ common_cause            grey    circle                                     a wav
 improvement_high / low  blue    circle with an arrow cut out, up or down   H / L
 concern_high / low      orange  square with an arrow cut out, up or down   H / L
 neutral_high / low      purple  hexagon with an arrow cut out, up or down  H / L
+no_variation            grey    circle with a flat bar cut out             (none)
 consistent_pass         blue    shield                                     P
 consistent_fail         orange  octagon (a stop sign)                      F
 inconsistent            grey    diamond                                    ?
+not_judged              grey    diamond with a flat bar cut out            (none)
 no target (``None``)    white   circle, dashed outline                     a dash
 ======================  ======  =========================================  ============
+
+``no_variation`` and ``not_judged`` are this suite's own, not *Making Data Count*'s: a chart whose
+values hardly change has no variation to judge limits from (see :mod:`workbook_helpers.spc`),
+so its latest point is neither common nor special cause and a target cannot be judged against
+its limits. The flat bar, where common cause has a wave, says "no variation" in both places.
 
 The colours are those of :mod:`workbook_helpers.charts` (Okabe-Ito, colour-blind safe); letters
 are white on blue, purple and grey and near-black on orange, all at least 4.5:1 (WCAG AA), and
@@ -75,8 +82,9 @@ VARIATION_ICONS: tuple[str, ...] = (
     "concern_low",
     "neutral_high",
     "neutral_low",
+    "no_variation",
 )
-ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent", "not_judged")
 #: How a measure's values are written: see :func:`fmt_measure`.
 UNITS: tuple[str, ...] = ("count", "share", "days", "pounds")
 
@@ -89,12 +97,16 @@ VARIATION_WORDS: dict[str, str] = {
     "concern_low": "Concern: special-cause variation, lower where higher is better",
     "neutral_high": "Unusually high: special-cause variation, neither direction is better",
     "neutral_low": "Unusually low: special-cause variation, neither direction is better",
+    "no_variation": "No variation to judge limits from: the value hardly changes from one period "
+    "to the next",
 }
 #: What each assurance icon means, in short plain words; ``None`` is a measure with no target.
 ASSURANCE_WORDS: dict[str | None, str] = {
     "consistent_pass": "Meeting the target consistently",
     "consistent_fail": "Missing the target consistently: it will not be met without change",
     "inconsistent": "Hit and miss: the target will be met and missed at random",
+    "not_judged": "Not judged: with no variation to judge limits from, the target cannot be "
+    "judged against them",
     None: "No target set",
 }
 
@@ -114,6 +126,8 @@ _OCTAGON = "M-0.41,-1 L0.41,-1 L1,-0.41 L1,0.41 L0.41,1 L-0.41,1 L-1,0.41 L-1,-0
 _DIAMOND = "M0,-1 L1,0 L0,1 L-1,0 Z"
 _ARROW_UP = " M0,-0.74 L-0.3,-0.4 L0.3,-0.4 Z"
 _ARROW_DOWN = " M0,0.72 L0.3,0.38 L-0.3,0.38 Z"
+_FLAT = " M-0.62,0.1 L0.62,0.1 L0.62,-0.1 L-0.62,-0.1 Z"  # fits the circle
+_FLAT_SHORT = " M-0.5,0.1 L0.5,0.1 L0.5,-0.1 L-0.5,-0.1 Z"  # fits the diamond
 _WAVE = (
     " M-0.62,0.1 C-0.42,-0.32 -0.22,-0.32 0,0.1 C0.22,0.52 0.42,0.52 0.62,0.1"
     " L0.62,-0.14 C0.42,0.28 0.22,0.28 0,-0.14 C-0.22,-0.56 -0.42,-0.56 -0.62,-0.14 Z"
@@ -150,9 +164,11 @@ _STYLES: dict[str | None, _Style] = {
     "concern_low": _Style(_SQUARE + _ARROW_DOWN, CONCERN_COLOUR, "L", INK, _LOW_BASELINE),
     "neutral_high": _Style(_HEXAGON + _ARROW_UP, NEUTRAL_COLOUR, "H", WHITE, _HIGH_BASELINE),
     "neutral_low": _Style(_HEXAGON + _ARROW_DOWN, NEUTRAL_COLOUR, "L", WHITE, _LOW_BASELINE),
+    "no_variation": _Style(_CIRCLE + _FLAT, COMMON_COLOUR, "", WHITE, _MIDDLE_BASELINE),
     "consistent_pass": _Style(_SHIELD, IMPROVEMENT_COLOUR, "P", WHITE, 0.24),
     "consistent_fail": _Style(_OCTAGON, CONCERN_COLOUR, "F", INK, _MIDDLE_BASELINE),
     "inconsistent": _Style(_DIAMOND, COMMON_COLOUR, "?", WHITE, _MIDDLE_BASELINE),
+    "not_judged": _Style(_DIAMOND + _FLAT_SHORT, COMMON_COLOUR, "", WHITE, _MIDDLE_BASELINE),
     None: _Style(_CIRCLE, WHITE, "\u2013", MUTED, _MIDDLE_BASELINE, stroke=MUTED, dashed=True),
 }
 

@@ -12,6 +12,12 @@ completed in its period.
 Periods are calendar months or weeks beginning on Monday. Only complete periods are measured: a
 period counts when its last day is on or before the ``as_at`` date. Spending is budgeted by month,
 so the spending measures are monthly whatever the period.
+
+Every team has a value or a gap for every period of the range, so its charts show every period:
+a count is 0 in a period with nothing to count, and a share or a median with nothing to work it
+out from (no item closed, no action due) is missing, a gap that the XmR chart keeps in its place
+with no moving range across it. A month missing from the spending file is a gap too, not a month
+of no spending.
 """
 
 from __future__ import annotations
@@ -423,8 +429,20 @@ def spending_by_month(spending: pd.DataFrame, as_at: pd.Timestamp | None = None)
     return monthly
 
 
-def _spending_long(monthly: pd.DataFrame) -> pd.DataFrame:
+def _spending_long(monthly: pd.DataFrame, as_at: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The spending measures in the tidy long shape, every team with every month from the first
+    month in the file to the last one ending by ``as_at`` (by default the last in the file): a
+    month a team has no spending rows for is a gap (missing), not a month of no spending."""
     columns = {"spend_actual": "actual", "spend_variance": "variance"}
+    if len(monthly):
+        last = monthly["month"].max()
+        if as_at is not None:
+            last = (pd.Timestamp(as_at).normalize() + pd.Timedelta(days=1)).to_period("M") - 1
+            last = last.start_time
+        months = pd.date_range(monthly["month"].min(), last, freq="MS")
+        teams = list(dict.fromkeys(monthly["team"]))
+        full = pd.MultiIndex.from_product([teams, months], names=["team", "month"])
+        monthly = monthly.set_index(["team", "month"]).reindex(full).reset_index()
     frames = [
         pd.DataFrame({
             "team": monthly["team"], "measure": key, "period_start": monthly["month"],
@@ -483,7 +501,7 @@ def team_measures(
     if actions is not None:
         parts.append(action_measures(actions, periods, teams))
     if spending is not None:
-        parts.append(_spending_long(spending_by_month(spending, as_at)))
+        parts.append(_spending_long(spending_by_month(spending, as_at), as_at))
     frame = _ordered(pd.concat(parts, ignore_index=True)) if parts else _empty_long()
     frame.attrs.update(as_at=as_at, period=period)
     return frame
@@ -522,23 +540,24 @@ def measure_charts(
 ) -> tuple[dict[tuple[str, str], pd.DataFrame], list[str]]:
     """An XmR chart (:func:`workbook_helpers.spc.xmr`) for every team and measure.
 
-    Periods where a share or median has no items to be worked out from are left out of that
-    chart. Series with fewer than 2 points have no chart. Returns the charts keyed by
-    ``(team, measure)`` and notes on what was left out or is provisional, in plain words.
+    Every period keeps its place: a period where a share or median has no items to be worked
+    out from is a gap in that chart, with no moving range to it or from it. Series with fewer
+    than 2 values have no chart. Returns the charts keyed by ``(team, measure)`` and notes on
+    what was left out or is provisional, in plain words.
     """
     charts: dict[tuple[str, str], pd.DataFrame] = {}
     notes: list[str] = []
     short = []
     for (team, key), rows in measures.groupby(["team", "measure"], sort=False):
-        rows = rows.dropna(subset=["value"])
-        if len(rows) < spc.MIN_POINTS:
+        values = int(rows["value"].notna().sum())
+        if values < spc.MIN_POINTS:
             continue
         target, improvement = target_for(targets, team, key)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", spc.UnreliableLimitsWarning)
             chart = spc.xmr(rows["value"], dates=rows["period_end"], improvement=improvement, target=target)
         if caught:
-            short.append((team, measure(key).label, len(rows)))
+            short.append((team, measure(key).label, values))
         chart.attrs.update(team=team, measure=key)
         charts[(team, key)] = chart
     if short:

@@ -46,7 +46,39 @@ strictly: a target exactly on a limit gives ``inconsistent``. There is no assura
 neutral measure or without a target.
 
 **The variation icon** is judged on the latest point, and assurance on the limits of the latest
-rebase group, as in the reference.
+rebase group, as in the reference (gaps at the end are passed over: see below).
+
+**Gaps.** A missing value (None or NaN) is a period with nothing to measure, such as a share of
+items completed on time in a month when none was completed. It keeps its place on the x axis (a
+chart draws its period, with no point and a break in the line) but takes no part in the chart:
+it has no moving range to it or from it, is left out of the mean, and is never flagged. A gap
+also breaks every run: a shift or a trend needs seven consecutive periods, and "two of three"
+three, so none of them reaches across a period that could not be measured. Rebase groups and
+``fix_after_n_points`` count the points that have values.
+
+**No variation to judge limits from.** When the moving ranges behind a group's limits are all
+zero once screened (a constant series, or one that is constant apart from jumps the screen
+leaves out, such as ``[0] * 5 + [1] + [0] * 9``), or there are none (every value is next to a
+gap), the chart has no estimate of its common-cause variation. Its limits would collapse onto
+the mean and every point off the mean would be "outside" them. Instead the group has no limits
+(``lpl`` and ``upl`` are missing and ``no_variation`` is true) and the rules are applied as
+follows:
+
+* *outside limits* and *two of three* flag nothing: both measure a point's distance from the
+  mean against the limits, and there are none;
+* *shift* flags nothing either. It needs no limits, but it reads seven points on one side of the
+  mean as a change of level, and that reading relies on points that vary by chance falling on
+  either side. In a series that sits on one value apart from a few jumps, each jump drags the
+  mean off that value, so every other point lies on the same side of it: the rule would call
+  the series' usual state a shift (in ``[0] * 5 + [1] + [0] * 9`` the last nine zeros, which
+  would be "special-cause improvement" wherever lower is better);
+* *trend* still applies. It compares each point with the one before and uses neither the mean
+  nor the limits, and ties break a trend, so a series with no variation can only show one when
+  it climbs (or falls) six times in a row: a real change, such as a new team's work building up.
+
+The variation icon of such a chart is ``no_variation`` (unless its latest point is part of a
+trend), and with a target its assurance is ``not_judged``: there are no limits to judge the
+target against. Charts and sentences say "no variation to judge limits from".
 
 Where this module differs from the reference:
 
@@ -58,9 +90,16 @@ Where this module differs from the reference:
   The reference marks groups with fewer than 12 points in all (13 in its latest versions).
 * ``fix_after_n_points`` must be a whole number; the reference takes any number of at least 12.
   When a group is shorter than *n*, all of its points set its limits, as in the reference.
-* "Two of three" counts points outside the limits (see above); screening drops ranges *above*
-  the threshold where the reference keeps those *below* it; and a constant series has
-  zero-width limits here where the reference has none (see :func:`_process_limits`).
+* "Two of three" counts points outside the limits (see above), and screening drops ranges
+  *above* the threshold where the reference keeps those *below* it (see
+  :func:`_process_limits`).
+* A chart with no variation to judge limits from has no limits and flags nothing but trends
+  (see above). The reference gives a constant series no limits too (its screen leaves it no
+  moving ranges, and every point is on the mean, so nothing is flagged); but when the screen
+  removes every non-zero moving range, as in ``[0] * 5 + [1] + [0] * 9``, it sets zero-width
+  limits on the mean and flags all fifteen points as special cause.
+* Missing values are gaps (see above). The reference asks for a series without gaps: its
+  moving ranges stop at a missing value as here, but its runs are not defined across one.
 * Dates may be anything that sorts (or left out, numbering the points); the reference needs
   dates. Targets per group, for :func:`xmr_by`, are given as a dict; trajectories are not
   supported.
@@ -124,8 +163,9 @@ VARIATION_ICONS: tuple[str, ...] = (
     "concern_low",
     "neutral_high",
     "neutral_low",
+    "no_variation",
 )
-ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent", "not_judged")
 COLUMNS: tuple[str, ...] = (
     "x",
     "value",
@@ -134,6 +174,7 @@ COLUMNS: tuple[str, ...] = (
     "mean_moving_range",
     "lpl",
     "upl",
+    "no_variation",
     "outside_limits",
     "shift",
     "trend",
@@ -159,7 +200,8 @@ class ProcessLimits:
     """The centre line and limits for one rebase group of a series.
 
     ``near_lpl`` and ``near_upl`` mark two-thirds of the way from the mean to each limit: the
-    thresholds for the "two of three" rule.
+    thresholds for the "two of three" rule. With ``no_variation`` there are no limits: the four
+    are NaN (see the module docstring).
     """
 
     mean: float
@@ -168,6 +210,7 @@ class ProcessLimits:
     upl: float
     near_lpl: float
     near_upl: float
+    no_variation: bool
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,11 +232,13 @@ def xmr(
     Parameters
     ----------
     values
-        The measure, one number per period. Missing values are not allowed: an XmR chart needs
-        every period, so fill or explain gaps before charting.
+        The measure, one number per period. A missing value (None or NaN) is a gap: a period
+        with nothing to measure, which keeps its place but has no moving range to it or from
+        it and breaks every run (see the module docstring). Give a count of nothing as 0, not
+        as missing.
     dates
         Optional labels for the periods (dates, month names that sort correctly, ...), one per
-        value. When given, the points are put in date order first, as the reference does; dates
+        value, gaps included. When given, the points are put in date order first, as the reference does; dates
         must be present and unique. When left out the points are numbered 0, 1, 2, ...
     improvement
         Which direction is good: ``"increase"`` (higher is better, the default, as in the
@@ -216,6 +261,7 @@ def xmr(
         rebase group then come from its first ``fix_after_n_points`` points only (their moving
         ranges, screened as usual) and apply to all its points, so that later points are judged
         against the earlier process. A group with no more points than this is not affected.
+        Only points with values count.
 
     Returns
     -------
@@ -225,25 +271,30 @@ def xmr(
         ``x``
             The date, or the position when no dates were given.
         ``value``
-            The value, as a float.
+            The value, as a float (NaN for a gap).
         ``moving_range``
             Absolute difference from the previous value in the same rebase group (missing for
-            the first point of each group). Shown before screening, and for every point: a
-            screened-out range, or one after the limits were fixed, still appears here.
+            the first point of each group, and to and from a gap). Shown before screening, and
+            for every point: a screened-out range, or one after the limits were fixed, still
+            appears here.
         ``mean``, ``mean_moving_range``
             Centre line, and the mean moving range the limits come from (after screening), for
             the point's rebase group.
         ``lpl``, ``upl``
-            Lower and upper process limits, ``mean`` -/+ 2.66 x ``mean_moving_range``.
+            Lower and upper process limits, ``mean`` -/+ 2.66 x ``mean_moving_range``; missing
+            when the group has no variation to judge limits from.
+        ``no_variation``
+            Whether the point's rebase group has no variation to judge limits from: its moving
+            ranges are all zero once screened, or it has none (see the module docstring).
         ``outside_limits``, ``shift``, ``trend``, ``two_of_three``
-            Whether the point breaks each rule (see the module docstring).
+            Whether the point breaks each rule (see the module docstring). A gap breaks none.
         ``special_cause``
             Whether the point breaks any rule.
         ``special_cause_type``
             The one rule shown for the point, chosen in the order of :data:`RULE_PRECEDENCE`;
             missing for common cause points.
         ``relative_to_mean``
-            +1 above the mean, -1 below, 0 exactly on it.
+            +1 above the mean, -1 below, 0 exactly on it (and for a gap).
         ``point_type``
             One of :data:`POINT_TYPES`. Whether special cause is improvement or concern (or, for
             a neutral measure, high or low) depends on the side of the mean for every rule but
@@ -261,10 +312,10 @@ def xmr(
     ------
     ValueError
         ``improvement``, ``screen_outliers``, ``target`` or ``fix_after_n_points`` is not one of
-        the allowed values; a value is missing, infinite or not a number; ``dates`` is the wrong
-        length or has missing or repeated dates; a ``rebase_at`` entry matches no point (the
-        message says what the x values look like); there are fewer than 2 points, in all or in
-        a rebase group (the message names the group).
+        the allowed values; a value is infinite or not a number; ``dates`` is the wrong length
+        or has missing or repeated dates; a ``rebase_at`` entry matches no point (the message
+        says what the x values look like); there are fewer than 2 values (gaps do not count),
+        in all or in a rebase group (the message names the group).
     TypeError
         ``values`` or ``dates`` is not a sequence.
 
@@ -272,15 +323,16 @@ def xmr(
     -----
     UnreliableLimitsWarning
         The limits of the chart, or of a rebase group (named in the message), come from fewer
-        than 15 points; with ``fix_after_n_points``, only the points that set the limits count.
+        than 15 values; with ``fix_after_n_points``, only the values that set the limits count.
         The chart is still worked out.
 
     Notes
     -----
     Comparisons with the mean and limits are exact, as in the reference: a point must be
     strictly above the upper limit to be outside it. The mean is worked out relative to the first
-    value of its group, so a constant series has a mean exactly equal to its values (and
-    zero-width limits) even when the values, such as 0.1, have no exact binary form.
+    value of its group, so a constant series has a mean exactly equal to its values (and no
+    variation to judge limits from) even when the values, such as 0.1, have no exact binary
+    form.
 
     Examples
     --------
@@ -296,6 +348,16 @@ def xmr(
 
     The target of 16 is above the upper limit of 15.78, so, with higher being better, the process
     will consistently fail to meet it.
+
+    A series of zeros with a single 1 has moving ranges of 1 into and out of the 1 and 0
+    elsewhere; the screen leaves out both 1s (each above 3.267 x 2 / 14), so there is no
+    variation to judge limits from and nothing is flagged:
+
+    >>> flat = xmr([0] * 5 + [1] + [0] * 9, improvement="decrease")
+    >>> bool(flat["no_variation"].all()), int(flat["special_cause"].sum())
+    (True, 0)
+    >>> xmr_summary(flat)["variation"]
+    'no_variation'
     """
     _check_improvement(improvement)
     _check_screen_outliers(screen_outliers)
@@ -304,9 +366,13 @@ def xmr(
     value_series = _as_values(values)
     x = _as_x(dates, len(value_series))
 
-    if len(value_series) < MIN_POINTS:
+    present_count = int(value_series.notna().sum())
+    if present_count < MIN_POINTS:
+        gaps = len(value_series) - present_count
         raise ValueError(
-            f"values has {len(value_series)} point(s); an XmR chart needs at least {MIN_POINTS}."
+            f"values has {present_count} value(s)"
+            + (f" and {gaps} gap(s)" if gaps else "")
+            + f"; an XmR chart needs at least {MIN_POINTS} values."
         )
 
     frame = pd.DataFrame({"x": x, "value": value_series})
@@ -314,22 +380,31 @@ def xmr(
         frame = frame.sort_values("x", kind="stable", ignore_index=True)
 
     group = _rebase_groups(frame["x"], rebase_at, dates_given=dates is not None)
-    _check_group_sizes(frame["x"], group)
-    _warn_if_unreliable(frame["x"], group, fix_after_n_points)
+    present = frame["value"].notna()
+    _check_group_sizes(frame["x"], group, present)
+    _warn_if_unreliable(frame["x"], group, present, fix_after_n_points)
 
     # The rules work on plain arrays: the points are in date order and each rebase group is a
-    # run of consecutive points.
+    # run of consecutive points. A gap is NaN: arithmetic with it gives NaN and comparisons
+    # False, so it has no moving range, no step of a trend and is beyond no line.
     value = frame["value"].to_numpy(dtype="float64")
+    present = present.to_numpy()
     group = group.to_numpy()
     moving_range = _moving_ranges(value, group)
-    limits = _limits_by_group(value, moving_range, group, screen_outliers, fix_after_n_points)
+    limits = _limits_by_group(
+        value, moving_range, group, present, screen_outliers, fix_after_n_points
+    )
+    no_variation = limits["no_variation"]
 
-    side = np.sign(value - limits["mean"]).astype("int64")
+    # A gap is on neither side of the mean, so it ends a run of a shift and a two-of-three
+    # window as a point on the mean does.
+    side = np.sign(np.where(present, value - limits["mean"], 0.0)).astype("int64")
     beyond_two_thirds = (value > limits["near_upl"]) | (value < limits["near_lpl"])
     trend, trend_direction = _trend(value, group)
     flags = {
         "outside_limits": (value > limits["upl"]) | (value < limits["lpl"]),
-        "shift": _shift(side, group),
+        # Without variation the mean is no centre to run either side of (module docstring).
+        "shift": _shift(side, group) & ~no_variation,
         "trend": trend,
         "two_of_three": _two_of_three(beyond_two_thirds, side, group),
     }
@@ -349,6 +424,7 @@ def xmr(
             "value": frame["value"],
             "moving_range": moving_range,
             **{name: limits[name] for name in ("mean", "mean_moving_range", "lpl", "upl")},
+            "no_variation": no_variation,
             **flags,
             "special_cause": special_cause,
             "special_cause_type": pd.Series(
@@ -379,7 +455,8 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
     The variation icon is judged on the latest point only, as in the reference: a chart whose
     last point is common cause shows ``common_cause`` even if earlier points were special cause.
     Assurance is judged on the limits of the latest point, which are those of the latest rebase
-    group, again as in the reference: earlier groups' limits play no part.
+    group, again as in the reference: earlier groups' limits play no part. The latest point is
+    the latest that has a value: gaps at the end are passed over.
 
     Parameters
     ----------
@@ -396,19 +473,27 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
             One of :data:`VARIATION_ICONS`. Improvement and concern icons are "high" or "low" by
             the direction of good: for a measure where higher is better, improvement is
             ``improvement_high`` and concern ``concern_low``; where lower is better, the reverse.
-            Neutral measures give ``neutral_high`` or ``neutral_low``.
+            Neutral measures give ``neutral_high`` or ``neutral_low``. A latest point that is
+            common cause in a group with no variation to judge limits from gives
+            ``no_variation``.
         ``assurance``
             One of :data:`ASSURANCE_ICONS`, or None when there is no target or the measure is
             neutral. Where higher is better, a target above the upper limit will consistently
             be failed (``consistent_fail``), one below the lower limit consistently met
             (``consistent_pass``), and one between the limits, or exactly on one, sometimes met
             and sometimes not (``inconsistent``). Where lower is better, pass and fail swap.
+            With a target but no variation to judge limits from, ``not_judged``.
         ``points``
-            Number of points.
+            Number of points with a value.
+        ``periods``
+            Number of periods, gaps included.
         ``special_cause_points``
             Number of points breaking any rule.
+        ``no_variation``
+            Whether the latest point's group has no variation to judge limits from.
         ``x``, ``value``, ``mean``, ``lpl``, ``upl``
-            The latest point's x value, value, mean and process limits (floats).
+            The latest point's x value, value, mean and process limits (floats; the limits are
+            NaN with no variation to judge them from).
         ``target``
             The target as a float, or None when there is none. Taken from the ``target`` column,
             or from ``frame.attrs`` when the column is missing.
@@ -416,8 +501,8 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
     Raises
     ------
     ValueError
-        The frame is empty, lacks the columns :func:`xmr` makes, or the direction of good is
-        unknown or does not fit the point types in the frame.
+        The frame has no values, lacks the columns :func:`xmr` makes, or the direction of good
+        is unknown or does not fit the point types in the frame.
     """
     needed = ("x", "value", "mean", "lpl", "upl", "point_type", "special_cause")
     missing = [column for column in needed if column not in frame]
@@ -425,8 +510,9 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
         raise ValueError(
             f"frame is missing column(s) {', '.join(missing)}; pass a frame made by xmr()."
         )
-    if frame.empty:
-        raise ValueError("frame has no points to summarise.")
+    valued = frame.loc[frame["value"].notna()]
+    if valued.empty:
+        raise ValueError("frame has no points with values to summarise.")
     improvement = improvement if improvement is not None else frame.attrs.get("improvement")
     if improvement is None:
         raise ValueError(
@@ -435,19 +521,25 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
         )
     _check_improvement(improvement)
 
-    latest = frame.sort_values("x", kind="stable").iloc[-1]
+    latest = valued.sort_values("x", kind="stable").iloc[-1]
     if "target" in frame:
         target = None if pd.isna(latest["target"]) else float(latest["target"])
     else:
         recorded = frame.attrs.get("target")
         target = None if recorded is None else float(recorded)
     lpl, upl = float(latest["lpl"]), float(latest["upl"])
+    if "no_variation" in frame:
+        no_variation = bool(latest["no_variation"])
+    else:  # a frame from an older version, or read back from a file
+        no_variation = not (np.isfinite(lpl) and np.isfinite(upl))
     x = latest["x"]
     return {
-        "variation": _variation_icon(latest["point_type"], improvement),
-        "assurance": _assurance_icon(target, lpl, upl, improvement),
-        "points": len(frame),
+        "variation": _variation_icon(latest["point_type"], improvement, no_variation),
+        "assurance": _assurance_icon(target, lpl, upl, improvement, no_variation),
+        "points": len(valued),
+        "periods": len(frame),
         "special_cause_points": int(frame["special_cause"].sum()),
+        "no_variation": no_variation,
         "x": x.item() if isinstance(x, np.generic) else x,
         "value": float(latest["value"]),
         "mean": float(latest["mean"]),
@@ -489,7 +581,8 @@ def xmr_by(
     -------
     dict
         The chart of each group, keyed by the group name as a string, in the frame's order of
-        groups. Groups with fewer than two points are left out: they have no limits.
+        groups. Groups with fewer than two values (gaps, missing values, do not count) are left
+        out: they cannot be charted.
     """
     grouped = frame.groupby(group, sort=False, observed=True)
     names = [str(name) for name in grouped.groups]
@@ -498,7 +591,7 @@ def xmr_by(
     series = {}
     for name, rows in grouped:
         key = str(name)
-        if len(rows) >= MIN_POINTS:
+        if int(rows[value].notna().sum()) >= MIN_POINTS:
             series[key] = xmr(
                 rows[value],
                 dates=rows[date],
@@ -589,7 +682,8 @@ def _as_series(data: object, name: str) -> pd.Series:
 
 
 def _as_values(values: object) -> pd.Series:
-    """The values as floats, or ValueError naming the positions of anything unusable."""
+    """The values as floats (NaN for a gap), or ValueError naming the positions of anything
+    unusable."""
     raw = _as_series(values, "values")
     if pd.api.types.is_bool_dtype(raw) or not (
         pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_object_dtype(raw)
@@ -599,11 +693,7 @@ def _as_values(values: object) -> pd.Series:
     not_numbers = raw.notna() & numbers_.isna()
     if not_numbers.any():
         raise ValueError(f"values must be numbers: not a number at {_positions(not_numbers)}.")
-    if raw.isna().any():
-        raise ValueError(
-            f"values has a missing value at {_positions(raw.isna())} (counting from 0); "
-            "an XmR chart needs a value for every period."
-        )
+    # Missing values (None, NaN, pd.NA) are gaps, kept as NaN.
     numbers_ = numbers_.astype("float64")
     if np.isinf(numbers_).any():
         raise ValueError(f"values has an infinite value at {_positions(np.isinf(numbers_))}.")
@@ -722,22 +812,31 @@ def _group_name(x: pd.Series, group: pd.Series, label: int, rebased: bool) -> st
     return f"rebase group {label} (from x = {_shown(first)})"
 
 
-def _check_group_sizes(x: pd.Series, group: pd.Series) -> None:
-    sizes = group.value_counts(sort=False).sort_index()
+def _values_per_group(group: pd.Series, present: pd.Series) -> pd.Series:
+    """How many points with values each rebase group has, by group number."""
+    labels = pd.Index(sorted(group.unique()))
+    return group[present.to_numpy()].value_counts(sort=False).reindex(labels, fill_value=0)
+
+
+def _check_group_sizes(x: pd.Series, group: pd.Series, present: pd.Series) -> None:
+    sizes = _values_per_group(group, present)
     for label, size in sizes.items():
         if size < MIN_POINTS:
             raise ValueError(
-                f"{_group_name(x, group, label, True)} has {size} point; each rebase group "
-                f"needs at least {MIN_POINTS} points for its limits. Check rebase_at."
+                f"{_group_name(x, group, label, True)} has {size} "
+                f"{'value' if size == 1 else 'values'}; each rebase group needs at least "
+                f"{MIN_POINTS} values (gaps do not count) for its limits. Check rebase_at."
             )
 
 
-def _warn_if_unreliable(x: pd.Series, group: pd.Series, fix_after_n_points: int | None) -> None:
-    """Warn when any group's limits come from fewer than :data:`MIN_RELIABLE_POINTS` points.
+def _warn_if_unreliable(
+    x: pd.Series, group: pd.Series, present: pd.Series, fix_after_n_points: int | None
+) -> None:
+    """Warn when any group's limits come from fewer than :data:`MIN_RELIABLE_POINTS` values.
 
-    With ``fix_after_n_points`` only the points that set the limits count.
+    With ``fix_after_n_points`` only the values that set the limits count.
     """
-    sizes = group.value_counts(sort=False).sort_index()
+    sizes = _values_per_group(group, present)
     rebased = len(sizes) > 1
     short = []
     for label, size in sizes.items():
@@ -781,22 +880,31 @@ def _moving_ranges(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 def _process_limits(
     values: np.ndarray, moving_ranges: np.ndarray, screen_outliers: bool
 ) -> ProcessLimits:
-    """Mean, mean moving range and limits from the given points (and their moving ranges).
+    """Mean, mean moving range and limits from the given points (and their moving ranges);
+    gaps (NaN) are left out of both.
 
     Screening drops moving ranges *above* 3.267 x their mean. The reference keeps only ranges
     *below* it, which also drops a range exactly on the threshold; the two agree except in that
     tie, and in a constant series, where every range is 0 and the reference is left with no
-    ranges (so no limits) while this gives a mean moving range of 0 and zero-width limits.
+    ranges. Either way, when no range above 0 is left (or there was no range at all), there is
+    no variation to judge limits from, and the limits are NaN (see the module docstring).
     """
+    values = values[~np.isnan(values)]
     # Relative to the first value: exact for a constant series, and no less accurate otherwise.
     origin = values[0]
     mean = float(origin + np.mean(values - origin))
 
     ranges = moving_ranges[~np.isnan(moving_ranges)]
-    mean_moving_range = float(np.mean(ranges))
-    if screen_outliers:
+    mean_moving_range = float(np.mean(ranges)) if ranges.size else 0.0
+    if screen_outliers and ranges.size:
         mean_moving_range = float(np.mean(ranges[ranges <= SCREENING_FACTOR * mean_moving_range]))
 
+    if mean_moving_range == 0:
+        nan = float("nan")
+        return ProcessLimits(
+            mean=mean, mean_moving_range=0.0, lpl=nan, upl=nan, near_lpl=nan, near_upl=nan,
+            no_variation=True,
+        )
     spread = LIMIT_FACTOR * mean_moving_range
     near = NEAR_LIMIT_FRACTION * spread
     return ProcessLimits(
@@ -806,6 +914,7 @@ def _process_limits(
         upl=mean + spread,
         near_lpl=mean - near,
         near_upl=mean + near,
+        no_variation=False,
     )
 
 
@@ -813,21 +922,29 @@ def _limits_by_group(
     values: np.ndarray,
     moving_ranges: np.ndarray,
     group: np.ndarray,
+    present: np.ndarray,
     screen_outliers: bool,
     fix_after_n_points: int | None,
 ) -> dict[str, np.ndarray]:
     """For each field of :class:`ProcessLimits`, an array holding each point's group's value.
 
-    Each group's limits come from its first ``fix_after_n_points`` points (all of them when
-    None). The moving range of a group's first point is missing, so those of its first *n*
-    points are exactly the ranges between them.
+    Each group's limits come from its first ``fix_after_n_points`` points with values (all of
+    them when None), and the gaps among them. The moving range of a group's first point is
+    missing, so those of its first *n* points are exactly the ranges between them.
     """
     fields = list(ProcessLimits.__dataclass_fields__)
-    columns = {name: np.empty(len(values)) for name in fields}
+    columns = {
+        name: np.empty(len(values), dtype=bool if name == "no_variation" else "float64")
+        for name in fields
+    }
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(values)]
     for start, end in zip(starts, ends):
-        last = end if fix_after_n_points is None else min(end, start + fix_after_n_points)
+        last = end
+        if fix_after_n_points is not None:
+            valued = np.flatnonzero(present[start:end])
+            if len(valued) > fix_after_n_points:
+                last = start + int(valued[fix_after_n_points - 1]) + 1
         setting = slice(start, last)
         limits = _process_limits(values[setting], moving_ranges[setting], screen_outliers)
         for name in fields:
@@ -955,8 +1072,10 @@ def _point_types(direction: np.ndarray, improvement: str) -> np.ndarray:
     return np.select([oriented > 0, oriented < 0], names, default="common_cause")
 
 
-def _variation_icon(point_type: str, improvement: str) -> str:
-    """The *Making Data Count* variation icon for a chart whose latest point is ``point_type``."""
+def _variation_icon(point_type: str, improvement: str, no_variation: bool = False) -> str:
+    """The *Making Data Count* variation icon for a chart whose latest point is ``point_type``;
+    ``no_variation`` when that point is common cause in a group with no variation to judge
+    limits from."""
     if improvement == "neutral":
         icons = {
             "common_cause": "common_cause",
@@ -975,17 +1094,24 @@ def _variation_icon(point_type: str, improvement: str) -> str:
             f"point type {point_type!r} does not fit improvement={improvement!r}; "
             "was the frame made with a different direction of good?"
         )
+    if point_type == "common_cause" and no_variation:
+        return "no_variation"
     return icons[point_type]
 
 
-def _assurance_icon(target: float | None, lpl: float, upl: float, improvement: str) -> str | None:
+def _assurance_icon(
+    target: float | None, lpl: float, upl: float, improvement: str, no_variation: bool = False
+) -> str | None:
     """The *Making Data Count* assurance icon for a target against the latest limits.
 
     The comparisons are strict, as in the reference: a target exactly on a limit is within
-    reach of common cause variation, so ``inconsistent``.
+    reach of common cause variation, so ``inconsistent``. Without limits (no variation to
+    judge them from) a target cannot be judged: ``not_judged``.
     """
     if target is None or improvement == "neutral":
         return None
+    if no_variation:
+        return "not_judged"
     good_is_high = improvement == "increase"
     if target > upl:  # above every value the process is expected to give
         return "consistent_fail" if good_is_high else "consistent_pass"

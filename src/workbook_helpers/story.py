@@ -239,20 +239,29 @@ POINT_WORDS = {
 
 
 def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: bool = True) -> str:
-    """A few lines on an XmR series of weeks: its average and limits, then each run of
+    """A few lines on an XmR series of weeks: its average and limits (or that there is no
+    variation to judge limits from), the weeks with nothing to measure, then each run of
     special-cause weeks in order (higher or lower than usual, and whether that is an improvement
     or a concern), then the rules they broke."""
     fmt = (lambda v: fmt_pct(v)) if percent else fmt_int
     last = points.iloc[-1]
-    # Limits are shown within the values the measure can take: a count or share below 0, or a
-    # share above 100%, cannot happen.
-    upper = min(last["upl"], 1) if percent else last["upl"]
-    sentence = (
-        f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week (limits "
-        f"{fmt(max(last['lpl'], 0))} to {fmt(upper)})."
-    )
+    no_variation = bool(last["no_variation"]) if "no_variation" in points else False
+    sentence = f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week"
+    if no_variation:
+        sentence += ", and there is no variation to judge limits from: it hardly changes from week to week."
+    else:
+        # Limits are shown within the values the measure can take: a count or share below 0,
+        # or a share above 100%, cannot happen.
+        upper = min(last["upl"], 1) if percent else last["upl"]
+        sentence += f" (limits {fmt(max(last['lpl'], 0))} to {fmt(upper)})."
+    gaps = int(points["value"].isna().sum())
+    if gaps:
+        sentence += (f" {plural(gaps, 'week')} had nothing to measure and "
+                     f"{'is' if gaps == 1 else 'are'} left as {'a gap' if gaps == 1 else 'gaps'}.")
     special = points["special_cause"].astype(bool).to_numpy()
     if not special.any():
+        if no_variation:
+            return sentence + " No week can be called unusual."
         return sentence + " Common-cause variation only: no sign of a change."
     runs = []
     for kind, run in _runs(points, special):
@@ -415,11 +424,18 @@ def case_headline(review, scope: str) -> str:
 def capability_sentence(points: pd.DataFrame) -> str:
     """What the end-to-end chart says the system will go on producing."""
     last = points.iloc[-1]
-    sentence = (
-        f"As the work is designed now, a case takes {fmt_int(last['mean'])} days on average, and "
-        f"anything from {fmt_int(max(last['lpl'], 0))} to {fmt_int(last['upl'])} days is normal "
-        "for this system."
-    )
+    if "no_variation" in points and bool(last["no_variation"]):
+        sentence = (
+            f"As the work is designed now, a case takes {fmt_int(last['mean'])} days on average; "
+            "the cases' times hardly vary from one case to the next, so there is no variation to "
+            "judge limits from."
+        )
+    else:
+        sentence = (
+            f"As the work is designed now, a case takes {fmt_int(last['mean'])} days on average, and "
+            f"anything from {fmt_int(max(last['lpl'], 0))} to {fmt_int(last['upl'])} days is normal "
+            "for this system."
+        )
     special = points[points["special_cause"].astype(bool)]
     if len(special):
         sentence += (

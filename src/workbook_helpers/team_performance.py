@@ -175,6 +175,7 @@ class TeamPerformance:
         counts = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)]
         figures["measures_improving"] = int(counts["variation"].str.startswith("improvement").sum())
         figures["measures_concerning"] = int(counts["variation"].str.startswith("concern").sum())
+        figures["measures_without_variation"] = int((counts["variation"] == "no_variation").sum())
         figures["targets_failing"] = int((counts["assurance"] == "consistent_fail").sum())
         return figures
 
@@ -222,6 +223,7 @@ class TeamPerformance:
         improving = judged.loc[judged["variation"].str.startswith("improvement")]
         concerning = judged.loc[judged["variation"].str.startswith("concern")]
         failing = judged.loc[judged["assurance"] == "consistent_fail"]
+        flat = int((judged["variation"] == "no_variation").sum())
         charts = len(judged)
         if not charts:
             parts.append(
@@ -241,6 +243,12 @@ class TeamPerformance:
             f"{_count_words(len(concerning))} special-cause concern in the latest "
             f"{self.period_word}, judged against each chart's own record."
         )
+        if flat:
+            parts.append(
+                f"In {_count_words(flat)} of {'them' if charts > 1 else 'it'} the value hardly "
+                f"changes from {self.period_word} to {self.period_word}, so there is no variation "
+                "to judge limits from."
+            )
         if len(failing):
             named = [self._chart_name(row) for row in failing.itertuples()]
             parts.append(
@@ -478,6 +486,12 @@ class TeamPerformance:
             "unusually large moving ranges screened out. Special cause means a point outside the "
             "limits, 7 points in a row on one side of the mean, 7 points rising or falling, or 2 of "
             "3 points close to a limit. The icons judge the latest point.",
+            "A chart whose value hardly changes (a count that is nearly always 0, say) has no "
+            "variation to judge limits from: it has no limits, no point in it counts as special "
+            "cause unless it is one of 7 rising or falling in a row, and no target is judged "
+            "against it. A share or median with nothing to work it out from in a "
+            f"{word} (no item closed, no action due) leaves a gap in its chart, and no moving "
+            "range is taken across a gap.",
             "A target outside the limits on the bad side will not be met unless the process "
             "changes; on the good side it will be met every time; inside the limits it will be met "
             "and missed at random.",
