@@ -20,14 +20,14 @@ def interactive_front_end() -> bool:
     and ``workbook run`` and ``workbook batch`` (through papermill).
 
     How it tells: Jupyter's messaging protocol has one field in which a client says whether a
-    person can answer the kernel, ``allow_stdin`` in every ``execute_request``. JupyterLab,
-    Notebook 7, VS Code and ``jupyter console`` send it true, as a cell there may ask for
-    ``input()``; nbclient and nbval send it false, as no one is there to answer, and ipykernel
-    then refuses ``input()`` in those runs. The controls need a person just as ``input()`` does,
-    so this reads the same field, from the request the kernel is executing
-    (``Kernel.get_parent()``). Nothing about the machine (environment variables, which program
-    started the kernel) is consulted: a papermill run started from a notebook in JupyterLab
-    inherits the lab's environment, yet still has no one at its controls.
+    person can answer the kernel, ``allow_stdin`` in every ``execute_request``. JupyterLab and
+    Notebook 7 send it true (as do other front ends where a cell may ask for ``input()``);
+    nbclient and nbval send it false, as no one is there to answer, and ipykernel then refuses
+    ``input()`` in those runs. The controls need a person just as ``input()`` does, so this reads
+    the same field, from the request the kernel is executing (``Kernel.get_parent()``). Nothing
+    about the machine (environment variables, which program started the kernel) is consulted: a
+    papermill run started from a notebook in JupyterLab inherits the lab's environment, yet still
+    has no one at its controls.
 
     Returns False outside a Jupyter kernel (plain Python, pytest, terminal IPython) and when
     called other than from a cell being executed (from a widget's callback, say).
