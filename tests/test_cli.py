@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import nbformat
 import pytest
 
@@ -114,6 +116,49 @@ def test_run_that_fails_in_a_cell_leaves_no_report_and_names_the_cell(tmp_path):
     assert str(failed) in result.stderr
     outputs = [o for c in nbformat.read(failed, as_version=4).cells for o in c.get("outputs", [])]
     assert any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_run_with_a_cell_that_never_finishes_stops_at_its_time_limit_and_names_the_cell(tmp_path):
+    # A hang (here a cell that sleeps for ten minutes) must not stall `workbook run` for good.
+    home = tmp_path / "home"
+    (home / "notebooks").mkdir(parents=True)
+    notebook = nbformat.read(ROOT / "notebooks" / "demand_study.ipynb", as_version=4)
+    notebook.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(notebook, home / "notebooks" / "demand_study.ipynb")
+    out = tmp_path / "reports"
+    started = time.monotonic()
+    result = run_cli("run", "demand_study", "--quiet", "--timeout", "0.2", "--out", str(out),
+                     env={"SERVICE_WORKBOOKS_HOME": str(home)}, timeout=120)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    # Cell 3 of the executed notebook: papermill adds one for the parameters given.
+    assert ("The demand_study workbook failed in cell 3: it ran over its time limit of 12 seconds "
+            "and was stopped") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in out.iterdir()] == ["demand_study-all-teams.failed.ipynb"]
+
+
+@pytest.mark.parametrize("limit", ["0", "-5", "soon", "nan"])
+def test_run_refuses_a_time_limit_that_is_not_minutes_above_0(limit):
+    result = run_cli("run", "demand_study", "--timeout", limit)
+    assert result.returncode == 2
+    assert f"a time limit is a number of minutes above 0, such as 30; {limit!r} is not" in result.stderr
+
+
+def test_run_has_a_time_limit_by_default(monkeypatch):
+    from workbook_helpers import cli
+    from workbook_helpers.exceptions import RunError
+
+    limits = []
+
+    def run_workbook(*args, **kwargs):
+        limits.append(kwargs.get("time_limit"))
+        raise RunError("demand_study", "not run in this test")
+
+    monkeypatch.setattr("workbook_helpers.execute.run_workbook", run_workbook)
+    assert cli.main(["run", "demand_study"]) == 1
+    assert cli.main(["run", "demand_study", "--timeout", "1.5"]) == 1
+    assert limits == [60 * 60, 90]
 
 
 def test_unknown_parameter_and_unknown_workbook_are_named(tmp_path):

@@ -32,3 +32,17 @@ def test_python_versions_agree():
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     assert project["requires-python"] == ">=3.11"
     assert "python>=3.11" in conda
+
+
+def test_a_hang_fails_the_tests_fast_instead_of_stalling_them(pytestconfig):
+    # Issue 19: a notebook that never finished stalled `make test` until CI's own limit (90
+    # minutes for everything, setup included). Each layer has a limit of its own, and nbval's,
+    # which interrupts the cell and names it with its source, comes first for a notebook cell.
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    (cell,) = re.findall(r"--nbval-cell-timeout=(\d+)", options["addopts"])
+    assert 0 < int(cell) <= 300
+    assert int(cell) < int(options["timeout"]) <= 900
+    assert int(options["timeout"]) < int(options["session_timeout"]) <= 3600
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "pytest-timeout" in {_name(r) for r in project["optional-dependencies"]["test"]}
+    assert pytestconfig.pluginmanager.hasplugin("timeout"), "pytest-timeout is installed (make setup)"

@@ -1,13 +1,15 @@
-"""The JupyterLab explorer: its charts follow the selection, and its controls offer the data's
-services, channels and weeks."""
+"""The JupyterLab explorer: its charts follow the selection, its controls offer the data's
+services, channels and weeks, it draws without capturing output, and it is offered only when a
+person is at the front end (a real kernel tells by the request's allow_stdin)."""
 
 import pandas as pd
 import pytest
+from jupyter_client.manager import start_new_kernel
 
 from conftest import SAMPLE
 from workbook_helpers import demand as dm
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.explore import demand_explorer, explorer_charts
+from workbook_helpers.explore import demand_explorer, explorer_charts, interactive_front_end
 from workbook_helpers.loading import load_demand
 
 
@@ -17,8 +19,9 @@ def log():
 
 
 def _values(chart) -> list[dict]:
-    """The rows the chart's first layer draws (Altair may move them into named datasets)."""
-    spec = chart.to_dict()
+    """The rows the chart's first layer draws (Altair may move them into named datasets); takes a
+    chart or the Vega-Lite spec a front end receives."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
     data = spec.get("layer", [spec])[0].get("data") or spec["data"]
     return spec["datasets"][data["name"]] if "name" in data else data["values"]
 
@@ -91,3 +94,79 @@ def test_comparison_explorer_switches_between_mean_and_median():
     box = comparison_explorer(view)
     chooser, statistic = box.children[0], box.children[1]
     assert chooser.value == ("assessments",) and statistic.value == "mean"
+
+
+VEGALITE = "application/vnd.vegalite.v6+json"
+
+
+def _drawn(box) -> list[dict]:
+    """What the explorer's Output widget (its last child) holds, as the front end receives it."""
+    return list(box.children[-1].outputs)
+
+
+def test_explorer_draws_its_charts_as_widget_state_not_by_capture(log):
+    # The charts must be in the Output widget's state itself: a capture (`with output:`) during
+    # a cell is what made plain papermill runs hang (issue 19), and outside a kernel it would
+    # leave the widget empty.
+    _, period = dm.select_demand(log)
+    box = demand_explorer(log, period)
+    drawn = _drawn(box)
+    assert [o["output_type"] for o in drawn] == ["display_data"] * 3
+    assert all(VEGALITE in o["data"] for o in drawn)
+    assert sum(row["count"] for row in _values(drawn[0]["data"][VEGALITE])) == len(log)
+
+
+def test_explorer_redraws_for_a_new_selection_and_says_when_it_is_empty(log):
+    _, period = dm.select_demand(log)
+    box = demand_explorer(log, period)
+    (service, channel), weeks = box.children[0].children, box.children[1]
+    channel.value = "letter"
+    assert {row["channel"] for row in _values(_drawn(box)[0]["data"][VEGALITE])} == {"letter"}
+    # The adult social care front door had no letters in the week of 22 April 2024.
+    service.value = "Adult social care front door"
+    week = pd.Timestamp("2024-04-22")
+    weeks.value = (week, week)
+    (said,) = _drawn(box)
+    assert said["output_type"] == "stream"
+    assert said["text"].startswith("No demand falls in the period asked for (22 April 2024 to 28 April 2024)")
+    assert box.children[0].children[0].value == "Adult social care front door"  # controls kept
+
+
+def test_no_person_at_a_front_end_outside_a_kernel():
+    assert interactive_front_end() is False
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """A real IPython kernel (this Python), and a client to it."""
+    manager, client = start_new_kernel(kernel_name="python3")
+    yield client
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+
+def _run(client, code: str, allow_stdin: bool) -> str:
+    """Execute code as a front end would, saying whether a person can answer; its printed text."""
+    printed = []
+    reply = client.execute_interactive(
+        code, allow_stdin=allow_stdin, timeout=60,
+        output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
+        stdin_hook=lambda msg: pytest.fail("the kernel asked for input"),
+    )
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(printed).strip()
+
+
+CHECK = "from workbook_helpers.explore import interactive_front_end; print(interactive_front_end())"
+
+
+def test_a_front_end_with_a_person_at_it_gets_the_controls(kernel):
+    # JupyterLab sends allow_stdin true with every cell it runs.
+    assert _run(kernel, CHECK, allow_stdin=True) == "True"
+
+
+def test_papermill_and_nbval_runs_get_no_controls(kernel):
+    # nbclient (under papermill and nbconvert) and nbval send allow_stdin false: no one can answer.
+    assert _run(kernel, CHECK, allow_stdin=False) == "False"
+    # ...and the answer follows each request, not whichever client came first.
+    assert _run(kernel, CHECK, allow_stdin=True) == "True"

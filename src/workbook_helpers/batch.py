@@ -34,13 +34,13 @@ from pathlib import Path
 
 from . import __version__, clock
 from .exceptions import DataError, ParameterError, PlanError, RunError, WorkbookError
+from .execute import DEFAULT_TIMEOUT_MINUTES
 from .outputs import find_input, json_safe, project_folder
 from .privacy import salt_id
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
 MANIFEST_VERSION = 1
-DEFAULT_TIMEOUT_MINUTES = 60
 ALL_TEAMS = "all"
 ALL_TEAMS_FOLDER = "all-teams"
 FOLDER_SLUG_LIMIT = 40

@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--pdf", action="store_true",
                      help="also write the report as a PDF (A4, as printed; needs the Chromium browser)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--timeout", type=_positive_minutes, default=None, metavar="MINUTES",
+                     help="time limit for each run: one still going then (a cell that never finishes, "
+                     "say) is stopped and fails, naming the cell (default: 60)")
 
     validate = commands.add_parser(
         "validate", help="check a data file and list any problems", description=_VALIDATE_HELP,
@@ -257,9 +260,10 @@ def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .execute import get_workbook, run_workbook, teams_in_data
+    from .execute import DEFAULT_TIMEOUT_MINUTES, get_workbook, run_workbook, teams_in_data
 
     workbook = get_workbook(args.workbook)
+    time_limit = 60 * (args.timeout or DEFAULT_TIMEOUT_MINUTES)
     parameters = collect_parameters(args)
     if args.pdf:
         from .pdf import find_chromium
@@ -272,7 +276,7 @@ def _run(args: argparse.Namespace) -> int:
     stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet,
-                                        pdf=args.pdf)], []
+                                        pdf=args.pdf, time_limit=time_limit)], []
     else:
         # One team's failure does not stop the others; each is reported at the end.
         written, failed = [], []
@@ -282,7 +286,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 written.append(run_workbook(
                     workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet,
-                    stem=stems[number - 1], pdf=args.pdf,
+                    stem=stems[number - 1], pdf=args.pdf, time_limit=time_limit,
                 ))
             except WorkbookError as error:
                 failed.append((team, error))
@@ -321,6 +325,16 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"should be a whole number of at least 1, not {text!r}")
+    return value
+
+
+def _positive_minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"a time limit is a number of minutes above 0, such as 30; {text!r} is not")
     return value
 
 

@@ -23,6 +23,7 @@ from .exceptions import DataError, ParameterError, RunError
 from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
 
 KERNEL_NAME = "service-workbooks"
+DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,73 @@
 """Interactive controls for JupyterLab: pick a service, a channel and a range of weeks, and the
-main charts redraw. Used only when a workbook runs interactively (``interactive = True``); a run
-for a report switches it off, and reports show the static charts."""
+main charts redraw. Used only when a workbook runs interactively (``interactive = True``) with a
+person at a front end (:func:`interactive_front_end`); a run for a report switches it off, runs
+with no one at the controls (papermill, nbval) skip it, and reports show the static charts."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from . import charts, demand as dm, spc
+
+
+def interactive_front_end() -> bool:
+    """Whether the cell now running was sent by a front end with a person at it, who can see
+    these controls and change them: JupyterLab, say, rather than papermill or nbval.
+
+    The controls are live widgets. They need a front end that draws them and sends a person's
+    changes back to the kernel, and a run with no one there gains nothing from them: papermill,
+    ``jupyter nbconvert --execute`` and anything else built on nbclient, nbval (``make test``),
+    and ``workbook run`` and ``workbook batch`` (through papermill).
+
+    How it tells: Jupyter's messaging protocol has one field in which a client says whether a
+    person can answer the kernel, ``allow_stdin`` in every ``execute_request``. JupyterLab and
+    Notebook 7 send it true (as do other front ends where a cell may ask for ``input()``);
+    nbclient and nbval send it false, as no one is there to answer, and ipykernel then refuses
+    ``input()`` in those runs. The controls need a person just as ``input()`` does, so this reads
+    the same field, from the request the kernel is executing (``Kernel.get_parent()``). Nothing
+    about the machine (environment variables, which program started the kernel) is consulted: a
+    papermill run started from a notebook in JupyterLab inherits the lab's environment, yet still
+    has no one at its controls.
+
+    Returns False outside a Jupyter kernel (plain Python, pytest, terminal IPython) and when
+    called other than from a cell being executed (from a widget's callback, say).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is None or not hasattr(kernel, "get_parent"):
+        return False
+    request = kernel.get_parent("shell") or {}
+    if request.get("header", {}).get("msg_type") != "execute_request":
+        return False
+    return request.get("content", {}).get("allow_stdin") is True
+
+
+def _show_in(output, *shown) -> None:
+    """Make an Output widget show ``shown`` (charts, HTML, or text as printed) instead of what it
+    showed before.
+
+    The outputs are set as the widget's state (as ``Output.append_display_data`` does), never
+    captured with ``with output:``. A capture while a cell runs makes a client that stands in for
+    the Output widget (nbclient's, under papermill) send each captured output back to the kernel
+    on the shell channel while it waits there for the cell's reply; jupyter_client sends it
+    through a plain socket that can swallow the wake-up for a reply already arrived, and the run
+    waits for good (issue 19). JupyterLab draws the state the same as a capture.
+    """
+    from IPython import get_ipython
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = getattr(get_ipython(), "display_formatter", None) or DisplayFormatter()
+    outputs = []
+    for item in shown:
+        if isinstance(item, str):
+            outputs.append({"output_type": "stream", "name": "stdout", "text": f"{item}\n"})
+        else:
+            data, metadata = formatter.format(item)
+            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(outputs)
 
 
 def explorer_charts(
@@ -47,7 +108,6 @@ def explorer_charts(
 def demand_explorer(log: pd.DataFrame, period: dm.Period):
     """A widget: service, channel and week-range controls over :func:`explorer_charts`."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     services = ["all", *sorted(log["service"].dropna().astype(str).unique())]
     channels = ["all", *sorted(log["channel"].dropna().astype(str).unique())]
@@ -64,16 +124,12 @@ def demand_explorer(log: pd.DataFrame, period: dm.Period):
     output = widgets.Output()
 
     def redraw(*_):
-        output.clear_output(wait=True)
-        with output:
-            first, last = weeks.value
-            try:
-                shown = explorer_charts(log, service.value, channel.value, first, last)
-            except Exception as error:  # an empty selection: say so and keep the controls
-                print(error)
-                return
-            for chart in shown:
-                display(chart)
+        first, last = weeks.value
+        try:
+            shown = explorer_charts(log, service.value, channel.value, first, last)
+        except Exception as error:  # an empty selection: say so and keep the controls
+            shown = [str(error)]
+        _show_in(output, *shown)
 
     for control in (service, channel, weeks):
         control.observe(redraw, names="value")
@@ -85,7 +141,7 @@ def case_explorer(review):
     """A widget for JupyterLab: pick a cohort, a team and a case, and see that case's journey and
     measures. Takes a :class:`workbook_helpers.case_review.CaseReview`."""
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
     from .notebook import table_html
 
@@ -108,19 +164,21 @@ def case_explorer(review):
         if options:
             case.value = options[0]
         else:
-            output.clear_output()
+            _show_in(output)
 
     def redraw(*_):
-        output.clear_output(wait=True)
         if case.value is None:
+            _show_in(output)
             return
-        with output:
-            display(HTML(table_html(review.case_detail(case.value), review.case_table_columns(),
-                                    f"{case.value}: its measures")))
-            display(charts.journey_timeline(
+        _show_in(
+            output,
+            HTML(table_html(review.case_detail(case.value), review.case_table_columns(),
+                            f"{case.value}: its measures")),
+            charts.journey_timeline(
                 review.timeline([case.value]), review.spans([case.value]),
                 f"The journey of {case.value}", f"Timeline of every activity on {case.value}.",
-            ))
+            ),
+        )
 
     cohort.observe(narrow, names="value")
     team.observe(narrow, names="value")
@@ -146,7 +204,7 @@ def comparison_explorer(view):
     """A widget for JupyterLab: choose the measures shown and switch between mean and median.
     Takes a :class:`workbook_helpers.comparison_view.ComparisonView`."""
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
     from .notebook import table_html
 
@@ -160,20 +218,17 @@ def comparison_explorer(view):
     output = widgets.Output()
 
     def redraw(*_):
-        output.clear_output(wait=True)
-        with output:
-            chosen = list(chooser.value)
-            if not chosen:
-                print("Choose one or more measures.")
-                return
-            display(HTML(table_html(
-                comparison_table(view, chosen, statistic.value),
-                {"label": ("Measure", "text"), "before": (view.before_label.capitalize(), "number"),
-                 "after": (view.after_label.capitalize(), "number")},
-                f"{statistic.label} per case",
-            )))
-            for chart in view.estimation_charts(chosen):
-                display(chart)
+        chosen = list(chooser.value)
+        if not chosen:
+            _show_in(output, "Choose one or more measures.")
+            return
+        table = HTML(table_html(
+            comparison_table(view, chosen, statistic.value),
+            {"label": ("Measure", "text"), "before": (view.before_label.capitalize(), "number"),
+             "after": (view.after_label.capitalize(), "number")},
+            f"{statistic.label} per case",
+        ))
+        _show_in(output, table, *view.estimation_charts(chosen))
 
     chooser.observe(redraw, names="value")
     statistic.observe(redraw, names="value")
@@ -204,7 +259,6 @@ def performance_explorer(performance):
     """A widget for JupyterLab: pick a team and a measure and see its XmR chart with its icons.
     Takes a :class:`workbook_helpers.team_performance.TeamPerformance`."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     measures = performance.measures_shown()
     team = widgets.Dropdown(options=performance.shown_teams, description="Team")
@@ -214,13 +268,11 @@ def performance_explorer(performance):
     output = widgets.Output()
 
     def redraw(*_):
-        output.clear_output(wait=True)
-        with output:
-            chart = performance_chart(performance, team.value, chosen.value)
-            if chart is None:
-                print(f"{team.value} has too few points to chart this measure.")
-            else:
-                display(chart)
+        chart = performance_chart(performance, team.value, chosen.value)
+        if chart is None:
+            _show_in(output, f"{team.value} has too few points to chart this measure.")
+        else:
+            _show_in(output, chart)
 
     team.observe(redraw, names="value")
     chosen.observe(redraw, names="value")
