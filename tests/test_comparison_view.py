@@ -208,3 +208,16 @@ def test_headline_counts_say_how_many_intervals_and_what_chance_could_do():
     many = _comparison([(f"m{i}", "lower", -0.5, -0.1) for i in range(40)])
     view = ComparisonView(table, many, "cohort", "before", "after", "before", "after", 0.90)
     assert "about a 1 in 10 chance" in view.headline() and "among 40 intervals about 4 may" in view.headline()
+
+
+def test_a_published_comparison_of_few_cases_draws_no_curve_and_says_why():
+    # 3 cases a cohort, one still open: every step rests on fewer than 5 cases.
+    events, cases = _frames(BEFORE[:3] + AFTER_CLOSED[:2] + AFTER_OPEN[:1])
+    with using_policy("publish", 5):
+        view = ComparisonView.build(case_measures(events, cases), include_open_cases=False,
+                                    open_known=open_known_from(events, cases), resamples=999)
+        assert view.time_to_close_chart() is None
+        text = view.time_to_close_text()
+    assert "The curves are not drawn: no cohort has 5 or more cases" in text
+    # 3 and 3: too few to judge, and the sentence rests on counts a published report hides.
+    assert text.startswith("The median days to close is not shown ([c])")

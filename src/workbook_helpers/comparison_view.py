@@ -571,12 +571,14 @@ class ComparisonView:
         """The step chart of the share of each cohort's cases still open by days since opening,
         with each median marked (a published report's curves stop where fewer than
         ``suppress_below`` cases remain, and it marks no case on its own). None when the data
-        do not say which cases are open."""
+        do not say which cases are open, or a published report has nothing it may draw."""
         curves = self.closure_curves()
         if curves is None:
             return None
         curve, summary = curves
         line, marks, medians = drawable(curve, summary, each_case=self.shows_cases)
+        if line.empty:
+            return None  # every cohort too small for a report that may be shared to draw
         counts = self.open_counts() or {}
         still = {self.before_label: counts.get("before", 0), self.after_label: counts.get("after", 0)}
         return charts.time_to_close_chart(line, marks, medians, self.groups, "How long cases take to close",
@@ -607,6 +609,10 @@ class ComparisonView:
                   "The median is the first day by which half a cohort's cases had closed; a case still "
                   "open counts as open for at least as long as it has been (the Kaplan–Meier estimate), "
                   "rather than as a journey that has ended.")
+        curves = self.closure_curves()
+        if curves is not None and not curves[0]["shown"].any():
+            second += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+                       "cases, too few for a report that may be shared.")
         return f"{first} {second}"
 
     # ---- notes and summary ------------------------------------------------------------------

@@ -465,8 +465,12 @@ def time_to_close_sentence(review) -> str:
             said += f" ({_count(open_now, 'case')} still open)"
         parts.append(said)
     text = "; ".join(parts)
-    return (f"Counting the cases still open as open up to {fmt_date(review.as_at)}, the latest date in the "
-            f"data (the Kaplan–Meier estimate), {text}.")
+    sentence = (f"Counting the cases still open as open up to {fmt_date(review.as_at)}, the latest date in "
+                f"the data (the Kaplan–Meier estimate), {text}.")
+    if not found[0]["shown"].any():
+        sentence += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+                     "cases, too few for a report that may be shared.")
+    return sentence
 
 
 def capability_sentence(points: pd.DataFrame) -> str:
