@@ -38,7 +38,6 @@ from .comparison import (
     MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
     confidence_words, measure_config, measure_values,
 )
-
 from .disclosure import SUPPRESSED
 from .formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from .policy import current_policy
@@ -351,8 +350,9 @@ class ComparisonView:
         if no_interval:
             sentences.append(f"For {plural(no_interval, 'measure')} no interval could be worked out.")
         if too_few:
-            sentences.append(f"For {plural(too_few, 'measure')} there are too few cases to judge a change "
-                             f"(fewer than {MIN_CASES_FOR_INTERVAL} in a cohort).")
+            fewer = (f"fewer than {MIN_CASES_FOR_INTERVAL} matched pairs" if self.paired else
+                     f"fewer than {MIN_CASES_FOR_INTERVAL} in a cohort")
+            sentences.append(f"For {plural(too_few, 'measure')} there are too few cases to judge a change ({fewer}).")
         return sentences
 
     def _chance_sentence(self, intervals: int) -> str:
