@@ -173,13 +173,66 @@ def _cases(rows):
     return frame
 
 
-def test_open_cases_count_in_everything_but_end_to_end_time():
-    # X closed 5 April (4 days from 1 April); Y still open; Z closed 10 April (0 days).
-    # Predicted return: X yes, Z no, Y not judged -> 1 of 2 judged.
+# X closed 5 April (4 days from 1 April); Y still open; Z closed 10 April (0 days).
+# Predicted return: X yes, Z no, Y not judged.
+OPEN_Y = [("X", "2024-04-01", "2024-04-05", True), ("Y", "2024-04-03", None, None),
+          ("Z", "2024-04-10", "2024-04-10", False)]
+
+
+def test_open_cases_are_left_out_of_every_measure_by_default():
+    review = CaseReview.build(LOG, _cases(OPEN_Y))
+    # X and Z reviewed; Y (2 assessments, 1 referral, 4 hours so far) left out.
+    assert review.measures["case_id"].tolist() == ["X", "Z"]
+    assert set(review.events["case_id"]) == {"X", "Z"}
+    assert (review.open_cases, review.open_left_out) == (0, 1)
+    figures = review.figures()
+    # Assessments: X 1, Z 0 -> mean 0.5; hours X 5, Z 0.5 -> 2.75; judged 2, 1 yes -> 50%.
+    assert (figures["cases"], figures["open_cases"], figures["open_cases_left_out"]) == (2, 0, 1)
+    assert figures["assessments_per_case"] == pytest.approx(0.5)
+    assert figures["total_hours_per_case"] == pytest.approx(2.75)
+    assert figures["predicted_return_share"] == pytest.approx(0.5)
+    assert figures["open_cases_left_out_by_cohort"] == {"before": 1, "after": 0}
+    assert review.open_by_cohort() == {"before": 1, "after": 0, "all": 1}
+    from workbook_helpers import story
+
+    headline = story.case_headline(review, story.case_scope("all", "all", 2, closed=True))
+    assert headline.startswith("Between 1 April 2024 and 10 April 2024, the 2 closed cases went through")
+    assert "1 case still open is left out of these figures, as its journey is not complete." in headline
+    assert "a run with include_open_cases set" in " ".join(story.case_notes(review, []))
+    # Time to close, counting Y as open up to 20 April (its last activity, the latest date):
+    # before: Z closes on day 0 with 2 at risk -> 1/2 -> median 0; Y last seen open on day 17.
+    # after: X closes on day 4 -> median 4.
+    _, summary = review.time_to_close()
+    assert summary.set_index("group")["median_days"].to_dict() == {"before": 0, "after": 4}
+    assert figures["time_to_close"] == {"as_at": "2024-04-20", "median_days": {"before": 0.0, "after": 4.0}}
+    assert story.time_to_close_sentence(review) == (
+        "Counting the cases still open as open up to 20 April 2024, the latest date in the data (the "
+        "Kaplan–Meier estimate), half of the before cases had closed by day 0 (1 case still open); "
+        "half of the after cases had closed by day 4.")
+
+
+def test_a_selection_of_open_cases_only_asks_for_include_open_cases():
     cases = _cases([("X", "2024-04-01", "2024-04-05", True), ("Y", "2024-04-03", None, None),
-                    ("Z", "2024-04-10", "2024-04-10", False)])
-    review = CaseReview.build(LOG, cases)
-    assert review.open_cases == 1
+                    ("Z", "2024-04-10", None, None)])
+    with pytest.raises(ParameterError, match="Every one of the 2 cases selected is still open.*include_open_cases"):
+        CaseReview.build(LOG, cases, cohort="before")
+
+
+def test_without_a_cases_file_closure_events_say_which_cases_are_open():
+    # Z's call becomes its closure: X and Y have none, so they are still open.
+    log = LOG.copy()
+    log["activity"] = log["activity"].cat.add_categories(["closure"])
+    log.loc[log["case_id"] == "Z", "activity"] = "closure"
+    review = CaseReview.build(log, include_open=True)
+    assert review.open_known == "closure events" and review.open_cases == 2
+    review = CaseReview.build(log)
+    assert review.measures["case_id"].tolist() == ["Z"] and review.open_left_out == 2
+
+
+def test_open_cases_count_in_everything_but_end_to_end_time_when_included():
+    # Predicted return: X yes, Z no, Y not judged -> 1 of 2 judged.
+    review = CaseReview.build(LOG, _cases(OPEN_Y), include_open=True)
+    assert review.open_cases == 1 and review.open_left_out == 0
     overall = review.overall
     assert overall["end_to_end_days"]["cases"] == 2 and overall["end_to_end_days"]["median"] == 2
     assert overall["assessments"]["cases"] == 3
@@ -191,7 +244,7 @@ def test_open_cases_count_in_everything_but_end_to_end_time():
     headline = story.case_headline(review, "all 3 cases")
     assert "The 2 cases that have closed took a median of 2 days from start to finish." in headline
     assert "Of the 2 cases with a judgement recorded at closure, practitioners expected **50%** to come back." in headline
-    assert "1 case is still open." in headline
+    assert "1 case is still open, included with its journey so far." in headline
 
 
 def test_without_closing_dates_open_cases_are_not_known():
@@ -209,14 +262,19 @@ def test_without_closing_dates_open_cases_are_not_known():
 
 
 def test_run_without_a_cases_file(tmp_path):
-    result = run_cli("run", "case_review", "--quiet", "-p", "cases_path", "None", "--out", str(tmp_path))
+    result = run_cli("run", "case_review", "--quiet", "-p", "cases_path", "None", "-p", "privacy", "internal",
+                     "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     summary = json.loads((tmp_path / "case_review-all-teams.json").read_text())
-    assert summary["figures"]["cases"] == 67
-    assert summary["figures"]["open_cases"] is None
+    # The sample's events record a closure for each closed case: the 3 without one are still open.
+    closed = {r["case_id"] for r in _raw(EVENTS) if r["activity"] == "Case closure"}
+    assert len({r["case_id"] for r in _raw(EVENTS)} - closed) == 3
+    assert summary["figures"]["cases"] == len(closed) == 64
+    assert summary["figures"]["open_cases_left_out"] == 3
     assert summary["figures"]["predicted_return_share"] is None
-    text = re.sub(r"<[^>]+>", " ", (tmp_path / "case_review-all-teams.html").read_text(encoding="utf-8"))
-    assert "open or closed not known" in text and "No cases file was given" in text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (tmp_path / "case_review-all-teams.html").read_text(encoding="utf-8")))
+    assert "3 still open, left out" in text
+    assert "No cases file was given, so a case with no closure among its activities is taken to be still open" in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +282,7 @@ def test_run_without_a_cases_file(tmp_path):
 
 
 PSEUDONYM = re.compile(r"\bCase [2-9A-HJKMNP-TV-Z]{4}\b")
-CASE_COUNTS = ["cases", "open_cases", "predicted_return_judgements", "repeat_assessments"]
+CASE_COUNTS = ["cases", "open_cases", "open_cases_left_out", "predicted_return_judgements", "repeat_assessments"]
 
 
 @pytest.fixture(scope="module")
@@ -267,26 +325,34 @@ def test_published_figures_worked_out_from_the_raw_cases_file(published_run):
     def open_count(team=None):
         return sum(r["closed"] == "" for r in cases if team in (None, r["team"]))
 
+    def closed_with(team, answer):
+        return sum(r["closed"] != "" and r["predicted_return"] == answer for r in cases if r["team"] == team)
+
     # Experiment team: 32 cases, none open; 1 of the 32 judged at closure was expected back, so the
     # share is hidden (it gives the 1 away), and so are the 31 not expected back, but the 32
     # judged are shown: they add up to the two hidden counts and give neither away.
     assert open_count("Experiment team") == 0
     experiment = figures("experiment-team")
-    assert (experiment["cases"], experiment["open_cases"]) == (32, 0)
+    assert (experiment["cases"], experiment["open_cases"], experiment["open_cases_left_out"]) == (32, 0, 0)
     assert experiment["predicted_return_judgements"] == 32 and experiment["predicted_return_share"] == "[c]"
-    # Community Team West: 14 cases, 1 still open: hidden, and so are the 13 closed (14 less 13
-    # would give it away) and the cases judged (11 yes, 2 no, 1 not judged).
+    # Community Team West: 14 cases, 1 still open and left out ([c]): the review is of the 13
+    # closed. Judged at closure: 11 yes and 2 no, so the share is hidden (the 2 no), and the 11
+    # yes with it, but the 13 judged are shown (every closed case was judged).
     assert open_count("Community Team West") == 1
+    assert (closed_with("Community Team West", "yes"), closed_with("Community Team West", "no")) == (11, 2)
     west = json.loads((published_run / "case_review-community-team-west.json").read_text())
-    assert west["figures"]["open_cases"] == "[c]" and west["figures"]["cases"] == 14
-    assert west["figures"]["predicted_return_judgements"] == "[c]"
+    assert west["figures"]["open_cases_left_out"] == "[c]" and west["figures"]["cases"] == 13
+    assert west["figures"]["open_cases"] == 0
+    assert west["figures"]["predicted_return_judgements"] == 13
     assert west["figures"]["predicted_return_share"] == "[c]"
     rows = {row["measure"]: row for row in west["tables"]["summary"]}
-    assert rows["end_to_end_days"]["cases"] == "[c]" and rows["end_to_end_days"]["mean"] == "[c]"
-    assert rows["assessments"]["cases"] == 14
-    # All teams: 67 cases, 3 still open (before cohort).
+    # Every case reviewed has closed, so each has an end-to-end time: nothing to hide there.
+    assert rows["end_to_end_days"]["cases"] == rows["assessments"]["cases"] == 13
+    # All teams: 67 cases, 3 still open (before cohort), left out: 64 reviewed.
     assert open_count() == 3
-    assert figures("all-teams")["open_cases"] == "[c]" and figures("all-teams")["cases"] == 67
+    everyone = figures("all-teams")
+    assert everyone["open_cases_left_out"] == "[c]" and everyone["cases"] == 64
+    assert everyone["open_cases_left_out_by_cohort"] == {"before": "[c]", "after": 0}
 
 
 def test_published_report_shows_no_case_on_its_own(published_run):

@@ -23,6 +23,7 @@ from workbook_helpers.cases import (
     case_measures,
     case_timeline,
     cohort_summary,
+    open_known_from,
 )
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.privacy import pseudonyms, stable_worker_pseudonyms
@@ -626,3 +627,34 @@ def test_measures_stay_within_their_bounds(events):
     for column in ("mean", "median", "pooled"):
         known = shares[column].dropna()
         assert ((known >= 0) & (known <= 1)).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Which cases are still open
+
+
+def test_without_closing_dates_a_case_with_no_closure_event_is_open():
+    # K-100 ends with a closure; K-200 and K-300 have none, so they are still open.
+    events = make_events(EVENTS + [ev("K-100", 12, "closure", "cat", 0.5, False)])
+    measures = case_measures(events).set_index("case_id")
+    assert measures["open"].to_dict() == {"K-100": False, "K-200": True, "K-300": True}
+    assert open_known_from(events) == "closure events"
+    # A cases file without closing dates still leaves it to the closure events.
+    no_dates = make_cases(CASES).drop(columns=["closed"])
+    assert case_measures(events, no_dates).set_index("case_id")["open"].to_dict() == measures["open"].to_dict()
+    assert open_known_from(events, no_dates) == "closure events"
+
+
+def test_events_with_no_closure_at_all_do_not_say_which_cases_are_open():
+    events = make_events(EVENTS)
+    assert not case_measures(events)["open"].any()
+    assert open_known_from(events) is None
+
+
+def test_the_cases_file_wins_over_the_closure_events():
+    # K-200 has a closure event but no closing date: the cases file says it is open; K-300 has
+    # a closing date but no closure event: closed.
+    events = make_events(EVENTS + [ev("K-200", 4, "closure", "dev", 0.5, False)])
+    measures = case_measures(events, make_cases(CASES)).set_index("case_id")
+    assert measures["open"].to_dict() == {"K-100": False, "K-200": True, "K-300": False}
+    assert open_known_from(events, make_cases(CASES)) == "cases file"

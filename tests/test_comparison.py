@@ -192,10 +192,13 @@ def test_under_ten_cases_gives_no_interval():
     assert row.interval_method is None
     assert "fewer than 10 cases" in row.caution.lower()
     assert "rough" not in row.caution
+    # The two figures, and no change in words: 9 cases cannot say whether referrals fell.
     assert row.sentence == (
-        "Referrals per case fell by 42% (too few cases for a confidence interval), from 2.5 to 1.4."
+        "Referrals per case: 2.5 for the before cohort and 1.4 for the after cohort; too few cases "
+        "to judge a change (fewer than 10 in the after cohort)."
     )
-    assert comparison_direction(row) == "no clear change"
+    assert "fell" not in row.sentence and "42%" not in row.sentence
+    assert comparison_direction(row) == "too few cases"
 
 
 def test_under_twenty_cases_gives_a_rough_interval():

@@ -30,8 +30,13 @@ def comparison_run(tmp_path_factory):
     return out
 
 
+def _closed():
+    """The case ids the cases file gives a closing date: the cases the comparison compares."""
+    return {r["case_id"] for r in _raw(CASES) if r["closed"]}
+
+
 def _per_case(cohort):
-    events = [r for r in _raw(EVENTS) if r["cohort"] == cohort]
+    events = [r for r in _raw(EVENTS) if r["cohort"] == cohort and r["case_id"] in _closed()]
     ids = {r["case_id"] for r in events}
     return {i: [r for r in events if r["case_id"] == i] for i in ids}
 
@@ -40,7 +45,11 @@ def test_published_table_reproduced_from_the_raw_files(comparison_run):
     summary = json.loads((comparison_run / f"{STEM}.json").read_text())
     rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
     before, after = _per_case("before"), _per_case("after")
-    assert summary["figures"]["n_before"] == len(before) == 35
+    # Closed cases only: 3 of the 35 before are still open and left out, none of the 32 after.
+    opened = {cohort: sum(r["cohort"] == cohort and not r["closed"] for r in _raw(CASES)) for cohort in ("before", "after")}
+    assert (summary["figures"]["n_open_before"], summary["figures"]["n_open_after"]) == (opened["before"], opened["after"]) == (3, 0)
+    assert summary["figures"]["open_cases"] == "left out"
+    assert summary["figures"]["n_before"] == len(before) == 32
     assert summary["figures"]["n_after"] == len(after) == 32
 
     def change(count):
@@ -58,7 +67,7 @@ def test_published_table_reproduced_from_the_raw_files(comparison_run):
     assert hours == pytest.approx(-0.14, abs=0.05)
 
     def pooled(cohort):
-        events = [r for r in _raw(EVENTS) if r["cohort"] == cohort]
+        events = [r for r in _raw(EVENTS) if r["cohort"] == cohort and r["case_id"] in _closed()]
         return sum(float(r["hours"]) for r in events if r["face_to_face"] == "yes") / sum(float(r["hours"]) for r in events)
 
     ftf = rows["face_to_face_share"]
@@ -72,8 +81,14 @@ def test_published_table_reproduced_from_the_raw_files(comparison_run):
 
 def test_report_headline_table_and_sentences(comparison_run):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (comparison_run / f"{STEM}.html").read_text(encoding="utf-8")))
-    assert "Cases worked the new way (32 cases) against cases worked the standard way (35 cases)" in text
+    assert "Cases worked the new way (32 closed cases) against cases worked the standard way (32 closed cases)" in text
+    assert "Cases still open are left out, as their journeys are not complete: 3 cases of the standard way and none of the new way." in text
     assert "Assessments per case fell by 64%" in text
+    # 11 judged intervals (total hours is neither better nor worse): 10 better, 1 includes no change.
+    assert ("Of the 11 measures with a 95% confidence interval and a direction that counts as better, "
+            "10 changed for the better and none for the worse") in text
+    assert "so among 11 intervals one may do so by chance alone" in text
+    assert "How long cases take to close" in text and "Median days to close fell by" in text
     assert "better" in text and "Standard way" in text and "New way" in text
 
 
@@ -159,15 +174,17 @@ def published_run(tmp_path_factory):
 
 
 def _yes_no(cohort, column):
-    """(cases in the cohort, yes, no) for a yes/no column of the cases file."""
-    rows = [r for r in _raw(CASES) if r["cohort"] == cohort]
+    """(closed cases in the cohort, yes, no) for a yes/no column of the cases file."""
+    rows = [r for r in _raw(CASES) if r["cohort"] == cohort and r["closed"]]
     return len(rows), sum(r[column] == "yes" for r in rows), sum(r[column] == "no" for r in rows)
 
 
 def test_published_summary_hides_what_rests_on_few_cases(published_run):
     summary = json.loads((published_run / f"{STEM}.json").read_text())
     assert summary["context"]["privacy"] == "publish"
-    assert (summary["figures"]["n_before"], summary["figures"]["n_after"]) == (35, 32)
+    assert (summary["figures"]["n_before"], summary["figures"]["n_after"]) == (32, 32)
+    # 3 before cases still open, left out: a count of 1 to 4, hidden.
+    assert (summary["figures"]["n_open_before"], summary["figures"]["n_open_after"]) == ("[c]", 0)
     rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
     for row in rows.values():
         for n in ("n_before", "n_after"):
@@ -182,13 +199,20 @@ def test_published_summary_hides_what_rests_on_few_cases(published_run):
             assert (rows[measure][cohort] == "[c]") is hidden, (measure, cohort)
             if not hidden:
                 assert rows[measure][cohort] == pytest.approx(yes / (yes + no))
-    # before: 23 yes, 9 no, 3 not judged (still open) -> hidden; after: 1 yes -> hidden.
-    assert rows["predicted_return"]["n_before"] == "[c]"
+    # before (closed cases): 23 yes, 9 no, all judged -> shown; after: 1 yes -> hidden, and the
+    # change with it.
+    assert _yes_no("before", "predicted_return") == (32, 23, 9)
+    assert rows["predicted_return"]["n_before"] == 32 and rows["predicted_return"]["before"] == pytest.approx(23 / 32)
+    assert rows["predicted_return"]["after"] == "[c]"
     assert rows["predicted_return"]["change"] == rows["predicted_return"]["ci_low"] == "[c]"
     assert "not shown ([c])" in rows["predicted_return"]["sentence"]
     assert summary["figures"]["changes"]["predicted_return"]["change"] == "[c]"
     # Measures every case has are shown in full.
-    assert rows["assessments"]["change"] == pytest.approx(-0.6354, abs=1e-3)
+    # Worked out from the events of the closed cases, as in the internal run's test above.
+    def assessments(cohort):
+        return mean(sum("assessment" in r["activity"].lower() for r in rows) for rows in _per_case(cohort).values())
+
+    assert rows["assessments"]["change"] == pytest.approx(assessments("after") / assessments("before") - 1)
 
 
 def test_published_report_shows_the_table_not_each_case(published_run):

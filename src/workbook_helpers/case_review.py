@@ -12,11 +12,20 @@ only; the summary table, the headline figures and the charts by organisation the
 counts of cases, assessments and handoffs, and whatever would give one away
 (:meth:`CaseReview.summary_table`, :meth:`CaseReview.hidden_overall`,
 :meth:`CaseReview.organisations_hidden`).
+
+Cases still open (:func:`workbook_helpers.cases.open_known_from` says how the data tell) have not
+finished their journeys, so by default the review leaves them out: every measure, table, chart and
+journey is of the closed cases, and the report says how many open ones were left out (in a
+published report, ``[c]`` when 1 to ``suppress_below - 1``, with the cohorts protected against
+their total). With ``include_open`` they are reviewed with their journeys so far, as before; their
+end-to-end days so far are never taken for an end-to-end time. Either way, when some case is
+open, :meth:`CaseReview.time_to_close` gives each cohort's time to close, counting the open cases
+(Kaplan–Meier, :mod:`workbook_helpers.time_to_close`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -27,6 +36,7 @@ from .exceptions import ParameterError
 from .formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from .policy import current_policy
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
+from .time_to_close import case_durations, data_as_at, time_to_close
 
 # The measures shown per case and in distributions, in reading order.
 CASE_COLUMNS = {
@@ -81,17 +91,28 @@ class CaseReview:
     events: pd.DataFrame
     worker_labels: dict[str, str]
     has_cases_file: bool
-    closing_known: bool  # a cases file with a closed column says which cases are still open
+    closing_known: bool  # the data say which cases are still open (open_known is not None)
+    #: Where the data say which cases are open: "cases file", "closure events" or None.
+    open_known: str | None = None
+    #: Whether cases still open are reviewed (with their journeys so far) or left out.
+    include_open: bool = False
+    #: Every selected case, open ones too (``measures`` without open cases when they are left out).
+    selected: pd.DataFrame | None = field(default=None, repr=False)
+    #: The date of the data: the latest date in the files (a case still open was open then).
+    as_at: pd.Timestamp | None = None
 
     @classmethod
     def build(
         cls, events: pd.DataFrame, cases: pd.DataFrame | None = None, cohort: str = "all",
-        team: str = "all",
+        team: str = "all", include_open: bool = False,
     ) -> CaseReview:
         """Measure every case, keep those of ``cohort`` and ``team`` ("all" for every one), and
-        list them in the order the cases started, each under its salted pseudonym. Raises :class:`ParameterError` for a
-        cohort or team that is not in the data, naming those that are."""
+        list them in the order the cases started, each under its salted pseudonym. Cases still
+        open are left out of everything the review measures unless ``include_open`` (see the
+        module's notes). Raises :class:`ParameterError` for a cohort or team that is not in the
+        data, naming those that are, and when every case selected is still open and left out."""
         measures = cr.case_measures(events, cases)
+        as_at = data_as_at(measures) if len(measures) else None
         # Pseudonyms from every case in the files, so a case's does not depend on the selection.
         labels = stable_pseudonyms(measures["case_id"], prefix="Case")
         for column, wanted in (("cohort", cohort), ("team", team)):
@@ -112,15 +133,82 @@ class CaseReview:
         measures.insert(0, "case", measures["case_id"].map(labels))
         # Cases in the order they began (pseudonyms are codes, not numbers, so they do not order).
         measures = measures.sort_values(["start", "case"], ignore_index=True)
+        open_known = cr.open_known_from(events, cases)
+        selected = measures
+        if open_known and not include_open:
+            still_open = measures["open"].to_numpy(dtype=bool)
+            if still_open.all():
+                raise ParameterError(
+                    f"Every one of the {len(measures):,} cases selected is still open, and cases still "
+                    "open are left out, as their journeys are not complete. Set include_open_cases to "
+                    "True to review them with their journeys so far."
+                )
+            measures = measures[~still_open].reset_index(drop=True)
         chosen = events[events["case_id"].isin(set(measures["case_id"])).to_numpy()]
-        closing_known = cases is not None and "closed" in cases.columns
         return cls(measures, chosen, stable_worker_pseudonyms(events["worker"]),
-                   cases is not None, closing_known)
+                   cases is not None, open_known is not None, open_known=open_known,
+                   include_open=bool(include_open), selected=selected, as_at=as_at)
 
     @property
     def open_cases(self) -> int | None:
-        """How many cases are still open, or None when the data cannot say."""
+        """How many of the cases reviewed are still open (none when open cases are left out),
+        or None when the data cannot say."""
         return int(self.measures["open"].sum()) if self.closing_known else None
+
+    @property
+    def open_left_out(self) -> int | None:
+        """How many cases still open were left out of the review (0 when they are included), or
+        None when the data cannot say which cases are open."""
+        if not self.closing_known:
+            return None
+        return 0 if self.include_open or self.selected is None else len(self.selected) - len(self.measures)
+
+    def open_by_cohort(self) -> dict[str, object]:
+        """Cases still open among those selected, per cohort (in the review's order) and
+        ``"all"``, whether left out or included; empty when the data cannot say.
+
+        In a published report a count the report may not give is ``"[c]"``: left out, a count
+        from 1 to ``suppress_below - 1``, and one more where the cohorts would give a hidden one
+        away from their total; included, wherever the summary table hides the cohort's closed
+        cases (its cases less them would give the open ones away) or the count is small."""
+        if not self.closing_known or self.selected is None:
+            return {}
+        group = _group_of(self.selected)
+        order = _cohorts_of(group)
+        counts = self.selected["open"].astype(bool).groupby(group).sum().reindex(order, fill_value=0)
+        shown: dict[str, object] = {str(k): int(v) for k, v in counts.items()}
+        shown["all"] = int(counts.sum())
+        policy = current_policy()
+        if not policy.publishing:
+            return shown
+        several = len(order) > 1
+        if self.open_left_out:
+            grid = pd.DataFrame({"n": counts.to_numpy(dtype="int64")}, index=[str(k) for k in order])
+            mask = _protected(grid, policy.suppress_below, several)["n"].to_numpy()
+            hidden = dict(zip(list(grid.index) + (["all"] if several else []), mask))
+            if not several:
+                hidden["all"] = hidden[str(order[0])]
+        else:
+            table = self.summary_table()
+            rows = (table["measure"] == "end_to_end_days").to_numpy()
+            closed_hidden = dict(zip(table.loc[rows, "group"].astype(str), table.attrs["hidden"].loc[rows, "cases"]))
+            hidden = {name: bool(closed_hidden.get(name if several else "all", False)) or policy.hides(shown[name])
+                      for name in shown if name != "all"}
+            hidden["all"] = bool(self.hidden_overall()["open_cases"]) or policy.hides(shown["all"])
+        return {name: disclosure.SUPPRESSED if hidden.get(name) else value for name, value in shown.items()}
+
+    def time_to_close(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """Each cohort's time to close over every selected case, those still open counted as open
+        up to :attr:`as_at` (:func:`workbook_helpers.time_to_close.time_to_close`): (curve,
+        summary), with the steps a published report does not draw marked. None when no selected
+        case is open, or the data cannot say."""
+        if not self.closing_known or self.selected is None or not self.selected["open"].any():
+            return None
+        policy = current_policy()
+        frame = self.selected
+        group = _group_of(frame)
+        return time_to_close(case_durations(frame, self.as_at), group, order=_cohorts_of(group),
+                             min_at_risk=policy.suppress_below if policy.publishing else 0)
 
     @property
     def outside_dates(self) -> int:
@@ -134,19 +222,14 @@ class CaseReview:
     def cohorts(self) -> list[str]:
         """The cohorts present, the usual way round: before ahead of after, standard ahead of
         experiment, then any others alphabetically."""
-        if "cohort" not in self.measures.columns:
-            return ["all cases"]
-        present = set(self._group())
-        return sorted(present, key=lambda name: (COHORT_ORDER.get(name.lower(), len(COHORT_ORDER)), name))
+        return _cohorts_of(self._group())
 
     @property
     def several_cohorts(self) -> bool:
         return len(self.cohorts) > 1
 
     def _group(self) -> pd.Series:
-        if "cohort" not in self.measures.columns:
-            return pd.Series("all cases", index=self.measures.index)
-        return self.measures["cohort"].astype(str).fillna(cr.NOT_RECORDED)
+        return _group_of(self.measures)
 
     @property
     def period(self) -> tuple[str, str]:
@@ -180,6 +263,12 @@ class CaseReview:
         figures = {
             "cases": int(len(measures)),
             "open_cases": self.open_cases,
+            # Cases still open left out of every figure (0 when included; None: not known).
+            "open_cases_left_out": self._left_out_shown(),
+            "open_cases_left_out_by_cohort": (
+                {k: v for k, v in self.open_by_cohort().items() if k != "all"}
+                if self.open_left_out and self.several_open_cohorts else None),
+            "include_open_cases": self.include_open,
             **{f"{m}_per_case": overall[m]["mean"] for m in
                ("assessments", "referrals", "people_involved", "handoffs", "total_hours")},
             **{f"{m}_median": overall[m]["median"] for m in
@@ -197,6 +286,7 @@ class CaseReview:
         if hidden_overall["cases"]:  # a mean per case beside its total gives the cases away
             for key in [key for key in figures if key.endswith("_per_case")]:
                 figures[key] = disclosure.SUPPRESSED
+        figures["time_to_close"] = self._time_to_close_figures()
         worst = self.worst_rework()
         if worst is None:
             figures["most_repeat_assessments"] = None
@@ -208,6 +298,36 @@ class CaseReview:
         else:
             figures["most_repeat_assessments"] = {"case": worst[0], "repeat_assessments": worst[1]}
         return figures
+
+    @property
+    def several_open_cohorts(self) -> bool:
+        """Whether the cases selected (open ones too) are of more than one cohort."""
+        return self.selected is not None and len(_cohorts_of(_group_of(self.selected))) > 1
+
+    def _left_out_shown(self) -> object:
+        """The cases still open left out, as the report may give it (``"[c]"`` when hidden)."""
+        left_out = self.open_left_out
+        if not left_out:
+            return left_out  # None (not known) or 0
+        return self.open_by_cohort()["all"]
+
+    def _time_to_close_figures(self) -> dict | None:
+        """Each cohort's median days to close for the JSON summary (``"[c]"`` past the point
+        where a published report stops drawing the curve, None when not reached)."""
+        found = self.time_to_close()
+        if found is None:
+            return None
+        summary = found[1]
+        medians = {}
+        for _, row in summary.iterrows():
+            median = row["median_days"]
+            if median != median:
+                medians[row["group"]] = None
+            elif current_policy().publishing and not row["median_shown"]:
+                medians[row["group"]] = disclosure.SUPPRESSED
+            else:
+                medians[row["group"]] = float(median)
+        return {"as_at": self.as_at.date().isoformat(), "median_days": medians}
 
     def worst_rework(self) -> tuple[str, int] | None:
         """The case with the most repeat assessments (the first such case), or None if none has any."""
@@ -515,6 +635,19 @@ class CaseReview:
         split["other_hours"] = split["total_hours"] - split["face_to_face_hours"]
         split["face_to_face_share"] = split["face_to_face_hours"] / split["total_hours"].where(split["total_hours"] > 0)
         return split
+
+
+def _group_of(measures: pd.DataFrame) -> pd.Series:
+    """Each case's cohort as the review names it ("all cases" without a cohort column)."""
+    if "cohort" not in measures.columns:
+        return pd.Series("all cases", index=measures.index)
+    return measures["cohort"].astype(str).fillna(cr.NOT_RECORDED)
+
+
+def _cohorts_of(group: pd.Series) -> list[str]:
+    """The cohorts present, the usual way round: before ahead of after, standard ahead of
+    experiment, then any others alphabetically."""
+    return sorted(set(group), key=lambda name: (COHORT_ORDER.get(name.lower(), len(COHORT_ORDER)), name))
 
 
 def _protected(

@@ -26,7 +26,13 @@ Definitions (the words a reader sees are in :data:`MEASURE_LABELS`):
   when no hours are known, or when the column is absent).
 - *end to end*: from ``start`` (the cases file's ``opened``, else the first event) to ``end``
   (its ``closed``, else the last event), in whole days (completed days, rounding down when
-  times are recorded). A case with no ``closed`` date is still open; its end is its last event.
+  times are recorded). A case still open has not finished: its end is its last event, so its
+  days are its journey so far.
+- *open*: the cases file, where it has a ``closed`` column and the case, says so: a blank
+  ``closed`` is a case still open. Otherwise the events do, when they record closures at all: a
+  case with no ``closure`` event is still open. When neither says (no closing dates and no
+  closure among the events), no case is taken to be open, and :func:`open_known_from` returns
+  None so that a report can say it does not know (see ``docs/method.md``).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ __all__ = [
     "NOT_RECORDED",
     "by_organisation",
     "case_measures",
+    "open_known_from",
     "case_timeline",
     "cohort_summary",
 ]
@@ -53,6 +60,7 @@ __all__ = [
 EVENT_COLUMNS = ("case_id", "date", "activity", "worker", "hours", "face_to_face")
 ASSESSMENT = "assessment"
 REFERRAL = "referral"
+CLOSURE = "closure"
 NOT_RECORDED = "not recorded"
 ALL = "all"
 _DAY_NS = 86_400 * 10**9
@@ -269,7 +277,8 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
         ``closed`` (blank = still open), ``predicted_return``, ``returned``, optionally
         ``cohort`` and ``team``. A case in this file with no events (the loader refuses such
         files, but a caller may build one) gets a row with zero counts; a case with events but
-        no row here takes its start and end from its events and is not counted as open.
+        no row here takes its start and end from its events, and whether it is open from its
+        closure events (see the module's notes).
 
     Returns
     -------
@@ -292,8 +301,9 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
           :func:`cohort_summary` needs for the pooled share;
         - ``first_event``, ``last_event``, ``start``, ``end`` (datetime64[ns]),
           ``end_to_end_days`` (Int64: whole days from start to end);
-        - ``open`` (bool: the cases file has the case with no ``closed`` date; False for every
-          case without a cases file);
+        - ``open`` (bool: the case is still open, by its ``closed`` date in the cases file or,
+          without one, by having no closure event while other cases have one; False for every
+          case when neither says, see :func:`open_known_from`);
         - with a cases file only: ``predicted_return``, ``returned`` (boolean, NA = not known).
 
     Raises
@@ -360,7 +370,9 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
     out["first_event"], out["last_event"] = first, last
 
     start, end = first, last
-    is_open = np.zeros(n, dtype=bool)
+    # Without a closing date, a case is open when the events record closures but none for it.
+    closures = _count(case_j[_is(events["activity"], CLOSURE)[journey.order]], n)
+    is_open = (closures == 0) if closures.any() else np.zeros(n, dtype=bool)
     in_cases = None  # each case's row position in the cases frame, -1 = not there
     if cases is not None:
         in_cases = pd.Index(cases["case_id"]).get_indexer(case_ids)
@@ -370,7 +382,8 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
         if "closed" in cases.columns:
             closed = np.asarray(_take(cases["closed"], in_cases), dtype="datetime64[ns]")
             end = np.where(np.isnat(closed), last, closed)
-            is_open = (in_cases >= 0) & np.isnat(closed)
+            # The cases file wins for the cases it lists; the others keep their closure events.
+            is_open = np.where(in_cases >= 0, np.isnat(closed), is_open)
     out["start"], out["end"] = start, end
     out["end_to_end_days"] = _days(start, end)
     out["open"] = is_open
@@ -392,6 +405,18 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
     return measures.sort_values(
         ["first_event", "case_id"], na_position="last", kind="stable", ignore_index=True
     )
+
+
+def open_known_from(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> str | None:
+    """Where :func:`case_measures` learns which cases are still open: ``"cases file"`` (it
+    has a ``closed`` column: a blank one is open), ``"closure events"`` (no closing dates, but
+    the events record closures: a case without one is open), or None when nothing says (then
+    no case is taken to be open, and a report should say that it does not know)."""
+    if cases is not None and "closed" in cases.columns:
+        return "cases file"
+    if "activity" in events.columns and _is(events["activity"], CLOSURE).any():
+        return "closure events"
+    return None
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

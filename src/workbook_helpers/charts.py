@@ -1171,3 +1171,100 @@ def slope_chart(
     )
     chart = alt.layer(base.mark_line(color=COMMON_COLOUR, opacity=0.6), base.mark_point(filled=True, color=INK))
     return _titled(chart.properties(width=240, height=240), title, description)
+
+
+def time_to_close_chart(
+    curve: pd.DataFrame, marks: pd.DataFrame | None, medians: pd.DataFrame, groups: list[str],
+    title: str, description: str,
+) -> alt.LayerChart:
+    """A time-to-close (Kaplan–Meier) step chart: the share of each group's cases still open by
+    days since opening, a dashed line at half, and each group's median marked and labelled.
+
+    ``curve``: group, days, still_open (0 to 1), and optionally at_risk (cases still open at
+    that step, shown in the tooltip): the steps to draw, from day 0, as
+    :func:`workbook_helpers.time_to_close.time_to_close` gives them (the caller leaves out what
+    the report may not show). ``marks``: group, days, still_open, left_open: where cases still
+    open were last seen (crosses), or None. ``medians``: group, median_days for the medians to
+    mark. ``groups``: the groups, before first. Groups differ in colour and in dash, so colour
+    is never the only cue.
+    """
+    colours = alt.Scale(domain=groups, range=[COMMON_COLOUR, VALUE_COLOUR, *PALETTE[2:]][: len(groups)])
+    dashes = alt.Scale(domain=groups, range=[[1, 0], [7, 4], [2, 2], [10, 3]][: len(groups)])
+    days = alt.X("days:Q", title="Days since opening",
+                 axis=alt.Axis(format=",.0f", tickMinStep=1, tickCount=8, labelOverlap="greedy"))
+    share = alt.Y("still_open:Q", title="Share of cases still open", scale=alt.Scale(domain=[0, 1]),
+                  axis=alt.Axis(format=".0%"))
+    tips = [alt.Tooltip("group:N", title="Cohort"), alt.Tooltip("days:Q", title="Days since opening", format=",.0f"),
+            alt.Tooltip("still_open:Q", title="Share still open", format=".0%")]
+    if "at_risk" in curve.columns:
+        tips.append(alt.Tooltip("at_risk:Q", title="Cases still open at the step", format=",.0f"))
+    layers = [
+        alt.Chart(alt.Data(values=[{"half": 0.5}])).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(y="half:Q"),
+        alt.Chart(_records(curve)).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+            x=days, y=share,
+            color=alt.Color("group:N", scale=colours, title=None),
+            strokeDash=alt.StrokeDash("group:N", scale=dashes, title=None),
+            tooltip=tips,
+        ),
+    ]
+    if marks is not None and len(marks):
+        layers.append(alt.Chart(_records(marks)).mark_point(shape="cross", filled=True, size=60, opacity=0.9).encode(
+            x=days, y=share, color=alt.Color("group:N", scale=colours, title=None),
+            tooltip=[alt.Tooltip("group:N", title="Cohort"),
+                     alt.Tooltip("days:Q", title="Last seen open after (days)", format=",.0f"),
+                     alt.Tooltip("left_open:Q", title="Cases", format=",.0f")],
+        ))
+    if len(medians):
+        points = medians.assign(half=0.5, label=[f"median {plural(d, 'day')}" for d in medians["median_days"]])
+        base = alt.Chart(_records(points)).encode(x=alt.X("median_days:Q"), y=alt.Y("half:Q"))
+        layers.append(base.mark_point(shape="diamond", filled=True, size=110, stroke=INK, strokeWidth=0.8).encode(
+            color=alt.Color("group:N", scale=colours, title=None),
+            tooltip=[alt.Tooltip("group:N", title="Cohort"),
+                     alt.Tooltip("median_days:Q", title="Median days to close", format=",.0f")],
+        ))
+        # Labels above the line for the first group, below for the next, so close medians do
+        # not print over each other.
+        for position, group in enumerate(groups):
+            if (points["group"] == group).any():
+                layers.append(base.transform_filter(alt.datum.group == group).mark_text(
+                    align="left", dx=8, dy=-12 if position % 2 == 0 else 14, fontSize=11, color=INK,
+                ).encode(text="label:N"))
+    chart = alt.layer(*layers).properties(width=WIDTH, height=280)
+    return _titled(chart, title, description)
+
+
+def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None) -> str:
+    """The text alternative of a time-to-close chart, from
+    :func:`workbook_helpers.time_to_close.time_to_close`'s summary: each group's median and how
+    many of its cases are still open (``still_open``: ``{group: count or "[c]"}`` as the report
+    may give them; the summary's own counts when not given). In a published report it says the
+    curves stop where fewer than ``suppress_below`` cases remain."""
+    policy = current_policy()
+    parts = []
+    for _, row in summary.iterrows():
+        median = row["median_days"]
+        if median != median:
+            said = "no median yet: more than half still open"
+        elif policy.publishing and not row["median_shown"]:
+            said = f"median not shown ({disclosure.SUPPRESSED})"
+        else:
+            said = f"median {plural(median, 'day')}"
+        count = (still_open or {}).get(row["group"], row["still_open"])
+        if isinstance(count, str):
+            still = f"{count} cases still open"
+        elif count == 0:
+            still = "none still open"
+        elif policy.hides(count):
+            still = f"{disclosure.SUPPRESSED} cases still open"
+        else:
+            still = f"{plural(count, 'case')} still open"
+        who = "all cases" if row["group"] == "all cases" else f"the {row['group']} cohort"
+        parts.append(f"{who} ({said}, {still})")
+    text = ("Step chart of the share of cases still open by days since opening, for "
+            + join_words(parts) + ". Each curve drops where cases closed; a dashed line marks half.")
+    if policy.publishing:
+        text += (f" The curves stop where fewer than {policy.suppress_below} cases of a cohort were "
+                 "still open, as steps resting on so few would show what happened to one or two people.")
+    else:
+        text += " Crosses mark the days on which cases still open were last seen."
+    return text

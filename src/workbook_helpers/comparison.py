@@ -20,6 +20,16 @@ How each kind of measure is compared:
   hours, so long cases weigh more); *share*: the mean of the cases' own shares; *yes_no*: the share
   of cases with a known yes or no that are yes. The change is in percentage points (``"points"``,
   a fraction: 0.14 is 14 percentage points).
+- *time_to_close*: the median days to close, by the Kaplan–Meier estimate
+  (:func:`workbook_helpers.time_to_close.km_median`): the measure's column holds each case's days
+  (a case still open: its days so far) and the table's ``open`` column says which cases are still
+  open, so their days count as "open at least this long", not as a finished journey. The change is
+  the percentage change of the median.
+
+Under :data:`MIN_CASES_FOR_INTERVAL` cases in a cohort there is no interval, and the sentence gives
+the two cohorts' figures and says there are too few cases to judge a change
+(:func:`comparison_direction` gives ``"too few cases"``). An interval that reaches no change at
+either end says that it includes no change.
 
 The interval comes from :func:`scipy.stats.bootstrap`: the cases of each cohort are resampled
 independently (for a pooled share a case's numerator and denominator move together), or, with
@@ -32,6 +42,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,11 +57,16 @@ from scipy.stats import bootstrap
 from .exceptions import ParameterError
 from .formatting import fmt_number, fmt_pct, fmt_points
 from .outputs import YES_NO
+from .time_to_close import km_median
 
 __all__ = [
     "BETTER",
     "COMPARISON_COLUMNS",
     "MEASURE_KINDS",
+    "MIN_CASES_FOR_INTERVAL",
+    "OPEN_COLUMN",
+    "available_measures",
+    "interval_text",
     "compare_cohorts",
     "comparison_direction",
     "measure_config",
@@ -65,7 +81,10 @@ MEASURE_KINDS: dict[str, str] = {
     "hours_share": "points",
     "share": "points",
     "yes_no": "points",
+    "time_to_close": "percent",
 }
+#: The column of a per-case table that says which cases are still open (for ``time_to_close``).
+OPEN_COLUMN = "open"
 BETTER = ("lower", "higher", "neutral")
 
 #: The columns of :func:`compare_cohorts`'s result, in order.
@@ -80,7 +99,7 @@ MIN_CASES_FOR_FIRM_INTERVAL = 20  # below this, the interval is given but called
 _MIN_RESAMPLES = 100
 _CONFIG_FILE = "comparison_measures.yaml"
 _FIELDS = ("label", "better", "kind", "numerator", "denominator", "subject", "share_of")
-_UNITS = {"hours": " hours", "days": " days"}  # after the per-case means in a sentence
+_UNITS = {"hours": " hours", "days": " days", "time_to_close": " days"}  # after the per-case means in a sentence
 # scipy 1.15 renamed bootstrap's random_state to rng (the old name still works there).
 _RNG_KEYWORD = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
 
@@ -310,14 +329,26 @@ def compare_cohorts(
     return result.astype({"n_before": "int64", "n_after": "int64"})
 
 
-def comparison_direction(row: Mapping | pd.Series) -> str:
-    """Whether a comparison row's change is ``"better"``, ``"worse"``, ``"no clear change"`` or
-    ``"neutral"``.
+def available_measures(table: pd.DataFrame, config: Mapping | pd.DataFrame | str | Path | None = None) -> list[str]:
+    """The measures :func:`compare_cohorts` compares in ``table`` when not told which: every
+    configured measure (built-in, with ``config`` on top) that the table has a known value of,
+    in the configuration's order. Raises :class:`ParameterError` when there are none."""
+    return _chosen_measures(table, measure_config(config), None)
 
-    ``"neutral"`` for a measure whose ``better`` is neutral. Otherwise the interval decides: wholly
-    above zero is a rise, wholly below a fall, judged against ``better``; an interval that includes
-    zero, or no interval at all, is ``"no clear change"``.
+
+def comparison_direction(row: Mapping | pd.Series) -> str:
+    """Whether a comparison row's change is ``"better"``, ``"worse"``, ``"no clear change"``,
+    ``"too few cases"`` or ``"neutral"``.
+
+    ``"too few cases"`` when either cohort has fewer than :data:`MIN_CASES_FOR_INTERVAL` cases (or
+    pairs) with a known value, so no interval was worked out. ``"neutral"`` for a measure whose
+    ``better`` is neutral. Otherwise the interval decides: wholly above zero is a rise, wholly
+    below a fall, judged against ``better``; an interval that includes zero (or ends at it), or no
+    interval at all, is ``"no clear change"``.
     """
+    sizes = [row.get("n_before"), row.get("n_after")] if hasattr(row, "get") else []
+    if any(_finite(n) and 0 < float(n) < MIN_CASES_FOR_INTERVAL for n in sizes):
+        return "too few cases"
     if row["better"] == "neutral":
         return "neutral"
     low, high = row["ci_low"], row["ci_high"]
@@ -385,7 +416,10 @@ def _columns_needed(entry: pd.Series) -> tuple[str, ...]:
 
 
 def _available(table: pd.DataFrame, name: str, entry: pd.Series) -> bool:
-    """The table has the measure's columns (for a pooled share: its two totals, or the share)."""
+    """The table has the measure's columns (for a pooled share: its two totals, or the share;
+    for time to close: the days and the ``open`` column)."""
+    if entry["kind"] == "time_to_close":
+        return name in table.columns and OPEN_COLUMN in table.columns
     needed = _columns_needed(entry)
     return (bool(needed) and all(c in table.columns for c in needed)) or name in table.columns
 
@@ -510,7 +544,14 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
     kind = entry["kind"]
     cautions = [pair_note] if pair_note else []
     needed = _columns_needed(entry)
-    if needed and all(c in table.columns for c in needed):
+    estimate = _ESTIMATES.get(kind, _estimate)
+    if kind == "time_to_close":
+        # (days, closed): a case still open counts as open for at least its days so far.
+        days = measure_values(table[name], name, False)
+        still_open = measure_values(table[OPEN_COLUMN], OPEN_COLUMN, True) == 1
+        parts = (days, (~still_open).astype(np.float64))  # 1 = closed, as numbers like every part
+        known = ~np.isnan(days)
+    elif needed and all(c in table.columns for c in needed):
         parts = tuple(measure_values(table[c], c, False) for c in needed)
         known = ~np.isnan(parts[0]) & ~np.isnan(parts[1]) & (parts[1] > 0)
     else:
@@ -537,13 +578,27 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
     part_b = tuple(p[rows_b] for p in parts)
     part_a = tuple(p[rows_a] for p in parts)
     n_b, n_a = len(rows_b), len(rows_a)
-    value_b = _estimate(part_b) if n_b else np.nan
-    value_a = _estimate(part_a) if n_a else np.nan
+    value_b = estimate(part_b) if n_b else np.nan
+    value_a = estimate(part_a) if n_a else np.nan
+    if kind == "time_to_close":
+        unreached = [c for c, n, v in ((settings.before, n_b, value_b), (settings.after, n_a, value_a))
+                     if n and not _finite(v)]
+        if unreached:
+            cautions.append(
+                f"More than half the cases of the {' and of the '.join(unreached)} cohort "
+                "were still open at the date of the data, so there is no median days to close yet."
+            )
 
     change_kind = MEASURE_KINDS[kind]
     if change_kind == "percent" and n_b and value_b <= 0:
         change_kind = "difference"
-        if value_b == 0:
+        if value_b == 0 and kind == "time_to_close":
+            cautions.append(
+                f"Half the cases of the {settings.before} cohort closed on the day they opened (a "
+                "median of 0 days), so there is no percentage change: the change is the difference "
+                "in days."
+            )
+        elif value_b == 0:
             cautions.append(
                 f"No case in the {settings.before} cohort had any, so there is no percentage "
                 "change: the change is the difference in the mean per case."
@@ -580,8 +635,8 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
                 f"Fewer than {MIN_CASES_FOR_FIRM_INTERVAL} {who} ({small_where}): treat the "
                 "interval as rough."
             )
-        diff = _interval(part_b, part_a, "difference", settings)
-        main = _interval(part_b, part_a, "percent", settings) if change_kind == "percent" else diff
+        diff = _interval(part_b, part_a, "difference", settings, estimate)
+        main = _interval(part_b, part_a, "percent", settings, estimate) if change_kind == "percent" else diff
         if change_kind == "percent" and not _finite(main.low) and _finite(diff.low):
             # A baseline near zero: the percentage has no interval (and may be huge), so the
             # change is given as the difference per case, which has one.
@@ -604,7 +659,12 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
         if diff is not main and not diff.constant and diff.note and diff.note != main.note:
             cautions.append(f"For the difference in the measure's own units: {diff.note}")
 
-    sentence = _sentence(entry, kind, change_kind, value_b, value_a, change, main, settings)
+    too_few = None
+    if 0 < smallest < MIN_CASES_FOR_INTERVAL:
+        where = ("each cohort" if max(n_b, n_a) < MIN_CASES_FOR_INTERVAL else f"the {small_cohort} cohort")
+        too_few = (f"fewer than {MIN_CASES_FOR_INTERVAL} matched pairs" if settings.paired else
+                   f"fewer than {MIN_CASES_FOR_INTERVAL} in {where}")
+    sentence = _sentence(entry, kind, change_kind, value_b, value_a, change, main, settings, too_few)
     return {
         "measure": name, "label": entry["label"], "better": entry["better"],
         "n_before": n_b, "n_after": n_a, "before": value_b, "after": value_a,
@@ -627,13 +687,24 @@ def _estimate(parts: tuple[np.ndarray, ...], index: np.ndarray | None = None) ->
     return parts[0].sum(axis=-1) / parts[1].sum(axis=-1)
 
 
-def _interval(part_b, part_a, statistic_kind: str, settings: _Settings) -> _Interval:
-    """The bootstrap interval of after/before - 1 (``"percent"``) or after - before."""
+def _median_days_to_close(parts: tuple[np.ndarray, ...], index: np.ndarray | None = None):
+    """The Kaplan–Meier median days to close of (days, closed); ``index`` picks resampled cases."""
+    days, closed = parts if index is None else (parts[0][index], parts[1][index])
+    return km_median(days, closed)
+
+
+# How each kind of measure makes a cohort's figure from its cases (default: _estimate).
+_ESTIMATES = {"time_to_close": _median_days_to_close}
+
+
+def _interval(part_b, part_a, statistic_kind: str, settings: _Settings, estimate=_estimate) -> _Interval:
+    """The bootstrap interval of after/before - 1 (``"percent"``) or after - before, of the
+    cohorts' figures as ``estimate`` makes them from their cases."""
 
     # The samples handed to scipy are the cases' row numbers, so a resample of a cohort moves a
     # case's numerator and denominator together (pooled shares) and, paired, both halves of a pair.
     def statistic(index_b, index_a, axis=-1):
-        b, a = _estimate(part_b, index_b), _estimate(part_a, index_a)
+        b, a = estimate(part_b, index_b), estimate(part_a, index_a)
         return a / b - 1 if statistic_kind == "percent" else a - b
 
     data = (np.arange(len(part_b[0])), np.arange(len(part_a[0])))
@@ -647,10 +718,18 @@ def _interval(part_b, part_a, statistic_kind: str, settings: _Settings) -> _Inte
         result = bootstrap(data, statistic, method="BCa", **options,
                            **{_RNG_KEYWORD: np.random.default_rng(settings.seed)})
         spread = result.bootstrap_distribution
-        if not np.isfinite(spread).all():
+        if estimate is _median_days_to_close and np.isnan(spread).any():
             return _Interval(
                 np.nan, np.nan, None,
-                f"In some resamples no case in the {settings.before} cohort had any, so the "
+                "In some resamples of the cases more than half were still open at the date of "
+                "the data, so the median days to close has no interval.",
+            )
+        if not np.isfinite(spread).all():
+            what = (f"the {settings.before} cohort's median days to close was 0"
+                    if estimate is _median_days_to_close else f"no case in the {settings.before} cohort had any")
+            return _Interval(
+                np.nan, np.nan, None,
+                f"In some resamples {what}, so the "
                 "percentage change has no interval; read the interval of the difference instead.",
             )
         if np.ptp(spread) == 0:
@@ -696,8 +775,28 @@ def _points_number(value: float) -> str:
     return fmt_points(value).split(" ", 1)[0]
 
 
+def interval_text(low: float, high: float, change: float, change_kind: str = "percent",
+                  confidence: float = 0.95) -> str:
+    """A confidence interval in the words the sentences use: ``"95% confidence interval 35% to
+    81%"`` for one wholly on one side of no change, and for one that reaches no change at
+    either end or crosses it, each end named and ``"; the interval includes no change"``
+    (``"95% confidence interval no change to a rise of 11%; the interval includes no change"``).
+
+    ``low``, ``high``, ``change``: as in a :func:`compare_cohorts` row (fractions for
+    ``"percent"`` and ``"points"``, the measure's units for ``"difference"``)."""
+    magnitude = {"percent": fmt_pct, "points": _points_number}.get(change_kind, lambda v: fmt_number(v, 1))
+    settings = _Settings("before", "after", False, confidence, _MIN_RESAMPLES, None)
+    return _interval_text(_Interval(float(low), float(high), "BCa"), change, settings, magnitude)
+
+
 def _interval_text(interval: _Interval, change: float, settings: _Settings, magnitude) -> str:
-    """The interval in words; ``magnitude`` writes the size of an end (always positive)."""
+    """The interval in words; ``magnitude`` writes the size of an end (always positive).
+
+    An interval wholly on one side of no change gives its two ends as sizes ("95% confidence
+    interval 35% to 81%"); one that reaches no change at either end, or crosses it, names each end
+    and says that it includes no change ("... no change to a rise of 11%; the interval includes no
+    change"). An end that rounds to nothing without being nothing reads "less than 1%", so that
+    an interval that excludes no change never reads as if it started at 0."""
     if interval.constant:
         return "the interval has no width"
     if not (_finite(interval.low) and _finite(interval.high)):
@@ -706,16 +805,23 @@ def _interval_text(interval: _Interval, change: float, settings: _Settings, magn
         return "no confidence interval could be worked out"
     low, high = interval.low, interval.high
     level = f"{confidence_words(settings.confidence)} confidence interval"
-    if change >= 0 and low >= 0 and not (low == 0 and change == 0):
-        return f"{level} {magnitude(low)} to {magnitude(high)}"
-    if change <= 0 and high <= 0 and not (high == 0 and change == 0):
-        return f"{level} {magnitude(-high)} to {magnitude(-low)}"
+
+    def size(value: float) -> str:
+        text = magnitude(value)
+        if value != 0 and re.fullmatch(r"0(\.0+)?\D*", text.split(" ", 1)[0]):
+            return "less than " + re.sub(r"0(?=\D*$)", "1", text, count=1)  # 0% -> 1%, 0.0 -> 0.1
+        return text
+
+    if change >= 0 and low > 0:
+        return f"{level} {size(low)} to {size(high)}"
+    if change <= 0 and high < 0:
+        return f"{level} {size(-high)} to {size(-low)}"
 
     def end(value: float) -> str:
         if value < 0:
-            return f"a fall of {magnitude(-value)}"
+            return f"a fall of {size(-value)}"
         if value > 0:
-            return f"a rise of {magnitude(value)}"
+            return f"a rise of {size(value)}"
         return "no change"
 
     text = f"{level} {end(low)} to {end(high)}"
@@ -724,11 +830,30 @@ def _interval_text(interval: _Interval, change: float, settings: _Settings, magn
     return text
 
 
-def _sentence(entry, kind, change_kind, value_b, value_a, change, interval: _Interval, settings) -> str:
+def _sentence(entry, kind, change_kind, value_b, value_a, change, interval: _Interval, settings,
+              too_few: str | None = None) -> str:
+    """The row's sentence. ``too_few``: why there are too few cases to judge a change (the
+    cohort or pairs that have fewer than :data:`MIN_CASES_FOR_INTERVAL`): the sentence then gives
+    the two cohorts' figures and says so, and no change in words."""
     subject = entry["subject"]
+    # A median of whole days is a whole number of days.
+    mean_text = (lambda v: fmt_number(v, 0)) if kind == "time_to_close" else _mean_text
     if not (_finite(value_b) and _finite(value_a)):
         missing = [c for c, v in ((settings.before, value_b), (settings.after, value_a)) if not _finite(v)]
+        if kind == "time_to_close":
+            return (f"{subject}: more than half the cases of the {' and of the '.join(missing)} cohort "
+                    "were still open at the date of the data, so there is no median yet.")
         return f"{subject}: not known for the {' or '.join(missing)} cohort."
+
+    if too_few is not None:
+        if change_kind == "points":
+            share_of = f" {entry['share_of']}" if entry["share_of"] else ""
+            first, second = f"{fmt_pct(value_b)}{share_of}", fmt_pct(value_a)
+        else:
+            unit = _UNITS.get(kind, "")
+            first, second = f"{mean_text(value_b)}{unit}", f"{mean_text(value_a)}{unit}"
+        return (f"{subject}: {first} for the {settings.before} cohort and {second} for the "
+                f"{settings.after} cohort; too few cases to judge a change ({too_few}).")
 
     if change_kind == "points":
         share_of = f" {entry['share_of']}" if entry["share_of"] else ""
@@ -746,17 +871,17 @@ def _sentence(entry, kind, change_kind, value_b, value_a, change, interval: _Int
     if change_kind == "difference":
         inside = _interval_text(interval, change, settings, lambda v: fmt_number(v, 1))
         if change == 0:
-            return f"{subject} did not change: {_mean_text(value_b)}{unit} in both cohorts ({inside})."
+            return f"{subject} did not change: {mean_text(value_b)}{unit} in both cohorts ({inside})."
         verb, way = ("rose", "up") if change > 0 else ("fell", "down")
-        return (f"{subject} {verb} from {_mean_text(value_b)} to {_mean_text(value_a)}{unit} "
+        return (f"{subject} {verb} from {mean_text(value_b)} to {mean_text(value_a)}{unit} "
                 f"({way} {fmt_number(abs(change), 1)}, {inside}).")
 
     inside = _interval_text(interval, change, settings, fmt_pct)
     if change == 0:
-        return f"{subject} did not change: {_mean_text(value_b)}{unit} in both cohorts ({inside})."
+        return f"{subject} did not change: {mean_text(value_b)}{unit} in both cohorts ({inside})."
     size = fmt_pct(abs(change))
     if size == "0%":
         size = "less than 1%"
     verb = "rose by" if change > 0 else "fell by"
-    return (f"{subject} {verb} {size} ({inside}), from {_mean_text(value_b)} to "
-            f"{_mean_text(value_a)}{unit}.")
+    return (f"{subject} {verb} {size} ({inside}), from {mean_text(value_b)} to "
+            f"{mean_text(value_a)}{unit}.")

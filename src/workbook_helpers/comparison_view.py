@@ -9,23 +9,44 @@ on it: the cohort's mean or share, the change and its interval, and the sentence
 cases saying yes (a yes/no measure) is also hidden where it would give a small count of yes or
 no away. The workbook then shows no case on its own: the table is the view of the comparison
 that may be shared, and the dot plots of each case are in the internal report.
+
+Open cases (:meth:`ComparisonView.build`): by default the comparison is of closed cases, whose
+journeys are complete, and the report says how many cases of each cohort are still open and left
+out; with ``include_open_cases`` they are compared with their journeys so far, and end-to-end time
+becomes the median days to close (Kaplan–Meier), which counts a case still open as open for at
+least as long as it has been. Either way, when the data say which cases are open, the report
+shows the time to close of each cohort (:mod:`workbook_helpers.time_to_close`). In a published
+report its curve stops where fewer than ``suppress_below`` cases of a cohort are still open (a
+step resting on fewer would show what happened to one or two people), its median is hidden when
+it falls past that point, and the number still open is a count like any other (``[c]`` from 1 to
+``suppress_below - 1``); the days on which individual cases were last seen open are marked only
+in an internal report.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from . import charts
-from .comparison import comparison_direction, confidence_words, measure_config, measure_values
+from .comparison import (
+    MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
+    confidence_words, measure_config, measure_values,
+)
 from .disclosure import SUPPRESSED
-from .formatting import esc, fmt_number, fmt_pct, plural
+from .formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from .policy import current_policy
 from .privacy import stable_pseudonyms
+from .time_to_close import case_durations, data_as_at, drawable, time_to_close
+
+#: The measure that compares time to close, and the one it stands for when open cases are in.
+TIME_TO_CLOSE = "days_to_close"
+END_TO_END = "end_to_end_days"
 
 # The word and its colour say whether a change is better or worse; the arrow says which way the
 # measure moved (up, down, or level), so colour is never the only cue.
@@ -33,6 +54,7 @@ _VERDICTS = {
     "better": ("better", "sw-better"),
     "worse": ("worse", "sw-worse"),
     "no clear change": ("no clear change", "sw-unclear"),
+    "too few cases": ("too few cases to judge", "sw-unclear"),
     "neutral": ("neither better nor worse", "sw-unclear"),
 }
 
@@ -50,6 +72,15 @@ _MEANING = {
     "hours_share": "the cohort's hours of this kind over all its hours (pooled), compared in percentage points",
     "share": "the mean of the cases' own shares, compared in percentage points",
     "yes_no": "the share of cases with a recorded yes or no that say yes, compared in percentage points",
+    "time_to_close": "the first day by which half the cohort's cases had closed, counting cases still "
+                     "open as open for at least as long as they have been (Kaplan–Meier), compared as "
+                     "a percentage change",
+}
+# Where the data say which cases are still open, in the report's words.
+_OPEN_SOURCES = {
+    "cases file": "a case with no closing date in the cases file is still open",
+    "closure events": "there is no cases file with closing dates, so a case with no closure among its "
+                      "activities is taken to be still open",
 }
 
 
@@ -67,6 +98,65 @@ class ComparisonView:
     confidence: float
     id_col: str | None = None
     paired: bool = False
+    #: Where the data say which cases are still open (``"cases file"``, ``"closure events"``),
+    #: or None when they do not (a team's own table, or events with no closures).
+    open_known: str | None = None
+    #: Whether the comparison includes cases still open, with their journeys so far.
+    include_open: bool = False
+    #: Every case of both cohorts, open ones too, with ``days_to_close``: what time to close
+    #: rests on (None when open cases are not known).
+    all_cases: pd.DataFrame | None = field(default=None, repr=False)
+    #: The comparison of median days to close (one row, as ``comparison``), or None.
+    closure: pd.DataFrame | None = field(default=None, repr=False)
+    as_at: pd.Timestamp | None = None
+
+    @classmethod
+    def build(
+        cls, table: pd.DataFrame, *, cohort_col: str = "cohort", before: str = "before",
+        after: str = "after", before_label: str | None = None, after_label: str | None = None,
+        confidence: float = 0.95, paired: bool = False, id_col: str | None = None,
+        config: dict | None = None, include_open_cases: bool = False, open_known: str | None = None,
+        as_at: object = None, resamples: int = 9999, seed: int | None = 0,
+    ) -> ComparisonView:
+        """Compare the cohorts of a per-case table and gather what the workbook shows.
+
+        ``table``: one row per case (:func:`workbook_helpers.cases.case_measures`, or a team's own
+        table). ``open_known``: where its ``open`` column comes from
+        (:func:`workbook_helpers.cases.open_known_from`); None when the table does not say which
+        cases are open, and then every case is compared as it stands.
+
+        With ``open_known`` and ``include_open_cases`` False (the default) only closed cases are
+        compared; with it True, every case is, and end-to-end days give way to the median days
+        to close (Kaplan–Meier). In both, :attr:`closure` compares the median days to close of
+        every case, counting those still open up to ``as_at`` (default: the latest date in the
+        table). The other arguments are :func:`workbook_helpers.comparison.compare_cohorts`'s.
+        """
+        before_label = str(before_label or before)
+        after_label = str(after_label or after)
+        options = dict(cohort_col=cohort_col, before=before, after=after, paired=paired, id_col=id_col,
+                       confidence=confidence, resamples=resamples, seed=seed, config=config or None,
+                       before_label=before_label, after_label=after_label)
+        if not open_known or OPEN_COLUMN not in table.columns:
+            comparison = compare_cohorts(table, **options)
+            return cls(table, comparison, cohort_col, before, after, before_label, after_label, confidence,
+                       id_col, paired)
+        as_at = data_as_at(table) if as_at is None else pd.Timestamp(as_at)
+        every = table.assign(**{TIME_TO_CLOSE: case_durations(table, as_at)["days"]})
+        names = [m for m in available_measures(every, config or None) if m != TIME_TO_CLOSE]
+        if include_open_cases:
+            compared = every
+            # Days so far are not end-to-end days: time to close takes their place.
+            names = [TIME_TO_CLOSE if m == END_TO_END else m for m in names]
+        else:
+            compared = every[~every[OPEN_COLUMN].to_numpy(dtype=bool)].reset_index(drop=True)
+        comparison = compare_cohorts(compared, measures=names, **options)
+        if include_open_cases and TIME_TO_CLOSE in names:
+            closure = comparison[comparison["measure"] == TIME_TO_CLOSE].reset_index(drop=True)
+        else:
+            closure = compare_cohorts(every, measures=[TIME_TO_CLOSE], **options)
+        return cls(compared, comparison, cohort_col, before, after, before_label, after_label, confidence,
+                   id_col, paired, open_known=open_known, include_open=bool(include_open_cases),
+                   all_cases=every, closure=closure, as_at=as_at)
 
     @property
     def groups(self) -> list[str]:
@@ -92,6 +182,44 @@ class ComparisonView:
     def directions(self) -> list[str]:
         return [comparison_direction(row) for row in self.comparison.to_dict(orient="records")]
 
+    # ---- open cases ---------------------------------------------------------------------------
+
+    def open_counts(self) -> dict[str, int] | None:
+        """Cases still open in each cohort (``{"before": n, "after": n}``), whether left out or
+        included; None when the data do not say which cases are open."""
+        if not self.open_known or self.all_cases is None:
+            return None
+        cohort = self.all_cases[self.cohort_col].astype(object).map(lambda v: None if v is None or v != v else str(v))
+        is_open = self.all_cases[OPEN_COLUMN].to_numpy(dtype=bool)
+        return {side: int((is_open & (cohort == str(value)).to_numpy()).sum())
+                for side, value in (("before", self.before), ("after", self.after))}
+
+    def open_sentence(self) -> str:
+        """What the comparison did with cases still open, in a sentence or two ("" for a team's
+        own table, which does not say)."""
+        from .story import count_words
+
+        counts = self.open_counts()
+        if counts is None:
+            if self.open_known is None and OPEN_COLUMN in self.table.columns:
+                return ("Which cases are still open is not known (no closing dates, and no closure among "
+                        "the activities), so every case is compared as it stands.")
+            return ""
+
+        def cohort(side: str, label: str) -> str:
+            n = counts[side]
+            return f"none of the {esc(label)}" if n == 0 else f"{count_words(n, 'case')} of the {esc(label)}"
+
+        which = f"{cohort('before', self.before_label)} and {cohort('after', self.after_label)}"
+        if not any(counts.values()):
+            return "Every case of both cohorts has closed, so every journey is complete."
+        if self.include_open:
+            return (f"Cases still open are included with their journeys so far ({which}), as asked: "
+                    "their counts and hours so far understate what they will take, and end-to-end time "
+                    "is compared as the median days to close, which allows for them.")
+        return (f"Cases still open are left out, as their journeys are not complete: {which}. The time "
+                "to close below counts them.")
+
     # ---- headline ---------------------------------------------------------------------------
 
     # ---- what a published report hides --------------------------------------------------------
@@ -102,18 +230,22 @@ class ComparisonView:
         from 1 to ``suppress_below - 1``, and where the cases without a known value are: the
         cohort's size less them would give that count away), ``before``, ``after`` (a cohort's
         figure, hidden with its cases, and a yes/no share also where it gives a small count of
-        yes or no away) and ``change`` (the change, its interval, the verdict and the sentence,
-        hidden with either cohort's figure)."""
+        yes or no away; a median days to close also where it falls past the point at which the
+        report stops drawing its cohort's curve) and ``change`` (the change, its interval, the
+        verdict and the sentence, hidden with either cohort's figure)."""
+        return self._hidden_rows(self.comparison)
+
+    def _hidden_rows(self, comparison: pd.DataFrame) -> pd.DataFrame:
         from .notebook import _share_hidden
 
         columns = ["n_before", "n_after", "before", "after", "change"]
-        mask = pd.DataFrame(False, index=self.comparison.index, columns=columns)
+        mask = pd.DataFrame(False, index=comparison.index, columns=columns)
         policy = current_policy()
-        if not policy.publishing or self.comparison.empty:
+        if not policy.publishing or comparison.empty:
             return mask
-        kinds = [kind for _, kind in self._kinds()]
-        sizes = {side: int(self.comparison[f"n_{side}"].max()) for side in ("before", "after")}
-        for position, (index, record) in enumerate(self.comparison.iterrows()):
+        kinds = [kind for _, kind in self._kinds(comparison)]
+        sizes = {side: int(comparison[f"n_{side}"].max()) for side in ("before", "after")}
+        for position, (index, record) in enumerate(comparison.iterrows()):
             row = {}
             for side in ("before", "after"):
                 n, value = record[f"n_{side}"], record[side]
@@ -121,6 +253,8 @@ class ComparisonView:
                 share_of_cases = kinds[position] == "yes_no" and value == value
                 row[side] = row[f"n_{side}"] or bool(
                     share_of_cases and _share_hidden(value, n, None, policy.suppress_below))
+                if kinds[position] == "time_to_close":
+                    row[side] = row[side] or self._median_hidden(side)
             row["change"] = row["before"] or row["after"]
             mask.loc[index] = [row[column] for column in columns]
         return mask
@@ -164,29 +298,71 @@ class ComparisonView:
 
         # A change the table hides is not counted as better or worse either.
         shown = ~self.hidden()["change"].to_numpy()
-        directions = [d for d, show in zip(self.directions(), shown) if show]
-        better, worse = directions.count("better"), directions.count("worse")
-        unclear = directions.count("no clear change")
+        records = self.comparison.to_dict(orient="records")
+        judged = [(d, r) for d, r, show in zip(self.directions(), records, shown) if show]
         hidden = int((~shown).sum())
-        level = confidence_words(self.confidence)
+        case = "closed case" if self.open_known and not self.include_open else "case"
         parts = [
-            f"Cases worked the **{esc(self.after_label)}** ({count_text(self.n_after, 'case')}) against "
-            f"cases worked the **{esc(self.before_label)}** ({count_text(self.n_before, 'case')})."
+            f"Cases worked the **{esc(self.after_label)}** ({count_text(self.n_after, case)}) against "
+            f"cases worked the **{esc(self.before_label)}** ({count_text(self.n_before, case)})."
         ]
-        summary = []
-        if better:
-            summary.append(f"**{plural(better, 'measure')} changed for the better**")
-        if worse:
-            summary.append(f"**{plural(worse, 'measure')} changed for the worse**")
-        if summary:
-            parts.append(" and ".join(summary) + f", with {level} confidence intervals that rule out no change.")
-        if unclear:
-            parts.append(f"For {plural(unclear, 'measure')} the data cannot rule out that nothing changed.")
+        opened = self.open_sentence()
+        if opened:
+            parts.append(opened)
+        parts += self._verdict_sentences(judged)
         if hidden:
             parts.append(f"{plural(hidden, 'measure')} {'is' if hidden == 1 else 'are'} not shown "
                          f"({SUPPRESSED}): {'it rests' if hidden == 1 else 'each rests'} on too few cases "
                          "for a report that may be shared.")
         return " ".join(parts)
+
+    def _verdict_sentences(self, judged: list[tuple[str, dict]]) -> list[str]:
+        """How many measures changed for the better or the worse, out of how many intervals, and
+        how many such results chance alone could give (see docs/method.md: the count is of
+        intervals as they are, with this caution, rather than adjusted for multiple comparisons).
+        ``judged``: (direction, comparison row) of each measure the report shows."""
+        directions = [d for d, _ in judged]
+        better, worse = directions.count("better"), directions.count("worse")
+        unclear, too_few = directions.count("no clear change"), directions.count("too few cases")
+        no_interval = sum(1 for d, r in judged if d == "no clear change"
+                          and not (is_finite(r["ci_low"]) and is_finite(r["ci_high"])))
+        with_interval = better + worse + unclear - no_interval
+        level = confidence_words(self.confidence)
+        sentences = []
+        if with_interval:
+            opening = (f"Of the {plural(with_interval, 'measure')} with a {level} confidence interval and a "
+                       "direction that counts as better, ")
+            if better or worse:
+                changed = []
+                if better:
+                    changed.append(f"**{fmt_int(better)} changed for the better**")
+                changed.append(f"**{fmt_int(worse)} for the worse**" if worse and better else
+                               f"**{fmt_int(worse)} changed for the worse**" if worse else "none for the worse")
+                sentences.append(opening + " and ".join(changed) + ": their intervals rule out no change.")
+            else:
+                sentences.append(opening + "none changed clearly for the better or the worse.")
+            still = with_interval - better - worse
+            if still:
+                sentences.append(f"For {fmt_int(still)} of them the interval includes no change, so the "
+                                 "data cannot rule out that nothing changed.")
+            if better or worse:
+                sentences.append(self._chance_sentence(with_interval))
+        if no_interval:
+            sentences.append(f"For {plural(no_interval, 'measure')} no interval could be worked out.")
+        if too_few:
+            fewer = (f"fewer than {MIN_CASES_FOR_INTERVAL} matched pairs" if self.paired else
+                     f"fewer than {MIN_CASES_FOR_INTERVAL} in a cohort")
+            sentences.append(f"For {plural(too_few, 'measure')} there are too few cases to judge a change ({fewer}).")
+        return sentences
+
+    def _chance_sentence(self, intervals: int) -> str:
+        """Each interval rules out no change by chance alone with probability 1 - confidence,
+        when nothing changed: how many of ``intervals`` might, in words."""
+        one_in = round(1 / (1 - self.confidence))
+        expected = intervals * (1 - self.confidence)
+        how_many = "one may" if expected < 1.5 else f"about {fmt_int(expected)} may"
+        return (f"Each interval has about a 1 in {fmt_int(one_in)} chance of ruling out no change when "
+                f"nothing changed, so among {fmt_int(intervals)} intervals {how_many} do so by chance alone.")
 
     def table_html(self) -> str:
         """The comparison table: measure, the two cohorts, the change, its interval, and an arrow
@@ -206,7 +382,7 @@ class ComparisonView:
             mask.iterrows(), self.comparison.to_dict(orient="records"), self.directions()
         ):
             word, css = _VERDICTS[direction]
-            arrow = _arrow(record["change"])
+            arrow = _arrow(record["change"]) if direction != "too few cases" else _arrow(None)
 
             def cell(text: str, hide: bool) -> str:
                 return SUPPRESSED_HTML if hide else esc(text)
@@ -218,7 +394,7 @@ class ComparisonView:
                 f'<tr><th scope="row">{esc(record["label"])}</th>'
                 f'<td class=num>{cell(self.confidence_words(record, "before"), hidden["before"])}</td>'
                 f'<td class=num>{cell(self.confidence_words(record, "after"), hidden["after"])}</td>'
-                f'<td class=num>{cell(self._change(record["change"], record["change_kind"]), hidden["change"])}</td>'
+                f'<td class=num>{cell(self._change(record["change"], record["change_kind"], direction), hidden["change"])}</td>'
                 f'<td class=num>{cell(self._interval(record), hidden["change"])}</td>'
                 f'<td>{verdict}</td>'
                 f'<td class=num>{sizes}</td></tr>'
@@ -228,6 +404,10 @@ class ComparisonView:
                    f"gives how many {unit}s each row rests on (standard / new)")
         style = ("<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>")
         note = self._hidden_note(mask)
+        if any("<td class=num>[x]</td>" in row for row in rows):
+            note = (note + " " if note else "") + (
+                "[x]: not available: no interval, as a cohort has fewer than "
+                f"{MIN_CASES_FOR_INTERVAL} cases (then no change is given either), or none could be worked out.")
         return (f'{style}<table class="sw-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>"
                 + (f'<p class="sw-suppression-note">{html.escape(note)}</p>' if note else ""))
@@ -241,13 +421,18 @@ class ComparisonView:
 
     @staticmethod
     def confidence_words(record: dict, which: str) -> str:
+        """A cohort's figure as the table shows it (the name is historical)."""
         value = record[which]
-        return fmt_pct(value, 1) if record["change_kind"] == "points" else fmt_number(value, 1)
+        if record["change_kind"] == "points":
+            return fmt_pct(value, 1)
+        # Medians of whole days are whole days.
+        return fmt_number(value, 0 if record["measure"] == TIME_TO_CLOSE else 1)
 
     @staticmethod
-    def _change(change: float, kind: str) -> str:
+    def _change(change: float, kind: str, direction: str = "") -> str:
         # Tables carry one decimal place (house style); the sentences round to whole numbers.
-        if change is None or change != change:
+        # Under 10 cases in a cohort the table gives the two figures, not a change.
+        if change is None or change != change or direction == "too few cases":
             return "[x]"
         way = "down " if change < 0 else "up " if change > 0 else "no change"
         if kind == "percent":
@@ -305,8 +490,8 @@ class ComparisonView:
         for record in self.comparison.to_dict(orient="records"):
             if measures is not None and record["measure"] not in measures:
                 continue
-            if record["measure"] not in self.table.columns:
-                continue
+            if record["measure"] not in self.table.columns or record["measure"] == TIME_TO_CLOSE:
+                continue  # time to close has a chart of its own
             points = record["change_kind"] == "points"
             low, high = record.get("difference_low"), record.get("difference_high")
             interval = None if low is None or low != low else (low, high)
@@ -331,7 +516,7 @@ class ComparisonView:
         people = stable_pseudonyms(self.table[self.id_col].astype(str), prefix="Person")
         shown = []
         for record in self.comparison.to_dict(orient="records"):
-            if record["measure"] not in self.table.columns:
+            if record["measure"] not in self.table.columns or record["measure"] == TIME_TO_CLOSE:
                 continue
             frame = self.table[self.table[self.cohort_col].astype(str).isin([self.before, self.after]).to_numpy()]
             pairs = pd.DataFrame({
@@ -346,6 +531,89 @@ class ComparisonView:
                 value_format=".0%" if record["change_kind"] == "points" else ",.1f",
             ))
         return shown
+
+    # ---- time to close ----------------------------------------------------------------------
+
+    def closure_curves(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """Each cohort's time to close (:func:`workbook_helpers.time_to_close.time_to_close`),
+        as (curve, summary) with the cohorts under their labels; in a published report the
+        steps resting on fewer than ``suppress_below`` cases still open are marked not shown.
+        None when the data do not say which cases are open."""
+        if self.all_cases is None:
+            return None
+        policy = current_policy()
+        cohort = self.all_cases[self.cohort_col].astype(object).map(
+            lambda v: None if v is None or v != v else str(v))
+        labels = cohort.map({str(self.before): self.before_label, str(self.after): self.after_label})
+        durations = pd.DataFrame({
+            "days": self.all_cases[TIME_TO_CLOSE].astype("float64"),
+            "closed": ~self.all_cases[OPEN_COLUMN].to_numpy(dtype=bool),
+        }, index=self.all_cases.index)
+        return time_to_close(durations, labels, order=self.groups,
+                             min_at_risk=policy.suppress_below if policy.publishing else 0)
+
+    def _median_hidden(self, side: str) -> bool:
+        """Whether a published report hides a cohort's median days to close: it falls past the
+        point where the report stops drawing the cohort's curve."""
+        curves = self.closure_curves() if current_policy().publishing else None
+        if curves is None:
+            return False
+        summary = curves[1].set_index("group")
+        label = self.before_label if side == "before" else self.after_label
+        row = summary.loc[label]
+        return bool(not math.isnan(row["median_days"]) and not row["median_shown"])
+
+    def closure_hidden(self) -> pd.Series | None:
+        """What a report hides of :attr:`closure` (as :meth:`hidden` does for a row)."""
+        return None if self.closure is None else self._hidden_rows(self.closure).iloc[0]
+
+    def time_to_close_chart(self):
+        """The step chart of the share of each cohort's cases still open by days since opening,
+        with each median marked (a published report's curves stop where fewer than
+        ``suppress_below`` cases remain, and it marks no case on its own). None when the data
+        do not say which cases are open, or a published report has nothing it may draw."""
+        curves = self.closure_curves()
+        if curves is None:
+            return None
+        curve, summary = curves
+        line, marks, medians = drawable(curve, summary, each_case=self.shows_cases)
+        if line.empty:
+            return None  # every cohort too small for a report that may be shared to draw
+        counts = self.open_counts() or {}
+        still = {self.before_label: counts.get("before", 0), self.after_label: counts.get("after", 0)}
+        return charts.time_to_close_chart(line, marks, medians, self.groups, "How long cases take to close",
+                                          charts.describe_time_to_close(summary, still))
+
+    def time_to_close_text(self) -> str:
+        """What the time-to-close chart says: the comparison of the median days to close with
+        its interval, and how many cases are still open."""
+        from .story import count_words
+
+        if self.closure is None or self.closure.empty:
+            return ""
+        row = self.closure.iloc[0]
+        hidden = self.closure_hidden()
+        if hidden["change"]:
+            first = (f"The median days to close is not shown ({SUPPRESSED}): it rests on too few cases "
+                     "for a report that may be shared.")
+        else:
+            first = esc(row["sentence"])
+        counts = self.open_counts() or {"before": 0, "after": 0}
+
+        def still(side: str, label: str) -> str:
+            n = counts[side]
+            return f"none of the {esc(label)}" if n == 0 else f"{count_words(n, 'case')} of the {esc(label)}"
+
+        second = (f"Still open at {fmt_date(self.as_at)}, the latest date in the data: "
+                  f"{still('before', self.before_label)} and {still('after', self.after_label)}. "
+                  "The median is the first day by which half a cohort's cases had closed; a case still "
+                  "open counts as open for at least as long as it has been (the Kaplan–Meier estimate), "
+                  "rather than as a journey that has ended.")
+        curves = self.closure_curves()
+        if curves is not None and not curves[0]["shown"].any():
+            second += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+                       "cases, too few for a report that may be shared.")
+        return f"{first} {second}"
 
     # ---- notes and summary ------------------------------------------------------------------
 
@@ -372,14 +640,34 @@ class ComparisonView:
             "The cohorts were not assigned at random: a change shows what happened alongside the new "
             "way of working, and differences in the cases themselves may account for part of it.",
         ]
+        if self.open_known:
+            what = ("compares every case, those still open with their journeys so far; end-to-end "
+                    "time is compared as the median days to close instead of the mean days, as a case "
+                    "still open has not finished" if self.include_open else
+                    "compares closed cases only, whose journeys are complete; a run with "
+                    "include_open_cases set compares every case with its journey so far")
+            notes.append(f"Which cases are still open: {_OPEN_SOURCES[self.open_known]}. The table {what}.")
+            notes.append(
+                "How long cases take to close is the Kaplan–Meier estimate of the share of each cohort's "
+                "cases still open by days since opening: on each day some close, the share falls by the "
+                "fraction of the cases open until then that closed. A case still open counts as open up "
+                f"to {fmt_date(self.as_at)}, the latest date in the data. The median days to close is the "
+                "first day by which the share still open is half or less, and its interval comes from "
+                "the same resampling of cases as the other measures.")
+            if current_policy().publishing:
+                notes.append(
+                    f"In a report for sharing the time-to-close curves stop where fewer than "
+                    f"{current_policy().suppress_below} cases of a cohort were still open, a median past "
+                    "that point is not shown, and no case is marked on its own.")
         notes += [f"{esc(label)}: {_MEANING[kind]}." for label, kind in self._kinds()]
         notes += [esc(caution) for caution in self.cautions()]
         return notes
 
-    def _kinds(self) -> list[tuple[str, str]]:
+    def _kinds(self, comparison: pd.DataFrame | None = None) -> list[tuple[str, str]]:
         config = measure_config()
         kinds = []
-        for record in self.comparison.to_dict(orient="records"):
+        comparison = self.comparison if comparison is None else comparison
+        for record in comparison.to_dict(orient="records"):
             measure = record["measure"]
             if measure in config.index:
                 kind = config.loc[measure, "kind"]
@@ -393,8 +681,15 @@ class ComparisonView:
         return kinds
 
     def figures(self) -> dict:
-        """The headline figures for the JSON summary: declare ``n_before`` and ``n_after`` as
-        counts to ``record_summary``; a change the report hides is ``"[c]"`` here already."""
+        """The headline figures for the JSON summary: declare ``n_before``, ``n_after``,
+        ``n_open_before`` and ``n_open_after`` as counts to ``record_summary``; a change the
+        report hides is ``"[c]"`` here already.
+
+        ``n_before``, ``n_after``: the cases compared (closed ones only, unless open cases are
+        included); ``n_open_before``, ``n_open_after``: cases still open in each cohort (left
+        out, or included), None when not known; ``open_cases``: ``"left out"``, ``"included"``
+        or ``"not known"``; ``time_to_close``: the median days to close of each cohort (every
+        case, open ones counted as open up to ``as_at``), its change and interval, or None."""
         mask = self.hidden()
         changes = {}
         for record, hidden in zip(self.comparison.to_dict(orient="records"), mask["change"]):
@@ -403,7 +698,28 @@ class ComparisonView:
                 "ci_low": SUPPRESSED if hidden else record["ci_low"],
                 "ci_high": SUPPRESSED if hidden else record["ci_high"],
             }
-        return {"n_before": self.n_before, "n_after": self.n_after, "changes": changes}
+        counts = self.open_counts()
+        figures = {
+            "n_before": self.n_before, "n_after": self.n_after,
+            # Cases still open in each cohort: left out of the comparison, or included.
+            "n_open_before": counts["before"] if counts else None,
+            "n_open_after": counts["after"] if counts else None,
+            "open_cases": ("not known" if counts is None else "included" if self.include_open else "left out"),
+            "changes": changes,
+            "time_to_close": None,
+        }
+        if self.closure is not None and not self.closure.empty:
+            row, hidden = self.closure.iloc[0], self.closure_hidden()
+            figures["time_to_close"] = {
+                "as_at": self.as_at.date().isoformat(),
+                "median_days_before": SUPPRESSED if hidden["before"] else _number(row["before"]),
+                "median_days_after": SUPPRESSED if hidden["after"] else _number(row["after"]),
+                "change": SUPPRESSED if hidden["change"] else _number(row["change"]),
+                "change_kind": row["change_kind"],
+                "ci_low": SUPPRESSED if hidden["change"] else _number(row["ci_low"]),
+                "ci_high": SUPPRESSED if hidden["change"] else _number(row["ci_high"]),
+            }
+        return figures
 
     def summary_table(self) -> pd.DataFrame:
         """The comparison for the JSON summary, with what the report hides as ``"[c]"`` (the
@@ -423,6 +739,11 @@ class ComparisonView:
         if "caution" in table.columns:
             table["caution"] = [self._safe(str(c)) if isinstance(c, str) else c for c in table["caution"]]
         return table
+
+
+def _number(value) -> float | None:
+    """A figure for the JSON summary: a float, or None where it is not known."""
+    return float(value) if is_finite(value) else None
 
 
 # A count of cases or pairs in a caution from compare_cohorts ("3 cases with no partner", "the

@@ -83,11 +83,14 @@ def headline_count(label: str, count: object, note: str = ""):
     return count_card(label, count, note)
 
 
-def open_note(open_cases: object) -> str:
+def open_note(open_cases: object, left_out: object = None) -> str:
     """The note under a case review's count of cases: how many are still open (``[c]`` when
-    hidden), all closed, or not known (``None``)."""
+    hidden), all closed, or not known (``None``); with ``left_out`` (cases still open that the
+    review leaves out), how many were left out."""
     if open_cases is None:
         return "open or closed not known"
+    if left_out:
+        return f"{SUPPRESSED if _hidden(left_out) else fmt_int(left_out)} still open, left out"
     if _hidden(open_cases):
         return f"{SUPPRESSED} still open"
     return f"{fmt_int(open_cases)} still open" if open_cases else "all closed"
@@ -339,9 +342,10 @@ def period_phrase(figures: dict) -> str:
 # case review
 
 
-def case_scope(cohort: str | None, team: str | None, cases: int) -> str:
+def case_scope(cohort: str | None, team: str | None, cases: int, closed: bool = False) -> str:
     """Who a case review covers: "all 67 cases", "the 32 after cases", "the 12 cases of the
-    Experiment team"."""
+    Experiment team"; ``closed`` when the review leaves cases still open out: "the 64 closed
+    cases", "the 32 closed after cases"."""
     def chosen(value):
         return None if value is None or str(value).strip().lower() in {"", "all"} else str(value).strip()
 
@@ -351,6 +355,10 @@ def case_scope(cohort: str | None, team: str | None, cases: int) -> str:
     hidden = _hidden(cases)  # a published report does not say there are 1 to 4
     number = SUPPRESSED if hidden else f"{cases:,}"
     noun = "case" if cases == 1 and not hidden else "cases"
+    if closed:
+        number = f"{number} closed"
+        if not (cohort or team):
+            return f"the {number} {noun}"
     if cohort and team:
         return f"the {number} {cohort} {noun} of the {team}"
     if cohort:
@@ -417,8 +425,52 @@ def case_headline(review, scope: str) -> str:
     if review.open_cases:
         open_hidden = hide["open_cases"]
         parts.append(f"{_count(review.open_cases, 'case', hidden=open_hidden)} "
-                     f"{_agree(review.open_cases, 'is', 'are', open_hidden)} still open.")
+                     f"{_agree(review.open_cases, 'is', 'are', open_hidden)} still open, "
+                     "included with "
+                     f"{_agree(review.open_cases, 'its journey', 'their journeys', open_hidden)} so far.")
+    left_out = review.open_left_out
+    if left_out:
+        shown = review.open_by_cohort()["all"]
+        hidden = _hidden(shown)
+        parts.append(
+            f"{_count(left_out, 'case', hidden=hidden)} still open "
+            f"{_agree(left_out, 'is', 'are', hidden)} left out of these figures, as "
+            f"{_agree(left_out, 'its journey is', 'their journeys are', hidden)} not complete."
+        )
     return " ".join(parts)
+
+
+def time_to_close_sentence(review) -> str:
+    """What a case review's time-to-close chart says: each cohort's median days to close,
+    counting the cases still open (Kaplan–Meier), and how many are still open ("" when no case
+    is open)."""
+    found = review.time_to_close()
+    if found is None:
+        return ""
+    summary = found[1]
+    still = review.open_by_cohort()
+    publishing = current_policy().publishing
+    parts = []
+    for _, row in summary.iterrows():
+        who = "the cases" if row["group"] == "all cases" else f"the {esc(row['group'])} cases"
+        median = row["median_days"]
+        if median != median:
+            said = f"more than half of {who} are still open, so there is no median yet"
+        elif publishing and not row["median_shown"]:
+            said = f"the median days to close of {who} is not shown ({SUPPRESSED}): it rests on too few cases"
+        else:
+            said = f"half of {who} had closed by day {fmt_int(median)}"
+        open_now = still.get(row["group"], row["still_open"])
+        if open_now:  # a count, or "[c]"
+            said += f" ({_count(open_now, 'case')} still open)"
+        parts.append(said)
+    text = "; ".join(parts)
+    sentence = (f"Counting the cases still open as open up to {fmt_date(review.as_at)}, the latest date in "
+                f"the data (the Kaplan–Meier estimate), {text}.")
+    if not found[0]["shown"].any():
+        sentence += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+                     "cases, too few for a report that may be shared.")
+    return sentence
 
 
 def capability_sentence(points: pd.DataFrame) -> str:
@@ -461,7 +513,7 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "Face-to-face share \"all hours together\" is total face-to-face hours over total hours"
         + ("." if publishing else "; the per-case table shows each case's own share."),
         "End-to-end days run from the case's opening date (or its first activity) to its closing "
-        "date (or its last activity, while still open).",
+        "date (or its last activity); a case still open has no end-to-end time yet.",
         "Names, case references and practitioners' names are left out of this report, and so is "
         "each case's own record: a report for sharing gives figures across cases only."
         if publishing else
@@ -470,12 +522,33 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
     ]
     placed = ("end-to-end times of cases still open run to their last activity" if publishing
               else "the end-to-end chart places cases by their last activity")
-    if not review.has_cases_file:
+    if review.open_known == "closure events":
+        notes.append(("No cases file was given" if not review.has_cases_file else
+                      "The cases file has no closing dates")
+                     + ", so a case with no closure among its activities is taken to be still open"
+                     + (", and expected returns and opening dates are not known." if not review.has_cases_file
+                        else "."))
+    elif not review.has_cases_file:
         notes.append("No cases file was given, so open cases, expected returns and opening dates are "
                      f"not known; {placed}.")
     elif not review.closing_known:
         notes.append("The cases file has no closing dates, so which cases are still open is not known; "
                      f"{placed}.")
+    if review.open_left_out:
+        notes.append("Cases still open are left out of every figure, table and chart of this review "
+                     "(except the time to close, which counts them), as their journeys are not complete; "
+                     "a run with include_open_cases set reviews them with their journeys so far.")
+    elif review.include_open and review.open_cases:
+        notes.append("Cases still open are included with their journeys so far, as asked: their counts "
+                     "and hours so far understate what they will take, and their days so far are not "
+                     "taken for end-to-end times.")
+    if review.time_to_close() is not None:
+        notes.append("Time to close is the Kaplan–Meier estimate of the share of cases still open by days "
+                     "since opening: on each day some close, the share falls by the fraction of the cases "
+                     "open until then that closed, and a case still open counts as open up to the latest "
+                     "date in the data. The median is the first day by which half had closed."
+                     + (f" In a report for sharing the curves stop where fewer than "
+                        f"{current_policy().suppress_below} cases of a cohort were still open." if publishing else ""))
     closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
     if 2 <= closed < 15:
         where = "behind the end-to-end process limits" if publishing else "on the end-to-end chart"
