@@ -722,7 +722,10 @@ _COHORTS: dict[str, _Cohort] = {
         counts={"assessment": (1, 1.5), "referral": (1, 1.7), "visit": (1, 2.3),
                 "call": (1, 4.0), "meeting": (0, 1.6), "review": (0, 1.0), "admin": (2, 3.0),
                 "other": (0, 0.3)},
-        median_hours=_STANDARD_HOURS,
+        # Shorter admin than the standard 0.75 hours, calibrated so that over the closed cases
+        # (the comparison leaves open ones out) total hours fall by 14% and the face-to-face
+        # share rises from 46% to 60%, as published.
+        median_hours={**_STANDARD_HOURS, "admin": 0.6},
         extra_people=5.6,
         organisation_shares={_COUNCIL: 0.36, _NHS: 0.34, _HOUSING: 0.12, _VOLUNTARY: 0.13,
                              _POLICE: 0.05},
