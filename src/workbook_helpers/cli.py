@@ -78,7 +78,9 @@ examples:
 _VALIDATE_HELP = """\
 Checks a data file against what the workbook needs, without running anything. Prints OK with a
 short description of the data, or every problem found with the rows to look at (numbered as
-your spreadsheet numbers them, the header being row 1).
+your spreadsheet numbers them, the header being row 1). Notes follow for what is accepted but
+worth checking: rows that repeat an earlier row exactly, handling times over 8 hours, activities
+or a worker's day of more than 24 hours, and dates after today.
 
 Case events can name activities in the service's own words ("Care Act assessment", "Home
 visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
@@ -153,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--activity-map", metavar="MAP.yaml",
         help="events only: a YAML file of 'local activity name: kind', on top of the built-in one",
+    )
+    validate.add_argument(
+        "--max-handling-minutes", type=_positive_number, metavar="MINUTES",
+        help="demand only: handling times above this are noted as worth checking (default: 480, "
+        "8 hours; the demand study's max_handling_minutes)",
     )
 
     batch = commands.add_parser(
@@ -317,6 +324,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"should be a number above 0, such as 480, not {text!r}")
+    return value
+
+
 def _batch(args: argparse.Namespace) -> int:
     from .batch import Progress, end_table, load_plan, run_batch
 
@@ -346,6 +363,9 @@ def _validate(args: argparse.Namespace) -> int:
     if args.activity_map is not None and dataset != "events":
         raise ParameterError("--activity-map is for case events only: workbook validate events FILE "
                              "--activity-map MAP.yaml")
+    if args.max_handling_minutes is not None and dataset != "demand":
+        raise ParameterError("--max-handling-minutes is for a demand log only: workbook validate demand "
+                             "FILE --max-handling-minutes 480")
     if dataset in _TEAM_PERFORMANCE_CHECKS:
         return _TEAM_PERFORMANCE_CHECKS[dataset](args)
     if dataset == "events":
@@ -368,7 +388,8 @@ def _validate(args: argparse.Namespace) -> int:
         for warning in cases.attrs.get("warnings", []):
             print(f"Note: {warning}")
         return 0
-    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    ceiling = {} if args.max_handling_minutes is None else {"max_handling_minutes": args.max_handling_minutes}
+    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet), **ceiling)
     services = sorted(log["service"].dropna().astype(str).unique())
     print(
         f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "

@@ -495,6 +495,12 @@ class TeamPerformance:
                 f"{'its' if len(behind) == 1 else 'their'} spending is left out of the service's "
                 "totals for the latest month and the year to date."
             )
+        # What the loader noticed in the spending file (months of spending still to come). The
+        # work items' and actions' dates after today are in self.notes, with what they mean for
+        # the as-at date.
+        if self.spending is not None:
+            notes += [f"In the spending file, {w[:1].lower()}{w[1:]}"
+                      for w in self.spending.attrs.get("warnings", [])]
         return notes + list(self.notes)
 
     def spending_behind(self) -> list[tuple[str, pd.Timestamp]]:
