@@ -455,6 +455,19 @@ def test_select_demand_unknown_team_lists_the_teams():
     assert '"Repairs North" and "Revenues"' in message
 
 
+def test_select_demand_a_team_called_all_is_reached_with_team_prefix():
+    log = make_log([row("2024-04-01", "value", team="All"), row("2024-04-02", "value"),
+                    row("2024-04-03", "failure", "repeat", team="All")])
+    everything, _ = dm.select_demand(log, team="all")
+    assert everything.index.tolist() == [2, 3, 4]  # the keyword is the whole service...
+    assert dm.select_demand(log, team="All")[0].index.tolist() == [2, 3, 4]
+    # ...and team:All the team called All, in any case and with spaces around it
+    assert dm.select_demand(log, team="team:All")[0].index.tolist() == [2, 4]
+    assert dm.select_demand(log, team=" Team: all ")[0].index.tolist() == [2, 4]
+    with pytest.raises(ParameterError, match='names no team'):
+        dm.select_demand(log, team="team:")
+
+
 def test_select_demand_service_of_another_team_lists_only_the_teams_services():
     with pytest.raises(ParameterError) as caught:
         dm.select_demand(make_log(SELECT_ROWS), team="Revenues", service="Housing repairs")

@@ -41,6 +41,8 @@ def headline_for(rows, scope="the Revenues team", covered=TWO_WEEKS) -> str:
         ("Revenues", "Council tax", "Council tax, Revenues team"),
         ("Care Front Door Team", None, "the Care Front Door Team"),  # not "Team team"
         ("Teamwork", None, "the Teamwork team"),
+        ("team:All", None, "the All team"),  # a team called All, not the keyword
+        ("Team: All ", "Council tax", "Council tax, All team"),
     ],
 )
 def test_scope_phrase(team, service, expected):

@@ -39,6 +39,9 @@ workbook and the team: the report (.html, to e-mail or open offline), the execut
 Parameters are the settings at the top of the workbook (demand_path, team, period_start, ...).
 Give each as  -p NAME VALUE , or put them in a YAML file and give  -f FILE .
 
+The team is "all" for the whole service, or a team's name; a team that is itself called
+"All" is  -p team team:All  (plain "all" always means the whole service).
+
 examples:
   workbook run demand_study -p team "Repairs North"
   workbook run demand_study -p demand_path data/contacts.csv -p period_start 2024-04-01
@@ -263,13 +266,16 @@ def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -
 
 def _run(args: argparse.Namespace) -> int:
     from .execute import get_workbook, run_workbook, teams_in_data
+    from .teams import WHOLE_SERVICE, chosen_team, team_parameter
 
     workbook = get_workbook(args.workbook)
     parameters = collect_parameters(args)
     runs = [parameters]
     if args.each_team:
         teams = teams_in_data(workbook, parameters)
-        runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
+        # A team called "All" is run as team:All, so it is not a second whole-service report.
+        runs = [{**parameters, "team": WHOLE_SERVICE}] + [
+            {**parameters, "team": team_parameter(team)} for team in teams]
     stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet)], []
@@ -277,7 +283,7 @@ def _run(args: argparse.Namespace) -> int:
         # One team's failure does not stop the others; each is reported at the end.
         written, failed = [], []
         for number, run_parameters in enumerate(runs, 1):
-            team = run_parameters.get("team", "all")
+            team = chosen_team(run_parameters.get("team")) or "all teams"
             print(f"[{number}/{len(runs)}] {workbook.name}: {team}", file=sys.stderr)
             try:
                 written.append(run_workbook(
@@ -300,16 +306,18 @@ def _run(args: argparse.Namespace) -> int:
 def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
     """File names for each run; teams whose names differ only in punctuation or case ("Repairs
     North", "Repairs-North") get a short fingerprint of the name so they cannot overwrite each
-    other."""
+    other. The whole service's name never clashes with a team's (:func:`output_stem`)."""
     import hashlib
     from collections import Counter
 
     from .execute import output_stem
+    from .teams import chosen_team
 
     stems = [output_stem(workbook, run) for run in runs]
     clashes = {stem for stem, count in Counter(stems).items() if count > 1}
     return [
-        f"{stem}-{hashlib.sha256(str(run.get('team')).encode()).hexdigest()[:6]}" if stem in clashes else stem
+        f"{stem}-{hashlib.sha256(str(chosen_team(run.get('team'))).encode()).hexdigest()[:6]}"
+        if stem in clashes else stem
         for stem, run in zip(stems, runs)
     ]
 

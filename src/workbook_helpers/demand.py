@@ -29,6 +29,7 @@ import pandas as pd
 from . import spc
 from .exceptions import ParameterError
 from .formatting import fmt_date, join_words
+from .teams import chosen_team
 
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 FULL_TIME_HOURS_PER_WEEK = 37  # a full-time week in UK local government
@@ -70,15 +71,18 @@ def select_demand(
 ) -> tuple[pd.DataFrame, Period]:
     """The rows for one team, service, channel and period, and the period they cover.
 
-    ``"all"`` (or blank) selects everything. Names are matched ignoring case and surrounding
+    ``"all"`` (or blank) selects everything; a team called "All" is chosen with ``"team:All"``
+    (:func:`workbook_helpers.teams.chosen_team`). Names are matched ignoring case and surrounding
     spaces. ``period_start`` / ``period_end`` are inclusive days; blank means the first or last
     day in the file. Raises :class:`ParameterError` for a team or service not in the data (listing
     those that are) or a period that is back to front.
     """
     selected = log
     chosen: list[str] = []
-    for column, wanted in (("team", team), ("service", service), ("channel", channel)):
-        if _is_all(wanted):
+    wanted_team = chosen_team(team)  # None for the whole service; "All" only as "team:All"
+    for column, wanted in (("team", wanted_team), ("service", service), ("channel", channel)):
+        everything = (wanted is None) if column == "team" else _is_all(wanted)
+        if everything:
             continue
         if column not in selected.columns:
             raise ParameterError(

@@ -22,6 +22,7 @@ from .formatting import (
 )
 from .notebook import _share_hidden, count_text
 from .policy import current_policy
+from .teams import chosen_team
 
 RULE_WORDS = {
     "outside_limits": "a week outside the process limits",
@@ -113,15 +114,15 @@ def pct_or_hidden(share: object, hidden: object) -> str:
 
 
 def scope_phrase(team: str | None, service: str | None) -> str:
-    """What a report covers, in words: "all teams", "the Revenues team", "Council tax"."""
-    team_all = team is None or str(team).strip().lower() in {"", "all"}
+    """What a report covers, in words: "all teams", "the Revenues team", "Council tax". ``team``
+    as the workbook's parameter gives it (``"team:All"`` is the team called All)."""
+    team_name = chosen_team(team)
     service_all = service is None or str(service).strip().lower() in {"", "all"}
-    if team_all and service_all:
+    if team_name is None and service_all:
         return "all teams and services"
-    if team_all:
+    if team_name is None:
         return str(service).strip()
     # A team already called "... Team" is not called "... Team team".
-    team_name = str(team).strip()
     if not team_name.casefold().endswith(" team"):
         team_name += " team"
     if service_all:
@@ -431,7 +432,7 @@ def case_scope(cohort: str | None, team: str | None, cases: int) -> str:
     def chosen(value):
         return None if value is None or str(value).strip().lower() in {"", "all"} else str(value).strip()
 
-    cohort, team = chosen(cohort), chosen(team)
+    cohort, team = chosen(cohort), chosen_team(team)
     if team and not team.casefold().endswith(" team"):  # not "the Experiment team team"
         team += " team"
     hidden = _hidden(cases)  # a published report does not say there are 1 to 4
