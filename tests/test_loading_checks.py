@@ -247,6 +247,20 @@ def test_rows_differing_in_any_column_are_not_copies(tmp_path):
     assert warning.startswith("1 row is an exact copy of an earlier row: row 5 (a copy of row 4).")
 
 
+def test_rows_sharing_a_hash_are_copies_only_if_every_value_is_the_same(monkeypatch):
+    from workbook_helpers.loading import exact_copies
+
+    raw = pd.DataFrame({"a": ["x", "y", "x", None, None], "b": ["1", "1", "1", "2", "2"]},
+                       index=range(2, 7))
+    # Every row given the same hash, as a collision would: only true copies count.
+    monkeypatch.setattr(pd.util, "hash_pandas_object", lambda frame, index=False: pd.Series(0, index=frame.index))
+    copies, first = exact_copies(raw)
+    assert copies.tolist() == [False, False, True, False, False]  # row 4 repeats row 2
+    assert first[4] == 2
+    # Rows 5 and 6 are the same (blank, "2") but their hash's first row is 2, which differs: a
+    # collision can hide a copy, never invent one.
+
+
 def event(case: str, day: str, worker: str = "W1", hours: str = "1", activity: str = "Home visit") -> tuple:
     return (case, day, activity, worker, hours, "yes")
 

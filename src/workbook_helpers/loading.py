@@ -537,8 +537,9 @@ def exact_copies(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     row the row it repeats (both indexed like ``raw``; the second is blank where the first is
     False).
 
-    Rows are hashed to find candidates quickly, then candidates are compared value for value, so
-    a hash collision can never make two different rows count as copies.
+    Rows are hashed to find candidates quickly; each candidate is then compared value for value
+    with the first row of its hash, so a hash collision can never make two different rows count
+    as copies.
     """
     if raw.empty:
         return pd.Series(False, index=raw.index), pd.Series(pd.NA, index=raw.index, dtype="Int64")
@@ -552,15 +553,19 @@ def exact_copies(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     first = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     if not candidates.any():
         return copies, first
-    suspects = raw[candidates]
-    # Group the candidate rows by their values (blanks equal to blanks); within a group every
-    # row after the first repeats it.
-    grouped = suspects.astype(object).where(suspects.notna(), "\x00blank").astype(str)
-    group = grouped.groupby(list(grouped.columns), sort=False).ngroup()
-    first_of_group = pd.Series(suspects.index, index=suspects.index).groupby(group.to_numpy()).transform("first")
-    repeated = first_of_group.to_numpy() != suspects.index.to_numpy()
-    copies.loc[suspects.index[repeated]] = True
-    first.loc[suspects.index[repeated]] = first_of_group.to_numpy()[repeated]
+    at = np.flatnonzero(candidates)  # positions of the candidates, and of their hash's first row
+    first_at = pd.Series(at).groupby(keys.to_numpy()[candidates]).transform("first").to_numpy()
+    same = np.ones(len(at), dtype=bool)
+    for position in range(raw.shape[1]):  # column by column: fast for text, whatever the dtype
+        column = raw.iloc[:, position]
+        values = column.iloc[at].reset_index(drop=True)
+        originals = column.iloc[first_at].reset_index(drop=True)
+        equal = (values == originals).fillna(False).to_numpy(dtype=bool)
+        same &= equal | (values.isna() & originals.isna()).to_numpy(dtype=bool)
+    repeated = same & (first_at != at)
+    rows = raw.index[at[repeated]]
+    copies.loc[rows] = True
+    first.loc[rows] = raw.index[first_at[repeated]].to_numpy()
     return copies, first
 
 
