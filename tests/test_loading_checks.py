@@ -123,6 +123,24 @@ def test_event_hours_and_amounts_of_money_are_checked_the_same_way(tmp_path):
     assert problems_by_column(raised.value)["actual"].rows == (2,)
 
 
+def test_dates_outside_the_calendar_a_computer_holds_are_unreadable_not_a_crash(tmp_path):
+    path = write_csv(tmp_path, DEMAND_HEADER, [contact("01/01/0001"), contact("9999-12-31"), contact("02/04/2024")])
+    with pytest.raises(DataError) as raised:
+        load_demand(path)
+    problem = problems_by_column(raised.value)["received"]
+    assert problem.rows == (2, 3) and "could not be read" in problem.message
+
+
+def test_a_blank_after_five_unreadable_values_is_named_by_its_row(tmp_path):
+    # Rows 2 to 6 hold words, row 7 is blank: the blank is reported with its row, not as
+    # "1 row left blank" with none named (the first five failures were the unreadable ones).
+    path = write_csv(tmp_path, DEMAND_HEADER, [contact("soon")] * 5 + [contact("")])
+    with pytest.raises(DataError) as raised:
+        load_demand(path)
+    blank = [p for p in raised.value.problems if "left blank" in p.message]
+    assert [(p.column, p.rows, p.count) for p in blank] == [("received", (7,), 1)]
+
+
 # --- handling minutes above the ceiling ----------------------------------------------------------
 
 
