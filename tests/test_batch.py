@@ -236,6 +236,45 @@ def test_team_folders_are_safe_readable_and_distinct():
     assert team_folders(["Repairs North", "Revenues"])["Repairs North"] == "repairs-north"
 
 
+def test_a_team_called_all_gets_a_folder_of_its_own():
+    folders = team_folders(["all", "team:All", "Revenues"])
+    assert folders == {"all": "all-teams", "team:All": "all", "Revenues": "revenues"}
+    # A team whose name would make "all-teams" is fingerprinted even with no all-teams run.
+    fingerprint = hashlib.sha256("All Teams".encode()).hexdigest()[:8]
+    assert team_folders(["All Teams"]) == {"All Teams": f"all-teams-{fingerprint}"}
+
+
+def test_a_team_called_all_gets_its_own_report_beside_the_whole_service(tmp_path):
+    # All: 20 contacts; Revenues: 40; the whole service 60 (every 5th and 4th day failure).
+    (tmp_path / "contacts.csv").write_text(
+        contacts({"All": 20, "Revenues": 40}, {"All": 5, "Revenues": 4}), encoding="utf-8")
+    plan = write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [
+        {"workbook": "demand_study", "parameters": {"demand_path": "contacts.csv"},
+         "teams": ["all"], "for_each_team": True},
+    ]})
+    planned = load_plan(plan)
+    assert [(run.key, run.team, run.team_label) for run in planned.runs] == [
+        ("all-teams/demand_study", "all", "All teams"),
+        ("all/demand_study", "team:All", "All"),
+        ("revenues/demand_study", "Revenues", "Revenues"),
+    ]
+    result = run_cli("batch", str(plan), "--workers", "2", "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = tmp_path / "out"
+    totals = {folder: json.loads((out / folder / "demand_study.json").read_text())["figures"]["total_demand"]
+              for folder in ("all-teams", "all", "revenues")}
+    assert totals == {"all-teams": 60, "all": 20, "revenues": 40}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<th scope="row">All teams</th>' in index and '<th scope="row">All</th>' in index
+    # Listing the team the same way twice, as a name and as found in the data, is one report.
+    again = write_plan(tmp_path / "again", {"out": str(tmp_path / "out2"), "runs": [
+        {"workbook": "demand_study", "parameters": {"demand_path": str(tmp_path / "contacts.csv")},
+         "teams": ["all", "team:All", "Revenues"], "for_each_team": True},
+    ]})
+    assert [run.key for run in load_plan(again).runs] == [
+        "all-teams/demand_study", "all/demand_study", "revenues/demand_study"]
+
+
 def test_unsafe_team_names_in_a_plan_stay_inside_the_output_folder(tmp_path):
     plan = load_plan(write_plan(tmp_path, {"out": str(tmp_path / "out"), "runs": [
         {"workbook": "demand_study", "teams": ["../../etc", "/root", "Repairs North", "Repairs-North", "!!!"]},

@@ -247,6 +247,17 @@ def test_open_cases_count_in_everything_but_end_to_end_time_when_included():
     assert "1 case is still open, included with its journey so far." in headline
 
 
+def test_a_team_called_all_is_chosen_with_team_prefix_and_all_stays_every_case():
+    cases = _cases([("X", "2024-04-01", "2024-04-05", True), ("Y", "2024-04-03", None, None),
+                    ("Z", "2024-04-10", "2024-04-10", False)])
+    cases["team"] = pd.Series(["All", "Revenues", "All"], dtype="category")
+    assert CaseReview.build(LOG, cases, team="all").measures["case_id"].tolist() == ["X", "Y", "Z"]
+    assert CaseReview.build(LOG, cases, team="team:All").measures["case_id"].tolist() == ["X", "Z"]
+    from workbook_helpers import story
+
+    assert story.case_scope("all", "team:All", 2) == "the 2 cases of the All team"
+
+
 def test_without_closing_dates_open_cases_are_not_known():
     review = CaseReview.build(LOG)
     assert review.open_cases is None and review.figures()["open_cases"] is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 
 import nbformat
@@ -222,6 +224,38 @@ def test_output_names_carry_team_and_service_safely():
     assert output_stem(study, {"service": "Council tax"}) == "demand_study-all-teams-council-tax"
     assert output_stem(study, {"team": "../../etc/passwd"}) == "demand_study-etc-passwd"
     assert output_stem(study, {"team": "  "}) == "demand_study-all-teams"
+    # A team called All is team:All, its files "-all"; the keyword stays the whole service's.
+    assert output_stem(study, {"team": "team:All"}) == "demand_study-all"
+    assert output_stem(study, {"team": "All"}) == "demand_study-all-teams"
+    # A team whose name would make "all-teams" never takes the whole service's file name.
+    fingerprint = hashlib.sha256("All Teams".encode()).hexdigest()[:6]
+    assert output_stem(study, {"team": "All Teams"}) == f"demand_study-all-teams-{fingerprint}"
+
+
+def test_each_team_gives_a_team_called_all_its_own_report_beside_the_whole_service(tmp_path):
+    log = tmp_path / "contacts.csv"
+    rows = ["received,service,channel,demand_type,demand_class,team"]
+    rows += [f"{day:02d}/04/2024,Adult learning,web,book a course,value,All" for day in range(1, 11)]
+    rows += [f"{day:02d}/04/2024,Council tax,phone,pay my bill,failure,Revenues" for day in range(1, 7)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run_cli("run", "demand_study", "--quiet", "--each-team", "-p", "demand_path", str(log),
+                     "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summaries = {path.stem: json.loads(path.read_text()) for path in out.glob("*.json")}
+    # One whole-service report and one per team, the team called All included: 10 + 6 contacts.
+    assert sorted(summaries) == ["demand_study-all", "demand_study-all-teams", "demand_study-revenues"]
+    assert summaries["demand_study-all-teams"]["figures"]["total_demand"] == 16
+    assert summaries["demand_study-all"]["figures"]["total_demand"] == 10
+    assert summaries["demand_study-revenues"]["figures"]["total_demand"] == 6
+    assert summaries["demand_study-all"]["parameters"]["team"] == "team:All"
+    assert summaries["demand_study-all"]["context"]["scope"] == "The All team"
+    # The whole service's report says how to reach the team.
+    note = ('This report covers the whole service. The data also has a team called "All"; for that '
+            'team\'s own report, give team = "team:All".')
+    assert note in summaries["demand_study-all-teams"]["warnings"]
+    assert note not in summaries["demand_study-all"]["warnings"]
+    assert "[2/3] demand_study: All" in result.stderr
 
 
 def test_each_team_runs_every_team_even_when_one_fails(tmp_path):

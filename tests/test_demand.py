@@ -102,26 +102,101 @@ def test_headline_figures_when_nothing_is_classified():
 def test_failure_hours_per_week_over_fourteen_days():
     figures = dm.failure_capacity(make_log(HEADLINE_ROWS), TWO_WEEKS)
     # failure minutes 120 + 60 = 180 (the value and unclassified rows' 10, 5 and 7 do not count)
-    # = 3 hours over 14 days / 7 = 2 weeks -> 1.5 hours a week
+    # = 3 hours over 2 complete weeks (Monday 1 to Sunday 14 April) -> 1.5 hours a week
+    assert figures["failure_hours"] == pytest.approx(3.0)
     assert figures["failure_hours_per_week"] == pytest.approx(1.5)
+    assert figures["failure_hours_in_part_weeks"] == 0
     assert figures["full_time_equivalent_lost"] == pytest.approx(1.5 / 37)
     # the failure demand on 8 April has no minutes: counted, so the report can say so
     assert figures["failure_rows_without_minutes"] == 1
+    assert figures["failure_rows_over_ceiling"] is None  # no ceiling given
 
 
-def test_failure_hours_use_the_days_in_the_period_not_the_weeks_with_demand():
+def test_failure_hours_per_week_count_complete_weeks_without_demand_as_weeks():
     log = make_log([row("2024-04-01 09:00", "failure", "repeat", NA, 42)])
-    # 42 minutes = 0.7 hours over 10 days = 10 / 7 weeks -> 0.7 * 7 / 10 = 0.49 hours a week
-    figures = dm.failure_capacity(log, period("2024-04-01", "2024-04-10"))
-    assert figures["failure_hours_per_week"] == pytest.approx(0.49)
+    # 42 minutes = 0.7 hours in the first of 3 complete weeks (1 to 21 April): 0.7 / 3 a week
+    figures = dm.failure_capacity(log, period("2024-04-01", "2024-04-21"))
+    assert figures["failure_hours_per_week"] == pytest.approx(0.7 / 3)
+
+
+def test_failure_hours_per_week_leave_out_the_part_weeks_at_either_end():
+    # Wednesday 3 to Tuesday 16 April: one complete week, Monday 8 to Sunday 14 April.
+    log = make_log([
+        row("2024-04-04 10:00", "failure", "repeat", NA, 60),   # Thursday of the part week before
+        row("2024-04-09 10:00", "failure", "repeat", NA, 120),  # in the complete week
+        row("2024-04-14 23:30", "failure", "repeat", NA, 60),   # its Sunday, late: still in it
+        row("2024-04-15 08:00", "failure", "repeat", NA, 30),   # Monday of the part week after
+    ])
+    figures = dm.failure_capacity(log, period("2024-04-03", "2024-04-16"))
+    assert figures["failure_hours_per_week"] == pytest.approx((120 + 60) / 60)  # 3 hours in 1 week
+    assert figures["failure_hours_in_part_weeks"] == pytest.approx((60 + 30) / 60)  # 1.5 hours
+    assert figures["failure_hours"] == pytest.approx(270 / 60)  # all 4.5 hours the log holds
+    assert figures["full_time_equivalent_lost"] == pytest.approx(3 / 37)
+
+
+# The two logs of the issue: one day, and Monday to Friday. Before, hours a week were hours /
+# (days / 7): 15.75 hours in one day became 110.25 hours a week ("about 3 full-time staff"), and
+# 9.4 hours in five days 13.16 a week. Neither holds a complete week, so there is no weekly figure.
+ONE_DAY = [row("2024-04-02 09:00", "failure", "progress chasing", NA, 60)] * 15 + [
+    row("2024-04-02 16:00", "failure", "progress chasing", NA, 45),
+    row("2024-04-02 12:00", "value", NA, True, 10),
+]
+MONDAY_TO_FRIDAY = [
+    row(f"2024-04-0{day} 10:00", "failure", "progress chasing", NA, minutes)
+    for day, minutes in zip(range(1, 6), (120, 120, 120, 120, 84))
+] + [row(f"2024-04-0{day} 11:00", "value", NA, True, 10) for day in range(1, 6)]
+
+
+def test_a_log_of_one_day_gives_its_hours_and_no_weekly_figure():
+    log = make_log(ONE_DAY)
+    figures = dm.headline_figures(log, period("2024-04-02", "2024-04-02"))
+    assert figures["failure_hours"] == pytest.approx(15.75)  # 15 x 60 + 45 = 945 minutes
+    assert figures["failure_hours_per_week"] is None
+    assert figures["full_time_equivalent_lost"] is None
+    assert figures["failure_hours_in_part_weeks"] is None
+    assert (figures["days"], figures["working_days"], figures["complete_weeks"]) == (1, 1, 0)
+
+
+def test_a_monday_to_friday_log_gives_its_hours_in_five_working_days():
+    log = make_log(MONDAY_TO_FRIDAY)
+    figures = dm.headline_figures(log, period("2024-04-01", "2024-04-05"))
+    # 4 x 120 + 84 = 564 minutes = 9.4 hours, never more than the log holds
+    assert figures["failure_hours"] == pytest.approx(9.4)
+    assert figures["failure_hours_per_week"] is None
+    assert (figures["days"], figures["working_days"], figures["complete_weeks"]) == (5, 5, 0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "working_days"),
+    [
+        ("2024-04-06", "2024-04-07", 0),  # Saturday and Sunday
+        ("2024-04-03", "2024-04-09", 5),  # Wednesday to Tuesday: Wed, Thu, Fri, Mon, Tue
+        ("2024-04-01", "2024-04-30", 22),  # April 2024: 30 days less 4 weekends of 2 days
+    ],
+)
+def test_working_days_are_mondays_to_fridays_in_the_period(start, end, working_days):
+    assert period(start, end).working_days == working_days
+
+
+def test_failure_demands_over_the_ceiling_are_counted():
+    log = make_log([
+        row("2024-04-01", "failure", "repeat", NA, 10 ** 12),
+        row("2024-04-02", "failure", "repeat", NA, 480),  # at the ceiling: not over it
+        row("2024-04-03", "value", NA, True, 600),  # value demand: not in the failure hours
+    ])
+    figures = dm.failure_capacity(log, TWO_WEEKS, max_handling_minutes=480)
+    assert figures["failure_rows_over_ceiling"] == 1
 
 
 def test_failure_hours_are_none_without_handling_minutes():
     log = make_log(HEADLINE_ROWS, drop=["handling_minutes"])
     assert dm.failure_capacity(log, TWO_WEEKS) == {
+        "failure_hours": None,
         "failure_hours_per_week": None,
+        "failure_hours_in_part_weeks": None,
         "full_time_equivalent_lost": None,
         "failure_rows_without_minutes": None,
+        "failure_rows_over_ceiling": None,
     }
     # minutes recorded only on value demand: nothing known about failure demand
     log = make_log([row("2024-04-01", "value", NA, True, 10), row("2024-04-02", "failure", "repeat")])
@@ -378,6 +453,19 @@ def test_select_demand_unknown_team_lists_the_teams():
     message = str(caught.value)
     assert 'No rows for team "Revenue"' in message
     assert '"Repairs North" and "Revenues"' in message
+
+
+def test_select_demand_a_team_called_all_is_reached_with_team_prefix():
+    log = make_log([row("2024-04-01", "value", team="All"), row("2024-04-02", "value"),
+                    row("2024-04-03", "failure", "repeat", team="All")])
+    everything, _ = dm.select_demand(log, team="all")
+    assert everything.index.tolist() == [2, 3, 4]  # the keyword is the whole service...
+    assert dm.select_demand(log, team="All")[0].index.tolist() == [2, 3, 4]
+    # ...and team:All the team called All, in any case and with spaces around it
+    assert dm.select_demand(log, team="team:All")[0].index.tolist() == [2, 4]
+    assert dm.select_demand(log, team=" Team: all ")[0].index.tolist() == [2, 4]
+    with pytest.raises(ParameterError, match='names no team'):
+        dm.select_demand(log, team="team:")
 
 
 def test_select_demand_service_of_another_team_lists_only_the_teams_services():

@@ -8,7 +8,7 @@ import csv
 import hashlib
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import nbformat
 import pytest
@@ -22,17 +22,27 @@ def _reference_figures() -> dict:
     """The headline figures worked out from the CSV with the csv module alone."""
     with open(SAMPLE, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    days = [datetime.strptime(r["received"][:10], "%d/%m/%Y") for r in rows]
-    weeks = ((max(days) - min(days)).days + 1) / 7
+    def day(r):
+        return datetime.strptime(r["received"][:10], "%d/%m/%Y").date()
+
+    first, last = min(map(day, rows)), max(map(day, rows))
+    # Complete weeks: Monday to Sunday, both inside the period (the first Monday on or after
+    # the first day, then every 7 days while its Sunday is not after the last day).
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    weeks = []
+    while monday + timedelta(days=6) <= last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
     value = [r for r in rows if r["demand_class"] == "value"]
     failure = [r for r in rows if r["demand_class"] == "failure"]
     recorded = [r for r in value if r["one_stop"] in {"yes", "no"}]
-    minutes = sum(float(r["handling_minutes"]) for r in failure if r["handling_minutes"])
+    in_weeks = [r for r in failure if any(w <= day(r) <= w + timedelta(days=6) for w in weeks)]
+    minutes = sum(float(r["handling_minutes"]) for r in in_weeks if r["handling_minutes"])
     return {
         "total_demand": len(rows),
         "failure_demand_share": len(failure) / (len(value) + len(failure)),
         "one_stop_share": sum(r["one_stop"] == "yes" for r in recorded) / len(recorded),
-        "failure_hours_per_week": minutes / 60 / weeks,
+        "failure_hours_per_week": minutes / 60 / len(weeks),
         "services": {
             s: (sum(r["service"] == s for r in rows), sum(r["service"] == s for r in failure))
             for s in {r["service"] for r in rows}

@@ -691,6 +691,8 @@ def test_source_records_file_and_sha256(tmp_path: Path) -> None:
         "name": "Demand April.csv",
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "rows": 3,
+        "exact_copies": 0,  # contact ids C1, C2, C3: no row repeats another
+        "exact_copies_dropped": False,
     }
     assert log.index.name == "row"
 

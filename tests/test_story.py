@@ -15,7 +15,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from workbook_helpers import demand as dm
 from workbook_helpers import spc, story
 
-from test_demand import HEADLINE_ROWS, NA, TWO_WEEKS, make_log, period, row
+from test_demand import HEADLINE_ROWS, MONDAY_TO_FRIDAY, NA, ONE_DAY, TWO_WEEKS, make_log, period, row
 
 SCRIPT_NAME = "<img src=x onerror=alert(1)>"
 
@@ -41,6 +41,8 @@ def headline_for(rows, scope="the Revenues team", covered=TWO_WEEKS) -> str:
         ("Revenues", "Council tax", "Council tax, Revenues team"),
         ("Care Front Door Team", None, "the Care Front Door Team"),  # not "Team team"
         ("Teamwork", None, "the Teamwork team"),
+        ("team:All", None, "the All team"),  # a team called All, not the keyword
+        ("Team: All ", "Council tax", "Council tax, All team"),
     ],
 )
 def test_scope_phrase(team, service, expected):
@@ -143,6 +145,95 @@ def test_headline_short_periods_in_days_and_one_demand():
     assert "(10 days)" in text  # not "1 week"
     text = headline_for([row("2024-04-02", "value")], covered=period("2024-04-01", "2024-04-21"))
     assert "(3 weeks)" in text
+
+
+# --------------------------------------------------------------------------------------------
+# capacity lost, from what was observed
+
+
+def test_headline_for_one_day_gives_the_hours_of_that_day_not_a_week():
+    text = headline_for(ONE_DAY, covered=period("2024-04-02", "2024-04-02"))
+    # 945 minutes = 15.75 hours, shown to the whole hour from 10 hours up; not 110 hours a week
+    assert ("Handling failure demand took **16 hours** in the 1 working day of data. The period "
+            "holds no complete week (Monday to Sunday), so there is no weekly figure.") in text
+    assert "a week" not in text and "full-time" not in text
+
+
+def test_headline_for_monday_to_friday_gives_the_hours_in_five_working_days():
+    text = headline_for(MONDAY_TO_FRIDAY, covered=period("2024-04-01", "2024-04-05"))
+    # 564 minutes = 9.4 hours; before, 9.4 / (5 / 7) = 13.16 hours "a week"
+    assert "Handling failure demand took **9.4 hours** in the 5 working days of data." in text
+    assert "13 hours" not in text and "a week" not in text
+
+
+def test_capacity_card_says_a_week_only_with_complete_weeks():
+    day = dm.headline_figures(make_log(MONDAY_TO_FRIDAY), period("2024-04-01", "2024-04-05"))
+    assert story.capacity_card(day) == ("Lost to failure demand", "9.4 hours", "in 5 working days, handling it")
+    weeks = dm.headline_figures(make_log(HEADLINE_ROWS), TWO_WEEKS)
+    assert story.capacity_card(weeks) == ("Lost to failure demand", "1.5 hours", "a week, handling it")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2024-04-06", "2024-04-07", "2 days"),  # a weekend
+        ("2024-04-03", "2024-04-09", "7 days (5 working days)"),  # Wednesday to Tuesday
+        ("2024-04-01", "2024-04-01", "1 working day"),
+    ],
+)
+def test_days_of_data(start, end, expected):
+    figures = dm.headline_figures(make_log([row(start, "value")]), period(start, end))
+    assert story.days_of_data(figures) == expected
+
+
+def test_headline_cautions_about_failure_demands_over_the_ceiling():
+    # One contact of 10^12 minutes in two weeks: 10^12 / 60 / 2 hours a week, which is
+    # 225,225,225 full-time staff of 37 hours. The figure stays, with the caution beside it.
+    log = make_log([row("2024-04-01", "failure", "repeat", minutes=10 ** 12)])
+    figures = dm.headline_figures(log, TWO_WEEKS, max_handling_minutes=480)
+    text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
+    assert "the time of about 225,225,225 full-time staff." in text
+    assert ("That includes 1 failure demand recorded at over 8 hours of handling: check them "
+            "before relying on the figure.") in text
+    from workbook_helpers.policy import using_policy
+
+    with using_policy("publish"):  # a small count reads [c], and so does its noun
+        text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
+    assert "That includes [c] failure demands recorded at over 8 hours" in text
+
+
+def test_weekly_sections_say_nothing_of_stability_without_two_complete_weeks():
+    assert story.too_few_weeks(0, "chart failure demand week by week") == (
+        "The period holds no complete week (Monday to Sunday): too few to chart failure demand "
+        "week by week.")
+    assert story.too_few_weeks(1, "say how predictable demand is").startswith(
+        "The period holds only 1 complete week")
+    assert story.too_few_weeks(2, "x") is None
+    assert story.weekly_intro(20, "The chart.") == "The chart."
+    assert story.weekly_intro(3, "The chart.") == (
+        "The chart. With only 3 complete weeks, the process limits are a first estimate: they need "
+        "about 15 to 20 weeks to be trusted.")
+
+
+def test_demand_notes_without_complete_weeks_say_so_and_leave_out_process_limits():
+    figures = dm.headline_figures(make_log(MONDAY_TO_FRIDAY), period("2024-04-01", "2024-04-05"))
+    notes = story.demand_notes(figures, figures["complete_weeks"], [])
+    text = " ".join(notes)
+    assert "Only 0" not in text and "0 complete weeks" not in text
+    assert "Process limits" not in text
+    assert ("the period holds no complete week (Monday to Sunday), too few for week-by-week charts, "
+            "so the hours lost are those handled in the days of data, not a weekly figure.") in text
+
+
+def test_demand_notes_say_what_the_part_weeks_held():
+    log = make_log([row("2024-04-04", "failure", "repeat", minutes=90),
+                    row("2024-04-09", "failure", "repeat", minutes=60)])
+    figures = dm.headline_figures(log, period("2024-04-03", "2024-04-16"))
+    notes = story.demand_notes(figures, figures["complete_weeks"], [])
+    # 90 minutes on Thursday 4 April, before the one complete week (8 to 14 April)
+    assert ("The hours a week are from the complete weeks only: 1.5 hours of failure demand handled "
+            "in the part weeks at the ends of the period are not in that figure.") in notes
+    assert not any("Process limits" in note for note in notes)  # 1 complete week: no chart
 
 
 # --------------------------------------------------------------------------------------------

@@ -62,6 +62,18 @@ def test_all_in_any_case_is_the_service_wide_view():
     assert TeamPerformance.build(items(), team=" All ", as_at="2025-10-31").service_wide
 
 
+def test_a_team_called_all_is_reached_with_team_prefix_and_the_service_view_says_how():
+    named = items()
+    named["team"] = named["team"].replace({"B": "All"})
+    team = TeamPerformance.build(named, team="team:All", as_at="2025-10-31")
+    assert team.team == "All" and not team.service_wide and team.shown_teams == ["All"]
+    assert team.figures()["open_items"] == 1  # the item once B's, still open on 31 October
+    whole = TeamPerformance.build(named, team="all", as_at="2025-10-31")
+    assert whole.service_wide and whole.shown_teams == ["A", "All"]
+    assert ('This report covers the whole service. The data also has a team called "All"; for '
+            'that team\'s own report, give team = "team:All".') in whole.method_notes()
+
+
 def test_service_figures_add_up_the_teams(service):
     figures = service.figures()
     # On 31 October 2025: A's October item closed on the 10th; B-1 is open and overdue.

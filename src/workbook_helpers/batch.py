@@ -37,11 +37,12 @@ from .exceptions import DataError, ParameterError, PlanError, RunError, Workbook
 from .execute import DEFAULT_TIMEOUT_MINUTES
 from .outputs import find_input, json_safe, project_folder
 from .privacy import salt_id
+from .teams import WHOLE_SERVICE, chosen_team, team_parameter
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
 MANIFEST_VERSION = 1
-ALL_TEAMS = "all"
+ALL_TEAMS = WHOLE_SERVICE  # the team parameter of a service-wide run ("all")
 ALL_TEAMS_FOLDER = "all-teams"
 FOLDER_SLUG_LIMIT = 40
 # How long past its time limit a local run may go before its worker process is killed (the
@@ -67,7 +68,7 @@ class PlannedRun:
 
     key: str  # "<team folder>/<stem>": unique in the plan, and the run's key in the manifest
     workbook: str
-    team: str  # as the data names it, or "all"
+    team: str  # the team parameter: "all", a team's name, or "team:All" for a team called All
     folder: str
     stem: str
     parameters: dict  # checked, with every data path absolute
@@ -78,7 +79,7 @@ class PlannedRun:
 
     @property
     def team_label(self) -> str:
-        return "All teams" if is_all_teams(self.team) else self.team
+        return "All teams" if is_all_teams(self.team) else _team_name(self.team)
 
 
 @dataclass
@@ -92,7 +93,21 @@ class Plan:
 
 
 def is_all_teams(team) -> bool:
-    return team is None or str(team).strip().lower() == ALL_TEAMS
+    """Whether a plan's team (a ``team`` parameter value) is the whole service: ``all``, never
+    a team called "All" (written ``team:All``, :mod:`workbook_helpers.teams`). A blank team is
+    refused when the plan is checked."""
+    return team is None or str(team).strip().casefold() == WHOLE_SERVICE
+
+
+def _team_name(team) -> str | None:
+    """The name of a plan's team (``team:All`` -> ``All``), None for the whole service; a value
+    naming no team (blank) as it is."""
+    if is_all_teams(team):
+        return None
+    try:
+        return chosen_team(team) or str(team)
+    except ParameterError:
+        return str(team)
 
 
 def load_plan(path: str | Path, out: str | Path | None = None, timeout_minutes: float | None = None) -> Plan:
@@ -258,6 +273,12 @@ class _PlanChecker:
         if team_given is not None and not str(team_given).strip():
             self.problems.append(f"{where}.parameters.team: is empty; give a team's name, or all for every team.")
             return []
+        if team_given is not None:
+            try:
+                chosen_team(team_given)
+            except ParameterError as error:
+                self.problems.append(f"{where}.parameters.team: {error}")
+                return []
         try:
             checked = check_parameters(workbook, merged)
         except (ParameterError, DataError) as error:
@@ -269,7 +290,12 @@ class _PlanChecker:
             found = self._teams_in_data(where, workbook, checked)
             if found is None:
                 return []
-            teams = list(dict.fromkeys(teams + found))
+            # Each team once, however the plan wrote it; a team called "All" as team:All, so
+            # it is its own report and not a second service-wide one.
+            once: dict = {}
+            for team in teams + [team_parameter(name) for name in found]:
+                once.setdefault(chosen_team(team), team)
+            teams = list(once.values())
         facts = {
             "workbook": workbook, "parameters": checked, "where": where, "time_limit": limit * 60,
             "name": run.get("name"), "pdf": self._yes_no(run.get("pdf", self.default_pdf), f"{where}.pdf"),
@@ -332,6 +358,11 @@ class _PlanChecker:
                         f"{where}.teams[{position}]: is empty; give a team's name, or all for every team."
                     )
                 else:
+                    try:
+                        chosen_team(team)
+                    except ParameterError as error:
+                        self.problems.append(f"{where}.teams[{position}]: {error}")
+                        continue
                     teams.append(str(team))
         return list(dict.fromkeys(teams))
 
@@ -442,28 +473,35 @@ def _fingerprint(team: str) -> str:
 
 
 def team_folders(teams) -> dict[str, str]:
-    """A folder name for each team: a readable slug (``"Repairs North"`` -> ``repairs-north``),
-    ``all-teams`` for the all-teams run.
+    """A folder name for each of a plan's teams (``team`` parameter values: ``all``, a team's
+    name, or ``team:All`` for a team called All): a readable slug of the team's name
+    (``"Repairs North"`` -> ``repairs-north``, ``"team:All"`` -> ``all``), ``all-teams`` for the
+    all-teams run.
 
     A short fingerprint of the exact name is added when the slug alone would not do: two teams
     whose names differ only in case or punctuation ("Repairs North", "Repairs-North"), a name
-    with nothing left once made safe (``unnamed-<fingerprint>``), or a name Windows keeps for a
-    device. Folder names hold only ``a-z``, ``0-9`` and ``-``, never start with one, and are at
-    most 49 characters, so no team name can reach outside the output folder.
+    with nothing left once made safe (``unnamed-<fingerprint>``), a name Windows keeps for a
+    device, or a name that would make ``all-teams`` (a team called "All Teams": that folder is
+    the all-teams run's, whether or not the plan has one). Folder names hold only ``a-z``,
+    ``0-9`` and ``-``, never start with one, and are at most 49 characters, so no team name can
+    reach outside the output folder.
     """
     unique = list(dict.fromkeys(str(team) for team in teams))
-    slugs = {team: ALL_TEAMS_FOLDER if is_all_teams(team) else _slug(team, FOLDER_SLUG_LIMIT) for team in unique}
+    names = {team: _team_name(team) for team in unique}
+    slugs = {team: ALL_TEAMS_FOLDER if name is None else _slug(name, FOLDER_SLUG_LIMIT)
+             for team, name in names.items()}
     users: dict[str, list[str]] = {}
     for team, slug in slugs.items():
         users.setdefault(slug, []).append(team)
     folders = {}
     for team, slug in slugs.items():
-        if is_all_teams(team):
+        name = names[team]
+        if name is None:
             folders[team] = ALL_TEAMS_FOLDER
         elif not slug:
-            folders[team] = f"unnamed-{_fingerprint(team)}"
-        elif len(users[slug]) > 1 or slug in _RESERVED:
-            folders[team] = f"{slug}-{_fingerprint(team)}"
+            folders[team] = f"unnamed-{_fingerprint(name)}"
+        elif len(users[slug]) > 1 or slug in _RESERVED or slug == ALL_TEAMS_FOLDER:
+            folders[team] = f"{slug}-{_fingerprint(name)}"
         else:
             folders[team] = slug
     return folders
@@ -965,7 +1003,8 @@ def select_runs(plan: Plan, patterns: list[str] | None) -> list[PlannedRun]:
 
     def matches(run: PlannedRun, pattern: str) -> bool:
         pattern = pattern.lower()
-        return any(fnmatch.fnmatchcase(text.lower(), pattern) for text in (run.key, run.team, run.workbook, run.folder))
+        return any(fnmatch.fnmatchcase(text.lower(), pattern)
+                   for text in (run.key, run.team, run.team_label, run.workbook, run.folder))
 
     chosen = [run for run in plan.runs if any(matches(run, pattern) for pattern in patterns)]
     if not chosen:

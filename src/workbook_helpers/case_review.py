@@ -36,6 +36,7 @@ from .exceptions import ParameterError
 from .formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from .policy import current_policy
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
+from .teams import chosen_team
 from .time_to_close import case_durations, data_as_at, time_to_close
 
 # The measures shown per case and in distributions, in reading order.
@@ -106,17 +107,19 @@ class CaseReview:
         cls, events: pd.DataFrame, cases: pd.DataFrame | None = None, cohort: str = "all",
         team: str = "all", include_open: bool = False,
     ) -> CaseReview:
-        """Measure every case, keep those of ``cohort`` and ``team`` ("all" for every one), and
-        list them in the order the cases started, each under its salted pseudonym. Cases still
-        open are left out of everything the review measures unless ``include_open`` (see the
-        module's notes). Raises :class:`ParameterError` for a cohort or team that is not in the
-        data, naming those that are, and when every case selected is still open and left out."""
+        """Measure every case, keep those of ``cohort`` and ``team`` ("all" for every one; a team
+        called "All" as "team:All", see :mod:`workbook_helpers.teams`), and list them in the
+        order the cases started, each under its salted pseudonym. Cases still open are left out
+        of everything the review measures unless ``include_open`` (see the module's notes).
+        Raises :class:`ParameterError` for a cohort or team that is not in the data, naming those
+        that are, and when every case selected is still open and left out."""
         measures = cr.case_measures(events, cases)
         as_at = data_as_at(measures) if len(measures) else None
         # Pseudonyms from every case in the files, so a case's does not depend on the selection.
         labels = stable_pseudonyms(measures["case_id"], prefix="Case")
-        for column, wanted in (("cohort", cohort), ("team", team)):
-            if wanted is None or str(wanted).strip().lower() in {"", "all"}:
+        cohort = None if cohort is None or str(cohort).strip().lower() in {"", "all"} else cohort
+        for column, wanted in (("cohort", cohort), ("team", chosen_team(team))):
+            if wanted is None:
                 continue
             if column not in measures.columns:
                 raise ParameterError(f'{column} = "{wanted}" was asked for, but the data has no {column} column.')

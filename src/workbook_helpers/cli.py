@@ -39,6 +39,9 @@ workbook and the team: the report (.html, to e-mail or open offline), the execut
 Parameters are the settings at the top of the workbook (demand_path, team, period_start, ...).
 Give each as  -p NAME VALUE , or put them in a YAML file and give  -f FILE .
 
+The team is "all" for the whole service, or a team's name; a team that is itself called
+"All" is  -p team team:All  (plain "all" always means the whole service).
+
 examples:
   workbook run demand_study -p team "Repairs North"
   workbook run demand_study -p demand_path data/contacts.csv -p period_start 2024-04-01
@@ -78,7 +81,9 @@ examples:
 _VALIDATE_HELP = """\
 Checks a data file against what the workbook needs, without running anything. Prints OK with a
 short description of the data, or every problem found with the rows to look at (numbered as
-your spreadsheet numbers them, the header being row 1).
+your spreadsheet numbers them, the header being row 1). Notes follow for what is accepted but
+worth checking: rows that repeat an earlier row exactly, handling times over 8 hours, activities
+or a worker's day of more than 24 hours, and dates after today.
 
 Case events can name activities in the service's own words ("Care Act assessment", "Home
 visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
@@ -158,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--activity-map", metavar="MAP.yaml",
         help="events only: a YAML file of 'local activity name: kind', on top of the built-in one",
+    )
+    validate.add_argument(
+        "--max-handling-minutes", type=_positive_number, metavar="MINUTES",
+        help="demand only: handling times above this are noted as worth checking (default: 480, "
+        "8 hours; the demand study's max_handling_minutes)",
     )
 
     batch = commands.add_parser(
@@ -261,6 +271,7 @@ def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -
 
 def _run(args: argparse.Namespace) -> int:
     from .execute import DEFAULT_TIMEOUT_MINUTES, get_workbook, run_workbook, teams_in_data
+    from .teams import WHOLE_SERVICE, chosen_team, team_parameter
 
     workbook = get_workbook(args.workbook)
     time_limit = 60 * (args.timeout or DEFAULT_TIMEOUT_MINUTES)
@@ -272,7 +283,9 @@ def _run(args: argparse.Namespace) -> int:
     runs = [parameters]
     if args.each_team:
         teams = teams_in_data(workbook, parameters)
-        runs = [{**parameters, "team": "all"}] + [{**parameters, "team": team} for team in teams]
+        # A team called "All" is run as team:All, so it is not a second whole-service report.
+        runs = [{**parameters, "team": WHOLE_SERVICE}] + [
+            {**parameters, "team": team_parameter(team)} for team in teams]
     stems = _distinct_stems(workbook, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet,
@@ -281,7 +294,7 @@ def _run(args: argparse.Namespace) -> int:
         # One team's failure does not stop the others; each is reported at the end.
         written, failed = [], []
         for number, run_parameters in enumerate(runs, 1):
-            team = run_parameters.get("team", "all")
+            team = chosen_team(run_parameters.get("team")) or "all teams"
             print(f"[{number}/{len(runs)}] {workbook.name}: {team}", file=sys.stderr)
             try:
                 written.append(run_workbook(
@@ -304,16 +317,18 @@ def _run(args: argparse.Namespace) -> int:
 def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
     """File names for each run; teams whose names differ only in punctuation or case ("Repairs
     North", "Repairs-North") get a short fingerprint of the name so they cannot overwrite each
-    other."""
+    other. The whole service's name never clashes with a team's (:func:`output_stem`)."""
     import hashlib
     from collections import Counter
 
     from .execute import output_stem
+    from .teams import chosen_team
 
     stems = [output_stem(workbook, run) for run in runs]
     clashes = {stem for stem, count in Counter(stems).items() if count > 1}
     return [
-        f"{stem}-{hashlib.sha256(str(run.get('team')).encode()).hexdigest()[:6]}" if stem in clashes else stem
+        f"{stem}-{hashlib.sha256(str(chosen_team(run.get('team'))).encode()).hexdigest()[:6]}"
+        if stem in clashes else stem
         for stem, run in zip(stems, runs)
     ]
 
@@ -328,13 +343,25 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _positive_minutes(text: str) -> float:
+def _above_zero(text: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
+        return None
+    return value if value > 0 and value != float("inf") else None
+
+
+def _positive_minutes(text: str) -> float:
+    value = _above_zero(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"a time limit is a number of minutes above 0, such as 30; {text!r} is not")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    value = _above_zero(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"should be a number above 0, such as 480, not {text!r}")
     return value
 
 
@@ -367,6 +394,9 @@ def _validate(args: argparse.Namespace) -> int:
     if args.activity_map is not None and dataset != "events":
         raise ParameterError("--activity-map is for case events only: workbook validate events FILE "
                              "--activity-map MAP.yaml")
+    if args.max_handling_minutes is not None and dataset != "demand":
+        raise ParameterError("--max-handling-minutes is for a demand log only: workbook validate demand "
+                             "FILE --max-handling-minutes 480")
     if dataset in _TEAM_PERFORMANCE_CHECKS:
         return _TEAM_PERFORMANCE_CHECKS[dataset](args)
     if dataset == "events":
@@ -389,7 +419,8 @@ def _validate(args: argparse.Namespace) -> int:
         for warning in cases.attrs.get("warnings", []):
             print(f"Note: {warning}")
         return 0
-    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet))
+    ceiling = {} if args.max_handling_minutes is None else {"max_handling_minutes": args.max_handling_minutes}
+    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet), **ceiling)
     services = sorted(log["service"].dropna().astype(str).unique())
     print(
         f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "

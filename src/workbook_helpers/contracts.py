@@ -12,14 +12,24 @@ unless a parameter allows it), ``allowed`` (the values a category may take), ``u
 numbers: ``minutes``, ``hours``), ``blank`` (what a blank means, where blanks are allowed),
 ``derived_from`` (a column the loader adds from another one; it is never read from the file),
 ``blank_from`` (``(column, {value of that column: value})``: the loader fills a blank from the
-other column of the row, after the checks) and ``measure_column`` (for a ``target``: the column
-naming its measure, whose unit decides how the target is read).
+other column of the row, after the checks), ``measure_column`` (for a ``target``: the column
+naming its measure, whose unit decides how the target is read), ``at_most`` (``(limit, words)``:
+values above the limit are plausible only as mistakes, so the loader warns about them, counting
+them as given; ``load_demand`` takes the handling-minutes limit as a parameter) and
+``not_after_today`` (a date of something that has happened: dates after the day of the run are
+warned about; for a month, the name of a column whose non-zero value makes the row something
+that has happened, since a budget may be set ahead).
 
 Schema ``metadata`` keys: ``row_checks``: for each schema-level check comparing columns of a row,
 the column its problems are reported against, the wording of the problem, the columns shown for
 each row and what was expected; ``all_columns``: optional columns the file lacks are added to the
-loaded frame, all blank, with the dtype they would have had; ``workbook``: the workbook the file
-feeds.
+loaded frame, all blank, with the dtype they would have had; ``daily_totals``: ``(column, (by,
+date column), limit, words)``: totals of the column per ``by`` and day above the limit are warned
+about (hours a worker records in a day); ``workbook``: the workbook the file feeds.
+
+Every file, whatever its contract, is also checked for rows that repeat an earlier row exactly
+(warned about and kept unless the loader is asked to drop them) and for numbers that are not
+finite or too large to work with (a problem).
 """
 
 from __future__ import annotations
@@ -105,6 +115,10 @@ MEASURE_KEYS = tuple(m.key for m in MEASURES)
 DIRECTIONS = ("increase", "decrease")
 MEASURE_DIRECTIONS = {m.key: m.improvement for m in MEASURES}
 
+#: Handling minutes above this are warned about unless a workbook is given another ceiling: 8
+#: hours on one contact is possible but rare enough to check.
+MAX_HANDLING_MINUTES = 480
+
 # The kinds of activity on a case (case events); local names map to them through an activity map
 # (see workbook_helpers.loading.read_activity_map and the built-in activity_map.yaml).
 ACTIVITY_KINDS = (
@@ -124,7 +138,7 @@ DEMAND_LOG = pa.DataFrameSchema(
         "received": pa.Column(
             nullable=False,
             description="date or date-time the demand arrived",
-            metadata={"required": True, "kind": "date"},
+            metadata={"required": True, "kind": "date", "not_after_today": True},
         ),
         "service": pa.Column(
             nullable=False,
@@ -180,7 +194,8 @@ DEMAND_LOG = pa.DataFrameSchema(
             required=False,
             checks=pa.Check.ge(0, name="not_negative"),
             description="time spent handling it, in minutes",
-            metadata={"required": False, "kind": "number", "unit": "minutes"},
+            metadata={"required": False, "kind": "number", "unit": "minutes",
+                      "at_most": (MAX_HANDLING_MINUTES, "8 hours; the demand study's `max_handling_minutes` sets another")},
         ),
         "contact_id": pa.Column(
             nullable=True,
@@ -206,7 +221,7 @@ CASE_EVENTS = pa.DataFrameSchema(
         "date": pa.Column(
             nullable=False,
             description="when the activity happened",
-            metadata={"required": True, "kind": "date"},
+            metadata={"required": True, "kind": "date", "not_after_today": True},
         ),
         "activity": pa.Column(
             nullable=False,
@@ -230,7 +245,8 @@ CASE_EVENTS = pa.DataFrameSchema(
             nullable=False,
             checks=pa.Check.ge(0, name="not_negative"),
             description="time spent on it, in hours",
-            metadata={"required": True, "kind": "number", "unit": "hours"},
+            metadata={"required": True, "kind": "number", "unit": "hours",
+                      "at_most": (24, "the hours in a day")},
         ),
         "face_to_face": pa.Column(
             nullable=False,
@@ -263,7 +279,10 @@ CASE_EVENTS = pa.DataFrameSchema(
             metadata={"required": False, "kind": "text"},
         ),
     },
-    metadata={"workbook": "case review"},
+    metadata={
+        "workbook": "case review",
+        "daily_totals": (("hours", ("worker", "date"), 24, "hours recorded by one worker on one day"),),
+    },
 )
 
 
@@ -355,13 +374,13 @@ CASES = pa.DataFrameSchema(
             nullable=True,
             required=False,
             description="when the case opened (else its first event counts)",
-            metadata={"required": False, "kind": "date", "blank": "not known"},
+            metadata={"required": False, "kind": "date", "blank": "not known", "not_after_today": True},
         ),
         "closed": pa.Column(
             nullable=True,
             required=False,
             description="when the case closed; on or after `opened`",
-            metadata={"required": False, "kind": "date", "blank": "still open"},
+            metadata={"required": False, "kind": "date", "blank": "still open", "not_after_today": True},
         ),
         "predicted_return": pa.Column(
             nullable=True,
@@ -418,12 +437,12 @@ WORK_ITEMS = pa.DataFrameSchema(
         "opened": pa.Column(
             nullable=False,
             description="when it opened",
-            metadata={"required": True, "kind": "date"},
+            metadata={"required": True, "kind": "date", "not_after_today": True},
         ),
         "closed": pa.Column(
             nullable=True,
             description="when it closed; on or after `opened`",
-            metadata={"required": True, "kind": "date", "blank": "still open"},
+            metadata={"required": True, "kind": "date", "blank": "still open", "not_after_today": True},
         ),
         "due": pa.Column(
             nullable=True,
@@ -479,7 +498,7 @@ SPENDING = pa.DataFrameSchema(
         "month": pa.Column(
             nullable=False,
             description="the month",
-            metadata={"required": True, "kind": "month"},
+            metadata={"required": True, "kind": "month", "not_after_today": "actual"},
         ),
         "budget": pa.Column(
             nullable=False,
@@ -569,7 +588,7 @@ ACTIONS = pa.DataFrameSchema(
         "raised": pa.Column(
             nullable=False,
             description="the meeting date it was agreed",
-            metadata={"required": True, "kind": "date"},
+            metadata={"required": True, "kind": "date", "not_after_today": True},
         ),
         "owner": pa.Column(
             nullable=False,
@@ -584,7 +603,7 @@ ACTIONS = pa.DataFrameSchema(
         "done": pa.Column(
             nullable=True,
             description="when it was done; on or after `raised`",
-            metadata={"required": True, "kind": "date", "blank": "not done yet"},
+            metadata={"required": True, "kind": "date", "blank": "not done yet", "not_after_today": True},
         ),
         "description": pa.Column(
             nullable=True,
@@ -623,7 +642,7 @@ _KIND_RULES = {
     "measure": "the key or the label of a team-performance measure (see the table below), in any "
     "case or spacing; read as the key",
     "target": "a number in the measure's unit; for a share, `0.8` or `80%` (both read as 0.8); "
-    "for pounds, `£` and thousands commas are accepted",
+    "for pounds, `£` and thousands commas are accepted; for a count or a number of days, not below 0",
     "identifier": "never shown in a report",
     "free text": "never shown in a report unless a parameter allows it, and then escaped",
 }
@@ -673,6 +692,14 @@ def contract_markdown(schema: pa.DataFrameSchema) -> str:
             accepted = "unique per row; " + accepted
         elif column.unique:
             accepted += "; unique per row"
+        if "at_most" in meta:
+            limit, words = meta["at_most"]
+            accepted += f"; above {limit:g}{' ' + meta['unit'] if meta.get('unit') else ''} ({words}) is noted as worth checking"
+        if meta.get("not_after_today") is True:
+            accepted += "; a date after today is noted as worth checking"
+        elif meta.get("not_after_today"):
+            accepted += (f"; a month not yet begun is noted as worth checking where `{meta['not_after_today']}` "
+                         "is not 0")
         blank = meta.get("blank")
         if blank is None and column.nullable and meta["kind"] in _BLANK_NOT_KNOWN:
             blank = "not known"
@@ -690,6 +717,9 @@ def contract_markdown(schema: pa.DataFrameSchema) -> str:
             "the workbook can rely on every column.",
         ]
     checks = [check.description for check in schema.checks if check.description]
+    checks += [f"the {words} above {limit:g} {schema.columns[column].metadata.get('unit', '')}".rstrip()
+               + " are noted as worth checking"
+               for column, _, limit, words in (schema.metadata or {}).get("daily_totals", ())]
     if checks:
         lines += ["", "Also checked, row by row:", "", *(f"- {text}" for text in checks)]
     return "\n".join(lines) + "\n"

@@ -9,8 +9,10 @@ Definitions (``docs/method.md`` explains them for readers):
   classified count in total demand but not in the share.
 - *one-stop share*: of value demand whose outcome was recorded, the share resolved at the first
   contact.
-- *failure hours per week*: handling minutes of failure demand, in hours, divided by the number of
-  weeks in the period (days covered / 7).
+- *failure hours per week*: handling minutes of failure demand received in the period's complete
+  weeks (Monday to Sunday, wholly inside the period), in hours, divided by the number of those
+  weeks. A period with no complete week has no weekly figure: the report gives the hours handled
+  in the days of data instead, never a figure scaled up from part of a week.
 - weeks start on Monday; week-by-week measures use complete weeks only, so a part week at either
   end of the period does not look like a drop in demand.
 """
@@ -21,15 +23,21 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from . import spc
 from .exceptions import ParameterError
 from .formatting import fmt_date, join_words
+from .teams import chosen_team
 
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 FULL_TIME_HOURS_PER_WEEK = 37  # a full-time week in UK local government
 NOT_RECORDED = "not recorded"
+#: Complete weeks needed for a week-by-week chart (an XmR chart needs a moving range: 2 points).
+MIN_WEEKS_TO_CHART = 2
+#: Complete weeks below which process limits are only a first estimate (Making Data Count).
+WEEKS_TO_TRUST_LIMITS = 15
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class Period:
     def weeks(self) -> float:
         return self.days / 7
 
+    @property
+    def working_days(self) -> int:
+        """The Mondays to Fridays in the period (bank holidays are not known, so they count)."""
+        return int(np.busday_count(self.start.date(), (self.end + pd.Timedelta(days=1)).date()))
+
 
 def select_demand(
     log: pd.DataFrame,
@@ -58,15 +71,18 @@ def select_demand(
 ) -> tuple[pd.DataFrame, Period]:
     """The rows for one team, service, channel and period, and the period they cover.
 
-    ``"all"`` (or blank) selects everything. Names are matched ignoring case and surrounding
+    ``"all"`` (or blank) selects everything; a team called "All" is chosen with ``"team:All"``
+    (:func:`workbook_helpers.teams.chosen_team`). Names are matched ignoring case and surrounding
     spaces. ``period_start`` / ``period_end`` are inclusive days; blank means the first or last
     day in the file. Raises :class:`ParameterError` for a team or service not in the data (listing
     those that are) or a period that is back to front.
     """
     selected = log
     chosen: list[str] = []
-    for column, wanted in (("team", team), ("service", service), ("channel", channel)):
-        if _is_all(wanted):
+    wanted_team = chosen_team(team)  # None for the whole service; "All" only as "team:All"
+    for column, wanted in (("team", wanted_team), ("service", service), ("channel", channel)):
+        everything = (wanted is None) if column == "team" else _is_all(wanted)
+        if everything:
             continue
         if column not in selected.columns:
             raise ParameterError(
@@ -141,16 +157,19 @@ def _day(value: object) -> pd.Timestamp:
 # headline figures
 
 
-def headline_figures(log: pd.DataFrame, period: Period) -> dict:
+def headline_figures(
+    log: pd.DataFrame, period: Period, max_handling_minutes: float | None = None
+) -> dict:
     """The figures a director reads first.
 
     Returns a dict with ``total_demand``, ``value_demand``, ``failure_demand``,
     ``unclassified_demand``, ``classified_demand`` (value plus failure: what the failure share is
     of), ``failure_demand_share`` (fraction of classified demand, or None), ``one_stop_share`` (or
     None when not recorded), ``one_stop_recorded`` (the value demands with a recorded outcome that
-    the one-stop share is of, or None when not recorded), ``failure_hours_per_week`` (or None without
-    handling minutes), ``failure_rows_without_minutes``, ``full_time_equivalent_lost``,
-    ``period_start``, ``period_end``, ``weeks``.
+    the one-stop share is of, or None when not recorded), ``period_start``, ``period_end``,
+    ``weeks`` (days in the period / 7), ``days``, ``working_days`` (Mondays to Fridays in the
+    period), ``complete_weeks`` (Monday-to-Sunday weeks wholly inside it), and the capacity
+    figures of :func:`failure_capacity` (``max_handling_minutes`` is passed on to it).
     """
     classes = log["demand_class"]
     value = int((classes == "value").sum())
@@ -167,8 +186,11 @@ def headline_figures(log: pd.DataFrame, period: Period) -> dict:
         "period_start": period.start.date().isoformat(),
         "period_end": period.end.date().isoformat(),
         "weeks": round(period.weeks, 2),
+        "days": period.days,
+        "working_days": period.working_days,
+        "complete_weeks": len(complete_weeks(period)),
     }
-    figures.update(failure_capacity(log, period))
+    figures.update(failure_capacity(log, period, max_handling_minutes))
     return figures
 
 
@@ -206,27 +228,59 @@ def _one_stop_outcomes(log: pd.DataFrame) -> int | None:
     return int(log.loc[(log["demand_class"] == "value").to_numpy(), "one_stop"].notna().sum())
 
 
-def failure_capacity(log: pd.DataFrame, period: Period) -> dict:
-    """Hours a week spent handling failure demand, and the full-time staff that equals.
+def failure_capacity(
+    log: pd.DataFrame, period: Period, max_handling_minutes: float | None = None
+) -> dict:
+    """The time spent handling failure demand, and what it equals in full-time staff.
 
-    Failure demand rows with no handling minutes add nothing; how many there were is returned as
-    ``failure_rows_without_minutes`` so the report can say so.
+    Returns a dict of:
+
+    ``failure_hours``
+        Hours of failure demand handled in the whole period: what the log holds.
+    ``failure_hours_per_week``
+        Hours handled in the period's complete weeks (:func:`complete_weeks`) divided by how many
+        there are; None when the period holds no complete week, so a day or a part week is never
+        scaled up to a week.
+    ``failure_hours_in_part_weeks``
+        Hours handled in the part weeks at either end of the period, which the weekly figure
+        leaves out (None when there is no weekly figure).
+    ``full_time_equivalent_lost``
+        ``failure_hours_per_week`` / :data:`FULL_TIME_HOURS_PER_WEEK`, or None.
+    ``failure_rows_without_minutes``
+        Failure demands with no handling minutes (they add nothing, so the hours are an
+        underestimate).
+    ``failure_rows_over_ceiling``
+        Failure demands whose handling minutes are above ``max_handling_minutes`` (None when no
+        ceiling is given): they are counted as recorded, but a report should say so.
+
+    Every figure is None when the log has no handling minutes for failure demand.
     """
     empty = {
+        "failure_hours": None,
         "failure_hours_per_week": None,
+        "failure_hours_in_part_weeks": None,
         "full_time_equivalent_lost": None,
         "failure_rows_without_minutes": None,
+        "failure_rows_over_ceiling": None,
     }
     if "handling_minutes" not in log.columns:
         return empty
-    minutes = log.loc[(log["demand_class"] == "failure").to_numpy(), "handling_minutes"]
+    failure = (log["demand_class"] == "failure").to_numpy()
+    minutes = log.loc[failure, "handling_minutes"]
     if minutes.notna().sum() == 0:
         return empty
-    hours_per_week = float(minutes.sum()) / 60 / period.weeks
+    weeks = complete_weeks(period)
+    in_weeks = _week_start(log.loc[failure, "received"]).isin(weeks).to_numpy()
+    per_week = float(minutes[in_weeks].sum()) / 60 / len(weeks) if len(weeks) else None
     return {
-        "failure_hours_per_week": hours_per_week,
-        "full_time_equivalent_lost": hours_per_week / FULL_TIME_HOURS_PER_WEEK,
+        "failure_hours": float(minutes.sum()) / 60,
+        "failure_hours_per_week": per_week,
+        "failure_hours_in_part_weeks": float(minutes[~in_weeks].sum()) / 60 if len(weeks) else None,
+        "full_time_equivalent_lost": per_week / FULL_TIME_HOURS_PER_WEEK if per_week is not None else None,
         "failure_rows_without_minutes": int(minutes.isna().sum()),
+        "failure_rows_over_ceiling": (
+            int((minutes > max_handling_minutes).sum()) if max_handling_minutes is not None else None
+        ),
     }
 
 

@@ -36,7 +36,12 @@ are ignored, and never reach a report.
 Check a file without running anything: `workbook validate demand FILE [--map MAP.yaml]`
 (or `events`, `cases` for the case review; `work-items`, `spending`, `targets`, `actions` for
 team performance). Problems are listed all at once, with rows numbered as your spreadsheet
-numbers them (the header is row 1).
+numbers them (the header is row 1). In every file, a number that is infinite or too large to
+work with (`inf`, `1e308`, beyond a thousand million million either side of 0) is a problem.
+Then come notes on what is accepted but worth checking, which reports and their JSON summaries
+carry too: rows that are exact copies of an earlier row in every column (kept, since identical
+rows can be real; a workbook's `drop_duplicates = True` leaves them out), and the values marked
+below as noted.
 """
 
 _MEASURES_INTRO = """

@@ -36,21 +36,6 @@ class Problem:
     expected: str | None = None
     all_rows: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
 
-    def without_rows(self, rows: set[tuple[str | None, int]]) -> Problem:
-        """This problem less the rows (column, row) already reported elsewhere."""
-        keep = [(r, v) for r, v in zip(self.rows, self.values) if (self.column, r) not in rows]
-        dropped = sum(1 for r in self.all_rows if (self.column, r) in rows)
-        if not dropped:
-            return self
-        message = self.message.replace(f"{self.count:,} ", f"{self.count - dropped:,} ", 1)
-        if self.count - dropped == 1:
-            message = message.replace(" rows ", " row ", 1)
-        return Problem(
-            message, self.column, tuple(r for r, _ in keep), tuple(v for _, v in keep),
-            self.count - dropped, self.expected,
-            frozenset(r for r in self.all_rows if (self.column, r) not in rows),
-        )
-
     def describe(self, limit: int = 5) -> str:
         lines = []
         head = f'Column "{self.column}": {self.message}' if self.column else self.message

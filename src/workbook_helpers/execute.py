@@ -9,6 +9,7 @@ and renamed into place only when the whole run succeeded, so a failed run leaves
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from . import __version__, clock
 from .exceptions import DataError, ParameterError, RunError
 from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
+from .teams import chosen_team
 
 KERNEL_NAME = "service-workbooks"
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
@@ -187,21 +189,41 @@ def _typed(workbook: Workbook, name: str, value, default):
     return value
 
 
+#: The part of a file name standing for the whole service.
+WHOLE_SERVICE_STEM = "all-teams"
+
+
 def output_stem(workbook: Workbook, parameters: dict) -> str:
     """The name a run's files share: the workbook, the team, and the service or cohort when one
-    is chosen, so that reports for different selections never overwrite each other."""
+    is chosen, so that reports for different selections never overwrite each other.
+
+    The whole service is ``all-teams``; a team is its name made safe (a team called "All" is
+    ``all``), and a team whose name would make ``all-teams`` too gets a short fingerprint of
+    the name, so no team's report can take the whole service's file name."""
     def chosen(name: str) -> str | None:
         value = str(parameters.get(name) or "all").strip()
         return None if value.lower() == "all" else value
 
-    parts = [workbook.name, safe_name(chosen("team") or "all teams")]
+    team = chosen_team(parameters.get("team"))
+    parts = [workbook.name, WHOLE_SERVICE_STEM if team is None else team_stem(team)]
     parts += [safe_name(chosen(name)) for name in ("service", "cohort") if chosen(name)]
     return "-".join(parts)
 
 
+def team_stem(team: str) -> str:
+    """A team's part of a file name: its name made safe, with a fingerprint of the exact name
+    when that would read as the whole service's (``all-teams``)."""
+    stem = safe_name(team)
+    if stem == WHOLE_SERVICE_STEM:
+        stem += "-" + hashlib.sha256(str(team).encode("utf-8")).hexdigest()[:6]
+    return stem
+
+
 def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
     """The teams named in a workbook's data, sorted: from the first of its ``team_sources`` whose
-    file is given (or is the default), loaded and checked as the workbook loads it.
+    file is given (or is the default), loaded and checked as the workbook loads it. These are the
+    names as the data writes them; :func:`workbook_helpers.teams.team_parameter` gives the
+    ``team`` value that chooses each (``team:All`` for a team called All).
 
     Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
     when the workbook has no team column to go by.

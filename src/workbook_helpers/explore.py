@@ -147,9 +147,11 @@ def case_explorer(review):
 
     measures = review.measures
     cohorts = ["all", *review.cohorts] if "cohort" in measures.columns else ["all"]
-    teams = ["all", *sorted(measures["team"].dropna().astype(str).unique())] if "team" in measures.columns else ["all"]
+    # Teams by name, the whole service as None, so a team called "All" is a team like any other.
+    names = sorted(measures["team"].dropna().astype(str).unique()) if "team" in measures.columns else []
+    teams = [("All teams", None), *((name, name) for name in names)]
     cohort = widgets.Dropdown(options=cohorts, value="all", description="Cohort")
-    team = widgets.Dropdown(options=teams, value="all", description="Team")
+    team = widgets.Dropdown(options=teams, value=None, description="Team")
     case = widgets.Dropdown(options=list(measures["case"]), description="Case")
     output = widgets.Output()
 
@@ -157,7 +159,7 @@ def case_explorer(review):
         keep = pd.Series(True, index=measures.index)
         if cohort.value != "all":
             keep &= measures["cohort"].astype(str) == cohort.value
-        if team.value != "all":
+        if team.value is not None:
             keep &= measures["team"].astype(str) == team.value
         options = list(measures.loc[keep, "case"])
         case.options = options

@@ -9,7 +9,10 @@ Every problem found in a file is collected and raised together as one
 
 The frame returned has one row per data row, indexed by that spreadsheet row number, holding only
 the contract's canonical columns (every one of them, for contracts that say ``all_columns``). ``frame.attrs["source"]`` records the file (path, name, sha256,
-rows) and ``frame.attrs["warnings"]`` what was accepted but is worth knowing.
+rows, and how many rows repeated an earlier row exactly) and ``frame.attrs["warnings"]`` what
+was accepted but is worth knowing: rows repeating an earlier row exactly (kept unless
+``drop_duplicates``), values above a plausible ceiling (handling minutes, hours in a day), dates
+after the day of the run (:func:`workbook_helpers.clock.today`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from . import clock
 from .contracts import (
     ACTIONS,
     ACTIVITY_KINDS,
@@ -36,6 +40,7 @@ from .contracts import (
     CASES,
     CATEGORY_SYNONYMS,
     DEMAND_LOG,
+    MAX_HANDLING_MINUTES,
     MEASURE_KEYS,
     SPENDING,
     TARGETS,
@@ -45,6 +50,7 @@ from .contracts import (
     required_columns,
 )
 from .exceptions import DataError, Problem
+from .formatting import fmt_date, fmt_hours, fmt_int, fmt_number, join_words
 from .performance_measures import MEASURES, measure_key
 
 SHOWN_ROWS = 5  # offending rows listed per problem; the count says how many in all
@@ -52,6 +58,10 @@ SHOWN_NAMES = 10  # activity names listed in the warning about names not in the 
 SHOWN_CASES = 5  # case ids listed per problem when the cases and case events files disagree
 HEADER_SEARCH_ROWS = 30  # how far down a sheet to look for the header row below a title
 LOCAL_TIME_ZONE = "Europe/London"  # date-times with a time zone are read as UK clock time
+#: Numbers larger than this (either side of 0) are refused: no count, time or amount a service
+#: records comes near it, floating point cannot hold whole numbers exactly much beyond it, and
+#: sums of numbers near the largest a computer holds overflow to infinity.
+LARGEST_NUMBER = 1e15
 
 _DAY_FIRST_FORMATS = (
     "%d/%m/%Y %H:%M",
@@ -83,6 +93,8 @@ def load_demand(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    max_handling_minutes: float | None = MAX_HANDLING_MINUTES,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load a demand log (one row per contact) and check it against the demand contract.
 
@@ -97,6 +109,12 @@ def load_demand(
         underscores ("Demand Type") are matched without a map.
     sheet:
         For Excel, the sheet name or 0-based position; the first sheet by default.
+    max_handling_minutes:
+        Handling minutes above this are warned about (``attrs["warnings"]``) and kept as given;
+        None for no check. 480 (8 hours) by default.
+    drop_duplicates:
+        Leave out rows that repeat an earlier row exactly (the warning then says how many were
+        left out). By default they are kept, since two identical contacts can be real.
 
     Returns
     -------
@@ -110,10 +128,14 @@ def load_demand(
     ------
     DataError
         Listing every problem in the file: unreadable file, missing columns (with close matches),
-        unreadable dates, values outside the allowed categories, negative minutes, duplicate
-        contact ids, blanks in required columns.
+        unreadable dates, values outside the allowed categories, negative minutes, numbers that
+        are infinite or too large to work with, duplicate contact ids, blanks in required
+        columns.
     """
-    return load_table(path, DEMAND_LOG, column_map=column_map, sheet=sheet)
+    return load_table(
+        path, DEMAND_LOG, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates,
+        at_most={"handling_minutes": max_handling_minutes},
+    )
 
 
 def load_events(
@@ -121,6 +143,7 @@ def load_events(
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
     activity_map: str | Path | dict | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load case events (one row per activity on a case) and check them against their contract.
 
@@ -140,6 +163,9 @@ def load_events(
         built-in map (``activity_map.yaml`` in this package; its lines lose to the team's).
         Names are matched ignoring case, extra spaces, hyphens, underscores and apostrophes.
         Names in neither map are counted as ``other`` and listed in ``attrs["warnings"]``.
+    drop_duplicates:
+        Leave out rows that repeat an earlier row exactly; by default they are kept (and warned
+        about), since one practitioner can record two identical activities on a day.
 
     Returns
     -------
@@ -152,18 +178,22 @@ def load_events(
         ``float64``, ``face_to_face`` and ``value_work`` as pandas ``boolean`` (blank
         ``value_work`` = not known) and ``organisation``, ``team`` and ``cohort`` as categories.
         ``attrs["source"]`` records the file (path, name, sha256, rows) and
-        ``attrs["warnings"]`` the activity names counted as ``other``.
+        ``attrs["warnings"]`` the activity names counted as ``other``, rows repeated exactly,
+        activities of more than 24 hours, workers with more than 24 hours on one day, and dates
+        after today.
 
     Raises
     ------
     DataError
         Listing every problem in the file: unreadable file, missing columns (with close matches),
         unreadable dates, blanks in required columns (``face_to_face`` included), values that
-        are not yes or no, hours that are not a number or are negative. A broken activity map
-        (not YAML, or a kind that is not one of ours) is its own DataError naming the map.
+        are not yes or no, hours that are not a number, are negative, infinite or too large to
+        work with. A broken activity map (not YAML, or a kind that is not one of ours) is its own
+        DataError naming the map.
     """
     return load_table(
-        path, CASE_EVENTS, column_map=column_map, sheet=sheet, activity_map=activity_map
+        path, CASE_EVENTS, column_map=column_map, sheet=sheet, activity_map=activity_map,
+        drop_duplicates=drop_duplicates,
     )
 
 
@@ -171,6 +201,7 @@ def load_cases(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load a cases file (one row per case) and check it against its contract.
 
@@ -203,13 +234,14 @@ def load_cases(
         close matches), blank or repeated case ids, unreadable dates, values that are not yes or
         no, cases closed before they were opened.
     """
-    return load_table(path, CASES, column_map=column_map, sheet=sheet)
+    return load_table(path, CASES, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates)
 
 
 def load_work_items(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load work items (one row per case or task) for the team-performance workbook.
 
@@ -241,13 +273,14 @@ def load_work_items(
         blank or repeated item ids, blank teams or opened dates, unreadable dates, items closed
         or due before they were opened.
     """
-    return load_table(path, WORK_ITEMS, column_map=column_map, sheet=sheet)
+    return load_table(path, WORK_ITEMS, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates)
 
 
 def load_spending(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load spending (one row per team and month, or per team, month and category).
 
@@ -278,13 +311,14 @@ def load_spending(
         Listing every problem in the file: missing columns, blank or unreadable months and
         amounts, rows repeating the team, month and category of another row.
     """
-    return load_table(path, SPENDING, column_map=column_map, sheet=sheet)
+    return load_table(path, SPENDING, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates)
 
 
 def load_targets(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load targets for the team-performance measures.
 
@@ -316,15 +350,17 @@ def load_targets(
     DataError
         Listing every problem in the file: unknown measures (with close matches), targets that
         are not numbers, shares above 1 written without %, percentages for measures that are not
-        shares, directions that are not one of ours, repeated measure and team.
+        shares, negative targets for counts and days, directions that are not one of ours,
+        repeated measure and team.
     """
-    return load_table(path, TARGETS, column_map=column_map, sheet=sheet)
+    return load_table(path, TARGETS, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates)
 
 
 def load_actions(
     path: str | Path,
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
+    drop_duplicates: bool = False,
 ) -> pd.DataFrame:
     """Load actions from performance meetings (one row per action).
 
@@ -353,7 +389,7 @@ def load_actions(
         Listing every problem in the file: missing columns, blank or repeated action ids, blanks
         in required columns, unreadable dates, actions done or due before they were raised.
     """
-    return load_table(path, ACTIONS, column_map=column_map, sheet=sheet)
+    return load_table(path, ACTIONS, column_map=column_map, sheet=sheet, drop_duplicates=drop_duplicates)
 
 
 def check_case_files(events: pd.DataFrame, cases: pd.DataFrame | None) -> None:
@@ -435,11 +471,17 @@ def load_table(
     column_map: str | Path | dict | None = None,
     sheet: str | int | None = None,
     activity_map: str | Path | dict | None = None,
+    drop_duplicates: bool = False,
+    at_most: dict[str, float | None] | None = None,
 ) -> pd.DataFrame:
     """Load any file against a contract declared in :mod:`workbook_helpers.contracts`.
 
     ``activity_map`` is used only by contracts with an ``activity`` column (see
     :func:`load_events`); the maps are read, and any problem in them raised, before the file.
+    Rows that repeat an earlier row exactly (every column of the file, the ones no contract
+    reads included) are warned about, and left out with ``drop_duplicates``. ``at_most``
+    overrides the plausible ceiling of a column (``{column: limit}``, None for no check) that
+    the contract gives in its ``at_most`` metadata.
     """
     path = Path(path)
     mapping = read_column_map(column_map, schema) if column_map is not None else {}
@@ -449,6 +491,10 @@ def load_table(
         else None
     )
     raw, digest = read_raw(path, sheet=sheet, known_headers=_known_headers(schema, mapping))
+    copies, first_copied = exact_copies(raw)
+    warnings = [_copies_warning(copies, first_copied, drop_duplicates)] if copies.any() else []
+    if drop_duplicates and copies.any():
+        raw = raw[~copies.to_numpy()]
     frame = _rename_columns(raw, path, schema, mapping)
     if (schema.metadata or {}).get("all_columns"):
         # Optional columns the file lacks, all blank: read like any column, so they get the
@@ -456,17 +502,17 @@ def load_table(
         for name in file_columns(schema):
             if name not in frame.columns:
                 frame[name] = pd.Series(None, index=frame.index, dtype=object)
-    frame, problems, warnings = _normalise(frame, schema, activities)
+    frame, problems, found = _normalise(frame, schema, activities)
+    warnings += found
     # A value that could not be read is already reported; do not report it again as blank.
     unreadable = {(p.column, row) for p in problems for row in p.all_rows}
-    problems += [
-        problem.without_rows(unreadable) for problem in _check_contract(frame, schema)
-    ]
+    problems += _check_contract(frame, schema, unreadable)
     problems = [p for p in problems if p.count]
     if problems:
         order = {name: position for position, name in enumerate(schema.columns)}
         problems.sort(key=lambda p: order.get(p.column, -1))
         raise DataError(path, problems)
+    warnings += plausibility_warnings(frame, schema, at_most)
     frame = _fill_blanks(frame, schema)
     frame = frame[[name for name in schema.columns if name in frame.columns]]
     frame.index.name = "row"
@@ -475,9 +521,226 @@ def load_table(
         "name": path.name,
         "sha256": digest,
         "rows": int(len(frame)),
+        "exact_copies": int(copies.sum()),
+        "exact_copies_dropped": bool(drop_duplicates and copies.any()),
     }
     frame.attrs["warnings"] = warnings
     return frame
+
+
+# --------------------------------------------------------------------------------------------
+# what is accepted but worth knowing: repeated rows, implausible values, dates still to come
+
+
+def exact_copies(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Which rows repeat an earlier row exactly, in every column of the file, and for each such
+    row the row it repeats (both indexed like ``raw``; the second is blank where the first is
+    False).
+
+    Rows are hashed to find candidates quickly; each candidate is then compared value for value
+    with the first row of its hash, so a hash collision can never make two different rows count
+    as copies.
+    """
+    if raw.empty:
+        return pd.Series(False, index=raw.index), pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    try:
+        keys = pd.util.hash_pandas_object(raw, index=False)
+    except TypeError:  # unhashable cells (a Parquet list column): compare their text
+        raw = raw.astype(str)
+        keys = pd.util.hash_pandas_object(raw, index=False)
+    candidates = keys.duplicated(keep=False).to_numpy()
+    copies = pd.Series(False, index=raw.index)
+    first = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    if not candidates.any():
+        return copies, first
+    at = np.flatnonzero(candidates)  # positions of the candidates, and of their hash's first row
+    first_at = pd.Series(at).groupby(keys.to_numpy()[candidates]).transform("first").to_numpy()
+    same = np.ones(len(at), dtype=bool)
+    for position in range(raw.shape[1]):  # column by column: fast for text, whatever the dtype
+        column = raw.iloc[:, position]
+        values = column.iloc[at].reset_index(drop=True)
+        originals = column.iloc[first_at].reset_index(drop=True)
+        equal = (values == originals).fillna(False).to_numpy(dtype=bool)
+        same &= equal | (values.isna() & originals.isna()).to_numpy(dtype=bool)
+    repeated = same & (first_at != at)
+    rows = raw.index[at[repeated]]
+    copies.loc[rows] = True
+    first.loc[rows] = raw.index[first_at[repeated]].to_numpy()
+    return copies, first
+
+
+def _copies_warning(copies: pd.Series, first: pd.Series, dropped: bool) -> str:
+    rows = [int(row) for row in copies.index[copies.to_numpy()]]
+    count = len(rows)
+    shown = f"row {rows[0]:,} (a copy of row {int(first[rows[0]]):,})"
+    if count > 1:
+        others = [f"{row:,}" for row in rows[1:SHOWN_ROWS]]
+        shown += f", then {'row' if len(others) == 1 else 'rows'} {join_words(others)}"
+        if count > SHOWN_ROWS:
+            shown += f" and {count - SHOWN_ROWS:,} more"
+    one = count == 1
+    if dropped:
+        return (f"{_rows(count)} {'was an exact copy' if one else 'were exact copies'} of an earlier "
+                f"row and {'was' if one else 'were'} left out (drop_duplicates = True): {shown}.")
+    return (
+        f"{_rows(count)} {'is an exact copy' if one else 'are exact copies'} of an earlier row: "
+        f"{shown}. {'It was' if one else 'They were'} kept, since identical rows can be real (two "
+        f"calls alike); if the export repeated {'it' if one else 'them'}, run the workbook with "
+        f"drop_duplicates = True to leave {'it' if one else 'them'} out."
+    )
+
+
+def plausibility_warnings(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, at_most: dict[str, float | None] | None = None,
+    today: object = None,
+) -> list[str]:
+    """Warnings about values a contract accepts but that are unlikely to be right: above a
+    column's plausible ceiling (``at_most`` metadata, or the ``at_most`` given here), daily
+    totals above their ceiling (``daily_totals`` schema metadata), and dates of things that have
+    happened falling after ``today`` (by default the day of the run, :func:`clock.today`)."""
+    at_most = at_most or {}
+    warnings = []
+    for name, column in schema.columns.items():
+        if name not in frame.columns:
+            continue
+        meta = column.metadata
+        if "at_most" in meta or name in at_most:
+            limit, words = meta.get("at_most", (None, ""))
+            if name in at_most:
+                limit = at_most[name]
+                words = _limit_words(limit, meta.get("unit"))
+            if limit is not None:
+                warning = _above_warning(frame[name], name, limit, words, meta.get("unit"))
+                if warning:
+                    warnings.append(warning)
+    for column, (by, day), limit, words in (schema.metadata or {}).get("daily_totals", ()):
+        if {column, by, day} <= set(frame.columns):
+            warning = _daily_total_warning(frame, column, by, day, limit, words,
+                                           schema.columns[column].metadata.get("unit"))
+            if warning:
+                warnings.append(warning)
+    for column, count, latest, rows in dates_after_today(frame, schema, today):
+        shown = f"row {rows[0]:,}" if count == 1 else f"rows {join_words([f'{r:,}' for r in rows])}"
+        if count > len(rows):
+            shown += f" and {count - len(rows):,} more"
+        last_day = _today(today)
+        if schema.columns[column].metadata["kind"] == "month":
+            warnings.append(
+                f"{_rows(count)} {'has' if count == 1 else 'have'} spending recorded for a month that "
+                f"has not begun (after {last_day:%B %Y}), the latest {latest:%B %Y} ({shown}): check "
+                f"{'it' if count == 1 else 'them'}."
+            )
+        else:
+            warnings.append(
+                f"{_rows(count)} {'has' if count == 1 else 'have'} {_date_words(column)} after "
+                f"today ({fmt_date(last_day)}), the latest {fmt_date(latest)} ({shown}): check "
+                f"{'it' if count == 1 else 'them'}."
+            )
+    return warnings
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _date_words(column: str) -> str:
+    """"a received date", "an opened date", "a date" (not "a date date")."""
+    return "a date" if column == "date" else f"{_a(column)} {column} date"
+
+
+def _today(today: object = None) -> pd.Timestamp:
+    return pd.Timestamp(clock.today() if today is None else today).normalize()
+
+
+def dates_after_today(
+    frame: pd.DataFrame, schema_or_columns: pa.DataFrameSchema | tuple[str, ...], today: object = None
+) -> list[tuple[str, int, pd.Timestamp, tuple[int, ...]]]:
+    """Dates of things that have happened that fall after ``today`` (by default the day of the
+    run, :func:`workbook_helpers.clock.today`, which ``SERVICE_WORKBOOKS_TODAY`` moves): for each
+    column that has any, ``(column, how many, the latest, the first few rows)``.
+
+    ``schema_or_columns``: a contract (its columns marked ``not_after_today``) or the date
+    columns to look at. A date-time on today is not after it; a month is after today when it
+    begins after it, and counts only in rows whose column named by ``not_after_today`` (for
+    spending, ``actual``) is neither blank nor 0, since a budget may be set ahead.
+    """
+    if isinstance(schema_or_columns, pa.DataFrameSchema):
+        rules = {name: column.metadata.get("not_after_today")
+                 for name, column in schema_or_columns.columns.items()
+                 if column.metadata.get("not_after_today")}
+    else:
+        rules = {name: True for name in schema_or_columns}
+    next_day = _today(today) + pd.Timedelta(days=1)
+    found = []
+    for column, rule in rules.items():
+        if column not in frame.columns:
+            continue
+        dates = pd.to_datetime(frame[column])
+        later = (dates >= next_day).to_numpy(dtype=bool)
+        if isinstance(rule, str) and rule in frame.columns:
+            amounts = pd.to_numeric(frame[rule], errors="coerce")
+            later = later & (amounts.notna() & (amounts != 0)).to_numpy(dtype=bool)
+        if later.any():
+            rows = tuple(int(row) for row in frame.index[later][:SHOWN_ROWS])
+            found.append((column, int(later.sum()), pd.Timestamp(dates[later].max()).normalize(), rows))
+    return found
+
+
+def _limit_words(limit: float | None, unit: str | None) -> str:
+    if limit is None:
+        return ""
+    if unit == "minutes":
+        return fmt_hours(limit / 60) if limit >= 60 else f"{fmt_number(limit, 0)} minutes"
+    return fmt_number(limit, 1).removesuffix(".0")
+
+
+def _above_warning(values: pd.Series, name: str, limit: float, words: str, unit: str | None) -> str | None:
+    over = (values > limit).to_numpy()
+    count = int(over.sum())
+    if not count:
+        return None
+    rows = [f"{int(row):,}" for row in values.index[over][:SHOWN_ROWS]]
+    shown = f"row {rows[0]}" if count == 1 else f"rows {join_words(rows)}"
+    if count > len(rows):
+        shown += f" and {count - len(rows):,} more"
+    largest = values[over].max()
+    unit_word = f" {unit}" if unit else ""
+    limit_text = f"{fmt_number(limit, 1).removesuffix('.0')}{unit_word}"
+    if words and words not in (limit_text, limit_text.removesuffix(unit_word)):
+        limit_text += f" ({words})"
+    return (
+        f"{_rows(count)} {'has' if count == 1 else 'have'} {name} above {limit_text}, "
+        f"{'at' if count == 1 else 'the largest'} {_plain_number(largest)}{unit_word} ({shown}): "
+        f"{'it is' if count == 1 else 'they are'} counted as recorded, so check "
+        f"{'it' if count == 1 else 'them'}."
+    )
+
+
+def _plain_number(value: float) -> str:
+    """A number as an analyst would type it: ``1,000,000,000,000``, ``30.5``."""
+    return fmt_int(value) if float(value).is_integer() else fmt_number(value, 2).rstrip("0").rstrip(".")
+
+
+def _daily_total_warning(
+    frame: pd.DataFrame, column: str, by: str, day: str, limit: float, words: str, unit: str | None
+) -> str | None:
+    days = pd.to_datetime(frame[day]).dt.normalize()
+    totals = frame[column].groupby([frame[by].astype(str).to_numpy(), days.to_numpy()]).transform("sum")
+    over = (totals > limit).to_numpy()
+    if not over.any():
+        return None
+    groups = pd.DataFrame({"by": frame[by].astype(str).to_numpy(), "day": days.to_numpy()})[over]
+    occasions = len(groups.drop_duplicates())
+    unit_word = f" {unit}" if unit else ""
+    rows = [f"{int(row):,}" for row in frame.index[over][:SHOWN_ROWS]]
+    more = int(over.sum()) - len(rows)
+    shown = f"row{'s' if len(rows) > 1 else ''} {join_words(rows)}" + (f" and {more:,} more" if more else "")
+    return (
+        f"On {'1 occasion' if occasions == 1 else f'{occasions:,} occasions'} the {words} come to more "
+        f"than {fmt_number(limit, 1).removesuffix('.0')}{unit_word}, the most "
+        f"{_plain_number(totals[over].max())}{unit_word} ({shown}): the {column} are counted as "
+        "recorded, so check them."
+    )
 
 
 def read_column_map(column_map: str | Path | dict, schema: pa.DataFrameSchema) -> dict[str, str]:
@@ -943,9 +1206,13 @@ def _normalise(
             series, problem = _as_identifier(series), None
         else:  # free text: kept as text, trimmed
             series, problem = _as_text(series), None
-        columns[name] = series
         if problem:
             problems.append(problem)
+        if kind in {"number", "money", "target"}:
+            series, problem = _refuse_unusable_numbers(series, frame[name], name)
+            if problem:
+                problems.append(problem)
+        columns[name] = series
     for name, percent in percents.items():
         measures = columns.get(schema.columns[name].metadata["measure_column"])
         if measures is not None:
@@ -1098,6 +1365,35 @@ def _parse_numbers(
     return numbers.astype("float64"), problem
 
 
+def _refuse_unusable_numbers(
+    numbers: pd.Series, raw: pd.Series, name: str
+) -> tuple[pd.Series, Problem | None]:
+    """Numbers that are infinite ("inf", "Infinity") or larger than :data:`LARGEST_NUMBER`
+    either side of 0 (``1e308``, whose sums overflow to infinity): a problem naming the rows,
+    and blank in the returned numbers so no other check reports them again."""
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        unusable = ~np.isnan(values) & ~(np.abs(values) <= LARGEST_NUMBER)
+    if not unusable.any():
+        return numbers, None
+    mask = pd.Series(unusable, index=numbers.index)
+    shown = raw.astype(object).map(_as_found)
+    problem = _problem_from_mask(
+        mask, shown, name,
+        "with a number that is infinite or too large to work with.",
+        f"a number between -{LARGEST_NUMBER:,.0f} and {LARGEST_NUMBER:,.0f}",
+    )
+    return numbers.mask(mask), problem
+
+
+def _as_found(value: object) -> object:
+    """A cell as a message shows it: text as written; a number from Excel or Parquet as
+    ``1e+308`` rather than 309 digits (openpyxl reads a whole 1E+308 as an int)."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return value
+
+
 # Amounts as people write them: "£12,300", "12300.50", "-£1,200", "80%". Accounting negatives,
 # "(1,200)", are unwrapped before this is matched.
 _AMOUNT = re.compile(
@@ -1197,6 +1493,14 @@ def _judge_targets(
     )
     if problem:
         problems.append(problem)
+    negative = units.isin(["count", "days"]) & (values < 0)
+    problem = _problem_from_mask(
+        negative, shown, name,
+        "with a negative target for a count or a number of days, which cannot be below 0.",
+        "0 or more for a count or a number of days",
+    )
+    if problem:
+        problems.append(problem)
     misplaced = percent & units.notna() & ~share
     problem = _problem_from_mask(
         misplaced, shown, name, "with a percentage for a measure that is not a share.",
@@ -1281,9 +1585,10 @@ def _parse_months(series: pd.Series, name: str) -> tuple[pd.Series, Problem | No
     valid = year.notna() & month.between(1, 12)
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     if valid.any():
-        result[valid] = pd.to_datetime(
-            pd.DataFrame({"year": year[valid], "month": month[valid], "day": 1}).astype(int)
-        )
+        result[valid] = _nanosecond_dates(pd.to_datetime(
+            pd.DataFrame({"year": year[valid], "month": month[valid], "day": 1}).astype(int),
+            errors="coerce",
+        ))
     rest = is_datetime | (text.notna() & ~valid)
     if rest.any():  # dates in the month, read as any date is
         dates, _ = _parse_dates(series[rest], name)
@@ -1315,40 +1620,55 @@ def _fill_blanks(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFram
     return frame
 
 
+_DATE_EXPECTED = "a date such as 03/04/2024 (day first) or 2024-04-03, optionally with a time"
+
+
+def _nanosecond_dates(dates: pd.Series) -> pd.Series:
+    """Dates as ``datetime64[ns]``, those outside what it holds (before 1678 or after 2261: a
+    year typed as 0001 or 9999) blank, to be reported as dates that could not be read."""
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates, errors="coerce")
+    inside = dates.notna() & (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
+    return dates.where(inside).astype("datetime64[ns]")
+
+
 def _parse_dates(series: pd.Series, name: str) -> tuple[pd.Series, Problem | None]:
     """Read dates day first (03/04/2024 is 3 April 2024) or ISO, with or without a time."""
     if isinstance(series.dtype, pd.DatetimeTZDtype):  # e.g. Parquet written with a time zone
         series = series.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.astype("datetime64[ns]"), None
+        dates = _nanosecond_dates(series)
+        return dates, _problem_from_mask(series.notna() & dates.isna(), series.astype(object), name,
+                                         "with a date outside the years 1678 to 2261.", _DATE_EXPECTED)
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     if series.dtype == object:  # Excel gives real dates for date cells and text for the rest
         is_datetime = series.map(lambda value: isinstance(value, datetime))
     else:
         is_datetime = pd.Series(False, index=series.index)
     if is_datetime.any():
-        result[is_datetime] = pd.to_datetime(series[is_datetime].tolist()).astype("datetime64[ns]")
+        result[is_datetime] = _nanosecond_dates(pd.Series(pd.to_datetime(series[is_datetime].tolist()),
+                                                          index=series.index[is_datetime]))
     text = _as_text(series.where(~is_datetime))
     todo = text.notna()
     iso = todo & text.str.match(_ISO_START.pattern, na=False)
     zoned = iso & text.str.contains(_ZONE_SUFFIX.pattern, na=False)
     if (iso & ~zoned).any():
         plain = iso & ~zoned
-        result[plain] = pd.to_datetime(text[plain], format="ISO8601", errors="coerce")
+        result[plain] = _nanosecond_dates(pd.to_datetime(text[plain], format="ISO8601", errors="coerce"))
     if zoned.any():  # "2024-04-03T09:00:00Z", "...+01:00": read as UK clock time
         stamps = pd.to_datetime(text[zoned], format="ISO8601", errors="coerce", utc=True)
-        result[zoned] = stamps.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
+        result[zoned] = _nanosecond_dates(stamps.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None))
     todo &= result.isna()
     for fmt in _DAY_FIRST_FORMATS:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        result[todo] = parsed
+        result[todo] = _nanosecond_dates(parsed)
         todo &= result.isna()
     bad = text.notna() & result.isna()
     if not bad.any():
         return result, None
-    expected = "a date such as 03/04/2024 (day first) or 2024-04-03, optionally with a time"
+    expected = _DATE_EXPECTED
     message = "with a date that could not be read."
     # Judge only the values shaped like dates, so one stray word does not hide the hint.
     month_first = text[bad].str.extract(_MONTH_FIRST.pattern).astype(float).dropna()
@@ -1387,26 +1707,37 @@ def _rows(count: int) -> str:
 # contract checks (pandera)
 
 
-def _check_contract(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
+def _check_contract(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, reported: set[tuple[str, int]] = frozenset()
+) -> list[Problem]:
+    """The contract's problems, leaving out the (column, row) cells already ``reported`` (a
+    value that could not be read is not reported again as blank)."""
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        return _problems_from_failures(errors.failure_cases, schema, frame)
+        problems = _problems_from_failures(errors.failure_cases, schema, frame, reported)
+        return [problem for problem in problems if problem.count]
     return []
 
 
 def _problems_from_failures(
-    failures: pd.DataFrame, schema: pa.DataFrameSchema, frame: pd.DataFrame
+    failures: pd.DataFrame, schema: pa.DataFrameSchema, frame: pd.DataFrame,
+    reported: set[tuple[str, int]] = frozenset(),
 ) -> list[Problem]:
     problems = []
     failures = failures[failures["column"].notna()]
     row_checks = (schema.metadata or {}).get("row_checks", {})
     across = failures["schema_context"].eq("DataFrameSchema") & failures["check"].isin(list(row_checks))
     for check, group in failures[across].groupby("check", sort=False):
-        problems.append(
-            _row_check_problem(row_checks[check], sorted(set(group["index"])), frame, schema)
-        )
+        rule = row_checks[check]
+        rows = sorted(row for row in set(group["index"]) if (rule["column"], row) not in reported)
+        if rows:
+            problems.append(_row_check_problem(rule, rows, frame, schema))
     failures = failures[~across]
+    if reported:
+        # Filtered before the first rows are picked to show, so those shown are still there.
+        seen = [(column, row) in reported for column, row in zip(failures["column"], failures["index"])]
+        failures = failures[~pd.Series(seen, index=failures.index, dtype=bool)]
     for (column, check), group in failures.groupby(["column", "check"], sort=False):
         group = group.sort_values("index")
         count = len(group)

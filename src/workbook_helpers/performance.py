@@ -162,17 +162,16 @@ def dates_after(
 ) -> list[tuple[str, str, int, pd.Timestamp]]:
     """Openings, closings, raisings and completions later than ``today`` (by default the day
     of the run), which :func:`as_at_date` leaves out: ``(file, column, how many, latest)`` for
-    each column that has any."""
-    last_day = _today(today)
+    each column that has any. The same test as the loaders' warning about dates after today
+    (:func:`workbook_helpers.loading.dates_after_today`), so the two never disagree."""
+    from .loading import dates_after_today
+
     found = []
     for name, frame in (("work items", work_items), ("actions", actions)):
         if frame is None:
             continue
-        for column in _EVENT_DATES[name]:
-            if column in frame:
-                later = frame[column].loc[frame[column] >= last_day + pd.Timedelta(days=1)]
-                if len(later):
-                    found.append((name, column, len(later), pd.Timestamp(later.max()).normalize()))
+        for column, count, latest, _ in dates_after_today(frame, _EVENT_DATES[name], _today(today)):
+            found.append((name, column, count, latest))
     return found
 
 

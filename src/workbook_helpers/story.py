@@ -22,6 +22,7 @@ from .formatting import (
 )
 from .notebook import _share_hidden, count_text
 from .policy import current_policy
+from .teams import chosen_team
 
 RULE_WORDS = {
     "outside_limits": "a week outside the process limits",
@@ -116,15 +117,15 @@ def pct_or_hidden(share: object, hidden: object) -> str:
 
 
 def scope_phrase(team: str | None, service: str | None) -> str:
-    """What a report covers, in words: "all teams", "the Revenues team", "Council tax"."""
-    team_all = team is None or str(team).strip().lower() in {"", "all"}
+    """What a report covers, in words: "all teams", "the Revenues team", "Council tax". ``team``
+    as the workbook's parameter gives it (``"team:All"`` is the team called All)."""
+    team_name = chosen_team(team)
     service_all = service is None or str(service).strip().lower() in {"", "all"}
-    if team_all and service_all:
+    if team_name is None and service_all:
         return "all teams and services"
-    if team_all:
+    if team_name is None:
         return str(service).strip()
     # A team already called "... Team" is not called "... Team team".
-    team_name = str(team).strip()
     if not team_name.casefold().endswith(" team"):
         team_name += " team"
     if service_all:
@@ -140,14 +141,16 @@ def period_length(figures: dict) -> str:
 
 
 def headline(
-    figures: dict, failure_types: pd.DataFrame, scope: str, kinds_hidden: pd.Series | None = None
+    figures: dict, failure_types: pd.DataFrame, scope: str, kinds_hidden: pd.Series | None = None,
+    max_handling_minutes: float | None = None,
 ) -> str:
     """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost.
 
     ``figures`` as :func:`workbook_helpers.demand.headline_figures` gives them, or with hidden
     ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
     types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
-    Small counts and shares resting on few are ``[c]`` in a published report either way."""
+    Small counts and shares resting on few are ``[c]`` in a published report either way.
+    ``max_handling_minutes``: the ceiling the capacity sentence names (:func:`capacity_sentence`)."""
     length = period_length(figures)
     parts = [
         f"Between {fmt_date(figures['period_start'])} and {fmt_date(figures['period_end'])} "
@@ -185,16 +188,90 @@ def headline(
     if figures.get("one_stop_share") is not None:
         one_stop = share_text(figures["one_stop_share"], figures.get("one_stop_recorded"))
         parts.append(f"{one_stop} of value demand was resolved at the first contact.")
-    if figures.get("failure_hours_per_week") is not None:
+    capacity = capacity_sentence(figures, max_handling_minutes)
+    if capacity:
+        parts.append(capacity)
+    return " ".join(parts)
+
+
+def days_of_data(figures: dict) -> str:
+    """The days a short period covers, in words: "5 working days", "2 days" (a weekend), or
+    "7 days (5 working days)"."""
+    days = figures.get("days")
+    if days is None:
+        days = (pd.Timestamp(figures["period_end"]) - pd.Timestamp(figures["period_start"])).days + 1
+    working = figures.get("working_days")
+    if working is None or working == days:
+        return plural(days, "working day" if working == days else "day")
+    if working == 0:
+        return plural(days, "day")
+    return f"{plural(days, 'day')} ({plural(working, 'working day')})"
+
+
+def capacity_sentence(figures: dict, max_handling_minutes: float | None = None) -> str:
+    """What handling failure demand took, for the headline: hours a week from the complete weeks
+    (Monday to Sunday) and the full-time staff that equals, or, for a period with no complete
+    week, the hours handled in the days of data, saying there is no weekly figure (a day or a
+    part week is never scaled up to a week). Adds a caution when failure demands were recorded
+    as taking longer than the ceiling (``failure_rows_over_ceiling``, above
+    ``max_handling_minutes``). Empty without handling minutes."""
+    if figures.get("failure_hours") is None and figures.get("failure_hours_per_week") is None:
+        return ""
+    per_week = figures.get("failure_hours_per_week")
+    if per_week is not None:
         fte = figures["full_time_equivalent_lost"]
         staff = f"about {fmt_int(fte)} full-time staff" if fte >= 1.5 else (
             "about one full-time member of staff" if fte >= 0.5 else "less than half a full-time post"
         )
-        parts.append(
-            f"Handling failure demand took about **{fmt_hours(figures['failure_hours_per_week'])} "
-            f"a week**, the time of {staff}."
+        sentence = (f"Handling failure demand took about **{fmt_hours(per_week)} a week**, the time "
+                    f"of {staff}.")
+    else:
+        sentence = (
+            f"Handling failure demand took **{fmt_hours(figures['failure_hours'])}** in the "
+            f"{days_of_data(figures)} of data. The period holds no complete week (Monday to "
+            "Sunday), so there is no weekly figure."
         )
-    return " ".join(parts)
+    over = figures.get("failure_rows_over_ceiling")
+    if over:
+        limit = (f"over {fmt_hours(max_handling_minutes / 60)} of handling" if max_handling_minutes
+                 else "an unusually long handling time")
+        sentence += (f" That includes {_count(over, 'failure demand')} recorded at {limit}: "
+                     "check them before relying on the figure.")
+    return sentence
+
+
+def capacity_card(figures: dict) -> tuple[str, str, str]:
+    """The headline card for the time lost to failure demand: hours a week, or the hours in the
+    days of data when the period holds no complete week."""
+    if figures.get("failure_hours_per_week") is None and figures.get("failure_hours") is not None:
+        return ("Lost to failure demand", fmt_hours(figures["failure_hours"]),
+                f"in {days_of_data(figures)}, handling it")
+    return ("Lost to failure demand", fmt_hours(figures.get("failure_hours_per_week")),
+            "a week, handling it")
+
+
+def too_few_weeks(complete_weeks: int, purpose: str) -> str | None:
+    """Why a week-by-week section shows nothing, or None when the period has the complete weeks
+    (Monday to Sunday) a chart needs: fewer than two give no moving range to set process limits
+    from, so nothing can be said about how stable the weeks are. ``purpose``: what the weeks
+    were for ("chart failure demand week by week")."""
+    from .demand import MIN_WEEKS_TO_CHART
+
+    if complete_weeks >= MIN_WEEKS_TO_CHART:
+        return None
+    held = "no complete week" if complete_weeks == 0 else "only 1 complete week"
+    return f"The period holds {held} (Monday to Sunday): too few to {purpose}."
+
+
+def weekly_intro(complete_weeks: int, what: str) -> str:
+    """The paragraph opening a week-by-week chart (``what``: what the chart shows), with a
+    caution when there are fewer complete weeks than process limits need to be trusted."""
+    from .demand import WEEKS_TO_TRUST_LIMITS
+
+    if complete_weeks < WEEKS_TO_TRUST_LIMITS:
+        what += (f" With only {plural(complete_weeks, 'complete week')}, the process limits are a "
+                 f"first estimate: they need about {WEEKS_TO_TRUST_LIMITS} to 20 weeks to be trusted.")
+    return what
 
 
 def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame | None = None) -> str:
@@ -300,23 +377,42 @@ def _runs(points: pd.DataFrame, special):
 
 def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> list[str]:
     """Method notes and caveats for a demand study: what failure demand is, how shares and weeks
-    are counted, the SPC rules, and what the data could not tell (``data_notes`` from
-    :func:`workbook_helpers.demand.data_notes`, escaped here)."""
+    are counted, the SPC rules (only when there are weeks to chart), and what the data could not
+    tell (``data_notes`` from :func:`workbook_helpers.demand.data_notes`, escaped here)."""
+    from .demand import MIN_WEEKS_TO_CHART, WEEKS_TO_TRUST_LIMITS
+
     notes = [
         "Failure demand is \"demand caused by a failure to do something or do something right for the "
         "customer\" (John Seddon). It is a symptom of how the work is designed. It should not become a "
         "target, or be used to judge individual staff.",
-        f"The failure share is of classified demand (value plus failure). Weeks start on Monday; "
-        f"week-by-week charts use the {plural(complete_weeks, 'complete week')} in the period.",
-        "Process limits are the average plus or minus 2.66 times the average moving range; special causes "
-        "follow NHS England's Making Data Count rules.",
     ]
-    if complete_weeks < 15:
-        notes.append(f"Only {plural(complete_weeks, 'complete week')} of data: process limits need about "
-                     "15 to 20 points to be trusted, so treat the week-by-week charts with care.")
-    if figures["failure_rows_without_minutes"]:
+    if complete_weeks >= MIN_WEEKS_TO_CHART:
+        notes += [
+            "The failure share is of classified demand (value plus failure). Weeks start on Monday; "
+            f"week-by-week charts and the hours a week use the {plural(complete_weeks, 'complete week')} "
+            "in the period.",
+            "Process limits are the average plus or minus 2.66 times the average moving range; special "
+            "causes follow NHS England's Making Data Count rules.",
+        ]
+        if complete_weeks < WEEKS_TO_TRUST_LIMITS:
+            notes.append(f"Only {plural(complete_weeks, 'complete week')} of data: process limits need "
+                         f"about {WEEKS_TO_TRUST_LIMITS} to 20 points to be trusted, so treat the "
+                         "week-by-week charts with care.")
+    else:
+        held = "no complete week" if complete_weeks == 0 else "only 1 complete week"
+        notes.append(
+            "The failure share is of classified demand (value plus failure). Weeks start on Monday; "
+            f"the period holds {held} (Monday to Sunday), too few for week-by-week charts"
+            + (", so the hours lost are those handled in the days of data, not a weekly figure."
+               if complete_weeks == 0 else ".")
+        )
+    if figures.get("failure_rows_without_minutes"):
         notes.append(f"{_number(figures['failure_rows_without_minutes'])} failure demands had no handling "
                      "time, so the hours lost are an underestimate.")
+    part = figures.get("failure_hours_in_part_weeks")
+    if part:
+        notes.append(f"The hours a week are from the complete weeks only: {fmt_hours(part)} of failure "
+                     "demand handled in the part weeks at the ends of the period are not in that figure.")
     return notes + [esc(note) for note in data_notes]
 
 
@@ -349,7 +445,7 @@ def case_scope(cohort: str | None, team: str | None, cases: int, closed: bool = 
     def chosen(value):
         return None if value is None or str(value).strip().lower() in {"", "all"} else str(value).strip()
 
-    cohort, team = chosen(cohort), chosen(team)
+    cohort, team = chosen(cohort), chosen_team(team)
     if team and not team.casefold().endswith(" team"):  # not "the Experiment team team"
         team += " team"
     hidden = _hidden(cases)  # a published report does not say there are 1 to 4

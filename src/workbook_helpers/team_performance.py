@@ -21,6 +21,7 @@ from .disclosure import SUPPRESSED
 from .notebook import count_card
 from .policy import current_policy
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
+from .teams import chosen_team, keyword_notes
 
 #: How a value of each unit is written for people.
 UNIT_FORMATS = {
@@ -65,6 +66,8 @@ class TeamPerformance:
     monthly_spending: pd.DataFrame | None = None
     now: pd.DataFrame | None = None
     _owner_names: dict = field(default_factory=dict)
+    #: The view is of the whole service (``team`` is then "all"; a team called "all" is not).
+    service_wide: bool = False
 
     @classmethod
     def build(
@@ -79,24 +82,26 @@ class TeamPerformance:
     ) -> TeamPerformance:
         """Measure every team for every complete period up to ``as_at`` and chart each measure.
 
-        ``team`` is ``"all"`` for the service-wide view or one team's name; a team not in the
-        data is a :class:`ParameterError` naming those that are.
+        ``team`` is ``"all"`` for the service-wide view or one team's name (``"team:All"`` for a
+        team called All, :mod:`workbook_helpers.teams`); a team not in the data is a
+        :class:`ParameterError` naming those that are.
         """
         measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
         # The teams in the files, whether or not any period is complete by as_at.
         teams = pf.teams_in(work_items, spending, actions)
         if not isinstance(team, str) or not team.strip():
             raise ParameterError('team must be "all" or the name of a team in the data.')
-        team = team.strip()
-        if team.lower() != "all" and team not in teams:
+        chosen = chosen_team(team)
+        if chosen is not None and chosen not in teams:
             raise ParameterError(
-                f"team {team!r} is not in the data. The teams are: {join_words(teams)}."
+                f"team {chosen!r} is not in the data. The teams are: {join_words(teams)}."
             )
         charts, notes = pf.measure_charts(measures, targets)
         as_at_day = measures.attrs["as_at"]
-        notes = _data_notes(work_items, actions, targets, teams, as_at, as_at_day) + notes
+        notes = (_data_notes(work_items, actions, targets, teams, as_at, as_at_day)
+                 + keyword_notes(team, teams) + notes)
         view = cls(
-            team="all" if team.lower() == "all" else team,
+            team="all" if chosen is None else chosen,
             period=measures.attrs["period"],
             as_at=as_at_day,
             teams=teams,
@@ -107,6 +112,7 @@ class TeamPerformance:
             work_items=work_items,
             spending=spending,
             actions=actions,
+            service_wide=chosen is None,
         )
         if work_items is not None:
             view.now = pf.work_now(work_items, as_at_day, teams)
@@ -118,10 +124,6 @@ class TeamPerformance:
 
     # ----------------------------------------------------------------------------------------
     # scope
-
-    @property
-    def service_wide(self) -> bool:
-        return self.team == "all"
 
     @property
     def shown_teams(self) -> list[str]:
@@ -509,6 +511,12 @@ class TeamPerformance:
                 f"{'its' if len(behind) == 1 else 'their'} spending is left out of the service's "
                 "totals for the latest month and the year to date."
             )
+        # What the loader noticed in the spending file (months of spending still to come). The
+        # work items' and actions' dates after today are in self.notes, with what they mean for
+        # the as-at date.
+        if self.spending is not None:
+            notes += [f"In the spending file, {w[:1].lower()}{w[1:]}"
+                      for w in self.spending.attrs.get("warnings", [])]
         return notes + list(self.notes)
 
     def spending_behind(self) -> list[tuple[str, pd.Timestamp]]:
