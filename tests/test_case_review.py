@@ -251,7 +251,7 @@ def test_a_team_called_all_is_chosen_with_team_prefix_and_all_stays_every_case()
     cases = _cases([("X", "2024-04-01", "2024-04-05", True), ("Y", "2024-04-03", None, None),
                     ("Z", "2024-04-10", "2024-04-10", False)])
     cases["team"] = pd.Series(["All", "Revenues", "All"], dtype="category")
-    assert CaseReview.build(LOG, cases, team="all").measures["case_id"].tolist() == ["X", "Y", "Z"]
+    assert CaseReview.build(LOG, cases, team="all", include_open=True).measures["case_id"].tolist() == ["X", "Y", "Z"]
     assert CaseReview.build(LOG, cases, team="team:All").measures["case_id"].tolist() == ["X", "Z"]
     from workbook_helpers import story
 
