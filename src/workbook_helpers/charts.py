@@ -1467,3 +1467,166 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     else:
         text += " Crosses mark the days on which cases still open were last seen."
     return text
+
+
+# --------------------------------------------------------------------------------------------
+# Handoffs between organisations
+
+_MAP_SCHEME = "blues"
+_MAP_CELL = 58  # pixels a side
+
+
+def handoff_map(frame: pd.DataFrame, groups: list[str], title: str, description: str) -> alt.FacetChart:
+    """A from-to grid of handoffs per case, one panel per group side by side on one colour
+    scale, each cell's figure written in it (so colour is never the only cue, and the chart
+    reads on paper).
+
+    ``frame`` is :meth:`workbook_helpers.handoffs.HandoffView.map_frame`: ``group``,
+    ``from_organisation`` (rows), ``to_organisation`` (columns), ``per_case`` and ``handoffs``
+    (missing where the report hides them), ``cases`` and ``suppressed`` (written ``[c]``).
+    """
+    data = frame.copy()
+    organisations = list(dict.fromkeys(data["from_organisation"]))
+    top = float(data["per_case"].max()) if data["per_case"].notna().any() else 1.0
+    data["label"] = [
+        disclosure.SUPPRESSED if hidden else ("0" if value == 0 else f"{value:.1f}" if value >= 0.05 else "<0.1")
+        for value, hidden in zip(data["per_case"], data["suppressed"])
+    ]
+    # Dark cells take white words: the colour scale runs from near white to dark blue.
+    # (white on the darker blues meets 4.5:1; dark ink on the lighter ones).
+    data["dark"] = (data["per_case"].fillna(0) > 0.72 * top).to_numpy()
+    y = alt.Y("from_organisation:N", sort=organisations, title="From",
+              axis=alt.Axis(labelLimit=190, labelFontSize=11))
+    x = alt.X("to_organisation:N", sort=organisations, title="To",
+              axis=alt.Axis(labelAngle=-35, labelLimit=150, labelFontSize=11, orient="bottom"))
+    tooltip = [
+        alt.Tooltip("group:N", title="Cohort"),
+        alt.Tooltip("from_organisation:N", title="From"),
+        alt.Tooltip("to_organisation:N", title="To"),
+        alt.Tooltip("per_case:Q", title="Handoffs per case", format=",.2f"),
+        alt.Tooltip("handoffs:Q", title="Handoffs", format=",d"),
+        alt.Tooltip("cases:Q", title="Cases", format=",d"),
+    ]
+    base = alt.Chart().encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
+        color=alt.Color("per_case:Q", title="Handoffs per case",
+                        scale=alt.Scale(scheme=_MAP_SCHEME, domain=[0, top], nice=False),
+                        legend=alt.Legend(orient="right", format=".1f", gradientLength=120)),
+        tooltip=tooltip,
+    )
+    # A hidden cell keeps its place: an outlined square with [c] in it.
+    hidden_cells = base.transform_filter("datum.suppressed").mark_rect(
+        fill="white", stroke=MUTED, strokeWidth=1, strokeDash=[3, 2])
+    words = base.mark_text(fontSize=12).encode(
+        text="label:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
+    )
+    layered = alt.layer(cells, hidden_cells, words, data=_dataset(data)).properties(
+        width=_MAP_CELL * len(organisations), height=_MAP_CELL * len(organisations))
+    chart = layered.facet(
+        column=alt.Column("group:N", sort=groups, title=None,
+                          header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start")),
+        spacing=28,
+    ).resolve_scale(color="shared")
+    return _titled(chart, title, description)
+
+
+# --------------------------------------------------------------------------------------------
+# The change at a glance (before and after)
+
+#: How each verdict is drawn: colour, shape and the word written beside the dot.
+VERDICT_STYLES = {
+    "better": ("#0072B2", "circle"),
+    "worse": ("#B35900", "square"),
+    "no clear change": ("#505a5f", "diamond"),
+    "neither better nor worse": ("#505a5f", "cross"),
+    "too few cases to judge": ("#505a5f", "stroke"),
+}
+_CHANGE_AXES = {
+    "percent": ("Change per case, as a percentage", "format(datum.value, '+.0%')"),
+    "points": ("Change in percentage points", "format(datum.value, '+.0f')"),
+}
+_GLANCE_WRAP = 40  # characters per line of a measure's label
+_CHANGE_TIPS = {"percent": "+.1%", "points": "+.1f"}
+
+
+def change_at_a_glance(frame: pd.DataFrame, title: str, description: str, level: str = "95%") -> alt.VConcatChart:
+    """Every measure's change with its confidence interval, one row per measure in the table's
+    order, against a line at no change: a dot (its shape and colour saying better, worse or no
+    clear change) on a whisker for the interval, and beside it the change and the verdict in
+    words, so the chart reads without colour and on paper.
+
+    Percentage changes and changes in percentage points are on panels of their own, never one
+    scale; a change in a measure's own units (when the standard way's figure is 0) has a panel
+    to itself.
+
+    ``frame`` is :meth:`workbook_helpers.comparison_view.ComparisonView.change_frame`: ``label``,
+    ``panel`` (``percent``, ``points`` or ``difference: <label>``), ``change``, ``ci_low``,
+    ``ci_high`` (missing where there is none; fractions for ``percent`` and ``points``, as the
+    comparison gives them: the points panel draws and lists them in percentage points),
+    ``verdict`` (a key of :data:`VERDICT_STYLES`) and ``words`` (written beside the dot).
+    """
+    if frame.empty:
+        raise ValueError("frame has no measures to chart.")
+    verdicts = [v for v in VERDICT_STYLES if v in set(frame["verdict"])]
+    colour = alt.Color("verdict:N", title=None,
+                       scale=alt.Scale(domain=verdicts, range=[VERDICT_STYLES[v][0] for v in verdicts]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
+    shape = alt.Shape("verdict:N", scale=alt.Scale(domain=verdicts, range=[VERDICT_STYLES[v][1] for v in verdicts]))
+    panels = []
+    for panel, rows in frame.groupby("panel", sort=False):
+        kind = panel if panel in _CHANGE_AXES else "difference"
+        axis_title, label_expr = _CHANGE_AXES.get(
+            kind, (f"Change in {panel.split(': ', 1)[-1].lower()}", "format(datum.value, '+,.1f')"))
+        tip = _CHANGE_TIPS.get(kind, "+,.2f")
+        # The axis writes 0 as "no change".
+        label_expr = f"datum.value == 0 ? 'no change' : {label_expr}"
+        data = rows.reset_index(drop=True)
+        if kind == "points":  # drawn, and listed in the chart's data, in percentage points
+            data[["change", "ci_low", "ci_high"]] = data[["change", "ci_low", "ci_high"]].astype("float64") * 100
+        # Long labels on two lines or more rather than cut short.
+        data["label"] = ["\n".join(textwrap.wrap(str(label), _GLANCE_WRAP)) for label in data["label"]]
+        ends = pd.concat([data["change"], data["ci_low"], data["ci_high"]]).dropna()
+        low, high = min(0.0, float(ends.min()) if len(ends) else 0.0), max(0.0, float(ends.max()) if len(ends) else 0.0)
+        pad = (high - low) * 0.08 or 0.1
+        x_scale = alt.Scale(domain=[low - pad, high + pad], nice=False, zero=True)
+        order = data["label"].tolist()
+        base = alt.Chart(_dataset(data)).encode(
+            y=alt.Y("label:N", sort=order, title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=260, labelFontSize=12,
+                                  labelLineHeight=14)))
+        unit = " (percentage points)" if kind == "points" else ""
+        tooltip = [
+            alt.Tooltip("label:N", title="Measure"),
+            alt.Tooltip("change:Q", title=f"Change{unit}", format=tip),
+            alt.Tooltip("ci_low:Q", title=f"{level} interval from", format=tip),
+            alt.Tooltip("ci_high:Q", title=f"{level} interval to", format=tip),
+            alt.Tooltip("verdict:N", title="Better or worse"),
+        ]
+        x = alt.X("change:Q", title=axis_title, scale=x_scale,
+                  axis=alt.Axis(labelExpr=label_expr, tickCount=5, grid=True, labelOverlap="greedy"))
+        no_change = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color=INK, strokeWidth=1.5).encode(
+            x=alt.X("zero:Q", scale=x_scale, title=axis_title))
+        whisker = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_rule(
+            strokeWidth=3).encode(x=alt.X("ci_low:Q", scale=x_scale, title=axis_title), x2="ci_high:Q",
+                                  color=colour, tooltip=tooltip)
+        dots = base.transform_filter("isValid(datum.change)").mark_point(
+            filled=True, size=120, opacity=1, stroke=INK, strokeWidth=0.8).encode(
+            x=x, color=colour, shape=shape, tooltip=tooltip)
+        words = base.mark_text(align="left", dx=0, fontSize=12, color=INK).encode(
+            x=alt.value(_GLANCE_WIDTH + 10), text="words:N")
+        panels.append(alt.layer(no_change, whisker, dots, words).properties(
+            width=_GLANCE_WIDTH, height=alt.Step(40), title=alt.Title(_panel_title(panel), fontSize=13)))
+    chart = alt.vconcat(*panels, spacing=26).resolve_scale(x="independent", color="shared", shape="shared")
+    return _titled(chart, title, description)
+
+
+_GLANCE_WIDTH = 300
+
+
+def _panel_title(panel: str) -> str:
+    if panel == "percent":
+        return "Counts, hours and days per case: percentage change"
+    if panel == "points":
+        return "Shares: change in percentage points"
+    return f"{panel.split(': ', 1)[-1]}: change in its own units"
