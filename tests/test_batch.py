@@ -895,3 +895,20 @@ def test_index_links_a_runs_pdf(tmp_path):
                                                                "pdf": "x/demand_study.pdf"}}}
     page = render_index(plan, manifest, tmp_path)
     assert '<a class="sw-pdf" href="x/demand_study.pdf">PDF<span class="sw-hidden">' in page
+
+
+def test_rebase_and_annotations_in_a_plan_files_next_to_it_are_found_and_fingerprinted(tmp_path):
+    (tmp_path / "north.yaml").write_text("Community Team North: [2025-02-01]\n", encoding="utf-8")
+    plan = load_plan(write_plan(tmp_path, {
+        "runs": [{"workbook": "team_performance", "teams": ["Community Team North"],
+                  "parameters": {"rebase": "north.yaml",
+                                 "annotations": {"Community Team North": {date(2025, 1, 6): "New allocation"}}}}],
+    }))
+    (run,) = plan.runs
+    assert run.parameters["rebase"] == str((tmp_path / "north.yaml").resolve())
+    assert run.parameters["annotations"] == {"Community Team North": {"2025-01-06": "New allocation"}}
+    assert str((tmp_path / "north.yaml").resolve()) in run.inputs
+    with pytest.raises(PlanError, match=r'runs\[0\].parameters.rebase: the file "gone.yaml" does not exist'):
+        load_plan(write_plan(tmp_path / "other", {
+            "runs": [{"workbook": "team_performance", "parameters": {"rebase": "gone.yaml"}}],
+        }))

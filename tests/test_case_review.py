@@ -396,3 +396,27 @@ def test_a_published_review_of_three_cases_hides_their_counts_and_names_no_case(
     # Internal: as before.
     assert review.figures()["most_repeat_assessments"] == {"case": Y, "repeat_assessments": 1}
     assert review.summary_note() == ""
+
+
+def test_the_handoff_map_and_what_comes_next_in_the_review(after_run, published_run):
+    # One cohort: a single map, the after cohort's figures.
+    page = (after_run / "case_review-all-teams-after.html").read_text(encoding="utf-8")
+    assert "Where cases pass from one organisation to another" in page and "What comes next" in page
+    assert "before and after" not in page.split("Where cases pass from one organisation to another")[1][:40]
+    # Every cohort, published: before and after side by side, small cells hidden.
+    page = (published_run / "case_review-all-teams.html").read_text(encoding="utf-8")
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Where cases pass from one organisation to another, before and after" in words
+    assert "Most handoffs were within Council adult social care: 3.6 per case in the before cohort" in words
+    assert "of the cells are not shown ([c])" in words
+
+
+def test_review_handoffs_add_up_to_its_handoffs_per_case():
+    from workbook_helpers.loading import load_cases, load_events
+
+    review = CaseReview.build(load_events(EVENTS), load_cases(CASES))
+    flows = review.handoffs()
+    per_case = flows.pairs.groupby("group")["per_case"].sum()
+    expected = review.measures.groupby(review.measures["cohort"].astype(str))["handoffs"].mean()
+    assert per_case.to_dict() == pytest.approx({f"{cohort} cohort": value for cohort, value in expected.items()})
+    assert CaseReview.build(LOG).handoffs() is None  # no organisation column

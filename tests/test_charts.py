@@ -508,3 +508,72 @@ def test_time_to_close_chart_steps_dashes_and_medians():
         line, marks, medians = drawable(curve, summary, each_case=False)
         assert line.empty and marks is None and medians.empty
         assert "The curves stop where fewer than 5 cases" in charts.describe_time_to_close(summary)
+
+
+# --------------------------------------------------------------------------------------------
+# Rebasing named, and annotations (issue 16)
+
+
+def _stepped() -> pd.DataFrame:
+    # Ten months of 60, 62, 58, ... then eight of 40, 42, 38, ...; rebased at the eleventh.
+    values = [60, 62, 58, 60, 62, 58, 60, 62, 58, 60, 40, 42, 38, 40, 42, 38, 40, 42]
+    with pytest.warns(spc.UnreliableLimitsWarning):
+        return spc.xmr(values, dates=pd.date_range("2024-04-30", periods=18, freq="ME"),
+                       rebase_at=pd.Timestamp("2025-02-28"), improvement="decrease")
+
+
+def test_describe_rebase_names_the_month_and_each_stretch():
+    # First stretch: mean (60+62+58) x 3 + 60 = 600 / 10 = 60; moving ranges 2, 4, 2 repeating
+    # (2,4,2,2,4,2,2,4,2): 24 / 9 = 2.667; limits 60 -/+ 2.66 x 2.667 = 52.9 and 67.1.
+    # Second: mean (40+42+38) x 2 + 40 + 42 = 322 / 8 = 40.25; ranges 2,4,2,2,4,2,2: 18 / 7 =
+    # 2.571; limits 40.25 -/+ 6.84 = 33.4 and 47.1.
+    sentence = charts.describe_rebase(_stepped(), "count", "Month")
+    assert sentence == (
+        "Limits are worked out afresh from February 2025 (rebased), where the way of working "
+        "changed: up to January 2025 the average was 60 (limits 53 to 67); from February 2025 the "
+        "average is 40 (limits 33 to 47)."
+    )
+    assert charts.describe_rebase(_points(), "count", "Month") == ""
+
+
+def test_a_rebased_chart_names_its_new_limits_on_the_chart_and_in_its_description():
+    chart = charts.xmr_chart(_stepped(), "Open work items", "Open items each month.", "Items",
+                             x_title="Month")
+    spec = chart.to_dict()
+    assert "Limits are worked out afresh from February 2025 (rebased)" in spec["description"]
+    labels = [row.get("rebase_label") for row in _data_values(spec) if row.get("rebase_label")]
+    assert labels == ["New limits from Feb 2025"]
+    texts = [l for l in _layers(spec) if _mark(l)["type"] == "text"]
+    assert any(l["encoding"].get("text", {}).get("field") == "rebase_label" for l in texts)
+
+
+def test_annotations_are_drawn_at_their_dates_and_listed_in_the_description():
+    from workbook_helpers.process_changes import Annotation
+
+    notes = [Annotation(pd.Timestamp("2025-01-06"), "New allocation"),
+             Annotation(pd.Timestamp("2020-01-01"), "Long ago")]  # before the chart: left off
+    spec = charts.xmr_chart(_stepped(), "t", "Items.", "Items", x_title="Month", annotations=notes).to_dict()
+    assert spec["description"].endswith("Marked on the chart: 6 January 2025, \u201cNew allocation\u201d.")
+    annotation_rows = [row for dataset in spec["datasets"].values() for row in dataset if "annotation" in row]
+    assert [(row["x"], row["annotation"]) for row in annotation_rows] == [("2025-01-06", "New allocation")]
+    rules = [l for l in _layers(spec) if _mark(l)["type"] == "rule"
+             and _mark(l).get("color") == charts.INK]
+    assert len(rules) == 1
+    # A mapping of date to text works too, and no annotations draws nothing extra.
+    assert charts.xmr_chart(_stepped(), "t", "d", "y", annotations={"2025-01-06": "New allocation"}).to_dict() \
+        ["description"].endswith("\u201cNew allocation\u201d.")
+    plain = charts.xmr_chart(_stepped(), "t", "d", "y").to_dict()
+    assert "Marked on the chart" not in plain["description"]
+
+
+def test_small_multiples_name_a_rebased_team_and_its_annotations():
+    from workbook_helpers.process_changes import Annotation
+
+    frame = pd.concat([_stepped().assign(team="North"), _points(dates=pd.date_range(
+        "2024-04-30", periods=18, freq="ME")).assign(team="West")], ignore_index=True)
+    spec = charts.small_multiples(
+        frame, "Open work items", annotations={"North": [Annotation(pd.Timestamp("2025-01-06"), "New allocation")]},
+    ).to_dict()
+    assert "North: limits are worked out afresh from February 2025" in spec["description"]
+    assert "\u201cNew allocation\u201d" in spec["description"]
+    assert "West: limits" not in spec["description"]

@@ -379,3 +379,41 @@ def test_plain_papermill_runs_the_workbook_unchanged_from_another_folder(tmp_pat
     outputs = [o for c in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells
                for o in c.get("outputs", [])]
     assert any("application/vnd.service-workbooks.summary+json" in o.get("data", {}) for o in outputs)
+
+
+def test_rebase_and_annotations_from_the_command_line_and_a_yaml_file(tmp_path):
+    import datetime
+
+    from workbook_helpers.exceptions import DataError
+    from workbook_helpers.execute import WORKBOOKS, check_parameters
+
+    # -p rebase 2025-02-01 gives text; -y gives YAML's dates, inside mappings and lists too,
+    # which a notebook's parameters (and the run's JSON records) take as ISO text.
+    parser = build_parser()
+    args = parser.parse_args(["run", "team_performance", "-p", "rebase", "2025-02-01",
+                              "-y", "annotations: {2025-01-06: New allocation}"])
+    given = collect_parameters(args)
+    assert given["rebase"] == "2025-02-01"
+    assert given["annotations"] == {datetime.date(2025, 1, 6): "New allocation"}
+    checked = check_parameters(WORKBOOKS["team_performance"], given)
+    assert checked["annotations"] == {"2025-01-06": "New allocation"}
+    checked = check_parameters(WORKBOOKS["team_performance"],
+                               {"rebase": {"Community Team North": [datetime.date(2025, 2, 1)]}})
+    assert checked["rebase"] == {"Community Team North": ["2025-02-01"]}
+    # A YAML file is found and made absolute like a data file; a missing one is named.
+    changes = tmp_path / "changes.yaml"
+    changes.write_text("Community Team North: [2025-02-01]\n", encoding="utf-8")
+    checked = check_parameters(WORKBOOKS["demand_study"], {"rebase": str(changes)})
+    assert checked["rebase"] == str(changes.resolve())
+    with pytest.raises(DataError, match="The file given as annotations does not exist"):
+        check_parameters(WORKBOOKS["team_performance"], {"annotations": str(tmp_path / "none.yml")})
+
+
+def test_a_bad_rebase_date_stops_the_run_with_the_date_and_the_range(tmp_path):
+    result = run_cli("run", "team_performance", "--quiet", "-p", "rebase", "2025-03-15", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert ("rebase: 2025-03-15 falls inside March 2025, between the start of one month and the next; "
+            "new limits start with a whole month: give 2025-03-01") in result.stderr
+    assert "The charts run month by month from April 2024 to October 2025." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -734,3 +734,57 @@ def test_hidden_counts_of_a_pareto_hide_one_more_against_the_total():
         # With the total itself hidden, one count must still be hidden for it not to be the sum.
         assert dm.hidden_counts(dm.pareto(pd.Series({"a": 10, "c": 6}), "kind"), total_hidden=True).tolist() \
             == [False, True]
+
+
+# --------------------------------------------------------------------------------------------
+# rebasing and annotations (issue 16)
+
+# Eight weeks from Monday 1 April to Sunday 26 May 2024, one value and one failure demand each
+# week for Revenues, and for Repairs North in the first week only.
+EIGHT_WEEKS = period("2024-04-01", "2024-05-26")
+WEEKLY_ROWS = [
+    r for monday in pd.date_range("2024-04-01", periods=8, freq="7D")
+    for r in (row(f"{monday.date()} 09:00", "value"), row(f"{monday.date()} 10:00", "failure", "repeat"))
+] + [row("2024-04-02 09:00", "value", team="Repairs North", service="Housing repairs")]
+
+
+def test_demand_changes_apply_the_dates_for_every_chart_and_for_the_team():
+    log = make_log(WEEKLY_ROWS)
+    changes = dm.demand_changes(log, "revenues", EIGHT_WEEKS,  # the team parameter ignores case
+                                rebase={"all": "2024-04-29", "Revenues": ["2024-04-15"]},
+                                annotations={"2024-04-15": "New letter"})
+    assert changes.team == "Revenues"
+    assert changes.rebase_at == [pd.Timestamp("2024-04-15"), pd.Timestamp("2024-04-29")]
+    assert [a.text for a in changes.annotations] == ["New letter"]
+    every = dm.demand_changes(log, "all", EIGHT_WEEKS, rebase={"Revenues": ["2024-04-15"]})
+    assert every.rebase_at == []
+    assert any("apply to its own reports" in note for note in every.notes())
+
+
+def test_a_rebase_date_that_is_not_a_monday_of_the_study_is_refused():
+    log = make_log(WEEKLY_ROWS)
+    with pytest.raises(ParameterError, match=(
+        r"rebase: 2024-04-17 falls inside the week beginning 15 April 2024.*give 2024-04-15.*The charts "
+        r"run week by week \(Monday to Sunday\) from 1 April 2024 to 26 May 2024\."
+    )):
+        dm.demand_changes(log, "all", EIGHT_WEEKS, rebase="2024-04-17")
+    with pytest.raises(ParameterError, match=r"rebase \(for Revenues\): 2024-06-03 is after the data"):
+        dm.demand_changes(log, "Revenues", EIGHT_WEEKS, rebase={"Revenues": "2024-06-03"})
+    with pytest.raises(ParameterError, match='rebase names the team "Repairs South"'):
+        dm.demand_changes(log, "all", EIGHT_WEEKS, rebase={"Repairs South": "2024-04-15"})
+
+
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+def test_weekly_charts_are_rebased_as_asked():
+    log = make_log(WEEKLY_ROWS)
+    changes = dm.demand_changes(log, "all", EIGHT_WEEKS, rebase="2024-05-13")
+    weekly = dm.weekly_demand(log, EIGHT_WEEKS)
+    points = changes.xmr(weekly["demand"], weekly["week_start"], "demand", improvement="neutral")
+    # Weeks of 2, 3 (Repairs North's extra demand), then 2 each: rebased at the seventh week.
+    assert points["rebase_group"].tolist() == [0] * 6 + [1] * 2
+    by_service = changes.xmr_by(dm.weekly_demand(log, EIGHT_WEEKS, by="service"), "service",
+                                "failure_share", "week_start", improvement="decrease")
+    # Housing repairs has one classified week (a value demand), so no chart at all; Council tax
+    # has a failure share of 50% every week, rebased.
+    assert list(by_service) == ["Council tax"] and by_service["Council tax"]["rebase_group"].max() == 1
+    assert changes.not_rebased == []

@@ -8,6 +8,7 @@ import json
 import re
 from statistics import mean
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli
@@ -156,7 +157,8 @@ def test_paired_table_gives_slope_charts_without_person_ids(tmp_path, browser):
     assert row["difference_low"] == pytest.approx(-2) and row["difference_high"] == pytest.approx(-2)
     for path in out.iterdir():
         assert "PX0" not in path.read_text(encoding="utf-8"), path.name
-    assert assert_report_renders(browser, out / f"{STEM}.html") == 2  # estimation and slope
+    # the change at a glance, then the estimation and slope charts
+    assert assert_report_renders(browser, out / f"{STEM}.html") == 3
     text = (out / f"{STEM}.html").read_text(encoding="utf-8")
     assert "matched pairs" in text and "Pairs" in text
 
@@ -223,3 +225,114 @@ def test_published_report_shows_the_table_not_each_case(published_run):
     assert "Assessments per case fell by 64%" in text
     for path in published_run.iterdir():
         assert not re.search(r"\bCase [2-9A-HJKMNP-TV-Z]{4}\b", path.read_text(encoding="utf-8")), path.name
+
+
+# --------------------------------------------------------------------------------------------
+# The change at a glance (issue 16)
+
+
+def _view(privacy):
+    from workbook_helpers.cases import case_measures, open_known_from
+    from workbook_helpers.comparison_view import ComparisonView, comparison_config
+    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.policy import using_policy
+
+    events, cases = load_events(EVENTS), load_cases(CASES)
+    table = case_measures(events, cases)
+    with using_policy(privacy, 5):
+        view = ComparisonView.build(table, before_label="standard way", after_label="new way",
+                                    config=comparison_config(table, "cohort"),
+                                    open_known=open_known_from(events, cases), resamples=499)
+        # What the report hides is judged under its policy: kept with the view for the tests.
+        view.hidden_now = view.hidden()
+        return view, view.change_frame(), view.change_chart().to_dict()
+
+
+def _drawn(spec):
+    """The rows each panel of the chart draws, panel by panel, in order."""
+    return [[row for row in spec["datasets"][panel["layer"][1]["data"]["name"]]] for panel in spec["vconcat"]]
+
+
+def _same(a, b):
+    missing = a is None or a != a
+    return (b is None or b != b) if missing else b == pytest.approx(a)
+
+
+def test_the_change_at_a_glance_draws_the_tables_changes_and_intervals():
+    from workbook_helpers.charts import VERDICT_STYLES
+
+    view, frame, spec = _view("internal")
+    table = view.comparison
+    # Same measures, same order, same numbers.
+    assert frame["measure"].tolist() == table["measure"].tolist()
+    for column in ("change", "ci_low", "ci_high"):
+        for a, b in zip(table[column], frame[column]):
+            assert _same(a, b), column
+    # Percentage changes and percentage points never share a panel (nor an axis).
+    panels = _drawn(spec)
+    assert [p["title"]["text"] for p in spec["vconcat"]] == [
+        "Counts, hours and days per case: percentage change", "Shares: change in percentage points"]
+    kinds = dict(zip(table["label"], table["change_kind"]))
+    drawn_labels = [[row["label"].replace("\n", " ") for row in rows] for rows in panels]
+    assert [{kinds[label] for label in labels} for labels in drawn_labels] == [{"percent"}, {"points"}]
+    # Together, in order, the panels are the table; the points panel in percentage points.
+    ordered = [label for labels in drawn_labels for label in labels]
+    assert ordered == [label for label in table["label"] if kinds[label] == "percent"] + \
+        [label for label in table["label"] if kinds[label] == "points"]
+    for rows, scale in zip(panels, (1, 100)):
+        for row in rows:
+            record = table[table["label"] == row["label"].replace("\n", " ")].iloc[0]
+            for column in ("change", "ci_low", "ci_high"):
+                assert _same(record[column] * scale, row[column])
+    # Better, worse and no clear change by shape and word as well as colour.
+    shape = spec["vconcat"][0]["layer"][2]["encoding"]["shape"]["scale"]
+    assert dict(zip(shape["domain"], shape["range"])) == {v: VERDICT_STYLES[v][1] for v in shape["domain"]}
+    assert len(set(s for _, s in VERDICT_STYLES.values())) == len(VERDICT_STYLES)
+    words = {row["words"] for rows in panels for row in rows}
+    assert "down 64%: better" in words and "down 12%: no clear change" in words
+    assert "Not on the chart" not in spec["description"]
+
+
+def test_a_published_change_at_a_glance_leaves_out_the_hidden_measures_and_says_which():
+    view, frame, spec = _view("publish")
+    hidden = view.hidden_now["change"]
+    left_out = view.comparison.loc[hidden.to_numpy(), "label"].tolist()
+    # The two yes/no measures resting on one case that returned, or was predicted to: hidden.
+    assert [view.comparison.loc[i, "measure"] for i in hidden[hidden].index] == ["predicted_return", "returned"]
+    assert frame["measure"].tolist() == view.comparison.loc[~hidden.to_numpy(), "measure"].tolist()
+    drawn = {row["label"].replace("\n", " ") for rows in _drawn(spec) for row in rows}
+    assert drawn.isdisjoint(left_out)
+    assert (f"Not on the chart: {left_out[0]} and {left_out[1]}, as each rests on too few cases for a "
+            "report that may be shared") in spec["description"]
+
+
+def test_panels_for_a_change_in_its_own_units_and_too_few_cases():
+    from workbook_helpers import charts
+
+    frame = pd.DataFrame([
+        {"label": "Assessments per case", "panel": "percent", "change": -0.5, "ci_low": -0.7, "ci_high": -0.2,
+         "verdict": "better", "words": "down 50%: better"},
+        {"label": "Complaints per case", "panel": "difference: Complaints per case", "change": 2.0,
+         "ci_low": None, "ci_high": None, "verdict": "no clear change", "words": "+2.0: no clear change"},
+        {"label": "Face-to-face share", "panel": "points", "change": None, "ci_low": None, "ci_high": None,
+         "verdict": "too few cases to judge", "words": "too few cases to judge"},
+    ])
+    spec = charts.change_at_a_glance(frame, "t", "d").to_dict()
+    assert [p["title"]["text"] for p in spec["vconcat"]] == [
+        "Counts, hours and days per case: percentage change", "Complaints per case: change in its own units",
+        "Shares: change in percentage points"]
+    (row,) = spec["datasets"][spec["vconcat"][2]["layer"][1]["data"]["name"]]
+    assert row["change"] is None and row["words"] == "too few cases to judge"
+
+
+def test_the_reports_show_the_change_at_a_glance_after_the_table_and_the_handoff_map(comparison_run, published_run):
+    for run in (comparison_run, published_run):
+        page = (run / f"{STEM}.html").read_text(encoding="utf-8")
+        table, chart = page.find("<caption>Per case, standard way"), page.find("The change at a glance")
+        assert 0 < table < chart < page.find("Assessments per case fell by 64%")
+        assert "Where cases pass from one organisation to another, before and after" in page
+        assert "Most handoffs were within Council adult social care: 3.6 per case in the standard way" in page
+        assert "What comes next" in page
+    published = (published_run / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "Not on the chart: Estimated demand returning into the system" in published
+    assert "of the cells are not shown ([c])" in published

@@ -164,3 +164,19 @@ def test_a_pdf_of_every_report_when_the_plan_asks_and_none_when_it_does_not(samp
     assert [pdf.with_suffix(".html") for pdf in pdfs] == sorted(out.glob("*/*.html"))
     for workbook in ("demand_study", "case_review", "experiment_comparison", "team_performance"):
         check_report_pdf(out / "all-teams" / f"{workbook}.pdf")
+
+
+def test_community_team_north_is_rebased_and_annotated_as_the_plan_asks(sample_batch):
+    """The plan rebases Community Team North's team-performance charts from February 2025 and
+    marks 6 January 2025, when its way of allocating work changed: its report (and the
+    service's) say so on the charts and in their descriptions; other teams are not rebased."""
+    _, out = sample_batch
+    north = (out / "community-team-north" / "team_performance.html").read_text(encoding="utf-8")
+    assert "New limits from Feb 2025" in north
+    assert "Each new case allocated on the day to one worker" in north
+    assert "Limits are worked out afresh from February 2025 (rebased)" in north
+    assert "every month since" not in north  # rebased: no prompt to rebase
+    west = (out / "community-team-west" / "team_performance.html").read_text(encoding="utf-8")
+    assert "New limits from" not in west and "Each new case allocated" not in west
+    service = (out / "all-teams" / "team_performance.html").read_text(encoding="utf-8")
+    assert "Community Team North: limits are worked out afresh from February 2025" in service

@@ -283,3 +283,121 @@ def test_a_team_with_empty_months_is_not_called_special_cause():
         "In eight of them the value hardly changes from month to month, so there is no "
         "variation to judge limits from."
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Rebasing and annotations (issue 16), on the sample's Community Team North
+
+NORTH = "Community Team North"
+
+
+@pytest.fixture(scope="module")
+def sample_files():
+    from workbook_helpers.loading import load_actions, load_spending, load_targets, load_work_items
+
+    from conftest import ROOT
+
+    folder = ROOT / "data" / "sample"
+    return (load_work_items(folder / "work_items.csv"), load_spending(folder / "spending.csv"),
+            load_targets(folder / "targets.csv"), load_actions(folder / "actions.csv"))
+
+
+@pytest.fixture(scope="module")
+def north_rebased(sample_files):
+    return TeamPerformance.build(
+        *sample_files, team=NORTH, rebase={NORTH: ["2025-02-01"]},
+        annotations={NORTH: {"2025-01-06": "Work allocated on the day"}},
+    )
+
+
+def test_limits_of_each_stretch_equal_spc_xmr_rebased_at_the_same_point(north_rebased, sample_files):
+    import warnings
+
+    from workbook_helpers import spc
+
+    for key in ("open_items", "overdue_items", "median_days_to_complete", "completed_on_time_share"):
+        points = north_rebased.charts[(NORTH, key)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", spc.UnreliableLimitsWarning)
+            # February 2025's point sits at its last day.
+            expected = spc.xmr(points["value"], dates=points["x"], rebase_at=pd.Timestamp("2025-02-28"),
+                               improvement=points.attrs["improvement"])
+            # ...and each stretch's limits are those of its points alone.
+            after = spc.xmr(points.loc[points["x"] >= "2025-02-01", "value"],
+                            improvement=points.attrs["improvement"])
+        for column in ("mean", "lpl", "upl", "rebase_group"):
+            assert points[column].tolist() == pytest.approx(expected[column].tolist())
+        assert points["point_type"].tolist() == expected["point_type"].tolist()
+        late = points.loc[points["x"] >= "2025-02-01"]
+        assert late["mean"].iloc[0] == pytest.approx(after["mean"].iloc[0])
+        assert late["upl"].iloc[0] == pytest.approx(after["upl"].iloc[0])
+        assert points["rebase_group"].tolist() == [0] * 10 + [1] * 9  # April 2024 to Jan 2025, then Feb to Oct 2025
+
+
+def test_open_work_items_rebased_by_hand(north_rebased):
+    # Community Team North's open items at each month's end from February to October 2025
+    # (the sample): 35, 35, 45, 36, 51, 40, 51, 49, 39: mean 381 / 9 = 42.33; moving ranges
+    # 0, 10, 9, 15, 11, 11, 2, 10: mean 68 / 8 = 8.5, none above 3.267 x 8.5 = 27.8;
+    # limits 42.33 -/+ 2.66 x 8.5 = 19.72 and 64.94.
+    points = north_rebased.charts[(NORTH, "open_items")]
+    late = points.loc[points["x"] >= "2025-02-01"]
+    assert late["value"].tolist() == [35, 35, 45, 36, 51, 40, 51, 49, 39]
+    assert late["mean"].iloc[0] == pytest.approx(381 / 9)
+    assert late["lpl"].iloc[0] == pytest.approx(381 / 9 - 2.66 * 8.5)
+    assert late["upl"].iloc[0] == pytest.approx(381 / 9 + 2.66 * 8.5)
+
+
+def test_only_the_team_named_is_rebased(sample_files):
+    view = TeamPerformance.build(*sample_files, team="all", rebase={NORTH: ["2025-02-01"]})
+    assert view.charts[(NORTH, "open_items")]["rebase_group"].max() == 1
+    assert view.charts[("Community Team West", "open_items")]["rebase_group"].max() == 0
+
+
+def test_a_bad_rebase_date_is_a_parameter_error_naming_the_date_and_the_range(sample_files):
+    with pytest.raises(ParameterError, match=(
+        r"rebase \(for Community Team North\): 2025-02-14 falls inside February 2025.*give 2025-02-01"
+        r".*The charts run month by month from April 2024 to October 2025\."
+    )):
+        TeamPerformance.build(*sample_files, team=NORTH, rebase={NORTH: ["2025-02-14"]})
+    with pytest.raises(ParameterError, match=r"rebase: 2026-01-01 is after the data"):
+        TeamPerformance.build(*sample_files, team=NORTH, rebase="2026-01-01")
+    with pytest.raises(ParameterError, match=r"rebase names the team \"Community Team South\""):
+        TeamPerformance.build(*sample_files, rebase={"Community Team South": ["2025-02-01"]})
+
+
+def test_the_run_below_the_average_is_named_until_the_chart_is_rebased(sample_files, north_rebased):
+    plain = TeamPerformance.build(*sample_files, team=NORTH)
+    # Without rebasing, February 2025 onwards sits below the average of all 19 months.
+    assert plain.shift_note(NORTH, "open_items") == (
+        "Open work items: every month since February 2025 (9 in a row) has been below the average. "
+        "If the way of working changed then, rebase there (rebase: {Community Team North: "
+        "[2025-02-01]}); if not, find out what did."
+    )
+    table = plain.shift_table()
+    assert table.loc[table["measure"] == "Overdue work items", "since"].tolist() == ["February 2025"]
+    assert north_rebased.shift_note(NORTH, "open_items") is None
+    assert north_rebased.shift_table().empty
+
+
+def test_rebasing_and_annotations_are_in_the_notes_and_on_the_chart(north_rebased):
+    from workbook_helpers.explore import performance_chart
+
+    notes = " ".join(north_rebased.method_notes())
+    assert "The charts for Community Team North are rebased from 1 February 2025" in notes
+    spec = performance_chart(north_rebased, NORTH, "open_items").to_dict()
+    assert "Limits are worked out afresh from February 2025 (rebased)" in spec["description"]
+    assert "Marked on the chart: 6 January 2025, \u201cWork allocated on the day\u201d." in spec["description"]
+    text = json_text(spec)
+    assert "New limits from Feb 2025" in text and "Work allocated on the day" in text
+
+
+def test_an_annotation_outside_the_charts_is_noted(sample_files):
+    view = TeamPerformance.build(*sample_files, team=NORTH, annotations={"2023-01-09": "Old system"})
+    assert any("1 annotation" not in note and "9 January 2023" in note and "not drawn" in note
+               for note in view.method_notes())
+
+
+def json_text(spec) -> str:
+    import json
+
+    return json.dumps(spec)

@@ -308,7 +308,7 @@ class _PlanChecker:
         the workbook's own defaults as the kernel finds them (from the project folder)."""
         resolved = dict(merged)
         defaults = _defaults(workbook.name)
-        for name in workbook.data_parameters:
+        for name in workbook.input_files({**defaults, **merged}):
             in_plan = name in merged
             value = merged.get(name) if in_plan else defaults.get(name)
             if not isinstance(value, str) or not value.strip():
@@ -441,7 +441,7 @@ def _cached_teams(workbook_name: str, parameters_json: str) -> list[str]:
 
 def _inputs(workbook, parameters: dict) -> tuple[str, ...]:
     paths = [
-        parameters[name] for name in workbook.data_parameters
+        parameters[name] for name in workbook.input_files(parameters)
         if isinstance(parameters.get(name), str) and Path(parameters[name]).is_file()
     ]
     return tuple(dict.fromkeys([*paths, str(workbook.notebook.resolve())]))

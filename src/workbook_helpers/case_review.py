@@ -625,6 +625,17 @@ class CaseReview:
         ).mask
         return pd.Series(mask["handoffs_in"].iloc[:-1].to_numpy(), index=table.index, dtype=bool)
 
+    def handoffs(self):
+        """The handoff map and directly-follows table of the cases reviewed, by cohort
+        (:class:`workbook_helpers.handoffs.HandoffView`); None when the events name no
+        organisation."""
+        from .handoffs import HandoffView
+
+        with_cohorts = "cohort" in self.measures.columns
+        return HandoffView.build(self.events, self.measures, group="cohort" if with_cohorts else None,
+                                 order=self.cohorts if with_cohorts else None,
+                                 labels={name: f"{name} cohort" for name in self.cohorts} if with_cohorts else None)
+
     def _total_hidden(self, measure: str) -> bool:
         """Whether the summary table hides a total of ``measure`` for any cohort (then the total
         over all cases cannot be shown either, or the hidden one could be worked out)."""

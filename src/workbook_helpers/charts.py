@@ -493,6 +493,13 @@ def _xmr_frame(points: pd.DataFrame, unit: str) -> pd.DataFrame:
     frame["rebase_group"] = pd.to_numeric(groups, errors="coerce").fillna(0).astype("int64").to_numpy()
     starts = frame["rebase_group"].ne(frame["rebase_group"].shift()) & frame.index.to_series().gt(0)
     frame["rebase_start"] = starts
+    if bool(starts.any()):
+        # Named on the chart: where the new limits start, as the axis writes the period.
+        temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
+        frame["rebase_label"] = [
+            f"New limits from {_x_words(x, temporal, short=True)}" if start else None
+            for x, start in zip(frame["x"], starts)
+        ]
     if "target" in points:
         target = pd.to_numeric(points["target"], errors="coerce").reset_index(drop=True)
         frame["target"] = target
@@ -525,12 +532,115 @@ def _point_styles(point_types) -> list[tuple[str, str, str]]:
     return [style for kind, style in _POINT_STYLE.items() if kind in present]
 
 
+def _x_words(x: object, temporal: bool, short: bool = False, monthly: bool | None = None) -> str:
+    """A point's x value in words: "Feb 2025" (short) or "February 2025" for a month, else a
+    date ("3 Mar 2025" or "3 March 2025"); a position as it is."""
+    if not temporal:
+        return str(x)
+    stamp = pd.Timestamp(x)
+    month_end_or_start = stamp.is_month_end or stamp.is_month_start
+    if monthly if monthly is not None else month_end_or_start:
+        return f"{stamp:%b %Y}" if short else f"{stamp:%B %Y}"
+    return f"{stamp.day} {stamp:%b %Y}" if short else fmt_date(stamp)
+
+
+_ANNOTATION_COLOUR = INK
+_ANNOTATION_WRAP = 24  # characters per line of an annotation on a full-size chart
+_COMPACT_ANNOTATION_PIXELS = 90  # an annotation on a small panel is cut to this width
+
+
+def _annotations_list(annotations: object) -> list:
+    """``annotations`` as a list of objects with ``date`` and ``text`` (a
+    :class:`~workbook_helpers.process_changes.Annotation`, or a mapping of date to text)."""
+    if annotations is None:
+        return []
+    if isinstance(annotations, dict):
+        from .process_changes import Annotation
+
+        return [Annotation(pd.Timestamp(date), str(text)) for date, text in annotations.items()]
+    return list(annotations)
+
+
+def _annotations_on(annotations: object, x: pd.Series) -> list:
+    """The annotations that fall on a chart whose points are at ``x``: from one period (the
+    usual gap between points) before the first point to the last point. Others are left off,
+    rather than stretching the time axis; the report's notes say which."""
+    items = _annotations_list(annotations)
+    dates = pd.to_datetime(x.dropna()) if pd.api.types.is_datetime64_any_dtype(x) else None
+    if not items or dates is None or dates.empty:
+        return []
+    ordered = dates.sort_values()
+    step = ordered.diff().median() if len(ordered) > 1 else pd.Timedelta(days=7)
+    low, high = ordered.iloc[0] - step, ordered.iloc[-1]
+    return [item for item in items if low <= pd.Timestamp(item.date) <= high]
+
+
+def _annotation_frame(annotations: object, frame: pd.DataFrame, compact: bool) -> pd.DataFrame | None:
+    """One row per annotation drawn on a chart of ``frame``: ``x`` (its date), ``annotation``
+    (its text), ``label`` (the text as written on the chart), ``row`` (how far down it is
+    written, so that neighbours do not overlap) and ``right`` (written to the left of its line,
+    near the right edge). None when there is nothing to draw."""
+    items = _annotations_on(annotations, frame["x"])
+    if not items:
+        return None
+    low, high = frame["x"].min(), frame["x"].max()
+    span = max((high - low) / pd.Timedelta(days=1), 1.0)
+    rows = []
+    for position, item in enumerate(sorted(items, key=lambda a: pd.Timestamp(a.date))):
+        date = pd.Timestamp(item.date).normalize()
+        where = (date - low) / pd.Timedelta(days=1) / span
+        label = item.text if compact else "\n".join(textwrap.wrap(item.text, _ANNOTATION_WRAP))
+        rows.append({
+            "x": date, "annotation": item.text, "label": label, "row": position % 2,
+            "right": bool(where > 0.62), "number": position,
+        })
+    return pd.DataFrame(rows)
+
+
+def _annotation_layers(
+    annotated: pd.DataFrame, x: alt.X, compact: bool, height: int, above: int = 0,
+) -> list:
+    """A solid line at each annotation's date and its text at the top of the chart, to the
+    right of the line (to the left near the right edge); the tooltip gives the date and text,
+    so the table of the chart's data lists them. ``above``: pixels left free above the plot
+    (for the name of a rebase)."""
+    data = alt.Chart(_dataset(annotated)).encode(x=x)
+    tip = [alt.Tooltip("x:T", title="Date", format=DATE_FORMAT),
+           alt.Tooltip("annotation:N", title="What happened")]
+    layers = []
+    line_height = 11 if compact else 13
+    # Written above the plot, clear of the points and the limits; the second of two
+    # annotations close together is written higher than the first. One layer each, so that
+    # each block of lines can end just above the plot.
+    step = line_height * (1 if compact else 3)
+    for number, item in annotated.reset_index(drop=True).iterrows():
+        lines = 1 if compact else item["label"].count("\n") + 1
+        right = bool(item["right"])
+        top = -3 - above - int(item["row"]) * step  # the foot of the annotation's words
+        chosen = data.transform_filter(f"datum.number == {number}")
+        # The line runs from the foot of the plot up to the words.
+        layers.append(chosen.mark_rule(color=_ANNOTATION_COLOUR, strokeWidth=1.2).encode(
+            y=alt.value(height), y2=alt.value(top), tooltip=tip))
+        layers.append(
+            chosen
+            .mark_text(
+                align="right" if right else "left", baseline="top", dx=-3 if right else 3,
+                fontSize=9 if compact else 10, fontWeight="bold", color=_ANNOTATION_COLOUR,
+                lineBreak="\n", lineHeight=line_height,
+                limit=_COMPACT_ANNOTATION_PIXELS if compact else 0,
+            )
+            .encode(y=alt.value(top - lines * line_height), text="label:N")
+        )
+    return layers
+
+
 def _xmr_layer(
     frame: pd.DataFrame, unit: str, y_title: str | None, x_title: str, *,
     styles: list[tuple[str, str, str]], compact: bool = False, tooltip_title: str | None = None,
-    **properties,
+    annotations: object = None, **properties,
 ) -> alt.LayerChart:
-    """The layers of an XmR chart from :func:`_xmr_frame` output, all from one data set;
+    """The layers of an XmR chart from :func:`_xmr_frame` output, all from one data set
+    (annotations, when given, from one of their own: see :func:`_annotation_frame`);
     ``properties`` (width, height, title...) are set on the layer chart as it is made."""
     axis_format, tip_format = _AXIS_FORMATS[unit], _TIP_FORMATS[unit]
     temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
@@ -560,13 +670,17 @@ def _xmr_layer(
                         format=("%B %Y" if monthly else DATE_FORMAT) if temporal else "d")
     if bool(frame["rebase_start"].any()):
         rebased = base.transform_filter("datum.rebase_start")
-        layers.append(rebased.mark_rule(color=MUTED, strokeDash=[2, 3], strokeWidth=1).encode(
+        layers.append(rebased.mark_rule(color=MUTED, strokeDash=[2, 3], strokeWidth=1.5).encode(
             tooltip=[x_tip, alt.Tooltip("rebase_note:N", title="Limits")]
         ).transform_calculate(rebase_note="'worked out afresh from this point'"))
-        if not compact:
-            layers.append(rebased.mark_text(
-                align="left", baseline="top", dx=3, fontSize=10, color=MUTED
-            ).encode(y=alt.value(0), text=alt.value("New limits")))
+        # Named just above the plot, at the top of its line (annotations go above that).
+        layers.append(rebased.mark_text(
+            align="left", baseline="bottom", dx=2, dy=-3, fontSize=9 if compact else 10, color=INK,
+        ).encode(y=alt.value(0), text=alt.value("New limits") if compact else alt.Text("rebase_label:N")))
+    annotated = _annotation_frame(annotations, frame, compact)
+    if annotated is not None:
+        above = (11 if compact else 13) if bool(frame["rebase_start"].any()) else 0
+        layers.extend(_annotation_layers(annotated, x, compact, properties.get("height", 220), above))
     target = _has_target(frame)
     if target:
         with_target = base.transform_filter("isValid(datum.target)")
@@ -624,6 +738,7 @@ def xmr_chart(
     x_title: str = "Week beginning",
     unit: str | None = None,
     width: int = WIDTH,
+    annotations: object = None,
 ) -> alt.LayerChart:
     """A process-behaviour (XmR) chart from :func:`workbook_helpers.spc.xmr` output: the values
     joined by a line, the mean, the process limits (dashed), and special-cause points marked by
@@ -636,12 +751,17 @@ def xmr_chart(
 
     ``unit`` is how values are written: ``count``, ``share`` (as percentages), ``days`` or
     ``pounds`` (£); by default ``share`` when ``percent`` is true, else ``count``.
+
+    A rebased chart says where its new limits start on the chart ("New limits from Feb 2025")
+    and in its description (:func:`describe_rebase`). ``annotations`` (a list of
+    :class:`~workbook_helpers.process_changes.Annotation`, or a mapping of date to text) are
+    drawn as labelled lines at their dates, and listed in the description.
     """
     unit = _value_unit(unit, percent)
     frame = _xmr_frame(points, unit)
     chart = _xmr_layer(frame, unit, y_title, x_title, styles=_point_styles(frame["point_type"]),
-                       width=width, height=height)
-    return _titled(chart, title, description, subtitle)
+                       annotations=annotations, width=width, height=height)
+    return _titled(chart, title, _with_changes(description, points, unit, x_title, annotations), subtitle)
 
 
 def xmr_panels(charts: list[alt.LayerChart], title: str, description: str) -> alt.VConcatChart:
@@ -719,13 +839,15 @@ def xmr_with_icons(
     subtitle: str | None = None,
     height: int = 220,
     width: int = WIDTH - _ICON_PANEL_WIDTH + 40,
+    annotations: object = None,
 ) -> alt.HConcatChart:
     """:func:`xmr_chart` with the *Making Data Count* icons beside it: the variation icon
     (``summary["variation"]``) and the assurance icon (``summary.get("assurance")``; none
     means no target), each with its meaning in words; ``summary=None`` works it out with
     :func:`workbook_helpers.spc.xmr_summary`. One chart object, so it shows the same
     in the report and in JupyterLab. The icons' words are added to ``description`` (the text
-    alternative) unless it already says them (as :func:`describe_xmr_summary` does)."""
+    alternative) unless it already says them (as :func:`describe_xmr_summary` does).
+    Rebasing and ``annotations`` are drawn and described as for :func:`xmr_chart`."""
     unit = _value_unit(unit)
     if summary is None:
         summary = spc.xmr_summary(points)
@@ -737,12 +859,13 @@ def xmr_with_icons(
     assurance_words = icons.ASSURANCE_WORDS[icons._check_assurance(assurance)]
     frame = _xmr_frame(points, unit)
     chart = _xmr_layer(frame, unit, y_title, x_title, styles=_point_styles(frame["point_type"]),
-                       width=width, height=height)
+                       annotations=annotations, width=width, height=height)
     panel = _icon_panel(variation, assurance, height)
     words = f"Variation: {variation_words}. Assurance: {assurance_words}."
     said = (variation_words, _VARIATION_PHRASES[variation])  # as here, or describe_xmr_summary
     if not any(phrase in description for phrase in said):
         description = f"{description.rstrip()} {words}".strip()
+    description = _with_changes(description, points, unit, x_title, annotations)
     combined = alt.hconcat(chart, panel, spacing=16)
     return _titled(combined, title, description, subtitle)
 
@@ -770,6 +893,7 @@ def small_multiples(
     width: int = 170,
     height: int = 110,
     x_title: str = "Month",
+    annotations: dict[str, object] | None = None,
 ) -> alt.VConcatChart:
     """One small XmR panel per team for one measure, in a grid of ``columns``.
 
@@ -779,6 +903,9 @@ def small_multiples(
     with its team (and, when ``summaries`` maps the team to its :func:`spc.xmr_summary`, the
     variation and assurance in words below), has its own y scale, and marks special-cause points
     by shape and colour; one key serves every panel. Teams keep the order they first appear in.
+    A rebased team's panel marks where its new limits start; ``annotations`` maps a team to the
+    annotations drawn on its panel (as for :func:`xmr_chart`, cut short on the small panel and
+    written in full in the description).
     """
     unit = _value_unit(unit)
     if frame.empty:
@@ -802,7 +929,8 @@ def small_multiples(
         # Properties are given as each chart is made: every later change copies it whole.
         panels.append(_xmr_layer(
             panel_frame, unit, None, x_title, styles=styles, compact=True,
-            tooltip_title=measure_label, width=width, height=height, title=heading,
+            tooltip_title=measure_label, annotations=(annotations or {}).get(team),
+            width=width, height=height, title=heading,
         ))
     # Rows of panels stacked, rather than a wrapped concat: the report embeds specs without
     # their $schema, and Vega-Embed then takes a top-level "concat" for a Vega spec.
@@ -826,6 +954,11 @@ def small_multiples(
                 description += " Latest points: " + join_words(
                     [f"{plural(n, 'team')} {word}" for word, n in counts.items()]
                 ) + "."
+    for team in teams:
+        team_points = frame[frame["team"].astype(str) == team]
+        changes = _with_changes("", team_points, unit, x_title, (annotations or {}).get(team))
+        if changes:
+            description += f" {team}: {changes[:1].lower()}{changes[1:]}"
     return alt.vconcat(
         *rows, spacing=20, title=title, description=description,
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared", shape="shared")),
@@ -834,6 +967,72 @@ def small_multiples(
 
 # --------------------------------------------------------------------------------------------
 # Words
+
+
+def describe_rebase(points: pd.DataFrame, unit: str = "count", x_title: str = "Month") -> str:
+    """A sentence naming where a rebased chart's limits start afresh and each stretch's
+    average and limits, or "" when it is not rebased. For example: "Limits are worked out
+    afresh from February 2025 (rebased), where the way of working changed: up to January
+    2025 the average was 65 (limits 39 to 90); from February 2025 it is 42 (limits 20 to 65)."
+
+    ``points`` is :func:`workbook_helpers.spc.xmr` output; ``unit`` how values are written;
+    ``x_title`` the time axis's title, which says how a period is named ("Month", "Week
+    ending", "Week beginning").
+    """
+    if "rebase_group" not in points or points["rebase_group"].max() <= 0:
+        return ""
+    unit = _value_unit(unit)
+    fmt = lambda v: icons.fmt_measure(v, unit)  # noqa: E731
+    frame = points.sort_values("x", kind="stable").reset_index(drop=True)
+    temporal = pd.api.types.is_datetime64_any_dtype(frame["x"])
+    monthly = temporal and (x_title.lower().startswith("month") or _monthly(frame["x"]))
+    week = x_title.lower().startswith("week")
+
+    def when(x: object) -> str:
+        if temporal and week and not monthly:
+            return f"the {x_title.lower()} {fmt_date(x)}"
+        return _x_words(x, temporal, monthly=monthly)
+
+    stretches = []
+    groups = list(frame.groupby("rebase_group", sort=True))
+    for number, (_, rows) in enumerate(groups):
+        first, last = rows["x"].iloc[0], rows["x"].iloc[-1]
+        span = f"up to {when(last)}" if number == 0 else f"from {when(first)}"
+        mean = rows["mean"].iloc[0]
+        if bool(rows["no_variation"].iloc[0]) if "no_variation" in rows else False:
+            limits = "no variation to judge limits from"
+        else:
+            lower = rows["lpl"].iloc[0] if unit == "pounds" else max(rows["lpl"].iloc[0], 0)
+            limits = f"limits {fmt(lower)} to {fmt(rows['upl'].iloc[0])}"
+        verb = "was" if number < len(groups) - 1 else "is"
+        stretches.append(f"{span} the average {verb} {fmt(mean)} ({limits})")
+    starts = [when(rows["x"].iloc[0]) for _, rows in groups[1:]]
+    return (
+        f"Limits are worked out afresh from {join_words(starts)} (rebased), where the way of "
+        f"working changed: {'; '.join(stretches)}."
+    )
+
+
+def describe_annotations(annotations: object) -> str:
+    """A sentence listing the annotations drawn on a chart ("Marked on the chart: 6 January
+    2025, “New way of allocating work”."), or "" when there are none."""
+    items = sorted(_annotations_list(annotations), key=lambda a: pd.Timestamp(a.date))
+    if not items:
+        return ""
+    return "Marked on the chart: " + "; ".join(
+        f"{fmt_date(item.date)}, \u201c{item.text}\u201d" for item in items
+    ) + "."
+
+
+def _with_changes(
+    description: str, points: pd.DataFrame, unit: str, x_title: str, annotations: object,
+) -> str:
+    """``description`` with the rebase and annotation sentences added, unless it says them."""
+    drawn = _annotations_on(annotations, points["x"]) if "x" in points else []
+    for sentence in (describe_rebase(points, unit, x_title), describe_annotations(drawn)):
+        if sentence and sentence not in description:
+            description = f"{description.rstrip()} {sentence}".strip()
+    return description
 
 
 def describe_xmr(
@@ -1268,3 +1467,166 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     else:
         text += " Crosses mark the days on which cases still open were last seen."
     return text
+
+
+# --------------------------------------------------------------------------------------------
+# Handoffs between organisations
+
+_MAP_SCHEME = "blues"
+_MAP_CELL = 58  # pixels a side
+
+
+def handoff_map(frame: pd.DataFrame, groups: list[str], title: str, description: str) -> alt.FacetChart:
+    """A from-to grid of handoffs per case, one panel per group side by side on one colour
+    scale, each cell's figure written in it (so colour is never the only cue, and the chart
+    reads on paper).
+
+    ``frame`` is :meth:`workbook_helpers.handoffs.HandoffView.map_frame`: ``group``,
+    ``from_organisation`` (rows), ``to_organisation`` (columns), ``per_case`` and ``handoffs``
+    (missing where the report hides them), ``cases`` and ``suppressed`` (written ``[c]``).
+    """
+    data = frame.copy()
+    organisations = list(dict.fromkeys(data["from_organisation"]))
+    top = float(data["per_case"].max()) if data["per_case"].notna().any() else 1.0
+    data["label"] = [
+        disclosure.SUPPRESSED if hidden else ("0" if value == 0 else f"{value:.1f}" if value >= 0.05 else "<0.1")
+        for value, hidden in zip(data["per_case"], data["suppressed"])
+    ]
+    # Dark cells take white words: the colour scale runs from near white to dark blue.
+    # (white on the darker blues meets 4.5:1; dark ink on the lighter ones).
+    data["dark"] = (data["per_case"].fillna(0) > 0.72 * top).to_numpy()
+    y = alt.Y("from_organisation:N", sort=organisations, title="From",
+              axis=alt.Axis(labelLimit=190, labelFontSize=11))
+    x = alt.X("to_organisation:N", sort=organisations, title="To",
+              axis=alt.Axis(labelAngle=-35, labelLimit=150, labelFontSize=11, orient="bottom"))
+    tooltip = [
+        alt.Tooltip("group:N", title="Cohort"),
+        alt.Tooltip("from_organisation:N", title="From"),
+        alt.Tooltip("to_organisation:N", title="To"),
+        alt.Tooltip("per_case:Q", title="Handoffs per case", format=",.2f"),
+        alt.Tooltip("handoffs:Q", title="Handoffs", format=",d"),
+        alt.Tooltip("cases:Q", title="Cases", format=",d"),
+    ]
+    base = alt.Chart().encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
+        color=alt.Color("per_case:Q", title="Handoffs per case",
+                        scale=alt.Scale(scheme=_MAP_SCHEME, domain=[0, top], nice=False),
+                        legend=alt.Legend(orient="right", format=".1f", gradientLength=120)),
+        tooltip=tooltip,
+    )
+    # A hidden cell keeps its place: an outlined square with [c] in it.
+    hidden_cells = base.transform_filter("datum.suppressed").mark_rect(
+        fill="white", stroke=MUTED, strokeWidth=1, strokeDash=[3, 2])
+    words = base.mark_text(fontSize=12).encode(
+        text="label:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(INK)),
+    )
+    layered = alt.layer(cells, hidden_cells, words, data=_dataset(data)).properties(
+        width=_MAP_CELL * len(organisations), height=_MAP_CELL * len(organisations))
+    chart = layered.facet(
+        column=alt.Column("group:N", sort=groups, title=None,
+                          header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start")),
+        spacing=28,
+    ).resolve_scale(color="shared")
+    return _titled(chart, title, description)
+
+
+# --------------------------------------------------------------------------------------------
+# The change at a glance (before and after)
+
+#: How each verdict is drawn: colour, shape and the word written beside the dot.
+VERDICT_STYLES = {
+    "better": ("#0072B2", "circle"),
+    "worse": ("#B35900", "square"),
+    "no clear change": ("#505a5f", "diamond"),
+    "neither better nor worse": ("#505a5f", "cross"),
+    "too few cases to judge": ("#505a5f", "stroke"),
+}
+_CHANGE_AXES = {
+    "percent": ("Change per case, as a percentage", "format(datum.value, '+.0%')"),
+    "points": ("Change in percentage points", "format(datum.value, '+.0f')"),
+}
+_GLANCE_WRAP = 40  # characters per line of a measure's label
+_CHANGE_TIPS = {"percent": "+.1%", "points": "+.1f"}
+
+
+def change_at_a_glance(frame: pd.DataFrame, title: str, description: str, level: str = "95%") -> alt.VConcatChart:
+    """Every measure's change with its confidence interval, one row per measure in the table's
+    order, against a line at no change: a dot (its shape and colour saying better, worse or no
+    clear change) on a whisker for the interval, and beside it the change and the verdict in
+    words, so the chart reads without colour and on paper.
+
+    Percentage changes and changes in percentage points are on panels of their own, never one
+    scale; a change in a measure's own units (when the standard way's figure is 0) has a panel
+    to itself.
+
+    ``frame`` is :meth:`workbook_helpers.comparison_view.ComparisonView.change_frame`: ``label``,
+    ``panel`` (``percent``, ``points`` or ``difference: <label>``), ``change``, ``ci_low``,
+    ``ci_high`` (missing where there is none; fractions for ``percent`` and ``points``, as the
+    comparison gives them: the points panel draws and lists them in percentage points),
+    ``verdict`` (a key of :data:`VERDICT_STYLES`) and ``words`` (written beside the dot).
+    """
+    if frame.empty:
+        raise ValueError("frame has no measures to chart.")
+    verdicts = [v for v in VERDICT_STYLES if v in set(frame["verdict"])]
+    colour = alt.Color("verdict:N", title=None,
+                       scale=alt.Scale(domain=verdicts, range=[VERDICT_STYLES[v][0] for v in verdicts]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
+    shape = alt.Shape("verdict:N", scale=alt.Scale(domain=verdicts, range=[VERDICT_STYLES[v][1] for v in verdicts]))
+    panels = []
+    for panel, rows in frame.groupby("panel", sort=False):
+        kind = panel if panel in _CHANGE_AXES else "difference"
+        axis_title, label_expr = _CHANGE_AXES.get(
+            kind, (f"Change in {panel.split(': ', 1)[-1].lower()}", "format(datum.value, '+,.1f')"))
+        tip = _CHANGE_TIPS.get(kind, "+,.2f")
+        # The axis writes 0 as "no change".
+        label_expr = f"datum.value == 0 ? 'no change' : {label_expr}"
+        data = rows.reset_index(drop=True)
+        if kind == "points":  # drawn, and listed in the chart's data, in percentage points
+            data[["change", "ci_low", "ci_high"]] = data[["change", "ci_low", "ci_high"]].astype("float64") * 100
+        # Long labels on two lines or more rather than cut short.
+        data["label"] = ["\n".join(textwrap.wrap(str(label), _GLANCE_WRAP)) for label in data["label"]]
+        ends = pd.concat([data["change"], data["ci_low"], data["ci_high"]]).dropna()
+        low, high = min(0.0, float(ends.min()) if len(ends) else 0.0), max(0.0, float(ends.max()) if len(ends) else 0.0)
+        pad = (high - low) * 0.08 or 0.1
+        x_scale = alt.Scale(domain=[low - pad, high + pad], nice=False, zero=True)
+        order = data["label"].tolist()
+        base = alt.Chart(_dataset(data)).encode(
+            y=alt.Y("label:N", sort=order, title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=260, labelFontSize=12,
+                                  labelLineHeight=14)))
+        unit = " (percentage points)" if kind == "points" else ""
+        tooltip = [
+            alt.Tooltip("label:N", title="Measure"),
+            alt.Tooltip("change:Q", title=f"Change{unit}", format=tip),
+            alt.Tooltip("ci_low:Q", title=f"{level} interval from", format=tip),
+            alt.Tooltip("ci_high:Q", title=f"{level} interval to", format=tip),
+            alt.Tooltip("verdict:N", title="Better or worse"),
+        ]
+        x = alt.X("change:Q", title=axis_title, scale=x_scale,
+                  axis=alt.Axis(labelExpr=label_expr, tickCount=5, grid=True, labelOverlap="greedy"))
+        no_change = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color=INK, strokeWidth=1.5).encode(
+            x=alt.X("zero:Q", scale=x_scale, title=axis_title))
+        whisker = base.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_rule(
+            strokeWidth=3).encode(x=alt.X("ci_low:Q", scale=x_scale, title=axis_title), x2="ci_high:Q",
+                                  color=colour, tooltip=tooltip)
+        dots = base.transform_filter("isValid(datum.change)").mark_point(
+            filled=True, size=120, opacity=1, stroke=INK, strokeWidth=0.8).encode(
+            x=x, color=colour, shape=shape, tooltip=tooltip)
+        words = base.mark_text(align="left", dx=0, fontSize=12, color=INK).encode(
+            x=alt.value(_GLANCE_WIDTH + 10), text="words:N")
+        panels.append(alt.layer(no_change, whisker, dots, words).properties(
+            width=_GLANCE_WIDTH, height=alt.Step(40), title=alt.Title(_panel_title(panel), fontSize=13)))
+    chart = alt.vconcat(*panels, spacing=26).resolve_scale(x="independent", color="shared", shape="shared")
+    return _titled(chart, title, description)
+
+
+_GLANCE_WIDTH = 300
+
+
+def _panel_title(panel: str) -> str:
+    if panel == "percent":
+        return "Counts, hours and days per case: percentage change"
+    if panel == "points":
+        return "Shares: change in percentage points"
+    return f"{panel.split(': ', 1)[-1]}: change in its own units"

@@ -532,6 +532,75 @@ class ComparisonView:
             ))
         return shown
 
+    # ---- the change at a glance -------------------------------------------------------------
+
+    def change_frame(self) -> pd.DataFrame:
+        """What the change-at-a-glance chart draws: one row per measure of the table, in its
+        order, but those the report hides (:meth:`hidden`): ``measure``, ``label``,
+        ``change_kind``, ``panel`` (``percent``, ``points``, or ``difference: <label>`` for a
+        change in the measure's own units), ``change``, ``ci_low``, ``ci_high`` (the table's
+        figures, missing where it has none), ``verdict`` (better, worse, no clear change,
+        neither better nor worse, or too few cases to judge) and ``words`` (written beside
+        the dot: "down 64%: better")."""
+        mask = self.hidden()["change"].to_numpy()
+        rows = []
+        for record, direction, hidden in zip(self.comparison.to_dict(orient="records"), self.directions(), mask):
+            if hidden:
+                continue
+            verdict = _VERDICTS[direction][0]
+            too_few = direction == "too few cases"
+            kind = record["change_kind"]
+            change = None if too_few or not is_finite(record["change"]) else float(record["change"])
+            low, high = record["ci_low"], record["ci_high"]
+            interval = (not too_few) and is_finite(low) and is_finite(high)
+            rows.append({
+                "measure": record["measure"], "label": record["label"], "change_kind": kind,
+                "panel": kind if kind in ("percent", "points") else f"difference: {record['label']}",
+                "change": change,
+                "ci_low": float(low) if interval else None, "ci_high": float(high) if interval else None,
+                "verdict": verdict,
+                "words": verdict if change is None else f"{_change_words(change, kind)}: {verdict}",
+            })
+        columns = ["measure", "label", "change_kind", "panel", "change", "ci_low", "ci_high", "verdict", "words"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def change_left_out(self) -> list[str]:
+        """The labels of the measures the chart leaves out: those the report hides."""
+        mask = self.hidden()["change"].to_numpy()
+        return [label for label, hidden in zip(self.comparison["label"], mask) if hidden]
+
+    def change_note(self) -> str:
+        """Which measures the chart leaves out and why ("" when none)."""
+        left_out = self.change_left_out()
+        if not left_out:
+            return ""
+        from .formatting import join_words
+
+        return (f"Not on the chart: {join_words(left_out)}, as {'it rests' if len(left_out) == 1 else 'each rests'} "
+                "on too few cases for a report that may be shared (the table shows it as "
+                f"{SUPPRESSED}).")
+
+    def change_chart(self):
+        """The change at a glance (:func:`workbook_helpers.charts.change_at_a_glance`): every
+        measure the report shows, with its interval; None when it shows none."""
+        frame = self.change_frame()
+        if frame.empty:
+            return None
+        counts = frame["verdict"].value_counts()
+        said = [f"{counts[v]} {v}" for v in ("better", "worse", "no clear change", "neither better nor worse",
+                                              "too few cases to judge") if v in counts]
+        level = confidence_words(self.confidence)
+        description = (
+            f"Dot-and-interval chart of the change in each of {plural(len(frame), 'measure')}, the "
+            f"{esc(self.after_label)} against the {esc(self.before_label)}, with its {level} confidence "
+            "interval, against a line at no change; percentage changes and changes in percentage points "
+            f"are on panels of their own. {'; '.join(said)}."
+        )
+        note = self.change_note()
+        if note:
+            description += f" {note}"
+        return charts.change_at_a_glance(frame, "The change at a glance", description, level=level)
+
     # ---- time to close ----------------------------------------------------------------------
 
     def closure_curves(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -739,6 +808,19 @@ class ComparisonView:
         if "caution" in table.columns:
             table["caution"] = [self._safe(str(c)) if isinstance(c, str) else c for c in table["caution"]]
         return table
+
+
+def _change_words(change: float, kind: str) -> str:
+    """A change as the chart writes it beside its dot, rounded as headlines are: "down 64%",
+    "up 15 points", "+2.0" (a change in the measure's own units)."""
+    if kind == "percent":
+        rounded = round(abs(change) * 100)
+        return "no change" if rounded == 0 else f"{'down' if change < 0 else 'up'} {rounded}%"
+    if kind == "points":
+        rounded = round(abs(change) * 100)
+        return ("no change" if rounded == 0 else
+                f"{'down' if change < 0 else 'up'} {rounded} {'point' if rounded == 1 else 'points'}")
+    return f"{change:+,.1f}"
 
 
 def _number(value) -> float | None:

@@ -30,6 +30,9 @@ from . import spc
 from .exceptions import ParameterError
 from .formatting import fmt_date, join_words
 from .teams import chosen_team
+from .process_changes import (
+    ProcessChanges, read_changes, rebase_points, shift_note, xmr_by_rebased, xmr_rebased,
+)
 
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 FULL_TIME_HOURS_PER_WEEK = 37  # a full-time week in UK local government
@@ -440,16 +443,22 @@ def weekly_counts_by_type(log: pd.DataFrame, period: Period, top: int = 6) -> pd
     return counts[["demand_type", "demand_class", "week_start", "demand"]].reset_index(drop=True)
 
 
-def predictability(by_type: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def predictability(
+    by_type: pd.DataFrame, changes: DemandChanges | None = None,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """How predictable the largest demand types are, from :func:`weekly_counts_by_type`.
 
     Returns the XmR points of each type (for its chart) and a table of what to expect in a normal
     week: demand_type, demand_class, mean, low (the lower limit, at least 0), high, and stable
     ("yes" when no week shows special-cause variation, else "no: special cause"; "no variation
     to judge" when the weekly count hardly changes, so there are no limits and low and high are
-    missing).
+    missing). With ``changes`` (:func:`demand_changes`) the charts are rebased as asked, and the
+    expected range is that of the latest limits.
     """
-    points = spc.xmr_by(by_type, "demand_type", "demand", "week_start", improvement="neutral")
+    if changes is None:
+        points = spc.xmr_by(by_type, "demand_type", "demand", "week_start", improvement="neutral")
+    else:
+        points = changes.xmr_by(by_type, "demand_type", "demand", "week_start", improvement="neutral")
     classes = by_type.drop_duplicates("demand_type").set_index("demand_type")["demand_class"]
     table = pd.DataFrame(
         [
@@ -681,3 +690,101 @@ def protect_breakdowns(
     return ShownDemand(services, service_mask, declared,
                        channel_hidden if channel_hidden.to_numpy().any() else None,
                        _shown_types(kinds, bool(totals["failure"])), shown)
+
+
+# --------------------------------------------------------------------------------------------
+# Known changes in the process: rebasing and annotations (workbook_helpers.process_changes)
+
+
+@dataclass
+class DemandChanges:
+    """The ``rebase`` and ``annotations`` parameters as they apply to one demand study's
+    week-by-week charts. Build it with :func:`demand_changes`.
+
+    ``rebase_at`` holds the Mondays where new limits start (checked against the study's
+    complete weeks); ``annotations`` the markers drawn on every process chart.
+    """
+
+    changes: ProcessChanges
+    team: str | None
+    weeks: pd.DataFrame
+    rebase_at: list
+    annotations: tuple
+    not_rebased: list[str]
+
+    def xmr(self, values, dates, name: str = "the chart", **options) -> pd.DataFrame:
+        """:func:`workbook_helpers.spc.xmr` of a weekly series, rebased as asked where it can
+        be (a chart whose gaps leave too few values after a rebase is not, and the notes say
+        so)."""
+        points, rebased = xmr_rebased(values, dates, self.rebase_at, **options)
+        if not rebased:
+            self.not_rebased.append(name)
+        return points
+
+    def xmr_by(self, frame: pd.DataFrame, group: str, value: str, date: str, **options) -> dict[str, pd.DataFrame]:
+        """:func:`workbook_helpers.spc.xmr_by`, rebased as :meth:`xmr` does it."""
+        points, not_rebased = xmr_by_rebased(frame, group, value, date, self.rebase_at, **options)
+        self.not_rebased.extend(not_rebased)
+        return points
+
+    def shift_note(self, points: pd.DataFrame, label: str) -> str | None:
+        """The sentence for a chart not rebased whose latest weeks have sat on one side of its
+        average for 7 or more weeks (:func:`workbook_helpers.process_changes.shift_note`)."""
+        return shift_note(points, label, period="week", x_is="period_start", team=self.team)
+
+    def notes(self) -> list[str]:
+        """Method notes on the rebasing and annotations of this report."""
+        notes = self.changes.describe([self.team] if self.team else [])
+        others = [team for team in self.changes.teams_rebased() if team != self.team]
+        if others and self.team is None:
+            notes.append(
+                f"Rebase dates given for {join_words(others)} apply to "
+                f"{'its' if len(others) == 1 else 'their'} own reports; this report covers every "
+                "team, so its charts are not rebased for them."
+            )
+        if self.not_rebased:
+            shown = self.not_rebased[:5]
+            more = len(self.not_rebased) - len(shown)
+            notes.append(
+                f"Not rebased: {join_words(shown + ([f'{more} more'] if more else []))}, where gaps "
+                f"leave fewer than {spc.MIN_POINTS} weeks with values on one side of a rebase date."
+            )
+        if len(self.weeks):
+            first, last = self.weeks["period_start"].iloc[0], self.weeks["period_end"].iloc[-1]
+            for item in self.annotations:
+                if not first <= item.date <= last:
+                    notes.append(
+                        f"The annotation for {fmt_date(item.date)} (\u201c{item.text}\u201d) falls "
+                        f"outside the weeks charted, {fmt_date(first)} to {fmt_date(last)}, so it is "
+                        "not drawn."
+                    )
+        return notes
+
+
+def demand_changes(
+    log: pd.DataFrame, team: object, period: Period, rebase: object = None, annotations: object = None,
+) -> DemandChanges:
+    """Read the ``rebase`` and ``annotations`` parameters for a demand study of ``team`` (or
+    every team) over ``period``: rebase dates for every chart and for the team itself apply;
+    each must be the Monday of one of the study's complete weeks, not the last, or a
+    :class:`ParameterError` says why and what the weeks are. A mapping naming a team not in the
+    log's team column is an error too."""
+    teams = sorted(log["team"].dropna().astype(str).unique()) if "team" in log.columns else []
+    changes = read_changes(rebase, annotations, teams if "team" in log.columns else None)
+    chosen = chosen_team(team)
+    if chosen is not None:
+        # The team as the data spells it (the team parameter is matched ignoring case).
+        wanted = chosen.strip().casefold()
+        chosen = next((name for name in teams if name.strip().casefold() == wanted), chosen)
+    mondays = complete_weeks(period)
+    weeks = pd.DataFrame({"period_start": mondays, "period_end": mondays + pd.Timedelta(days=6),
+                          "week_start": mondays})
+    rebase_at: list = []
+    if changes.rebase_dates(chosen):
+        if weeks.empty:
+            raise ParameterError("rebase: there are no complete weeks in the period to rebase.")
+        rebase_at = rebase_points(changes.rebase.get(None, ()), weeks, period="week", x="week_start")
+        if chosen in changes.rebase:
+            rebase_at += rebase_points(changes.rebase[chosen], weeks, period="week", x="week_start",
+                                       team=chosen)
+    return DemandChanges(changes, chosen, weeks, sorted(set(rebase_at)), changes.annotations_for(chosen), [])

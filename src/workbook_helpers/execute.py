@@ -40,6 +40,15 @@ class Workbook:
     # parameter), the first whose parameter is set wins.
     team_sources: tuple[tuple[str, str, str], ...] = ()
     preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
+    # Settings given either as values or as the path of a YAML file holding them (rebase,
+    # annotations): a path is checked and made absolute like a data file's.
+    setting_files: tuple[str, ...] = ()
+
+    def input_files(self, parameters: dict) -> list[str]:
+        """The parameters that name files a run reads: the data parameters, and the settings
+        given as a YAML file."""
+        return [*self.data_parameters,
+                *(name for name in self.setting_files if is_settings_file(parameters.get(name)))]
 
     @property
     def notebook(self) -> Path:
@@ -54,6 +63,7 @@ WORKBOOKS: dict[str, Workbook] = {
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
         team_sources=(("demand_path", "load_demand", "column_map"),),
+        setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.story",
@@ -95,6 +105,7 @@ WORKBOOKS: dict[str, Workbook] = {
         data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
                          "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
+        setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
             "workbook_helpers.loading", "workbook_helpers.notebook", "workbook_helpers.team_performance",
@@ -117,6 +128,12 @@ class RunResult:
     @property
     def paths(self) -> list[Path]:
         return [self.html, *([self.pdf] if self.pdf else []), self.notebook, self.summary_path]
+
+
+def is_settings_file(value: object) -> bool:
+    """Whether a setting's value names a YAML file (``changes.yaml``) rather than giving the
+    setting itself."""
+    return isinstance(value, str) and value.strip().lower().endswith((".yaml", ".yml"))
 
 
 def notebooks_folder() -> Path:
@@ -168,6 +185,8 @@ def _typed(workbook: Workbook, name: str, value, default):
     such as "no" would otherwise count as true), a count a whole number; dates become ISO text."""
     if hasattr(value, "isoformat") and not isinstance(value, str):  # a date from YAML
         return value.isoformat()
+    if isinstance(value, (dict, list, tuple)):
+        return _plain_dates(value)
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -191,6 +210,19 @@ def _typed(workbook: Workbook, name: str, value, default):
 
 #: The part of a file name standing for the whole service.
 WHOLE_SERVICE_STEM = "all-teams"
+
+
+def _plain_dates(value):
+    """A mapping or list from YAML with its dates (keys too) as ISO text, as a notebook's
+    parameters and the run's records (JSON) take them: ``{2025-01-06: ...}`` from
+    ``-y 'annotations: {2025-01-06: ...}'``."""
+    if isinstance(value, dict):
+        return {_plain_dates(key): _plain_dates(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_dates(item) for item in value]
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return value
 
 
 def output_stem(workbook: Workbook, parameters: dict) -> str:
@@ -266,7 +298,7 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
         )
     defaults = default_parameters(workbook)
     checked = {name: _typed(workbook, name, value, defaults[name]) for name, value in parameters.items()}
-    for name in workbook.data_parameters:
+    for name in workbook.input_files(checked):
         value = checked.get(name)
         if isinstance(value, str) and value.strip():
             path = find_input(value)

@@ -253,7 +253,7 @@ def performance_chart(performance, team: str, key: str):
         points, summary, m.label,
         charts.describe_xmr_summary(m.label, summary, m.unit, monthly=performance.period == "month"),
         m.label,
-        unit=m.unit, x_title=performance.x_title,
+        unit=m.unit, x_title=performance.x_title, annotations=performance.annotations_for(team),
     )
 
 

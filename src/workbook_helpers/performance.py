@@ -23,7 +23,7 @@ of no spending.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ import pandas as pd
 from . import clock, spc
 from .exceptions import ParameterError
 from .performance_measures import MEASURES, measure
+from .process_changes import xmr_rebased
 
 __all__ = [
     "AGE_BANDS",
@@ -535,37 +536,69 @@ def target_for(targets: pd.DataFrame | None, team: str, key: str) -> tuple[float
 
 
 def measure_charts(
-    measures: pd.DataFrame, targets: pd.DataFrame | None = None
+    measures: pd.DataFrame, targets: pd.DataFrame | None = None,
+    rebase: Mapping[str, Sequence[pd.Timestamp]] | None = None,
 ) -> tuple[dict[tuple[str, str], pd.DataFrame], list[str]]:
     """An XmR chart (:func:`workbook_helpers.spc.xmr`) for every team and measure.
 
     Every period keeps its place: a period where a share or median has no items to be worked
     out from is a gap in that chart, with no moving range to it or from it. Series with fewer
-    than 2 values have no chart. Returns the charts keyed by ``(team, measure)`` and notes on
-    what was left out or is provisional, in plain words.
+    than 2 values have no chart. ``rebase`` maps a team to the days its charts' limits start
+    afresh from, each the first day of a period (checked by
+    :func:`workbook_helpers.process_changes.rebase_points`): the period starting that day is
+    the first of the new limits; on a monthly spending chart of a weekly report, the first
+    month starting on or after it. A chart where gaps would leave a stretch with fewer than 2
+    values is not rebased, and a note says so. Returns the charts keyed by ``(team, measure)`` and notes on what was left
+    out or is provisional, in plain words.
     """
     charts: dict[tuple[str, str], pd.DataFrame] = {}
     notes: list[str] = []
     short = []
+    not_rebased = []
+    rebase = rebase or {}
     for (team, key), rows in measures.groupby(["team", "measure"], sort=False):
         values = int(rows["value"].notna().sum())
         if values < spc.MIN_POINTS:
             continue
         target, improvement = target_for(targets, team, key)
+        at = _rebase_x(rows, rebase.get(team, ()))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", spc.UnreliableLimitsWarning)
-            chart = spc.xmr(rows["value"], dates=rows["period_end"], improvement=improvement, target=target)
+            chart, rebased = xmr_rebased(rows["value"], rows["period_end"], at,
+                                         improvement=improvement, target=target)
+        if not rebased:  # gaps leave a stretch too few values for limits of its own
+            not_rebased.append((team, measure(key).label))
         if caught:
-            short.append((team, measure(key).label, values))
+            fewest = int(chart.loc[chart["value"].notna()].groupby("rebase_group").size().min())
+            short.append((team, measure(key).label, fewest))
         chart.attrs.update(team=team, measure=key)
         charts[(team, key)] = chart
     if short:
         fewest = min(points for *_, points in short)
+        behind = "have limits worked out from" if rebase else "have"
         notes.append(
-            f"{len(short)} of {len(charts)} charts have fewer than {spc.MIN_RELIABLE_POINTS} points "
-            f"(the fewest {fewest}), so their limits are provisional."
+            f"{len(short)} of {len(charts)} charts {behind} fewer than {spc.MIN_RELIABLE_POINTS} "
+            f"points (the fewest {fewest}), so their limits are provisional."
+        )
+    for team, label in not_rebased:
+        notes.append(
+            f"{team}'s chart of {label.lower()} is not rebased: it has too few values on one side "
+            f"of a rebase date for limits of their own (at least {spc.MIN_POINTS} are needed)."
         )
     return charts, notes
+
+
+def _rebase_x(rows: pd.DataFrame, days: Sequence[pd.Timestamp]) -> list:
+    """The x values (period ends) of the first period of ``rows`` starting on or after each
+    day, each once."""
+    starts = pd.to_datetime(rows["period_start"]).reset_index(drop=True)
+    ends = rows["period_end"].reset_index(drop=True)
+    found = []
+    for day in days:
+        later = starts.ge(pd.Timestamp(day)).to_numpy()
+        if later.any():
+            found.append(ends[later.argmax()])
+    return list(dict.fromkeys(found))
 
 
 def summary_matrix(charts: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:

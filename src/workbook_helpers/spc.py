@@ -124,6 +124,7 @@ __all__ = [
     "UnreliableLimitsWarning",
     "VARIATION_ICONS",
     "xmr",
+    "shift_in_progress",
     "xmr_by",
     "xmr_summary",
 ]
@@ -546,6 +547,80 @@ def xmr_summary(frame: pd.DataFrame, improvement: Improvement | None = None) -> 
         "lpl": lpl,
         "upl": upl,
         "target": target,
+    }
+
+
+def shift_in_progress(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """The shift the chart's latest point belongs to, if any: a run of :data:`RUN_LENGTH` or
+    more points on one side of the mean that is still going.
+
+    Such a run is the pattern a change in the process leaves on a chart whose limits span the
+    change: the points since the change sit on one side of a mean worked out from both
+    processes. It is a prompt to ask whether the way of working changed then (and, if it did,
+    to rebase the chart there), never a reason to rebase by itself.
+
+    The run is read as :func:`xmr` flags a shift: points strictly on one side of their rebase
+    group's mean, consecutive, within one rebase group; a gap or a point on the mean ends it,
+    and a chart with no variation to judge limits from has no shifts. Gaps after the latest
+    point with a value are passed over, as for the icons.
+
+    Parameters
+    ----------
+    frame
+        A frame returned by :func:`xmr`, in date order.
+
+    Returns
+    -------
+    dict or None
+        None when the latest point with a value is not part of a shift. Otherwise ``start``
+        (the x value of the run's first point), ``latest`` (its last), ``points`` (how many),
+        ``side`` (``"above"`` or ``"below"`` the mean), ``mean`` (the mean the run is judged
+        against) and ``rebase_group`` (the group it lies in).
+
+    Examples
+    --------
+    Eight points around 10, then seven points around 4: the last seven are below the mean of
+    all fifteen (109 / 15 = 7.27), so a shift is in progress from position 8.
+
+    >>> run = shift_in_progress(xmr([10, 11, 9, 10, 11, 9, 10, 11, 4, 5, 3, 4, 5, 3, 4]))
+    >>> run["start"], run["points"], run["side"]
+    (8, 7, 'below')
+    """
+    needed = ("x", "value", "mean", "shift", "relative_to_mean")
+    missing = [column for column in needed if column not in frame]
+    if missing:
+        raise ValueError(
+            f"frame is missing column(s) {', '.join(missing)}; pass a frame made by xmr()."
+        )
+    valued = np.flatnonzero(frame["value"].notna().to_numpy())
+    if not len(valued):
+        return None
+    last = int(valued[-1])
+    if not bool(frame["shift"].iloc[last]):
+        return None
+    side = int(frame["relative_to_mean"].iloc[last])
+    groups = (
+        frame["rebase_group"].to_numpy() if "rebase_group" in frame else np.zeros(len(frame), dtype=int)
+    )
+    present = frame["value"].notna().to_numpy()
+    sides = frame["relative_to_mean"].to_numpy()
+    first = last
+    while (
+        first > 0
+        and present[first - 1]
+        and sides[first - 1] == side
+        and groups[first - 1] == groups[last]
+    ):
+        first -= 1
+    start = frame["x"].iloc[first]
+    latest = frame["x"].iloc[last]
+    return {
+        "start": start.item() if isinstance(start, np.generic) else start,
+        "latest": latest.item() if isinstance(latest, np.generic) else latest,
+        "points": last - first + 1,
+        "side": "above" if side > 0 else "below",
+        "mean": float(frame["mean"].iloc[last]),
+        "rebase_group": int(groups[last]),
     }
 
 

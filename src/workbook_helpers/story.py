@@ -318,15 +318,28 @@ POINT_WORDS = {
 }
 
 
-def variation_sentence(name: str, points: pd.DataFrame, measure: str, percent: bool = True) -> str:
+def variation_sentence(
+    name: str, points: pd.DataFrame, measure: str, percent: bool = True, note: str | None = None,
+) -> str:
     """A few lines on an XmR series of weeks: its average and limits (or that there is no
     variation to judge limits from), the weeks with nothing to measure, then each run of
     special-cause weeks in order (higher or lower than usual, and whether that is an improvement
-    or a concern), then the rules they broke."""
+    or a concern), then the rules they broke. A rebased series gives the average and limits
+    since its latest rebase. ``note`` (plain text, escaped here) is added at the end: the
+    sentence of :func:`workbook_helpers.process_changes.shift_note`, say."""
+    sentence = _variation_words(name, points, measure, percent)
+    return f"{sentence} {esc(note)}" if note else sentence
+
+
+def _variation_words(name: str, points: pd.DataFrame, measure: str, percent: bool) -> str:
     fmt = (lambda v: fmt_pct(v)) if percent else fmt_int
     last = points.iloc[-1]
     no_variation = bool(last["no_variation"]) if "no_variation" in points else False
-    sentence = f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week"
+    since = ""
+    if "rebase_group" in points and points["rebase_group"].max() > 0:
+        first = points.loc[points["rebase_group"] == last["rebase_group"], "x"].iloc[0]
+        since = f" from the week beginning {fmt_date(first)}, where the limits were rebased"
+    sentence = f"**{esc(name)}**: {measure} averaged {fmt(last['mean'])} a week{since}"
     if no_variation:
         sentence += ", and there is no variation to judge limits from: it hardly changes from week to week."
     else:

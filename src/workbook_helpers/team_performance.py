@@ -20,6 +20,7 @@ from .performance_measures import MEASURES, Measure, measure
 from .disclosure import SUPPRESSED
 from .notebook import count_card
 from .policy import current_policy
+from .process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 from .teams import chosen_team, keyword_notes
 
@@ -65,6 +66,7 @@ class TeamPerformance:
     actions: pd.DataFrame | None
     monthly_spending: pd.DataFrame | None = None
     now: pd.DataFrame | None = None
+    changes: ProcessChanges = field(default_factory=ProcessChanges)
     _owner_names: dict = field(default_factory=dict)
     #: The view is of the whole service (``team`` is then "all"; a team called "all" is not).
     service_wide: bool = False
@@ -79,12 +81,18 @@ class TeamPerformance:
         team: str = "all",
         period: str = "month",
         as_at: object = None,
+        rebase: object = None,
+        annotations: object = None,
     ) -> TeamPerformance:
         """Measure every team for every complete period up to ``as_at`` and chart each measure.
 
         ``team`` is ``"all"`` for the service-wide view or one team's name (``"team:All"`` for a
         team called All, :mod:`workbook_helpers.teams`); a team not in the data is a
-        :class:`ParameterError` naming those that are.
+        :class:`ParameterError` naming those that are. ``rebase`` and ``annotations`` are the
+        workbook's parameters of those names (:mod:`workbook_helpers.process_changes`): dates
+        where a team's charts, or every chart, start new limits, and labelled markers for the
+        charts. A rebase date that is not the first day of a period the charts show is a
+        :class:`ParameterError` saying why.
         """
         measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
         # The teams in the files, whether or not any period is complete by as_at.
@@ -96,7 +104,8 @@ class TeamPerformance:
             raise ParameterError(
                 f"team {chosen!r} is not in the data. The teams are: {join_words(teams)}."
             )
-        charts, notes = pf.measure_charts(measures, targets)
+        changes = read_changes(rebase, annotations, teams)
+        charts, notes = pf.measure_charts(measures, targets, rebase=_rebase_days(changes, measures, teams))
         as_at_day = measures.attrs["as_at"]
         notes = (_data_notes(work_items, actions, targets, teams, as_at, as_at_day)
                  + keyword_notes(team, teams) + notes)
@@ -113,6 +122,7 @@ class TeamPerformance:
             spending=spending,
             actions=actions,
             service_wide=chosen is None,
+            changes=changes,
         )
         if work_items is not None:
             view.now = pf.work_now(work_items, as_at_day, teams)
@@ -293,6 +303,51 @@ class TeamPerformance:
         """Each shown team's :func:`~workbook_helpers.spc.xmr_summary` for measure ``key``."""
         return {team: spc.xmr_summary(self.charts[(team, key)])
                 for team in self.shown_teams if (team, key) in self.charts}
+
+    def annotations_for(self, team: str) -> tuple[Annotation, ...]:
+        """The annotations drawn on ``team``'s charts (those for every chart and its own)."""
+        return self.changes.annotations_for(team)
+
+    def annotations_by_team(self) -> dict[str, tuple[Annotation, ...]]:
+        """Each shown team's annotations, for the service-wide small multiples."""
+        return {team: self.annotations_for(team) for team in self.shown_teams}
+
+    def shift_note(self, team: str, key: str) -> str | None:
+        """The sentence for ``team``'s chart of measure ``key`` when its latest points have sat
+        on one side of its average for 7 or more periods and it is not rebased
+        (:func:`workbook_helpers.process_changes.shift_note`), else None."""
+        points = self.charts.get((team, key))
+        if points is None:
+            return None
+        m = measure(key)
+        # Spending is monthly whatever the period.
+        period = "month" if key in ("spend_actual", "spend_variance") else self.period
+        return shift_note(points, m.label, period=period, x_is="period_end", team=team)
+
+    def shift_table(self) -> pd.DataFrame:
+        """Every shown chart with a shift still going and no rebase, in the order of teams and
+        of the measures table: ``team``, ``measure`` (its label), ``since`` (the first period
+        of the run, in words), ``points`` (how many in a row), ``side`` ("above" or "below"
+        the average) and ``setting`` (the parameter that would rebase the chart there)."""
+        rows = []
+        for team in self.shown_teams:
+            for m in MEASURES:
+                points = self.charts.get((team, m.key))
+                if points is None:
+                    continue
+                period = "month" if m.key in ("spend_actual", "spend_variance") else self.period
+                run = shift_run(points, period=period, x_is="period_end", team=team)
+                if run:
+                    rows.append({"team": team, "measure": m.label, "since": run["since"],
+                                 "points": run["points"], "side": f"{run['side']} the average",
+                                 "setting": run["hint"]})
+        return pd.DataFrame(rows, columns=["team", "measure", "since", "points", "side", "setting"])
+
+    @staticmethod
+    def shift_columns() -> dict[str, tuple[str, str]]:
+        return {"team": ("Team", "text"), "measure": ("Measure", "text"), "since": ("Since", "text"),
+                "points": ("Periods in a row", "int"), "side": ("Where", "text"),
+                "setting": ("To rebase there", "text")}
 
     def matrix_table(self) -> pd.DataFrame:
         """The summary matrix for the shown teams: team, measure, label, latest value, latest
@@ -498,6 +553,8 @@ class TeamPerformance:
             "changes; on the good side it will be met every time; inside the limits it will be met "
             "and missed at random.",
         ]
+        notes += self.changes.describe(self.shown_teams)
+        notes += self._annotations_not_drawn()
         missing = [name for name, frame in (("spending", self.spending), ("actions", self.actions))
                    if frame is None]
         if missing:
@@ -519,6 +576,20 @@ class TeamPerformance:
                       for w in self.spending.attrs.get("warnings", [])]
         return notes + list(self.notes)
 
+    def _annotations_not_drawn(self) -> list[str]:
+        """Notes on annotations for the shown teams dated outside every chart's periods."""
+        if self.measures.empty:
+            return []
+        first = pd.Timestamp(self.measures["period_start"].min())
+        last = pd.Timestamp(self.measures["period_end"].max())
+        outside = sorted({a for team in self.shown_teams for a in self.annotations_for(team)
+                          if not first <= a.date <= last}, key=lambda a: a.date)
+        return [
+            f"The annotation for {fmt_date(a.date)} (\u201c{a.text}\u201d) falls outside the "
+            f"charts, which run from {fmt_date(first)} to {fmt_date(last)}, so it is not drawn."
+            for a in outside
+        ]
+
     def spending_behind(self) -> list[tuple[str, pd.Timestamp]]:
         """Shown teams whose spending stops before the latest month any shown team has, with
         that latest month: their spending is missing from the service totals for it."""
@@ -528,6 +599,27 @@ class TeamPerformance:
         last = monthly.groupby("team")["month"].max()
         latest = last.max()
         return [(team, latest) for team, month in last.items() if month < latest]
+
+
+def _rebase_days(changes: ProcessChanges, measures: pd.DataFrame, teams: list[str]) -> dict[str, tuple]:
+    """Each team's rebase days (those for every chart and its own), checked against the periods
+    the charts show: the work and action measures' periods (spending's months when there are
+    only those)."""
+    if not any(changes.rebase.values()) or measures.empty:
+        return {}
+    spending = measures["measure"].isin(["spend_actual", "spend_variance"])
+    chosen = measures.loc[~spending] if (~spending).any() else measures
+    periods = chosen[["period_start", "period_end"]].drop_duplicates().sort_values("period_start")
+    period = measures.attrs.get("period", "month") if (~spending).any() else "month"
+    rebase_points(changes.rebase_dates(None), periods, period=period)
+    days = {}
+    for team in teams:
+        dates = changes.rebase_dates(team)
+        if team in changes.rebase:
+            rebase_points(changes.rebase[team], periods, period=period, team=team)
+        if dates:
+            days[team] = dates
+    return days
 
 
 def _data_notes(
