@@ -166,9 +166,11 @@ class CaseReview:
             return None
         return 0 if self.include_open or self.selected is None else len(self.selected) - len(self.measures)
 
-    def open_by_cohort(self) -> dict[str, object]:
+    def open_by_cohort(self, protected: bool = True) -> dict[str, object]:
         """Cases still open among those selected, per cohort (in the review's order) and
-        ``"all"``, whether left out or included; empty when the data cannot say.
+        ``"all"``, whether left out or included; empty when the data cannot say. With
+        ``protected=False``, the counts as they are (for sentences, which give a small one as
+        its bound).
 
         In a published report a count the report may not give is ``"[c]"``: left out, a count
         from 1 to ``suppress_below - 1``, and one more where the cohorts would give a hidden one
@@ -182,7 +184,7 @@ class CaseReview:
         shown: dict[str, object] = {str(k): int(v) for k, v in counts.items()}
         shown["all"] = int(counts.sum())
         policy = current_policy()
-        if not policy.publishing:
+        if not policy.hides_small_numbers or not protected:
             return shown
         several = len(order) > 1
         if self.open_left_out:
@@ -211,7 +213,7 @@ class CaseReview:
         frame = self.selected
         group = _group_of(frame)
         return time_to_close(case_durations(frame, self.as_at), group, order=_cohorts_of(group),
-                             min_at_risk=policy.suppress_below if policy.publishing else 0)
+                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
 
     @property
     def outside_dates(self) -> int:
@@ -293,8 +295,8 @@ class CaseReview:
         worst = self.worst_rework()
         if worst is None:
             figures["most_repeat_assessments"] = None
-        elif current_policy().publishing:
-            # A published report shows no case on its own: the most, without naming the case.
+        elif not current_policy().shows_each_case:
+            # Only the team's report shows a case on its own: the most, without naming the case.
             hidden = current_policy().hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
             figures["most_repeat_assessments"] = {
                 "repeat_assessments": disclosure.SUPPRESSED if hidden else worst[1]}
@@ -326,7 +328,7 @@ class CaseReview:
             median = row["median_days"]
             if median != median:
                 medians[row["group"]] = None
-            elif current_policy().publishing and not row["median_shown"]:
+            elif current_policy().hides_small_numbers and not row["median_shown"]:
                 medians[row["group"]] = disclosure.SUPPRESSED
             else:
                 medians[row["group"]] = float(median)
@@ -468,7 +470,7 @@ class CaseReview:
         overall = dict.fromkeys(("cases", "open_cases", "closed_cases", "predicted_return_judgements",
                                  "predicted_return_share", "repeat_assessments"), False)
         policy = current_policy()
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return hidden, overall
         k = policy.suppress_below
         several = self.several_cohorts
@@ -594,7 +596,7 @@ class CaseReview:
         policy = current_policy()
         columns = ["first_assessments", "repeat_assessments", "assessments"]
         hidden = pd.DataFrame(False, index=table.index, columns=columns)
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return None
         grid = table[columns].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
@@ -613,7 +615,7 @@ class CaseReview:
         hides, row for row: small ones, and more so that none can be worked out from the total
         handoffs (which the summary table gives, or hides). None in an internal report."""
         policy = current_policy()
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return None
         grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()

@@ -195,7 +195,7 @@ def _protect_counts(
     more count is then hidden where a single hidden one could be worked out from that total.
     """
     policy = current_policy()
-    if not policy.publishing and hidden is None:
+    if not policy.hides_small_numbers and hidden is None:
         return frame, ""
     k = policy.suppress_below
     grid = frame[columns].reset_index(drop=True)
@@ -209,7 +209,7 @@ def _protect_counts(
         )
     primary = pd.DataFrame(False, index=grid.index, columns=columns)
     further = 0
-    if policy.publishing:
+    if policy.hides_small_numbers:
         primary = disclosure.primary_mask(numbers, suppress_below=k)
         row_total = row_total and len(columns) > 1
         column_total = column_total and len(grid) > 1
@@ -278,7 +278,7 @@ def value_failure_bars(
     labelled = table.copy()
     if protected:
         k = current_policy().suppress_below
-        few = (classified >= 1) & (classified < k) if current_policy().publishing else False
+        few = (classified >= 1) & (classified < k) if current_policy().hides_small_numbers else False
         share_hidden = labelled["suppressed"].to_numpy() | few
         labelled["failure_share"] = labelled["failure_share"].mask(share_hidden)
         labelled["share_hidden"] = share_hidden
@@ -1444,7 +1444,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
         median = row["median_days"]
         if median != median:
             said = "no median yet: more than half still open"
-        elif policy.publishing and not row["median_shown"]:
+        elif policy.hides_small_numbers and not row["median_shown"]:
             said = f"median not shown ({disclosure.SUPPRESSED})"
         else:
             said = f"median {plural(median, 'day')}"
@@ -1461,7 +1461,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
         parts.append(f"{who} ({said}, {still})")
     text = ("Step chart of the share of cases still open by days since opening, for "
             + join_words(parts) + ". Each curve drops where cases closed; a dashed line marks half.")
-    if policy.publishing:
+    if policy.hides_small_numbers:
         text += (f" The curves stop where fewer than {policy.suppress_below} cases of a cohort were "
                  "still open, as steps resting on so few would show what happened to one or two people.")
     else:

@@ -626,7 +626,7 @@ def hidden_counts(table: pd.DataFrame, column: str = "demand", total_hidden: boo
 def _shown_types(table: pd.DataFrame, total_hidden: bool) -> ShownTypes:
     from .policy import current_policy
 
-    total_hidden = total_hidden and current_policy().publishing and not table.empty
+    total_hidden = total_hidden and current_policy().hides_small_numbers and not table.empty
     hidden = hidden_counts(table, total_hidden=total_hidden)
     if total_hidden:
         table = table.assign(**{c: float("nan") for c in ("share", "cumulative_share") if c in table})

@@ -149,12 +149,16 @@ def _card(item: Card | tuple) -> Card:
 
 
 def _card_figure(card: Card, policy: ReportPolicy) -> tuple[str, str | None]:
-    """The card's figure as HTML, and what was hidden (None, "count" or "share")."""
+    """The card's figure as HTML, and what was hidden (None, "count" or "share"). A hidden
+    figure is given as the bound it implies ("fewer than 5", "under 17%"), never a bare [c]."""
     if card.kind == "count" and policy.hides(card.value):
-        return SUPPRESSED_HTML, "count"
-    if card.kind in _SHARE_KINDS and card.denominator is not None and policy.publishing:
+        bound = disclosure.count_bound(card.value, policy.suppress_below)
+        return esc(bound.words() if bound else "not shown"), "count"
+    if card.kind in _SHARE_KINDS and card.denominator is not None and policy.hides_small_numbers:
         if _share_hidden(card.value, card.denominator, None, policy.suppress_below):
-            return SUPPRESSED_HTML, "share"
+            bound = disclosure.share_bound(card.value, card.denominator, policy.suppress_below)
+            said = bound.words(percent=True) if bound is not None else "not shown"
+            return esc(said), "share"
     if card.kind == "share":
         return esc(fmt_pct(card.value)), None
     return esc(_FORMATTERS[card.kind](card.value)), None
@@ -165,8 +169,9 @@ def headline_cards(cards: list[Card | tuple]) -> None:
 
     Each card is a :class:`Card` (see :func:`count_card` and :func:`share_card`), a tuple
     ``(label, figure, note)`` with the figure already written as text, or ``(label, value,
-    note, kind)``. In a published report a count of 1 to ``suppress_below - 1`` shows as
-    ``[c]``, as does a share that rests on few people, and a note under the cards says why."""
+    note, kind)``. In a public report a count of 1 to ``suppress_below - 1`` reads as its bound
+    ("fewer than 5"), as does a share that rests on few ("under 17%"), and a note under the
+    cards says why."""
     policy = current_policy()
     items, hidden = [], set()
     for card in map(_card, cards):
@@ -179,16 +184,24 @@ def headline_cards(cards: list[Card | tuple]) -> None:
         )
     note = ""
     if hidden:
-        sentence = suppression_note(policy.suppress_below, primary="count" in hidden, rates="share" in hidden)
+        sentence = bound_note(policy.suppress_below)
         note = f'<p class="sw-suppression-note">{html.escape(sentence)}</p>'
     display(HTML(f'<div class="sw-cards">{"".join(items)}</div>{note}'))
 
 
+def bound_note(suppress_below: int) -> str:
+    """What a figure given as a bound means, for under headline cards."""
+    return (f"A figure given as \u201cfewer than {suppress_below}\u201d, or as a share \u201cunder\u201d or "
+            "\u201cover\u201d a percentage, is a small number kept back to protect privacy: the bound is "
+            "all this report says of it.")
+
+
 def count_text(value: object, singular: str, plural_form: str | None = None) -> str:
-    """A count in words for narrative and card notes, hidden when small in a published report:
-    ``count_text(3, "case")`` -> ``"3 cases"``, or ``"[c] cases"`` when publishing."""
-    if current_policy().hides(value):
-        return f"{disclosure.SUPPRESSED} {plural_form or singular + 's'}"
+    """A count in words for narrative and card notes, given as its bound when small in a public
+    report: ``count_text(3, "case")`` -> ``"3 cases"``, or ``"fewer than 5 cases"``."""
+    policy = current_policy()
+    if policy.hides(value):
+        return f"fewer than {policy.suppress_below} {plural_form or singular + 's'}"
     return plural(value, singular, plural_form)
 
 
@@ -319,7 +332,7 @@ def protect_table(
         shapes[rate] = (numerator, denominator)
 
     mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    if not policy.publishing or frame.empty:
+    if not policy.hides_small_numbers or frame.empty:
         return ProtectedTable(mask, suppress_below=policy.suppress_below)
 
     k = policy.suppress_below
@@ -488,7 +501,10 @@ def record_summary(
     The summary travels inside the executed notebook as an output of its own kind, which reports
     do not show; ``workbook run`` reads it back. Returns the summary.
 
-    In a published report, what is declared is hidden as the string ``"[c]"``:
+    In a public report, what is declared is hidden: its value in the summary is ``null`` (never
+    a string where a number belongs), and ``hidden`` lists it with why (``{"open_cases":
+    {"reason": "small count", "below": 5, "under": 5}}``); anything else that arrives as
+    ``"[c]"`` (in a figure, a nested figure or a table) is ``null`` and listed the same way:
 
     ``counts``
         Keys of ``figures`` that are counts of people, cases, items or contacts: 1 to
@@ -502,7 +518,7 @@ def record_summary(
     ``table_rates``, ``table_totals``
         ``{table_name: {...}}``, as ``rates`` and ``totals`` of :func:`protect_table`.
 
-    ``context["privacy"]`` and ``context["suppress_below"]`` always record the policy in force,
+    ``context["audience"]`` and ``context["suppress_below"]`` always record the policy in force,
     so the runner can check the workbook applied the one it was asked for.
     """
     policy = current_policy()
@@ -522,25 +538,35 @@ def record_summary(
             holder[name], table_counts.get(name, []), table_totals.get(name), table_rates.get(name),
             policy,
         )
+    hidden: dict[str, dict] = {}
     for key in counts or []:
         if key not in figures:
             raise ParameterError(f"record_summary: counts names {key!r}, which is not a figure.")
         if policy.hides(figures[key]):
-            figures[key] = disclosure.SUPPRESSED
+            bound = disclosure.count_bound(figures[key], policy.suppress_below)
+            hidden[key] = bound.as_json(policy.suppress_below)
+            figures[key] = None
     for key, denominator in (rates or {}).items():
         if key not in figures:
             raise ParameterError(f"record_summary: rates names {key!r}, which is not a figure.")
         below = figures.get(denominator) if isinstance(denominator, str) else denominator
-        if (policy.publishing and not _blank(figures[key]) and figures[key] != disclosure.SUPPRESSED
+        if (policy.hides_small_numbers and not _blank(figures[key]) and figures[key] != disclosure.SUPPRESSED
                 and _share_hidden(figures[key], below, None, policy.suppress_below)):
-            figures[key] = disclosure.SUPPRESSED
-    context = {**(context or {}), "privacy": policy.privacy, "suppress_below": policy.suppress_below}
+            bound = disclosure.share_bound(figures[key], below, policy.suppress_below)
+            hidden[key] = (bound or disclosure.Bound(reason="small denominator")).as_json(policy.suppress_below)
+            figures[key] = None
+    # Whatever else arrives hidden ("[c]" in a figure, a nested figure or a table) is null in
+    # the summary too, so every number field holds a number or null, and is listed as hidden.
+    figures = _nulled(figures, "", hidden, policy.suppress_below)
+    tables = _nulled(tables, "tables.", hidden, policy.suppress_below)
+    context = {**(context or {}), "audience": policy.audience, "suppress_below": policy.suppress_below}
     summary = json_safe(
         {
             "figures": figures,
             "tables": tables,
             "inputs": inputs or [],
             "warnings": warnings or [],
+            "hidden": hidden,
             "context": context,
         }
     )
@@ -549,6 +575,27 @@ def record_summary(
         raw=True,
     )
     return summary
+
+
+def _nulled(value: object, path: str, hidden: dict, suppress_below: int) -> object:
+    """``value`` with every ``"[c]"`` in it (in dicts, lists and frames) as None, each noted in
+    ``hidden`` under its dotted path (a frame's hidden cells by the frame's path, counted)."""
+    if isinstance(value, str) and value == disclosure.SUPPRESSED:
+        hidden.setdefault(path.rstrip("."), {"reason": "hidden to protect privacy", "below": suppress_below})
+        return None
+    if isinstance(value, dict):
+        return {key: _nulled(item, f"{path}{key}.", hidden, suppress_below) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nulled(item, f"{path}{i}.", hidden, suppress_below) for i, item in enumerate(value)]
+    if isinstance(value, pd.DataFrame):
+        marked = value.map(lambda cell: isinstance(cell, str) and cell == disclosure.SUPPRESSED)
+        cells = int(marked.to_numpy().sum())
+        if not cells:
+            return value
+        hidden[path.rstrip(".")] = {"reason": "small counts, and others that would give them away",
+                                    "below": suppress_below, "cells": cells}
+        return value.astype(object).mask(marked, None)
+    return value
 
 
 def _suppressed_frame(frame, counts, totals, rates, policy) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import spc
-from .disclosure import SUPPRESSED
+from .disclosure import SUPPRESSED, count_bound, share_bound
 from .formatting import (
     esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct, fmt_period, join_words, plural,
 )
@@ -47,16 +47,28 @@ VARIATION_WORDS = {
 
 
 def _hidden(count: object, hidden: bool = False) -> bool:
-    """Whether a count reads ``[c]``: ``hidden`` already (by a table it adds up with), given
-    as ``"[c]"``, or small in a published report."""
-    return bool(hidden) or (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+    """Whether a sentence keeps a count back: small in a public report, or given as ``"[c]"``.
+
+    ``hidden`` (a table or card set beside the sentence hides the count to protect another one)
+    does not carry into prose: a sentence states no totals to subtract from, so it gives each
+    count that is not itself small (the headline does not cascade). It is kept as a parameter
+    so callers can pass a table's mask without caring which."""
+    return (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+
+
+def hidden_count_words(count: object) -> str:
+    """How a sentence gives a count it keeps back: the bound it implies, "fewer than 5", or
+    "an unstated number of" when all that is known is that it was hidden (a ``"[c]"``)."""
+    policy = current_policy()
+    bound = count_bound(count, policy.suppress_below)
+    return bound.words() if bound is not None else "an unstated number of"
 
 
 def count_words(count: object, singular: str, plural_form: str | None = None, hidden: bool = False) -> str:
-    """A count in words, ``"3 cases"``, or ``"[c] cases"`` when hidden: small in a published
-    report (:func:`workbook_helpers.notebook.count_text`), given as ``"[c]"``, or ``hidden``."""
+    """A count in words, ``"3 cases"``, or in a public report ``"fewer than 5 cases"`` when the
+    count is small (or ``"an unstated number of cases"`` when given as ``"[c]"``)."""
     if _hidden(count, hidden):
-        return f"{SUPPRESSED} {plural_form or singular + 's'}"
+        return f"{hidden_count_words(count)} {plural_form or singular + 's'}"
     return count_text(count, singular, plural_form)
 
 
@@ -64,12 +76,12 @@ _count = count_words
 
 
 def _number(count: object, hidden: bool = False) -> str:
-    """A count as a bare number (``"1,204"``), or ``"[c]"`` when hidden."""
-    return SUPPRESSED if _hidden(count, hidden) else fmt_int(count)
+    """A count as a bare number (``"1,204"``), or its bound ("fewer than 5") when kept back."""
+    return hidden_count_words(count) if _hidden(count, hidden) else fmt_int(count)
 
 
 def _agree(count: object, one: str, many: str, hidden: bool = False) -> str:
-    """The word that goes with a count as shown: ``many`` after ``[c]``, so the grammar does
+    """The word that goes with a count as shown: ``many`` after a bound, so the grammar does
     not tell whether the hidden count is 1."""
     return one if not _hidden(count, hidden) and fmt_int(count) == "1" else many
 
@@ -80,34 +92,34 @@ def headline_count(label: str, count: object, note: str = ""):
     from .notebook import Card, count_card
 
     if isinstance(count, str) and count == SUPPRESSED:
-        return Card(label, SUPPRESSED, note, "figure")
+        return Card(label, "not shown", note, "figure")
     return count_card(label, count, note)
 
 
 def open_note(open_cases: object, left_out: object = None) -> str:
-    """The note under a case review's count of cases: how many are still open (``[c]`` when
-    hidden), all closed, or not known (``None``); with ``left_out`` (cases still open that the
-    review leaves out), how many were left out."""
+    """The note under a case review's count of cases: how many are still open (its bound when
+    small in a public report), all closed, or not known (``None``); with ``left_out`` (cases
+    still open that the review leaves out), how many were left out."""
     if open_cases is None:
         return "open or closed not known"
     if left_out:
-        return f"{SUPPRESSED if _hidden(left_out) else fmt_int(left_out)} still open, left out"
-    if _hidden(open_cases):
-        return f"{SUPPRESSED} still open"
-    return f"{fmt_int(open_cases)} still open" if open_cases else "all closed"
+        return f"{_number(left_out)} still open, left out"
+    return f"{_number(open_cases)} still open" if open_cases else "all closed"
 
 
 def share_text(share: object, denominator: object = None, numerator: object = None) -> str:
-    """A share in words (``"57%"``), or ``"[c]"`` where it is already hidden, or a published
-    report would hide it: out of 1 to ``suppress_below - 1``, giving a small count away
-    (``numerator``, or share x denominator), or resting on a hidden count. Without a
-    denominator the share is taken to rest on enough."""
+    """A share in words (``"57%"``), or in a public report the bound its denominator gives
+    (``"under 17%"``, ``"over 83%"``) where it would rest on few or give a small count away
+    (``numerator``, or share x denominator); "not shown" where given as ``"[c]"``, or resting
+    on fewer than ``suppress_below``. Without a denominator the share is taken to rest on
+    enough."""
     if isinstance(share, str) and share == SUPPRESSED:
-        return SUPPRESSED
+        return "not shown"
     policy = current_policy()
-    if policy.publishing and denominator is not None and share is not None and share == share:
+    if policy.hides_small_numbers and denominator is not None and share is not None and share == share:
         if _share_hidden(share, denominator, numerator, policy.suppress_below):
-            return SUPPRESSED
+            bound = share_bound(share, denominator, policy.suppress_below, numerator)
+            return bound.words(percent=True) if bound is not None else "not shown"
     return fmt_pct(share)
 
 
@@ -288,7 +300,7 @@ def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame 
     several = len(table) > 1
     if not shown.any():
         return (("the failure share of each" if several else "its failure share")
-                + f" is not shown ({SUPPRESSED}): it rests on few demands, or would give a hidden count away")
+                + " is not shown: it rests on few demands, or would give a hidden count away")
     candidates = table[shown].sort_values("failure_share", ascending=False, kind="stable")
     top = candidates.iloc[0]
     if not several:
@@ -300,14 +312,13 @@ def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame 
 def busiest_phrase(table: pd.DataFrame, by: str, total: object, hidden: pd.DataFrame | None = None) -> str:
     """"phone carries the most demand (1,204, 28% of all)": the largest group of a
     :func:`workbook_helpers.demand.value_failure_by` table, its count and its share of
-    ``total``; ``[c]`` for what a published report hides (``hidden``: the mask for the table's
-    rows, as the chart beside it uses)."""
+    ``total``; in a public report a small count as its bound, without its share (``hidden``, the
+    mask for the table's rows, is accepted but prose gives what is not itself small)."""
     busiest = table.iloc[0]
-    count_hidden = _hidden(busiest["demand"]) or _hidden(total) or (
-        hidden is not None and bool(hidden["demand"].iloc[0]))
-    count = SUPPRESSED if count_hidden else fmt_int(busiest["demand"])
-    share = SUPPRESSED if count_hidden else share_text(busiest["demand"] / total, total, busiest["demand"])
-    return f"{busiest[by]} carries the most demand ({count}, {share} of all)"
+    if _hidden(busiest["demand"]):  # a bound only: its share would narrow it down
+        return f"{busiest[by]} carries the most demand ({_number(busiest['demand'])})"
+    share = share_text(busiest["demand"] / total, total, busiest["demand"])
+    return f"{busiest[by]} carries the most demand ({fmt_int(busiest['demand'])}, {share} of all)"
 
 
 POINT_WORDS = {
@@ -461,8 +472,8 @@ def case_scope(cohort: str | None, team: str | None, cases: int, closed: bool = 
     cohort, team = chosen(cohort), chosen_team(team)
     if team and not team.casefold().endswith(" team"):  # not "the Experiment team team"
         team += " team"
-    hidden = _hidden(cases)  # a published report does not say there are 1 to 4
-    number = SUPPRESSED if hidden else f"{cases:,}"
+    hidden = _hidden(cases)  # a public report does not say there are 1 to 4
+    number = hidden_count_words(cases) if hidden else f"{cases:,}"
     noun = "case" if cases == 1 and not hidden else "cases"
     if closed:
         number = f"{number} closed"
@@ -515,7 +526,7 @@ def case_headline(review, scope: str) -> str:
     repeats = int(overall["repeat_assessments"]["total"])
     if worst:
         # A published report shows no case on its own, so it does not name the case.
-        which = "the case with the most" if current_policy().publishing else f"{worst[0]} alone"
+        which = "the case with the most" if not current_policy().shows_each_case else f"{worst[0]} alone"
         parts.append(
             f"There were {_count(repeats, 'repeat assessment', hidden=hide['repeat_assessments'])} in "
             f"all; {which} had {_count(worst[1], 'repeat assessment', hidden=hide['repeat_assessments'])}."
@@ -525,8 +536,7 @@ def case_headline(review, scope: str) -> str:
     returning = overall.get("predicted_return", {}).get("pooled")
     if returning is not None and returning == returning:
         judged = int(overall["predicted_return"]["cases"])
-        expected = (SUPPRESSED if hide["predicted_return_share"] else
-                    share_text(returning, judged, overall["predicted_return"].get("total")))
+        expected = share_text(returning, judged, overall["predicted_return"].get("total"))
         parts.append(
             f"Of the {_count(judged, 'case', hidden=hide['predicted_return_judgements'])} with a "
             f"judgement recorded at closure, practitioners expected **{expected}** to come back."
@@ -539,8 +549,7 @@ def case_headline(review, scope: str) -> str:
                      f"{_agree(review.open_cases, 'its journey', 'their journeys', open_hidden)} so far.")
     left_out = review.open_left_out
     if left_out:
-        shown = review.open_by_cohort()["all"]
-        hidden = _hidden(shown)
+        hidden = _hidden(left_out)
         parts.append(
             f"{_count(left_out, 'case', hidden=hidden)} still open "
             f"{_agree(left_out, 'is', 'are', hidden)} left out of these figures, as "
@@ -557,8 +566,8 @@ def time_to_close_sentence(review) -> str:
     if found is None:
         return ""
     summary = found[1]
-    still = review.open_by_cohort()
-    publishing = current_policy().publishing
+    still = review.open_by_cohort(protected=False)
+    publishing = current_policy().hides_small_numbers
     parts = []
     for _, row in summary.iterrows():
         who = "the cases" if row["group"] == "all cases" else f"the {esc(row['group'])} cases"
@@ -566,11 +575,11 @@ def time_to_close_sentence(review) -> str:
         if median != median:
             said = f"more than half of {who} are still open, so there is no median yet"
         elif publishing and not row["median_shown"]:
-            said = f"the median days to close of {who} is not shown ({SUPPRESSED}): it rests on too few cases"
+            said = f"the median days to close of {who} is not shown: it rests on too few cases"
         else:
             said = f"half of {who} had closed by day {fmt_int(median)}"
         open_now = still.get(row["group"], row["still_open"])
-        if open_now:  # a count, or "[c]"
+        if open_now:
             said += f" ({_count(open_now, 'case')} still open)"
         parts.append(said)
     text = "; ".join(parts)
@@ -578,7 +587,7 @@ def time_to_close_sentence(review) -> str:
                 f"the data (the Kaplan–Meier estimate), {text}.")
     if not found[0]["shown"].any():
         sentence += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
-                     "cases, too few for a report that may be shared.")
+                     "cases, too few for a public report.")
     return sentence
 
 
@@ -601,7 +610,7 @@ def capability_sentence(points: pd.DataFrame) -> str:
     if len(special):
         sentence += (
             f" {_count(len(special), 'case')} fell outside that pattern (special-cause variation), "
-            "worth looking at one by one" + (" in the internal report." if current_policy().publishing else ".")
+            "worth looking at one by one" + (" in the team's report." if not current_policy().shows_each_case else ".")
         )
     return sentence
 
@@ -611,7 +620,8 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
     (no per-case table, timeline or end-to-end chart), and its notes say so instead of pointing
     to them."""
     cases = len(review.measures)
-    publishing = current_policy().publishing
+    across_cases = not current_policy().shows_each_case
+    hides_small = current_policy().hides_small_numbers
     notes = [
         "Each activity on a case is one row of the case records. Assessments, referrals and the "
         "other kinds come from the activity names through the activity map; repeat assessments are "
@@ -620,16 +630,16 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "of practitioner between one activity and the next, in date order (activities on the same "
         "day in the order the file lists them).",
         "Face-to-face share \"all hours together\" is total face-to-face hours over total hours"
-        + ("." if publishing else "; the per-case table shows each case's own share."),
+        + ("." if across_cases else "; the per-case table shows each case's own share."),
         "End-to-end days run from the case's opening date (or its first activity) to its closing "
         "date (or its last activity); a case still open has no end-to-end time yet.",
         "Names, case references and practitioners' names are left out of this report, and so is "
-        "each case's own record: a report for sharing gives figures across cases only."
-        if publishing else
+        "each case's own record: this report gives figures across cases only."
+        if across_cases else
         "Cases are numbered in the order they began; names, case references and practitioners' "
         "names are left out of this report.",
     ]
-    placed = ("end-to-end times of cases still open run to their last activity" if publishing
+    placed = ("end-to-end times of cases still open run to their last activity" if across_cases
               else "the end-to-end chart places cases by their last activity")
     if review.open_known == "closure events":
         notes.append(("No cases file was given" if not review.has_cases_file else
@@ -656,11 +666,11 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
                      "since opening: on each day some close, the share falls by the fraction of the cases "
                      "open until then that closed, and a case still open counts as open up to the latest "
                      "date in the data. The median is the first day by which half had closed."
-                     + (f" In a report for sharing the curves stop where fewer than "
-                        f"{current_policy().suppress_below} cases of a cohort were still open." if publishing else ""))
+                     + (f" In a public report the curves stop where fewer than "
+                        f"{current_policy().suppress_below} cases of a cohort were still open." if hides_small else ""))
     closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
     if 2 <= closed < 15:
-        where = "behind the end-to-end process limits" if publishing else "on the end-to-end chart"
+        where = "behind the end-to-end process limits" if across_cases else "on the end-to-end chart"
         closed_hidden = review.hidden_overall()["closed_cases"] if review.closing_known else False
         notes.append(f"Only {_count(closed, 'case', hidden=closed_hidden)} {where}: process limits need about "
                      "15 to 20 points to be trusted, so treat them with care.")
