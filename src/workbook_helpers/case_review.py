@@ -259,17 +259,19 @@ class CaseReview:
         table = self.summary().set_index("measure")
         return {measure: row.to_dict() for measure, row in table.iterrows()}
 
-    def figures(self) -> dict:
-        """The headline figures for the JSON summary. In a published report the counts and
-        shares :meth:`hidden_overall` names are ``"[c]"`` already; declare the counts to
-        ``record_summary`` too, which hides the small ones."""
+    def figures(self, protected: bool = True) -> dict:
+        """The headline figures for the JSON summary. In a public report the counts and shares
+        :meth:`hidden_overall` names are ``"[c]"`` already (declare the counts to
+        ``record_summary`` too, which hides the small ones). With ``protected=False`` the
+        figures as they are, for the headline cards and sentences, which give a small one as
+        its bound and state no totals to subtract from."""
         overall = self.overall
         measures = self.measures
         figures = {
             "cases": int(len(measures)),
             "open_cases": self.open_cases,
             # Cases still open left out of every figure (0 when included; None: not known).
-            "open_cases_left_out": self._left_out_shown(),
+            "open_cases_left_out": self._left_out_shown() if protected else self.open_left_out,
             "open_cases_left_out_by_cohort": (
                 {k: v for k, v in self.open_by_cohort().items() if k != "all"}
                 if self.open_left_out and self.several_open_cohorts else None),
@@ -284,7 +286,7 @@ class CaseReview:
             "predicted_return_judgements": int(overall["predicted_return"]["cases"]) if "predicted_return" in overall else 0,
             "repeat_assessments": overall["repeat_assessments"]["total"],
         }
-        hidden_overall = self.hidden_overall()
+        hidden_overall = self.hidden_overall() if protected else dict.fromkeys(self.hidden_overall(), False)
         for key, hidden in hidden_overall.items():
             if hidden and key in figures and figures[key] is not None:
                 figures[key] = disclosure.SUPPRESSED

@@ -288,6 +288,7 @@ class ComparisonView:
             return f"fewer than {policy.suppress_below} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
 
         shown = _CAUTION_COUNT.sub(hide, text)
+        shown = shown[:1].upper() + shown[1:]
         # "1 case ... was left out": the verb must not tell that the hidden count is 1.
         return shown.replace(" was left out", " were left out") if shown != text else shown
 

@@ -64,6 +64,12 @@ def hidden_count_words(count: object) -> str:
     return bound.words() if bound is not None else "an unstated number of"
 
 
+def sentence_case(sentence: str) -> str:
+    """A sentence with its first letter a capital, for one that opens with a bound ("fewer
+    than 5 cases are still open" -> "Fewer than 5 cases are still open")."""
+    return sentence[:1].upper() + sentence[1:]
+
+
 def count_words(count: object, singular: str, plural_form: str | None = None, hidden: bool = False) -> str:
     """A count in words, ``"3 cases"``, or in a public report ``"fewer than 5 cases"`` when the
     count is small (or ``"an unstated number of cases"`` when given as ``"[c]"``)."""
@@ -538,8 +544,10 @@ def case_headline(review, scope: str) -> str:
         judged = int(overall["predicted_return"]["cases"])
         expected = share_text(returning, judged, overall["predicted_return"].get("total"))
         parts.append(
-            f"Of the {_count(judged, 'case', hidden=hide['predicted_return_judgements'])} with a "
-            f"judgement recorded at closure, practitioners expected **{expected}** to come back."
+            (f"Of the {_count(judged, 'case')} with a judgement recorded at closure, "
+             if not _hidden(judged) else
+             f"Of the cases with a judgement recorded at closure ({_count(judged, 'case')}), ")
+            + f"practitioners expected **{expected}** to come back."
         )
     if review.open_cases:
         open_hidden = hide["open_cases"]
@@ -555,7 +563,7 @@ def case_headline(review, scope: str) -> str:
             f"{_agree(left_out, 'is', 'are', hidden)} left out of these figures, as "
             f"{_agree(left_out, 'its journey is', 'their journeys are', hidden)} not complete."
         )
-    return " ".join(parts)
+    return " ".join(sentence_case(part) for part in parts)
 
 
 def time_to_close_sentence(review) -> str:
@@ -609,7 +617,7 @@ def capability_sentence(points: pd.DataFrame) -> str:
     special = points[points["special_cause"].astype(bool)]
     if len(special):
         sentence += (
-            f" {_count(len(special), 'case')} fell outside that pattern (special-cause variation), "
+            f" {sentence_case(_count(len(special), 'case'))} fell outside that pattern (special-cause variation), "
             "worth looking at one by one" + (" in the team's report." if not current_policy().shows_each_case else ".")
         )
     return sentence
@@ -675,7 +683,7 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         notes.append(f"Only {_count(closed, 'case', hidden=closed_hidden)} {where}: process limits need about "
                      "15 to 20 points to be trusted, so treat them with care.")
     if review.outside_dates:
-        notes.append(f"{_count(review.outside_dates, 'case')} {_agree(review.outside_dates, 'has', 'have')} "
+        notes.append(f"{sentence_case(_count(review.outside_dates, 'case'))} {_agree(review.outside_dates, 'has', 'have')} "
                      "activity before its opening date or after its closing date; its end-to-end time "
                      "uses the dates in the cases file.")
     if cases < 20:
