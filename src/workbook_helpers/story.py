@@ -130,8 +130,9 @@ def share_text(share: object, denominator: object = None, numerator: object = No
 
 
 def pct_or_hidden(share: object, hidden: object) -> str:
-    """``fmt_pct(share)``, or ``"[c]"`` when ``hidden`` (a cell of a table's or chart's mask)."""
-    return SUPPRESSED if bool(hidden) else fmt_pct(share)
+    """``fmt_pct(share)``, or "share not shown" when ``hidden`` (a cell of a table's or chart's
+    mask), for inside brackets in a sentence."""
+    return "share not shown" if bool(hidden) else fmt_pct(share)
 
 
 def scope_phrase(team: str | None, service: str | None) -> str:
@@ -187,10 +188,13 @@ def headline(
             f"Of the {_number(classified)} classified so far, **{shown_share} were"
             if unclassified else f"**{shown_share} of them were"
         )
-        parts.append(
-            f"{of_them} failure demand**: demand caused by a failure to do "
-            "something, or to do something right, for the person."
-        )
+        if shown_share == "not shown":  # too few demands for even a bound
+            parts.append("The share of it that was failure demand is not shown: it rests on too few demands.")
+        else:
+            parts.append(
+                f"{of_them} failure demand**: demand caused by a failure to do "
+                "something, or to do something right, for the person."
+            )
         recorded = failure_types[failure_types["failure_type"] != "not recorded"].head(3)
         if len(recorded):
             if kinds_hidden is None:
@@ -443,7 +447,7 @@ def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> l
     if part:
         notes.append(f"The hours a week are from the complete weeks only: {fmt_hours(part)} of failure "
                      "demand handled in the part weeks at the ends of the period are not in that figure.")
-    return notes + [esc(note) for note in data_notes]
+    return [sentence_case(note) for note in notes] + [esc(note) for note in data_notes]
 
 
 def what_matters_quotes(log: pd.DataFrame, demand_types: list[str], per_type: int = 3) -> str:
@@ -692,4 +696,4 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
             "with one unusual case."
         )
     notes += [esc(w) for w in file_warnings]
-    return notes
+    return [sentence_case(note) for note in notes]
