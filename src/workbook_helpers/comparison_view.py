@@ -692,7 +692,7 @@ class ComparisonView:
         row = self.closure.iloc[0]
         hidden = self.closure_hidden()
         if hidden["change"]:
-            first = (f"The median days to close is not shown ({SUPPRESSED}): it rests on too few cases "
+            first = (f"The median days to close is not shown: it rests on too few cases "
                      "for a public report.")
         else:
             first = esc(row["sentence"])
