@@ -9,7 +9,7 @@ Colours are the Okabe-Ito colour-blind-safe palette; colour is never the only cu
 points also differ in shape, and bars are labelled).
 
 Bar charts of counts follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a
-published report a count of 1 to ``suppress_below - 1`` is a gap (no bar, and ``[c]`` where the
+public report a count of 1 to ``suppress_below - 1`` is a gap (no bar, and ``[c]`` where the
 bar would start), one more count is hidden wherever a total the reader knows would otherwise give
 a single hidden count away, shares resting on hidden counts are hidden too, and a sentence added
 to the description (printed under the chart) says how many values are not shown. The chart's
@@ -189,7 +189,7 @@ def _protect_counts(
 
     Returns the frame with hidden counts as NaN and a ``suppressed`` column (True in any row
     with a value hidden), and the sentence saying what is not shown ("" when nothing is, and
-    the frame unchanged in an internal report with no ``hidden`` given). ``row_total`` and
+    the frame unchanged in a team's report with no ``hidden`` given). ``row_total`` and
     ``column_total`` say whether the reader knows the total of each row (a stacked bar's
     length, a table beside it) and of each column (a headline figure, shares of the whole): one
     more count is then hidden where a single hidden one could be worked out from that total.
@@ -262,7 +262,7 @@ def value_failure_bars(
     """Horizontal stacked bars of value and failure demand per ``by`` group, with the failure share
     written at the end of each bar. Takes :func:`workbook_helpers.demand.value_failure_by`.
 
-    In a published report, small counts of value, failure and unclassified demand are gaps,
+    In a public report, small counts of value, failure and unclassified demand are gaps,
     protected as if each group's total were known (a table beside the chart usually gives it);
     the failure share of a group with any count hidden, or with fewer than ``suppress_below``
     classified demands, is hidden (``[c]``), and the share's label sits at the end of what is
@@ -346,7 +346,7 @@ def pareto_chart(
     """Bars of each category's count, largest first, with the cumulative share as a line on a
     second axis. Takes :func:`workbook_helpers.demand.pareto` output.
 
-    In a published report a small count is a gap marked ``[c]``; as the shares give the total
+    In a public report a small count is a gap marked ``[c]``; as the shares give the total
     away, one more is hidden where a single one could be worked out from it; the share of a
     hidden bar is hidden, and the cumulative line stops before the first hidden bar (each
     step of it is a bar's share). The description says how many values are not shown."""
@@ -396,7 +396,7 @@ def ranked_bars(
     """Horizontal bars, largest at the top, each labelled with its count.
 
     ``counts``: the bars are counts of people, cases, items or contacts (False for hours or
-    amounts). Then, in a published report, a small count is a gap labelled ``[c]``, and with
+    amounts). Then, in a public report, a small count is a gap labelled ``[c]``, and with
     ``total_shown`` (the reader knows the total of the bars, from a headline or a table) one
     more is hidden where a single one could be worked out from it; the description says how
     many values are not shown. ``hidden``: as for :func:`value_failure_bars`."""
@@ -1166,7 +1166,7 @@ def stacked_bars(
     """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order.
 
     ``counts``: the parts are counts of people, cases, items or contacts; pass False for hours
-    or amounts. For counts, in a published report a small count is a gap, and with
+    or amounts. For counts, in a public report a small count is a gap, and with
     ``total_shown`` (each bar's total is known: a whole bar shows it, and a table often gives
     it) one more part of the bar is hidden where a single one could be worked out from its
     total; the description says how many values are not shown. ``hidden``: as for
@@ -1436,7 +1436,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     """The text alternative of a time-to-close chart, from
     :func:`workbook_helpers.time_to_close.time_to_close`'s summary: each group's median and how
     many of its cases are still open (``still_open``: ``{group: count or "[c]"}`` as the report
-    may give them; the summary's own counts when not given). In a published report it says the
+    may give them; the summary's own counts when not given). In a public report it says the
     curves stop where fewer than ``suppress_below`` cases remain."""
     policy = current_policy()
     parts = []

@@ -3,12 +3,12 @@ sentences, estimation charts, notes and summary, from :func:`workbook_helpers.co
 
 Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
 
-In a published report (:mod:`workbook_helpers.policy`) the number of cases (or pairs) behind a
+In a public report (:mod:`workbook_helpers.policy`) the number of cases (or pairs) behind a
 measure is ``[c]`` when it is from 1 to ``suppress_below - 1``, and so is each figure that rests
 on it: the cohort's mean or share, the change and its interval, and the sentence. A share of
 cases saying yes (a yes/no measure) is also hidden where it would give a small count of yes or
 no away. The workbook then shows no case on its own: the table is the view of the comparison
-that may be shared, and the dot plots of each case are in the internal report.
+that may be shared, and the dot plots of each case are in the team's report.
 
 Open cases (:meth:`ComparisonView.build`): by default the comparison is of closed cases, whose
 journeys are complete, and the report says how many cases of each cohort are still open and left
@@ -20,7 +20,7 @@ report its curve stops where fewer than ``suppress_below`` cases of a cohort are
 step resting on fewer would show what happened to one or two people), its median is hidden when
 it falls past that point, and the number still open is a count like any other (``[c]`` from 1 to
 ``suppress_below - 1``); the days on which individual cases were last seen open are marked only
-in an internal report.
+in a team's report.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ class ComparisonView:
 
     # ---- headline ---------------------------------------------------------------------------
 
-    # ---- what a published report hides --------------------------------------------------------
+    # ---- what a public report hides --------------------------------------------------------
 
     def hidden(self) -> pd.DataFrame:
         """Which figures of each comparison row a report hides under the current policy (all
@@ -454,7 +454,7 @@ class ComparisonView:
         return f"{low:+,.1f} to {high:+,.1f}"
 
     def sentences(self) -> list[str]:
-        """The sentence for each measure; in a published report, where the row's figures are
+        """The sentence for each measure; in a public report, where the row's figures are
         hidden, a sentence that says so instead."""
         return [esc(sentence) for sentence in self._sentences()]
 
@@ -634,7 +634,7 @@ class ComparisonView:
 
     def closure_curves(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         """Each cohort's time to close (:func:`workbook_helpers.time_to_close.time_to_close`),
-        as (curve, summary) with the cohorts under their labels; in a published report the
+        as (curve, summary) with the cohorts under their labels; in a public report the
         steps resting on fewer than ``suppress_below`` cases still open are marked not shown.
         None when the data do not say which cases are open."""
         if self.all_cases is None:
@@ -651,7 +651,7 @@ class ComparisonView:
                              min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
 
     def _median_hidden(self, side: str) -> bool:
-        """Whether a published report hides a cohort's median days to close: it falls past the
+        """Whether a public report hides a cohort's median days to close: it falls past the
         point where the report stops drawing the cohort's curve."""
         curves = self.closure_curves() if current_policy().hides_small_numbers else None
         if curves is None:
@@ -667,9 +667,9 @@ class ComparisonView:
 
     def time_to_close_chart(self):
         """The step chart of the share of each cohort's cases still open by days since opening,
-        with each median marked (a published report's curves stop where fewer than
+        with each median marked (a public report's curves stop where fewer than
         ``suppress_below`` cases remain, and it marks no case on its own). None when the data
-        do not say which cases are open, or a published report has nothing it may draw."""
+        do not say which cases are open, or a public report has nothing it may draw."""
         curves = self.closure_curves()
         if curves is None:
             return None

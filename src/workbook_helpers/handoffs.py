@@ -24,7 +24,7 @@ Every figure is per case of its group (a cohort, or all cases): the cases given,
 with no handoff at all. Nothing here draws, and nothing here names a case or a worker: the frames
 carry organisations, activity kinds and counts.
 
-In a published report (:func:`protect_handoffs`, :func:`protect_follows`) a cell resting on 1 to
+In a public report (:func:`protect_handoffs`, :func:`protect_follows`) a cell resting on 1 to
 ``suppress_below - 1`` handoffs (or transitions) is hidden, and in the map enough other cells
 that none can be worked out from its row, column or group totals; a group with fewer cases than
 that shows no cell at all.
@@ -204,7 +204,7 @@ def directly_follows(
 
 
 # --------------------------------------------------------------------------------------------
-# What a published report may show
+# What a public report may show
 
 
 def protect_handoffs(pairs: pd.DataFrame, suppress_below: int, publishing: bool = True) -> pd.Series:

@@ -3,16 +3,17 @@
 Everything shown goes through here, so data values are escaped on the way out: a team name or a
 customer's words that contain markup are shown as text, never run.
 
-The report's privacy policy (:mod:`workbook_helpers.policy`, set once in the workbook's setup
-cell) is applied here too, so a workbook declares *what* its numbers are (a column of counts,
-its totals, a share and its denominator) and never decides by itself what to hide:
+The report's audience (:mod:`workbook_helpers.policy`, set once in the workbook's setup cell) is
+applied here too, so a workbook declares *what* its numbers are (a column of counts, its totals,
+a share and its denominator) and never decides by itself what to hide:
 
-- in a ``publish`` report, counts of 1 to ``suppress_below - 1`` in table columns of kind
-  ``count``, in headline cards marked as counts and in the summary's declared counts become
-  ``[c]``; tables with totals get secondary suppression (:func:`disclosure.suppress_table`);
-  declared shares that rest on few people, or would give a hidden count away, become ``[c]``;
-  free text is never shown;
-- in an ``internal`` report, everything is shown as before, and free text only where asked for.
+- in a ``public`` report, counts of 1 to ``suppress_below - 1`` in table columns of kind
+  ``count`` become ``[c]``, and tables with totals get secondary suppression
+  (:func:`disclosure.suppress_table`); declared shares that rest on few people, or would give a
+  hidden count away, become ``[c]``; headline cards give such a figure as its bound ("fewer
+  than 5", "under 17%"); the summary gives it as null and lists it under ``hidden``;
+- in ``team`` and ``organisation`` reports every count is shown; free text only in the team's
+  report, and only where asked for.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def say(markdown: str) -> None:
 
 def show_free_text(requested: object) -> bool:
     """Whether free text (people's own words, what an action says, notes) may be shown: only
-    when the report is internal and the workbook's parameter asked for it with a real ``True``.
+    in the team's report, and only when the workbook's parameter asked for it with a real ``True``.
     Use it as the gate: ``if show_free_text(show_what_matters): ...``."""
     return current_policy().allows_text(requested)
 
@@ -107,7 +108,7 @@ class Card:
     """One headline figure: ``label``, ``value``, ``note`` and the ``kind`` of value.
 
     ``kind`` is ``"figure"`` (already written as text; shown as it is), ``"count"`` (a count of
-    people, cases, items or contacts: ``[c]`` when small in a published report), ``"share"`` (a
+    people, cases, items or contacts: ``[c]`` when small in a public report), ``"share"`` (a
     share out of ``denominator``, written as a whole percentage; ``[c]`` when it rests on few
     people or gives a small count away), or any column kind of :func:`table_html`."""
 
@@ -214,7 +215,7 @@ class ProtectedTable:
     """Which cells of a table a report hides, and why.
 
     ``mask``: booleans with the frame's index and columns, True where a value is hidden (all
-    False in an internal report). ``primary``: how many counts were hidden as small;
+    False in a team's report). ``primary``: how many counts were hidden as small;
     ``secondary``: how many more so that none can be worked out from the totals; ``rates``: how
     many shares were hidden. ``suppress_below``: the threshold used."""
 
@@ -289,7 +290,7 @@ def protect_table(
     label_column:
         The column naming each row (the first column when None), searched for the total row.
     policy:
-        The policy to apply (the current one when None). An internal report hides nothing, but
+        The policy to apply (the current one when None). A team's report hides nothing, but
         the declarations are still checked, so a mistake shows up in JupyterLab too.
 
     Returns
@@ -426,10 +427,10 @@ def table_html(
     ``text`` or ``figure`` (already written). The first column heads each row.
 
     ``totals`` and ``rates`` say which totals and shares the table shows, as for
-    :func:`protect_table` (the total row is found by the first column). In a published report,
+    :func:`protect_table` (the total row is found by the first column). In a public report,
     ``count`` columns are suppressed against those totals and shown as ``[c]``, declared shares
     are hidden likewise, and a note under the table says so, only when something was hidden.
-    In an internal report the table is shown in full.
+    In a team's report the table is shown in full.
     """
     for column, spec in columns.items():
         if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1] in _FORMATTERS):

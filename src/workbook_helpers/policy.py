@@ -44,7 +44,7 @@ What is deliberately *not* suppressed in ``public``, and why (open to review):
   the volume of work arriving at or held by a whole team or service in a period, not a count
   of people sharing a characteristic, and a process-behaviour chart with gaps cannot have its
   limits worked out or read. A team small enough that its weekly count singles out a person
-  should not be charted in a published report at all; choose ``team="all"`` instead.
+  should not be charted in a public report at all; choose ``team="all"`` instead.
 - Columns of kind ``int`` (measures of one case, such as its number of assessments) are never
   suppressed; use kind ``count`` for counts of people, cases, items or contacts.
 

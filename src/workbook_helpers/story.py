@@ -3,12 +3,14 @@
 Data values (team, service and demand type names) are escaped here, so a sentence is safe to
 show as Markdown or HTML whatever the data holds.
 
-Sentences follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a published
-report a count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` reads
-``[c]`` (:func:`workbook_helpers.notebook.count_text`), as does a figure a table or chart of the
-same report hides (passed in as ``"[c]"``, or as a mask), and a share that rests on few or would
-give a hidden count away. The words around a hidden count do not give it away either ("[c]
-cases are", never "[c] case is").
+Sentences follow the report's audience (:mod:`workbook_helpers.policy`): in a public report a
+count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` is said as the
+bound it implies ("fewer than 5 cases"), and a share that rests on few or would give a small
+count away as the bound its denominator gives ("under 17%"). Sentences state no totals to
+subtract from, so a count a table hides only to protect another is given (the headline does not
+cascade), except where a sentence sits on a table's own figures and is passed its mask. The
+words around a hidden count do not give it away either ("fewer than 5 cases are", never "case
+is").
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ VARIATION_WORDS = {
 
 
 # --------------------------------------------------------------------------------------------
-# counts and shares as a published report may give them
+# counts and shares as a public report may give them
 
 
 def _hidden(count: object, hidden: bool = False) -> bool:
@@ -168,7 +170,7 @@ def headline(
     ``figures`` as :func:`workbook_helpers.demand.headline_figures` gives them, or with hidden
     ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
     types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
-    Small counts and shares resting on few are ``[c]`` in a published report either way.
+    Small counts and shares resting on few are ``[c]`` in a public report either way.
     ``max_handling_minutes``: the ceiling the capacity sentence names (:func:`capacity_sentence`)."""
     length = period_length(figures)
     parts = [
@@ -299,7 +301,7 @@ def weekly_intro(complete_weeks: int, what: str) -> str:
 def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame | None = None) -> str:
     """Which group has the highest failure share, for a chart's description: from a
     :func:`workbook_helpers.demand.value_failure_by` table (no row of totals) and, in a
-    published report, the mask of the table shown beside it (only shares it shows are named).
+    public report, the mask of the table shown beside it (only shares it shows are named).
     Group names are not escaped here (chart descriptions are text, not Markdown)."""
     known = table["failure_share"].notna().to_numpy()
     if not known.any():
@@ -452,7 +454,7 @@ def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> l
 
 def what_matters_quotes(log: pd.DataFrame, demand_types: list[str], per_type: int = 3) -> str:
     """People's own words for each of ``demand_types``, up to ``per_type`` each, as Markdown with
-    every quote escaped (for internal reports only). Empty when there are none."""
+    every quote escaped (for team reports only). Empty when there are none."""
     if "what_matters" not in log.columns:
         return ""
     kinds = log["demand_type"].astype(str)
@@ -535,7 +537,7 @@ def case_headline(review, scope: str) -> str:
     worst = review.worst_rework()
     repeats = int(overall["repeat_assessments"]["total"])
     if worst:
-        # A published report shows no case on its own, so it does not name the case.
+        # A public report shows no case on its own, so it does not name the case.
         which = "the case with the most" if not current_policy().shows_each_case else f"{worst[0]} alone"
         parts.append(
             f"There were {_count(repeats, 'repeat assessment', hidden=hide['repeat_assessments'])} in "
@@ -628,7 +630,7 @@ def capability_sentence(points: pd.DataFrame) -> str:
 
 
 def case_notes(review, file_warnings: list[str]) -> list[str]:
-    """Method notes and caveats for a case review. A published report shows no case on its own
+    """Method notes and caveats for a case review. A public report shows no case on its own
     (no per-case table, timeline or end-to-end chart), and its notes say so instead of pointing
     to them."""
     cases = len(review.measures)
