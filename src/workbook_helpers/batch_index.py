@@ -188,7 +188,6 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
     audience = AUDIENCE_SHORT.get(str(run.parameters.get("audience") or ""))
     if audience:
         heading += f'<p class="sw-audience">{_esc(audience)}</p>'
-
     hidden = f'<span class="sw-hidden">: {_esc(title)}{", " + _esc(variant) if variant else ""} for {_esc(team_label)}</span>'
     if status == "ok":
         html_path = (entry.get("outputs") or {}).get("html")

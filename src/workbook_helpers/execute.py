@@ -325,7 +325,6 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
             )
         checked["audience"] = audience
     return checked
-    return checked
 
 
 def run_workbook(

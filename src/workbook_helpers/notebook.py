@@ -108,9 +108,10 @@ class Card:
     """One headline figure: ``label``, ``value``, ``note`` and the ``kind`` of value.
 
     ``kind`` is ``"figure"`` (already written as text; shown as it is), ``"count"`` (a count of
-    people, cases, items or contacts: ``[c]`` when small in a public report), ``"share"`` (a
-    share out of ``denominator``, written as a whole percentage; ``[c]`` when it rests on few
-    people or gives a small count away), or any column kind of :func:`table_html`."""
+    people, cases, items or contacts: its bound, "fewer than 5", when small in a public report),
+    ``"share"`` (a share out of ``denominator``, written as a whole percentage; its bound, "under
+    17%", when it rests on few people or gives a small count away), or any column kind of
+    :func:`table_html`."""
 
     label: str
     value: object
