@@ -396,7 +396,7 @@ def test_the_manifest_records_every_run(batch):
     assert entry["inputs"] == {str(contacts_csv): sha256(contacts_csv), str(notebook): sha256(notebook)}
     assert entry["parameters"] == {"demand_path": str(contacts_csv), "period_end": "2024-06-30",
                                    "interactive": False, "team": "Revenues",
-                                   "privacy": "publish"}  # runs publish unless told otherwise
+                                   "audience": "organisation"}  # for directors unless told otherwise
     assert entry["status"] == "ok" and entry["version"] == manifest["suite_version"]
     assert entry["outputs"] == {"html": "revenues/demand_study.html", "notebook": "revenues/demand_study.ipynb",
                                 "summary": "revenues/demand_study.json"}

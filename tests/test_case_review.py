@@ -316,7 +316,8 @@ def test_published_summaries_say_so_hold_no_small_count_and_no_case(published_ru
         "case_review-experiment-team"]
     for path in summaries:
         summary = json.loads(path.read_text())
-        assert summary["context"]["privacy"] == "publish", path.name
+        assert summary["context"]["audience"] == "public", path.name
+        assert "[c]" not in path.read_text(), "a hidden value is null in the summary"
         assert "cases" not in summary["tables"], "the table of each case is for internal reports only"
         figures = summary["figures"]
         assert [k for k in CASE_COUNTS if _small(figures[k])] == [], path.name
@@ -345,25 +346,25 @@ def test_published_figures_worked_out_from_the_raw_cases_file(published_run):
     assert open_count("Experiment team") == 0
     experiment = figures("experiment-team")
     assert (experiment["cases"], experiment["open_cases"], experiment["open_cases_left_out"]) == (32, 0, 0)
-    assert experiment["predicted_return_judgements"] == 32 and experiment["predicted_return_share"] == "[c]"
+    assert experiment["predicted_return_judgements"] == 32 and experiment["predicted_return_share"] is None
     # Community Team West: 14 cases, 1 still open and left out ([c]): the review is of the 13
     # closed. Judged at closure: 11 yes and 2 no, so the share is hidden (the 2 no), and the 11
     # yes with it, but the 13 judged are shown (every closed case was judged).
     assert open_count("Community Team West") == 1
     assert (closed_with("Community Team West", "yes"), closed_with("Community Team West", "no")) == (11, 2)
     west = json.loads((published_run / "case_review-community-team-west.json").read_text())
-    assert west["figures"]["open_cases_left_out"] == "[c]" and west["figures"]["cases"] == 13
+    assert west["figures"]["open_cases_left_out"] is None and west["figures"]["cases"] == 13
     assert west["figures"]["open_cases"] == 0
     assert west["figures"]["predicted_return_judgements"] == 13
-    assert west["figures"]["predicted_return_share"] == "[c]"
+    assert west["figures"]["predicted_return_share"] is None
     rows = {row["measure"]: row for row in west["tables"]["summary"]}
     # Every case reviewed has closed, so each has an end-to-end time: nothing to hide there.
     assert rows["end_to_end_days"]["cases"] == rows["assessments"]["cases"] == 13
     # All teams: 67 cases, 3 still open (before cohort), left out: 64 reviewed.
     assert open_count() == 3
     everyone = figures("all-teams")
-    assert everyone["open_cases_left_out"] == "[c]" and everyone["cases"] == 64
-    assert everyone["open_cases_left_out_by_cohort"] == {"before": "[c]", "after": 0}
+    assert everyone["open_cases_left_out"] is None and everyone["cases"] == 64
+    assert everyone["open_cases_left_out_by_cohort"] == {"before": None, "after": 0}
 
 
 def test_published_report_shows_no_case_on_its_own(published_run):
@@ -374,7 +375,7 @@ def test_published_report_shows_no_case_on_its_own(published_run):
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "The measures of each case" not in page  # the per-case table
     assert "The journeys of" not in page and "End-to-end days of each case" not in page
-    assert "are left out of reports for sharing; they are in the internal report." in words
+    assert "are left out of reports beyond the team; they are in the team's report." in words
     assert "Per case: mean, median and total" in page  # the aggregates stay
 
 

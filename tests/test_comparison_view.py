@@ -220,4 +220,4 @@ def test_a_published_comparison_of_few_cases_draws_no_curve_and_says_why():
         text = view.time_to_close_text()
     assert "The curves are not drawn: no cohort has 5 or more cases" in text
     # 3 and 3: too few to judge, and the sentence rests on counts a published report hides.
-    assert text.startswith("The median days to close is not shown ([c])")
+    assert text.startswith("The median days to close is not shown: it rests on too few cases")

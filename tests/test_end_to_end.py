@@ -277,7 +277,7 @@ def test_published_summaries_say_so_and_hold_no_small_count(published_teams):
         "demand_study-all-teams", "demand_study-big", "demand_study-small"]
     for path in summaries:
         summary = json.loads(path.read_text())
-        assert summary["context"]["privacy"] == "publish" and summary["context"]["suppress_below"] == 5
+        assert summary["context"]["audience"] == "public" and summary["context"]["suppress_below"] == 5
         figures = summary["figures"]
         assert _small_counts(figures[key] for key in DEMAND_COUNTS) == [], path.name
         for row in summary["tables"]["by_service"]:
@@ -293,25 +293,28 @@ def test_a_small_teams_table_hides_the_small_count_and_what_would_give_it_away(p
     # would give them away; then Benefits' value (8) and failure (9), or the totals of all
     # services (20 value, 12 failure) would give Housing's away. Shares resting on a hidden
     # count, and the classified demand they are out of, are hidden with them.
-    assert rows["Housing"] == {"service": "Housing", "demand": 15, "value": "[c]", "failure": "[c]",
-                               "unclassified": 0, "classified": "[c]", "failure_share": "[c]"}
-    assert rows["Benefits"] == {"service": "Benefits", "demand": 17, "value": "[c]", "failure": "[c]",
-                                "unclassified": 0, "classified": "[c]", "failure_share": "[c]"}
+    # (A hidden value is null in the summary.)
+    assert rows["Housing"] == {"service": "Housing", "demand": 15, "value": None, "failure": None,
+                               "unclassified": 0, "classified": None, "failure_share": None}
+    assert rows["Benefits"] == {"service": "Benefits", "demand": 17, "value": None, "failure": None,
+                                "unclassified": 0, "classified": None, "failure_share": None}
     assert rows["All services"] == {"service": "All services", "demand": 32, "value": 20, "failure": 12,
                                     "unclassified": 0, "classified": 32, "failure_share": 0.375}
     # Failure types: clarification 3 is hidden, and progress chasing 9 as well, as the failure
     # demand (12) would give it away; their shares of failure demand with them.
     assert summary["figures"]["top_failure_types"] == [
-        {"failure_type": "progress chasing", "demand": "[c]", "share": "[c]"},
-        {"failure_type": "clarification", "demand": "[c]", "share": "[c]"},
+        {"failure_type": "progress chasing", "demand": None, "share": None},
+        {"failure_type": "clarification", "demand": None, "share": None},
     ]
     assert summary["figures"]["failure_demand_share"] == pytest.approx(12 / 32)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (published_teams / "demand_study-small.html")
                                       .read_text(encoding="utf-8")))
     assert "Housing 15 [c] [c] 0 [c]" in text and "All services 32 20 12 0 37.5%" in text
     assert "[c]: a count of 1 to 4, hidden to protect privacy; some other counts are hidden too" in text
-    assert "progress chasing ([c]) and clarification ([c])" in text
-    assert "the failure share of each is not shown ([c])" in text
+    # The sentence keeps them back too: beside the table's total of 12 failure demands, either
+    # share would give both counts away.
+    assert "progress chasing (share not shown) and clarification (share not shown)" in text
+    assert "the failure share of each is not shown: it rests on few demands" in text
 
 
 def test_a_large_teams_published_report_is_as_the_internal_one(published_teams):

@@ -183,10 +183,11 @@ def _yes_no(cohort, column):
 
 def test_published_summary_hides_what_rests_on_few_cases(published_run):
     summary = json.loads((published_run / f"{STEM}.json").read_text())
-    assert summary["context"]["privacy"] == "publish"
+    assert summary["context"]["audience"] == "public"  # asked for by its older name
     assert (summary["figures"]["n_before"], summary["figures"]["n_after"]) == (32, 32)
-    # 3 before cases still open, left out: a count of 1 to 4, hidden.
-    assert (summary["figures"]["n_open_before"], summary["figures"]["n_open_after"]) == ("[c]", 0)
+    # 3 before cases still open, left out: a count of 1 to 4, hidden: null, and listed.
+    assert (summary["figures"]["n_open_before"], summary["figures"]["n_open_after"]) == (None, 0)
+    assert summary["hidden"]["n_open_before"] == {"reason": "small count", "below": 5, "under": 5}
     rows = {row["measure"]: row for row in summary["tables"]["comparison"]}
     for row in rows.values():
         for n in ("n_before", "n_after"):
@@ -198,17 +199,22 @@ def test_published_summary_hides_what_rests_on_few_cases(published_run):
         for cohort in ("before", "after"):
             size, yes, no = _yes_no(cohort, column)
             hidden = any(1 <= count <= 4 for count in (yes, no, size - yes - no))
-            assert (rows[measure][cohort] == "[c]") is hidden, (measure, cohort)
+            assert (rows[measure][cohort] is None) is hidden, (measure, cohort)
             if not hidden:
                 assert rows[measure][cohort] == pytest.approx(yes / (yes + no))
     # before (closed cases): 23 yes, 9 no, all judged -> shown; after: 1 yes -> hidden, and the
     # change with it.
     assert _yes_no("before", "predicted_return") == (32, 23, 9)
     assert rows["predicted_return"]["n_before"] == 32 and rows["predicted_return"]["before"] == pytest.approx(23 / 32)
-    assert rows["predicted_return"]["after"] == "[c]"
-    assert rows["predicted_return"]["change"] == rows["predicted_return"]["ci_low"] == "[c]"
-    assert "not shown ([c])" in rows["predicted_return"]["sentence"]
-    assert summary["figures"]["changes"]["predicted_return"]["change"] == "[c]"
+    assert rows["predicted_return"]["after"] is None
+    assert rows["predicted_return"]["change"] is None and rows["predicted_return"]["ci_low"] is None
+    # The sentence gives the direction and the bound: 1 of 32 hidden is under 5/32 = 15.6%,
+    # said as under 16%; 23 of 32 is 71.9%, said as 72%. No interval.
+    assert rows["predicted_return"]["sentence"].startswith(
+        "Estimated demand returning into the system (share of cases judged at closure) fell from 72% "
+        "to under 16%: the interval is not shown")
+    assert summary["figures"]["changes"]["predicted_return"]["change"] is None
+    assert "[c]" not in json.dumps(summary)
     # Measures every case has are shown in full.
     # Worked out from the events of the closed cases, as in the internal run's test above.
     def assessments(cohort):
@@ -220,8 +226,9 @@ def test_published_summary_hides_what_rests_on_few_cases(published_run):
 def test_published_report_shows_the_table_not_each_case(published_run):
     page = (published_run / f"{STEM}.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert "2 measures are not shown ([c])" in text
-    assert "The dot plots of each case are left out of reports for sharing; they are in the internal report." in text
+    assert "2 measures are given without their intervals (at most as a bound)" in text
+    assert "fell from 72% to under 16%" in text
+    assert "The dot plots of each case are left out of reports beyond the team; they are in the team's report." in text
     assert "Assessments per case fell by 64%" in text
     for path in published_run.iterdir():
         assert not re.search(r"\bCase [2-9A-HJKMNP-TV-Z]{4}\b", path.read_text(encoding="utf-8")), path.name
@@ -303,7 +310,7 @@ def test_a_published_change_at_a_glance_leaves_out_the_hidden_measures_and_says_
     drawn = {row["label"].replace("\n", " ") for rows in _drawn(spec) for row in rows}
     assert drawn.isdisjoint(left_out)
     assert (f"Not on the chart: {left_out[0]} and {left_out[1]}, as each rests on too few cases for a "
-            "report that may be shared") in spec["description"]
+            "public report") in spec["description"]
 
 
 def test_panels_for_a_change_in_its_own_units_and_too_few_cases():

@@ -34,17 +34,26 @@ EXTRA = {
 }
 
 
-@pytest.fixture(scope="module", params=WORKBOOKS)
+#: The parameter that asks a workbook for free text, where it has one.
+TEXT_PARAMETER = {"demand_study": "show_what_matters", "team_performance": "show_action_text"}
+
+
+@pytest.fixture(scope="module", params=[(w, a) for w in WORKBOOKS for a in ("organisation", "public")],
+                ids=lambda p: f"{p[0]}-{p[1]}")
 def published(request, tmp_path_factory):
-    """One publish run of each workbook on its canary data: (workbook, output folder)."""
-    folder = tmp_path_factory.mktemp(f"canary-{request.param}")
-    files = canary.WORKBOOK_FILES[request.param](folder)
-    run(request.param, folder / "out", files, "-p", "privacy", "publish", *EXTRA.get(request.param, []))
-    return request.param, folder / "out"
+    """One run of each workbook on its canary data for directors (organisation) and for the
+    public, each asking for free text where the workbook can show it (neither may): (workbook,
+    output folder)."""
+    workbook, audience = request.param
+    folder = tmp_path_factory.mktemp(f"canary-{workbook}-{audience}")
+    files = canary.WORKBOOK_FILES[workbook](folder)
+    asked = ["-p", TEXT_PARAMETER[workbook], "True"] if workbook in TEXT_PARAMETER else []
+    run(workbook, folder / "out", files, "-p", "audience", audience, *asked, *EXTRA.get(workbook, []))
+    return workbook, folder / "out", audience
 
 
 def test_no_planted_detail_reaches_any_published_output(published):
-    workbook, out = published
+    workbook, out, _ = published
     outputs = sorted(out.iterdir())
     assert {path.suffix for path in outputs} == {".html", ".ipynb", ".json"}
     for path in outputs:
@@ -53,21 +62,22 @@ def test_no_planted_detail_reaches_any_published_output(published):
         assert not SAMPLE_IDS.search(text), (workbook, path.name, SAMPLE_IDS.search(text).group())
 
 
-def test_the_summary_says_it_was_published(published):
+def test_the_summary_says_who_it_is_for(published):
     import json
 
-    workbook, out = published
+    workbook, out, audience = published
     summary = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
-    assert summary["context"]["privacy"] == "publish"
+    assert summary["context"]["audience"] == audience
+    assert "[c]" not in json.dumps(summary)  # hidden values are null
     assert summary["context"]["suppress_below"] == 5
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
-def test_internal_reports_still_carry_no_identifier(workbook, tmp_path):
+def test_team_reports_still_carry_no_identifier(workbook, tmp_path):
     files = canary.WORKBOOK_FILES[workbook](tmp_path)
-    text_parameter = {"demand_study": "show_what_matters", "team_performance": "show_action_text"}
+    text_parameter = TEXT_PARAMETER
     extra = ["-p", text_parameter[workbook], "yes"] if workbook in text_parameter else []
-    run(workbook, tmp_path / "out", files, "-p", "privacy", "internal", *extra)
+    run(workbook, tmp_path / "out", files, "-p", "audience", "team", *extra)
     html = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     if workbook in text_parameter:
         # The free text asked for is shown, with whatever people wrote in it...
@@ -83,7 +93,7 @@ def test_internal_reports_still_carry_no_identifier(workbook, tmp_path):
 
 
 def test_published_reports_pass_axe(published, browser):
-    workbook, out = published
+    workbook, out, _ = published
     report = next(out.glob("*.html"))
     page = browser.new_page()
     page.goto(report.as_uri())

@@ -283,9 +283,19 @@ def test_headline_cards_in_an_internal_report(internal, shown):
 
 def test_headline_cards_in_a_published_report(publish, shown):
     notebook.headline_cards(CARDS)
-    # 3 cases: hidden. 0 waiting: shown ("no one" singles no one out). 50% of 4: out of too few.
-    assert _figures(shown[0]) == ["4,316", C, "12", "0", C, "46%", "21.5"]
-    assert "[c]: a count of 1 to 4, hidden to protect privacy; shares are hidden where" in shown[0]
+    # 3 cases: hidden, and said as the bound it implies (1 to 4 is fewer than 5). 0 waiting:
+    # shown ("no one" singles no one out). 50% of 4: out of too few for any bound. No card
+    # shows a bare [c].
+    assert _figures(shown[0]) == ["4,316", "fewer than 5", "12", "0", "not shown", "46%", "21.5"]
+    assert C not in shown[0]
+    assert "is a small number kept back to protect privacy: the bound is all this report says" in shown[0]
+
+
+def test_a_hidden_share_card_gives_the_bound_its_denominator_allows(publish, shown):
+    # 1 of 30 judged: the count 1 is hidden, so the share is under 5/30 = 16.7%, said as
+    # "under 17%" (rounded up, so it stays true). 29 of 30: over 25/30 = 83.3%, "over 83%".
+    notebook.headline_cards([share_card("Returning", 1 / 30, 30), share_card("Closed", 29 / 30, 30)])
+    assert _figures(shown[0]) == ["under 17%", "over 83%"]
 
 
 def test_a_bad_card_is_refused():
@@ -297,7 +307,7 @@ def test_a_bad_card_is_refused():
 
 def test_count_text_for_narrative(shown):
     with using_policy("publish"):
-        assert notebook.count_text(3, "case") == "[c] cases"
+        assert notebook.count_text(3, "case") == "fewer than 5 cases"
         assert notebook.count_text(12, "case") == "12 cases"
     with using_policy("internal"):
         assert notebook.count_text(1, "case") == "1 case"
@@ -324,19 +334,28 @@ def test_summary_in_a_published_report_hides_what_is_declared(publish, shown):
         table_counts={"by_team": ["items"], "top_types": ["items"]},
     )
     figures = summary["figures"]
-    assert (figures["cases"], figures["open"], figures["contacts"]) == (C, 0, 1204)
+    # A hidden value is null, never the string "[c]" in a number's place.
+    assert (figures["cases"], figures["open"], figures["contacts"]) == (None, 0, 1204)
     assert figures["hours"] == 2.5  # not declared: not a count
-    assert figures["returned_share"] == C  # 3 of 4
+    assert figures["returned_share"] is None  # 3 of 4: out of fewer than 5
     assert figures["one_stop_share"] == 0.66  # 132 of 200
     # Column by column: 2 is hidden; the days, not declared, stay.
-    assert [row["items"] for row in summary["tables"]["by_team"]] == [C, 40, 7]
+    assert [row["items"] for row in summary["tables"]["by_team"]] == [None, 40, 7]
     assert [row["days"] for row in summary["tables"]["by_team"]] == [3, 4, 1]
-    assert [row["items"] for row in figures["top_types"]] == [C, 40, 7]
-    assert summary["context"] == {"scope": "All teams", "privacy": "publish", "suppress_below": 5}
+    assert [row["items"] for row in figures["top_types"]] == [None, 40, 7]
+    assert summary["context"] == {"scope": "All teams", "audience": "public", "suppress_below": 5}
+    # What was hidden and why: 3 cases is a small count, so fewer than 5; 3 of 4 judged rests
+    # on a denominator under 5, which allows no bound; the tables' cells are counted.
+    assert summary["hidden"] == {
+        "cases": {"reason": "small count", "below": 5, "under": 5},
+        "returned_share": {"reason": "small denominator", "below": 5},
+        "top_types": {"reason": "small counts, and others that would give them away", "below": 5, "cells": 1},
+        "tables.by_team": {"reason": "small counts, and others that would give them away", "below": 5, "cells": 1},
+    }
     # What the runner reads back is the same, and carries no hidden number.
     bundle = shown[-1]
     assert bundle[SUMMARY_MIMETYPE] == summary
-    assert '"cases": "[c]"' in bundle["text/plain"]
+    assert '"cases": null' in bundle["text/plain"] and "[c]" not in json.dumps(summary)
 
 
 def test_summary_tables_with_totals_get_secondary_suppression(publish, shown):
@@ -344,7 +363,7 @@ def test_summary_tables_with_totals_get_secondary_suppression(publish, shown):
                              table_counts={"teams": ["referred", "assessed", "people"]},
                              table_totals={"teams": TEAM_TOTALS})
     assert [[row[c] for c in ("referred", "assessed", "people")] for row in summary["tables"]["teams"]] == [
-        [C, C, 13], [C, C, 17], [11, 19, 30]]
+        [None, None, 13], [None, None, 17], [11, 19, 30]]
 
 
 def test_summary_in_an_internal_report_keeps_everything_and_says_so(internal, shown):
@@ -352,7 +371,8 @@ def test_summary_in_an_internal_report_keeps_everything_and_says_so(internal, sh
                        table_counts={"by_team": ["items"]})
     assert summary["figures"]["cases"] == 3 and summary["figures"]["returned_share"] == 0.75
     assert [row["items"] for row in summary["tables"]["by_team"]] == [2, 40, 7]
-    assert summary["context"]["privacy"] == "internal" and summary["context"]["suppress_below"] == 5
+    assert summary["context"]["audience"] == "team" and summary["context"]["suppress_below"] == 5
+    assert summary["hidden"] == {}
 
 
 def test_summary_declarations_must_name_what_is_there(publish, shown):
@@ -676,7 +696,8 @@ def test_a_published_report_with_hidden_values_passes_axe_core(published_page, b
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         outcome = assert_accessible(page)
-        assert page.locator("abbr.sw-c").count() == 4 + 1 + 6  # table, card, chart data
+        # table and chart data; the card gives its bound in words instead
+        assert page.locator("abbr.sw-c").count() == 4 + 6
     finally:
         context.close()
     assert outcome.rules_checked > 20

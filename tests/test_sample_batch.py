@@ -1,4 +1,5 @@
-"""The main job, end to end: the sample plan `make report` runs, in each privacy mode, opened in
+"""The main job, end to end: the sample plan `make report` runs, as it is (for directors and
+managers) and for the public, opened in
 headless Chromium with the network blocked.
 
 This is the README's first command run as a user runs it (the same plan, the same `workbook
@@ -21,7 +22,7 @@ import yaml
 from conftest import ROOT, assert_report_renders, run_cli
 
 PLAN = ROOT / "data" / "sample" / "batch.yaml"
-MODES = ("publish", "internal")
+MODES = ("organisation", "public")
 
 
 def _plan_runs() -> int:
@@ -34,15 +35,15 @@ def _plan_runs() -> int:
 
 @pytest.fixture(scope="module", params=MODES)
 def sample_batch(request, tmp_path_factory) -> tuple[str, Path]:
-    """The sample plan, unchanged but for its output folder and the privacy mode, run with
-    `workbook batch` from the project folder as `make report` runs it."""
+    """The sample plan, unchanged but for its output folder (and, for the public, its audience),
+    run with `workbook batch` from the project folder as `make report` runs it."""
     mode = request.param
     folder = tmp_path_factory.mktemp(f"sample-{mode}")
     plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     plan["out"] = str(folder / "out")
-    plan["defaults"] = {**(plan.get("defaults") or {}), "privacy": mode}
-    if mode == "publish":
-        plan["defaults"]["pdf"] = True  # the batch's PDFs, once: printing is the same in every mode
+    if mode == "public":  # the older name, as a plan written before audiences says it
+        plan["defaults"] = {**(plan.get("defaults") or {}), "privacy": "publish"}
+        plan["defaults"]["pdf"] = True  # the batch's PDFs, once: printing is the same for every audience
     (folder / "batch.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     result = run_cli("batch", str(folder / "batch.yaml"), "--quiet", timeout=900)
     not_ok = [line for line in result.stdout.splitlines() if line.strip() and not line.lstrip().startswith("ok")]
@@ -72,13 +73,15 @@ def test_every_run_succeeds_and_the_index_lists_every_report(sample_batch):
     links = _Links()
     links.feed(index)
     reports = sorted(unquote(href) for href in links.hrefs)
-    kinds = ("html", "pdf") if mode == "publish" else ("html",)
+    kinds = ("html", "pdf") if mode == "public" else ("html",)
     assert reports == sorted(entry["outputs"][kind] for entry in manifest.values() for kind in kinds)
     for report in reports:
         assert (out / report).is_file(), report
     for entry in manifest.values():
         summary = json.loads((out / entry["outputs"]["summary"]).read_text(encoding="utf-8"))
-        assert summary["context"]["privacy"] == mode
+        assert summary["context"]["audience"] == mode
+    audience = {"organisation": "For directors and managers", "public": "For anyone (public)"}[mode]
+    assert index.count(f'<p class="sw-audience">{audience}</p>') == 16
 
 
 def test_every_headline_figure_on_the_index_is_a_figure_or_a_symbol(sample_batch):
@@ -158,7 +161,7 @@ def test_a_pdf_of_every_report_when_the_plan_asks_and_none_when_it_does_not(samp
 
     mode, out = sample_batch
     pdfs = sorted(out.glob("*/*.pdf"))
-    if mode != "publish":
+    if mode != "public":
         assert pdfs == []
         return
     assert [pdf.with_suffix(".html") for pdf in pdfs] == sorted(out.glob("*/*.html"))

@@ -193,7 +193,8 @@ def check_report_pdf(pdf: Path) -> None:
     report = pdf.with_suffix(".html").read_text(encoding="utf-8")
     title = html.unescape(re.search(r"<h1>(.*?)</h1>", report).group(1))
     scope = re.search(r"<dt>For</dt><dd>(.*?)</dd>", report)
-    assert f"{title} Workbook" in pages[0]  # the title block opens page one
+    audience = html.unescape(re.search(r'<p class="sw-audience">(.*?)</p>', report).group(1))
+    assert f"{title} {audience} Workbook" in pages[0]  # the title block opens page one
     headline = re.search(r'<h2[^>]*>(.*?)</h2>.*?<p>(.*?)</p>', report.split("</header>", 1)[1], re.S)
     first_sentence = " ".join(html.unescape(re.sub(r"<[^>]+>", "", headline.group(2))).split())[:60]
     assert first_sentence in pages[0], "the headline is on page one"

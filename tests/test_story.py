@@ -197,9 +197,9 @@ def test_headline_cautions_about_failure_demands_over_the_ceiling():
             "before relying on the figure.") in text
     from workbook_helpers.policy import using_policy
 
-    with using_policy("publish"):  # a small count reads [c], and so does its noun
+    with using_policy("public"):  # a small count reads as its bound, and its noun is plural
         text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
-    assert "That includes [c] failure demands recorded at over 8 hours" in text
+    assert "That includes fewer than 5 failure demands recorded at over 8 hours" in text
 
 
 def test_weekly_sections_say_nothing_of_stability_without_two_complete_weeks():
@@ -343,31 +343,36 @@ def test_what_matters_quotes_are_escaped_and_limited():
 
 
 # --------------------------------------------------------------------------------------------
-# a published report: small counts read [c], and the words around them do not give them away
+# a public report: small counts read as their bounds, and the words around them do not give them away
 
 
-def test_small_counts_in_sentences_read_c_when_publishing():
+def test_small_counts_in_sentences_read_as_bounds_in_a_public_report():
     from workbook_helpers.policy import using_policy
 
     assert story.case_scope("all", "West", 3) == "the 3 cases of the West team"
     assert story.case_scope(None, None, 1) == "the one case"
     with using_policy("publish"):
-        assert story.case_scope("all", "West", 3) == "the [c] cases of the West team"
-        assert story.case_scope(None, None, 1) == "all [c] cases"  # not "the one case"
+        # A small count reads as the bound it implies: 1 to 4 is "fewer than 5".
+        assert story.case_scope("all", "West", 3) == "the fewer than 5 cases of the West team"
+        assert story.case_scope(None, None, 1) == "all fewer than 5 cases"  # not "the one case"
         assert story.case_scope("after", "Experiment team", 32) == "the 32 after cases of the Experiment team"
-        assert story.count_words(1, "case") == "[c] cases"
-        assert story.count_words(12, "case", hidden=True) == "[c] cases"
+        assert story.count_words(1, "case") == "fewer than 5 cases"
+        # A count hidden in a table only to protect another is given in prose, which states no
+        # totals to subtract from (the headline does not cascade).
+        assert story.count_words(12, "case", hidden=True) == "12 cases"
         assert story.count_words(12, "case") == "12 cases"
-        assert story.open_note(2) == "[c] still open" and story.open_note(0) == "all closed"
+        assert story.count_words("[c]", "case") == "an unstated number of cases"
+        assert story.open_note(2) == "fewer than 5 still open" and story.open_note(0) == "all closed"
         notes = story.demand_notes({"failure_rows_without_minutes": 3}, 20, [])
-        assert notes[3].startswith("[c] failure demands had no handling time")
-        # Four demands (1 value, 3 failure): the total, the failure share of 4 and the one-stop
-        # share of the 1 value demand with an outcome are all hidden, and so are the shares of
-        # the kinds of failure (1 and 2 demands).
+        assert notes[3].startswith("Fewer than 5 failure demands had no handling time")
+        # Four demands (1 value, 3 failure): the total is fewer than 5; the failure share of 4
+        # and the one-stop share of the 1 value demand with an outcome rest on too few for a
+        # bound, and so do the shares of the kinds of failure (1 and 2 demands).
         text = headline_for(HEADLINE_ROWS[:4])
-        assert "received **[c] demands**" in text and "**[c] of them were failure demand**" in text
-        assert "[c] of value demand was resolved at the first contact" in text
-        assert "clarification ([c])" in text
+        assert "received **fewer than 5 demands**" in text
+        assert "The share of it that was failure demand is not shown: it rests on too few demands." in text
+        assert "clarification (share not shown)" in text
+        assert "[c]" not in text
 
 
 def test_failure_share_comparison_names_only_shares_shown():
@@ -378,9 +383,9 @@ def test_failure_share_comparison_names_only_shares_shown():
         "B has the highest failure share of those shown, at 40%")
     everything = pd.DataFrame({"failure_share": [True, True]})
     assert story.failure_share_comparison(table, "service", everything).startswith(
-        "the failure share of each is not shown ([c])")
+        "the failure share of each is not shown: it rests on few demands")
     assert story.failure_share_comparison(table.iloc[:1], "service", everything.iloc[:1]).startswith(
-        "its failure share is not shown ([c])")
+        "its failure share is not shown: it rests on few demands")
     nothing = pd.DataFrame({"service": ["A"], "failure_share": [float("nan")]})
     assert story.failure_share_comparison(nothing, "service") == (
         "none of it is classified as value or failure demand yet")

@@ -279,11 +279,23 @@ class _PlanChecker:
             except ParameterError as error:
                 self.problems.append(f"{where}.parameters.team: {error}")
                 return []
-        try:
-            checked = check_parameters(workbook, merged)
-        except (ParameterError, DataError) as error:
-            self.problems.append(f"{where}.parameters: {_one_line(str(error))}")
+        # One run can be asked for several audiences (audience: [organisation, public]): one
+        # report each, the audience added to the file names so they do not collide.
+        audiences = merged.get("audience")
+        several = isinstance(audiences, (list, tuple))
+        if several and (not audiences or len(set(map(str, audiences))) < len(audiences)):
+            self.problems.append(f"{where}.parameters.audience: give one audience, or a list of different ones, "
+                                 "like [organisation, public].")
             return []
+        variants = [dict(merged, audience=audience) for audience in audiences] if several else [merged]
+        checked_variants = []
+        for variant in variants:
+            try:
+                checked_variants.append(check_parameters(workbook, variant))
+            except (ParameterError, DataError) as error:
+                self.problems.append(f"{where}.parameters: {_one_line(str(error))}")
+                return []
+        checked = checked_variants[0]
         if teams is None:
             teams = [str(team_given) if team_given is not None else str(_defaults(workbook.name).get("team", ALL_TEAMS))]
         elif run.get("for_each_team"):
@@ -296,11 +308,16 @@ class _PlanChecker:
             for team in teams + [team_parameter(name) for name in found]:
                 once.setdefault(chosen_team(team), team)
             teams = list(once.values())
-        facts = {
-            "workbook": workbook, "parameters": checked, "where": where, "time_limit": limit * 60,
-            "name": run.get("name"), "pdf": self._yes_no(run.get("pdf", self.default_pdf), f"{where}.pdf"),
-        }
-        return [(facts, team) for team in teams]
+        pdf = self._yes_no(run.get("pdf", self.default_pdf), f"{where}.pdf")
+        expanded = []
+        for checked in checked_variants:
+            facts = {
+                "workbook": workbook, "parameters": checked, "where": where, "time_limit": limit * 60,
+                "name": run.get("name"), "pdf": pdf,
+                "suffix": checked.get("audience") if several else None,
+            }
+            expanded += [(facts, team) for team in teams]
+        return expanded
 
     def _resolve_data_paths(self, workbook, merged: dict, where: str, given: dict) -> dict:
         """Every data file the run reads, as an absolute path: those in the plan looked for
@@ -391,6 +408,8 @@ class _PlanChecker:
                 parameters["team"] = ALL_TEAMS if is_all_teams(team) else team
             folder = folders[team]
             stem = run_stem(workbook.name, parameters, facts["name"])
+            if facts.get("suffix"):
+                stem = f"{stem}-{facts['suffix']}"
             run = PlannedRun(
                 key=f"{folder}/{stem}", workbook=workbook.name, team=team, folder=folder, stem=stem,
                 parameters=parameters, inputs=_inputs(workbook, parameters), time_limit=facts["time_limit"],

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__, clock
 from .formatting import HIDDEN, MISSING, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from .policy import AUDIENCE_SHORT
 from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
 
 #: What the symbols a figure may show mean, in the same words as the reports' notes.
@@ -184,6 +185,9 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
     status = entry.get("status")
     variant = _variant(run)
     heading = f'<p class="sw-variant">{_esc(variant)}</p>' if variant else ""
+    audience = AUDIENCE_SHORT.get(str(run.parameters.get("audience") or ""))
+    if audience:
+        heading += f'<p class="sw-audience">{_esc(audience)}</p>'
     hidden = f'<span class="sw-hidden">: {_esc(title)}{", " + _esc(variant) if variant else ""} for {_esc(team_label)}</span>'
     if status == "ok":
         html_path = (entry.get("outputs") or {}).get("html")
@@ -221,7 +225,11 @@ def _variant(run) -> str:
               if str(run.parameters.get(name) or "all").strip().lower() != "all"]
     if chosen:
         return ", ".join(chosen)
-    return "" if run.stem == run.workbook else run.stem.replace("_", " ")
+    stem = run.stem
+    audience = str(run.parameters.get("audience") or "")
+    if audience and stem.endswith(f"-{audience}"):  # said on its own line
+        stem = stem[: -len(audience) - 1]
+    return "" if stem == run.workbook else stem.replace("_", " ")
 
 
 def _read_figures(workbook: str, out: Path, summary_path: str | None) -> list[tuple[str, str]] | None:

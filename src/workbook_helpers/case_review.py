@@ -7,7 +7,7 @@ by one too ("Worker QX"), and the
 tables and tidy frames its charts draw. Nothing that leaves this module carries a case id, a
 worker's name or a local activity name.
 
-In a published report (:mod:`workbook_helpers.policy`) the workbook shows figures across cases
+In a public report (:mod:`workbook_helpers.policy`) the workbook shows figures across cases
 only; the summary table, the headline figures and the charts by organisation then hide small
 counts of cases, assessments and handoffs, and whatever would give one away
 (:meth:`CaseReview.summary_table`, :meth:`CaseReview.hidden_overall`,
@@ -16,7 +16,7 @@ counts of cases, assessments and handoffs, and whatever would give one away
 Cases still open (:func:`workbook_helpers.cases.open_known_from` says how the data tell) have not
 finished their journeys, so by default the review leaves them out: every measure, table, chart and
 journey is of the closed cases, and the report says how many open ones were left out (in a
-published report, ``[c]`` when 1 to ``suppress_below - 1``, with the cohorts protected against
+public report, ``[c]`` when 1 to ``suppress_below - 1``, with the cohorts protected against
 their total). With ``include_open`` they are reviewed with their journeys so far, as before; their
 end-to-end days so far are never taken for an end-to-end time. Either way, when some case is
 open, :meth:`CaseReview.time_to_close` gives each cohort's time to close, counting the open cases
@@ -75,7 +75,7 @@ SUMMARY_MEASURES = [
     "handoffs", "total_hours", "face_to_face_share", "end_to_end_days", "predicted_return",
 ]
 # Measures whose total over cases is a count (of assessments, referrals, people, handoffs): in a
-# published report a small total is hidden, like the number of cases.
+# public report a small total is hidden, like the number of cases.
 COUNT_MEASURES = {"assessments", "repeat_assessments", "referrals", "people_involved",
                   "organisations_involved", "handoffs"}
 
@@ -166,11 +166,13 @@ class CaseReview:
             return None
         return 0 if self.include_open or self.selected is None else len(self.selected) - len(self.measures)
 
-    def open_by_cohort(self) -> dict[str, object]:
+    def open_by_cohort(self, protected: bool = True) -> dict[str, object]:
         """Cases still open among those selected, per cohort (in the review's order) and
-        ``"all"``, whether left out or included; empty when the data cannot say.
+        ``"all"``, whether left out or included; empty when the data cannot say. With
+        ``protected=False``, the counts as they are (for sentences, which give a small one as
+        its bound).
 
-        In a published report a count the report may not give is ``"[c]"``: left out, a count
+        In a public report a count the report may not give is ``"[c]"``: left out, a count
         from 1 to ``suppress_below - 1``, and one more where the cohorts would give a hidden one
         away from their total; included, wherever the summary table hides the cohort's closed
         cases (its cases less them would give the open ones away) or the count is small."""
@@ -182,7 +184,7 @@ class CaseReview:
         shown: dict[str, object] = {str(k): int(v) for k, v in counts.items()}
         shown["all"] = int(counts.sum())
         policy = current_policy()
-        if not policy.publishing:
+        if not policy.hides_small_numbers or not protected:
             return shown
         several = len(order) > 1
         if self.open_left_out:
@@ -203,7 +205,7 @@ class CaseReview:
     def time_to_close(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         """Each cohort's time to close over every selected case, those still open counted as open
         up to :attr:`as_at` (:func:`workbook_helpers.time_to_close.time_to_close`): (curve,
-        summary), with the steps a published report does not draw marked. None when no selected
+        summary), with the steps a public report does not draw marked. None when no selected
         case is open, or the data cannot say."""
         if not self.closing_known or self.selected is None or not self.selected["open"].any():
             return None
@@ -211,7 +213,7 @@ class CaseReview:
         frame = self.selected
         group = _group_of(frame)
         return time_to_close(case_durations(frame, self.as_at), group, order=_cohorts_of(group),
-                             min_at_risk=policy.suppress_below if policy.publishing else 0)
+                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
 
     @property
     def outside_dates(self) -> int:
@@ -257,17 +259,19 @@ class CaseReview:
         table = self.summary().set_index("measure")
         return {measure: row.to_dict() for measure, row in table.iterrows()}
 
-    def figures(self) -> dict:
-        """The headline figures for the JSON summary. In a published report the counts and
-        shares :meth:`hidden_overall` names are ``"[c]"`` already; declare the counts to
-        ``record_summary`` too, which hides the small ones."""
+    def figures(self, protected: bool = True) -> dict:
+        """The headline figures for the JSON summary. In a public report the counts and shares
+        :meth:`hidden_overall` names are ``"[c]"`` already (declare the counts to
+        ``record_summary`` too, which hides the small ones). With ``protected=False`` the
+        figures as they are, for the headline cards and sentences, which give a small one as
+        its bound and state no totals to subtract from."""
         overall = self.overall
         measures = self.measures
         figures = {
             "cases": int(len(measures)),
             "open_cases": self.open_cases,
             # Cases still open left out of every figure (0 when included; None: not known).
-            "open_cases_left_out": self._left_out_shown(),
+            "open_cases_left_out": self._left_out_shown() if protected else self.open_left_out,
             "open_cases_left_out_by_cohort": (
                 {k: v for k, v in self.open_by_cohort().items() if k != "all"}
                 if self.open_left_out and self.several_open_cohorts else None),
@@ -282,7 +286,7 @@ class CaseReview:
             "predicted_return_judgements": int(overall["predicted_return"]["cases"]) if "predicted_return" in overall else 0,
             "repeat_assessments": overall["repeat_assessments"]["total"],
         }
-        hidden_overall = self.hidden_overall()
+        hidden_overall = self.hidden_overall() if protected else dict.fromkeys(self.hidden_overall(), False)
         for key, hidden in hidden_overall.items():
             if hidden and key in figures and figures[key] is not None:
                 figures[key] = disclosure.SUPPRESSED
@@ -293,8 +297,8 @@ class CaseReview:
         worst = self.worst_rework()
         if worst is None:
             figures["most_repeat_assessments"] = None
-        elif current_policy().publishing:
-            # A published report shows no case on its own: the most, without naming the case.
+        elif not current_policy().shows_each_case:
+            # Only the team's report shows a case on its own: the most, without naming the case.
             hidden = current_policy().hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
             figures["most_repeat_assessments"] = {
                 "repeat_assessments": disclosure.SUPPRESSED if hidden else worst[1]}
@@ -316,7 +320,7 @@ class CaseReview:
 
     def _time_to_close_figures(self) -> dict | None:
         """Each cohort's median days to close for the JSON summary (``"[c]"`` past the point
-        where a published report stops drawing the curve, None when not reached)."""
+        where a public report stops drawing the curve, None when not reached)."""
         found = self.time_to_close()
         if found is None:
             return None
@@ -326,7 +330,7 @@ class CaseReview:
             median = row["median_days"]
             if median != median:
                 medians[row["group"]] = None
-            elif current_policy().publishing and not row["median_shown"]:
+            elif current_policy().hides_small_numbers and not row["median_shown"]:
                 medians[row["group"]] = disclosure.SUPPRESSED
             else:
                 medians[row["group"]] = float(median)
@@ -360,7 +364,7 @@ class CaseReview:
     def summary_table(self) -> pd.DataFrame:
         """Rows of measures with mean, median and total (or pooled share), per cohort, and the
         same written for the report (``cases_shown``, ``mean_shown``, ``median_shown``,
-        ``total_shown``), with ``[c]`` where a published report hides them (see
+        ``total_shown``), with ``[c]`` where a public report hides them (see
         :meth:`_protect`; ``attrs["hidden"]`` says which, ``attrs["overall"]`` which figures
         across all the cases)."""
         table = self.summary(by_cohort=self.several_cohorts)
@@ -402,7 +406,7 @@ class CaseReview:
         columns = {"label": ("Measure", "text")}
         if self.several_cohorts:
             columns["group"] = ("Cohort", "text")
-        # Cases are counts, hidden when small in a published report; they are written here
+        # Cases are counts, hidden when small in a public report; they are written here
         # already ("figure"), as hiding them must also allow for the cohorts adding up to all
         # the cases, and the cases with a value and without adding up to them (see _protect),
         # which a table of counts alone cannot declare.
@@ -468,7 +472,7 @@ class CaseReview:
         overall = dict.fromkeys(("cases", "open_cases", "closed_cases", "predicted_return_judgements",
                                  "predicted_return_share", "repeat_assessments"), False)
         policy = current_policy()
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return hidden, overall
         k = policy.suppress_below
         several = self.several_cohorts
@@ -590,11 +594,11 @@ class CaseReview:
         organisation's first and repeat assessments add up to its assessments, and the
         organisations add up to all the cases' assessments, which the summary table gives:
         both are protected (secondary suppression), and a total the summary table hides
-        counts as hidden here. None when nothing is (an internal report)."""
+        counts as hidden here. None when nothing is (a team's report)."""
         policy = current_policy()
         columns = ["first_assessments", "repeat_assessments", "assessments"]
         hidden = pd.DataFrame(False, index=table.index, columns=columns)
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return None
         grid = table[columns].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
@@ -611,9 +615,9 @@ class CaseReview:
     def handoffs_hidden(self, table: pd.DataFrame) -> pd.Series | None:
         """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
         hides, row for row: small ones, and more so that none can be worked out from the total
-        handoffs (which the summary table gives, or hides). None in an internal report."""
+        handoffs (which the summary table gives, or hides). None in a team's report."""
         policy = current_policy()
-        if not policy.publishing or table.empty:
+        if not policy.hides_small_numbers or table.empty:
             return None
         grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
@@ -668,7 +672,7 @@ def _protected(
     grid: pd.DataFrame, suppress_below: int, with_totals: bool, row_total: str | bool = False,
     forced: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Which counts of ``grid`` (one row per group) a published report hides, with secondary
+    """Which counts of ``grid`` (one row per group) a public report hides, with secondary
     suppression along ``row_total`` (a column holding each row's total) and, ``with_totals``, a
     last row ``__all__`` of column totals (the figures for all cases). The result always ends
     with the row standing for all the cases: ``__all__``, or the one group. ``forced``: True

@@ -9,7 +9,7 @@ Colours are the Okabe-Ito colour-blind-safe palette; colour is never the only cu
 points also differ in shape, and bars are labelled).
 
 Bar charts of counts follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a
-published report a count of 1 to ``suppress_below - 1`` is a gap (no bar, and ``[c]`` where the
+public report a count of 1 to ``suppress_below - 1`` is a gap (no bar, and ``[c]`` where the
 bar would start), one more count is hidden wherever a total the reader knows would otherwise give
 a single hidden count away, shares resting on hidden counts are hidden too, and a sentence added
 to the description (printed under the chart) says how many values are not shown. The chart's
@@ -189,13 +189,13 @@ def _protect_counts(
 
     Returns the frame with hidden counts as NaN and a ``suppressed`` column (True in any row
     with a value hidden), and the sentence saying what is not shown ("" when nothing is, and
-    the frame unchanged in an internal report with no ``hidden`` given). ``row_total`` and
+    the frame unchanged in a team's report with no ``hidden`` given). ``row_total`` and
     ``column_total`` say whether the reader knows the total of each row (a stacked bar's
     length, a table beside it) and of each column (a headline figure, shares of the whole): one
     more count is then hidden where a single hidden one could be worked out from that total.
     """
     policy = current_policy()
-    if not policy.publishing and hidden is None:
+    if not policy.hides_small_numbers and hidden is None:
         return frame, ""
     k = policy.suppress_below
     grid = frame[columns].reset_index(drop=True)
@@ -209,7 +209,7 @@ def _protect_counts(
         )
     primary = pd.DataFrame(False, index=grid.index, columns=columns)
     further = 0
-    if policy.publishing:
+    if policy.hides_small_numbers:
         primary = disclosure.primary_mask(numbers, suppress_below=k)
         row_total = row_total and len(columns) > 1
         column_total = column_total and len(grid) > 1
@@ -262,7 +262,7 @@ def value_failure_bars(
     """Horizontal stacked bars of value and failure demand per ``by`` group, with the failure share
     written at the end of each bar. Takes :func:`workbook_helpers.demand.value_failure_by`.
 
-    In a published report, small counts of value, failure and unclassified demand are gaps,
+    In a public report, small counts of value, failure and unclassified demand are gaps,
     protected as if each group's total were known (a table beside the chart usually gives it);
     the failure share of a group with any count hidden, or with fewer than ``suppress_below``
     classified demands, is hidden (``[c]``), and the share's label sits at the end of what is
@@ -278,7 +278,7 @@ def value_failure_bars(
     labelled = table.copy()
     if protected:
         k = current_policy().suppress_below
-        few = (classified >= 1) & (classified < k) if current_policy().publishing else False
+        few = (classified >= 1) & (classified < k) if current_policy().hides_small_numbers else False
         share_hidden = labelled["suppressed"].to_numpy() | few
         labelled["failure_share"] = labelled["failure_share"].mask(share_hidden)
         labelled["share_hidden"] = share_hidden
@@ -346,7 +346,7 @@ def pareto_chart(
     """Bars of each category's count, largest first, with the cumulative share as a line on a
     second axis. Takes :func:`workbook_helpers.demand.pareto` output.
 
-    In a published report a small count is a gap marked ``[c]``; as the shares give the total
+    In a public report a small count is a gap marked ``[c]``; as the shares give the total
     away, one more is hidden where a single one could be worked out from it; the share of a
     hidden bar is hidden, and the cumulative line stops before the first hidden bar (each
     step of it is a bar's share). The description says how many values are not shown."""
@@ -396,7 +396,7 @@ def ranked_bars(
     """Horizontal bars, largest at the top, each labelled with its count.
 
     ``counts``: the bars are counts of people, cases, items or contacts (False for hours or
-    amounts). Then, in a published report, a small count is a gap labelled ``[c]``, and with
+    amounts). Then, in a public report, a small count is a gap labelled ``[c]``, and with
     ``total_shown`` (the reader knows the total of the bars, from a headline or a table) one
     more is hidden where a single one could be worked out from it; the description says how
     many values are not shown. ``hidden``: as for :func:`value_failure_bars`."""
@@ -1166,7 +1166,7 @@ def stacked_bars(
     """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order.
 
     ``counts``: the parts are counts of people, cases, items or contacts; pass False for hours
-    or amounts. For counts, in a published report a small count is a gap, and with
+    or amounts. For counts, in a public report a small count is a gap, and with
     ``total_shown`` (each bar's total is known: a whole bar shows it, and a table often gives
     it) one more part of the bar is hidden where a single one could be worked out from its
     total; the description says how many values are not shown. ``hidden``: as for
@@ -1436,7 +1436,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     """The text alternative of a time-to-close chart, from
     :func:`workbook_helpers.time_to_close.time_to_close`'s summary: each group's median and how
     many of its cases are still open (``still_open``: ``{group: count or "[c]"}`` as the report
-    may give them; the summary's own counts when not given). In a published report it says the
+    may give them; the summary's own counts when not given). In a public report it says the
     curves stop where fewer than ``suppress_below`` cases remain."""
     policy = current_policy()
     parts = []
@@ -1444,7 +1444,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
         median = row["median_days"]
         if median != median:
             said = "no median yet: more than half still open"
-        elif policy.publishing and not row["median_shown"]:
+        elif policy.hides_small_numbers and not row["median_shown"]:
             said = f"median not shown ({disclosure.SUPPRESSED})"
         else:
             said = f"median {plural(median, 'day')}"
@@ -1461,7 +1461,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
         parts.append(f"{who} ({said}, {still})")
     text = ("Step chart of the share of cases still open by days since opening, for "
             + join_words(parts) + ". Each curve drops where cases closed; a dashed line marks half.")
-    if policy.publishing:
+    if policy.hides_small_numbers:
         text += (f" The curves stop where fewer than {policy.suppress_below} cases of a cohort were "
                  "still open, as steps resting on so few would show what happened to one or two people.")
     else:

@@ -42,8 +42,12 @@ Give each as  -p NAME VALUE , or put them in a YAML file and give  -f FILE .
 The team is "all" for the whole service, or a team's name; a team that is itself called
 "All" is  -p team team:All  (plain "all" always means the whole service).
 
+Reports are for directors and managers of the organisation unless  -p audience  says otherwise:
+team (each case shown, for the team doing the work) or public (small numbers hidden too).
+
 examples:
   workbook run demand_study -p team "Repairs North"
+  workbook run experiment_comparison -p audience public
   workbook run demand_study -p demand_path data/contacts.csv -p period_start 2024-04-01
   workbook run demand_study -f my_study.yaml --out reports/2024-11
 """

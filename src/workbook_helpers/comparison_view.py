@@ -3,12 +3,12 @@ sentences, estimation charts, notes and summary, from :func:`workbook_helpers.co
 
 Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
 
-In a published report (:mod:`workbook_helpers.policy`) the number of cases (or pairs) behind a
+In a public report (:mod:`workbook_helpers.policy`) the number of cases (or pairs) behind a
 measure is ``[c]`` when it is from 1 to ``suppress_below - 1``, and so is each figure that rests
 on it: the cohort's mean or share, the change and its interval, and the sentence. A share of
 cases saying yes (a yes/no measure) is also hidden where it would give a small count of yes or
 no away. The workbook then shows no case on its own: the table is the view of the comparison
-that may be shared, and the dot plots of each case are in the internal report.
+that may be shared, and the dot plots of each case are in the team's report.
 
 Open cases (:meth:`ComparisonView.build`): by default the comparison is of closed cases, whose
 journeys are complete, and the report says how many cases of each cohort are still open and left
@@ -20,7 +20,7 @@ report its curve stops where fewer than ``suppress_below`` cases of a cohort are
 step resting on fewer would show what happened to one or two people), its median is hidden when
 it falls past that point, and the number still open is a count like any other (``[c]`` from 1 to
 ``suppress_below - 1``); the days on which individual cases were last seen open are marked only
-in an internal report.
+in a team's report.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .comparison import (
     MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
     confidence_words, measure_config, measure_values,
 )
-from .disclosure import SUPPRESSED
+from .disclosure import SUPPRESSED, share_bound
 from .formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from .policy import current_policy
 from .privacy import stable_pseudonyms
@@ -222,7 +222,7 @@ class ComparisonView:
 
     # ---- headline ---------------------------------------------------------------------------
 
-    # ---- what a published report hides --------------------------------------------------------
+    # ---- what a public report hides --------------------------------------------------------
 
     def hidden(self) -> pd.DataFrame:
         """Which figures of each comparison row a report hides under the current policy (all
@@ -241,7 +241,7 @@ class ComparisonView:
         columns = ["n_before", "n_after", "before", "after", "change"]
         mask = pd.DataFrame(False, index=comparison.index, columns=columns)
         policy = current_policy()
-        if not policy.publishing or comparison.empty:
+        if not policy.hides_small_numbers or comparison.empty:
             return mask
         kinds = [kind for _, kind in self._kinds(comparison)]
         sizes = {side: int(comparison[f"n_{side}"].max()) for side in ("before", "after")}
@@ -261,8 +261,8 @@ class ComparisonView:
 
     @property
     def shows_cases(self) -> bool:
-        """Whether the report may show each case (its dots and slopes): only when internal."""
-        return not current_policy().publishing
+        """Whether the report may show each case (its dots and slopes): only the team's."""
+        return current_policy().shows_each_case
 
     def _hidden_note(self, mask: pd.DataFrame) -> str:
         from .notebook import suppression_note
@@ -274,10 +274,10 @@ class ComparisonView:
         return suppression_note(current_policy().suppress_below, primary=bool(counts), rates=bool(figures))
 
     def _safe(self, text: str) -> str:
-        """A caution with its small counts of cases or pairs as ``[c]`` in a published report
-        ("3 cases with no partner ... were left out" -> "[c] cases ... were left out")."""
+        """A caution with its small counts of cases or pairs as their bound in a public report
+        ("3 cases with no partner ... were left out" -> "fewer than 5 cases ... were left out")."""
         policy = current_policy()
-        if not policy.publishing:
+        if not policy.hides_small_numbers:
             return text
 
         def hide(match: re.Match) -> str:
@@ -285,9 +285,10 @@ class ComparisonView:
             if not policy.hides(int(number.replace(",", ""))):
                 return match.group(0)
             noun = match.group(2)
-            return f"{SUPPRESSED} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
+            return f"fewer than {policy.suppress_below} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
 
         shown = _CAUTION_COUNT.sub(hide, text)
+        shown = shown[:1].upper() + shown[1:]
         # "1 case ... was left out": the verb must not tell that the hidden count is 1.
         return shown.replace(" was left out", " were left out") if shown != text else shown
 
@@ -311,9 +312,10 @@ class ComparisonView:
             parts.append(opened)
         parts += self._verdict_sentences(judged)
         if hidden:
-            parts.append(f"{plural(hidden, 'measure')} {'is' if hidden == 1 else 'are'} not shown "
-                         f"({SUPPRESSED}): {'it rests' if hidden == 1 else 'each rests'} on too few cases "
-                         "for a report that may be shared.")
+            parts.append(f"{plural(hidden, 'measure')} {'is' if hidden == 1 else 'are'} given without "
+                         f"{'its interval' if hidden == 1 else 'their intervals'} (at most as a bound): "
+                         f"{'it rests' if hidden == 1 else 'each rests'} on a count too small for a public "
+                         "report; the sentences below say which way.")
         return " ".join(parts)
 
     def _verdict_sentences(self, judged: list[tuple[str, dict]]) -> list[str]:
@@ -452,18 +454,45 @@ class ComparisonView:
         return f"{low:+,.1f} to {high:+,.1f}"
 
     def sentences(self) -> list[str]:
-        """The sentence for each measure; in a published report, where the row's figures are
+        """The sentence for each measure; in a public report, where the row's figures are
         hidden, a sentence that says so instead."""
         return [esc(sentence) for sentence in self._sentences()]
 
     def _sentences(self) -> list[str]:
         mask = self.hidden()
+        kinds = [kind for _, kind in self._kinds()]
         return [
-            f"{label}: not shown ({SUPPRESSED}), as it rests on too few cases for a report that "
-            "may be shared." if hidden else sentence
-            for label, sentence, hidden in zip(self.comparison["label"], self.comparison["sentence"],
-                                               mask["change"])
+            self._hidden_sentence(record, mask.loc[index], kind) if mask.loc[index, "change"] else record["sentence"]
+            for (index, record), kind in zip(self.comparison.iterrows(), kinds)
         ]
+
+    def _hidden_sentence(self, record, hidden: pd.Series, kind: str) -> str:
+        """The sentence for a measure a public report hides: which way it moved and the bound
+        each cohort's hidden figure allows ("fell from 71% to under 17%"), with no interval,
+        which would narrow the hidden count down; or, where even a bound would say too much
+        (a cohort of fewer than ``suppress_below``), that it is not shown."""
+        k = current_policy().suppress_below
+        share = record["change_kind"] == "points"
+
+        def figure(side: str) -> str | None:
+            value = record[side]
+            if value is None or value != value:
+                return None
+            if not hidden[side]:
+                return fmt_pct(value) if share else fmt_number(value, 0 if record["measure"] == TIME_TO_CLOSE else 1)
+            if kind != "yes_no" or hidden[f"n_{side}"]:
+                return None
+            bound = share_bound(value, record[f"n_{side}"], k)
+            return None if bound is None or (bound.under is None and bound.over is None) else bound.words(percent=True)
+
+        before, after = figure("before"), figure("after")
+        change = record["change"]
+        if before and after and change == change and change:
+            verb = "rose" if change > 0 else "fell"
+            return (f"{record['label']} {verb} from {before} to {after}: the interval is not shown, "
+                    f"as a count behind it is fewer than {k}.")
+        return (f"{record['label']}: not shown, as it rests on fewer than {k} cases, too few for a "
+                "public report.")
 
     # ---- charts -----------------------------------------------------------------------------
 
@@ -577,7 +606,7 @@ class ComparisonView:
         from .formatting import join_words
 
         return (f"Not on the chart: {join_words(left_out)}, as {'it rests' if len(left_out) == 1 else 'each rests'} "
-                "on too few cases for a report that may be shared (the table shows it as "
+                "on too few cases for a public report (the table shows it as "
                 f"{SUPPRESSED}).")
 
     def change_chart(self):
@@ -605,7 +634,7 @@ class ComparisonView:
 
     def closure_curves(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         """Each cohort's time to close (:func:`workbook_helpers.time_to_close.time_to_close`),
-        as (curve, summary) with the cohorts under their labels; in a published report the
+        as (curve, summary) with the cohorts under their labels; in a public report the
         steps resting on fewer than ``suppress_below`` cases still open are marked not shown.
         None when the data do not say which cases are open."""
         if self.all_cases is None:
@@ -619,12 +648,12 @@ class ComparisonView:
             "closed": ~self.all_cases[OPEN_COLUMN].to_numpy(dtype=bool),
         }, index=self.all_cases.index)
         return time_to_close(durations, labels, order=self.groups,
-                             min_at_risk=policy.suppress_below if policy.publishing else 0)
+                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
 
     def _median_hidden(self, side: str) -> bool:
-        """Whether a published report hides a cohort's median days to close: it falls past the
+        """Whether a public report hides a cohort's median days to close: it falls past the
         point where the report stops drawing the cohort's curve."""
-        curves = self.closure_curves() if current_policy().publishing else None
+        curves = self.closure_curves() if current_policy().hides_small_numbers else None
         if curves is None:
             return False
         summary = curves[1].set_index("group")
@@ -638,16 +667,16 @@ class ComparisonView:
 
     def time_to_close_chart(self):
         """The step chart of the share of each cohort's cases still open by days since opening,
-        with each median marked (a published report's curves stop where fewer than
+        with each median marked (a public report's curves stop where fewer than
         ``suppress_below`` cases remain, and it marks no case on its own). None when the data
-        do not say which cases are open, or a published report has nothing it may draw."""
+        do not say which cases are open, or a public report has nothing it may draw."""
         curves = self.closure_curves()
         if curves is None:
             return None
         curve, summary = curves
         line, marks, medians = drawable(curve, summary, each_case=self.shows_cases)
         if line.empty:
-            return None  # every cohort too small for a report that may be shared to draw
+            return None  # every cohort too small for a public report to draw
         counts = self.open_counts() or {}
         still = {self.before_label: counts.get("before", 0), self.after_label: counts.get("after", 0)}
         return charts.time_to_close_chart(line, marks, medians, self.groups, "How long cases take to close",
@@ -663,8 +692,8 @@ class ComparisonView:
         row = self.closure.iloc[0]
         hidden = self.closure_hidden()
         if hidden["change"]:
-            first = (f"The median days to close is not shown ({SUPPRESSED}): it rests on too few cases "
-                     "for a report that may be shared.")
+            first = (f"The median days to close is not shown: it rests on too few cases "
+                     "for a public report.")
         else:
             first = esc(row["sentence"])
         counts = self.open_counts() or {"before": 0, "after": 0}
@@ -681,7 +710,7 @@ class ComparisonView:
         curves = self.closure_curves()
         if curves is not None and not curves[0]["shown"].any():
             second += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
-                       "cases, too few for a report that may be shared.")
+                       "cases, too few for a public report.")
         return f"{first} {second}"
 
     # ---- notes and summary ------------------------------------------------------------------
@@ -723,9 +752,9 @@ class ComparisonView:
                 f"to {fmt_date(self.as_at)}, the latest date in the data. The median days to close is the "
                 "first day by which the share still open is half or less, and its interval comes from "
                 "the same resampling of cases as the other measures.")
-            if current_policy().publishing:
+            if current_policy().hides_small_numbers:
                 notes.append(
-                    f"In a report for sharing the time-to-close curves stop where fewer than "
+                    f"In a public report the time-to-close curves stop where fewer than "
                     f"{current_policy().suppress_below} cases of a cohort were still open, a median past "
                     "that point is not shown, and no case is marked on its own.")
         notes += [f"{esc(label)}: {_MEANING[kind]}." for label, kind in self._kinds()]

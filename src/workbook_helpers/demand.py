@@ -203,7 +203,7 @@ def data_notes(figures: dict, file_warnings: list[str]) -> list[str]:
     notes = []
     unclassified = figures["unclassified_demand"]
     if unclassified:
-        # A count hidden in a published report arrives as "[c]" (see protect_breakdowns).
+        # A count hidden in a public report arrives as "[c]" (see protect_breakdowns).
         def shown(value):
             return value if isinstance(value, str) else f"{value:,}"
 
@@ -550,7 +550,7 @@ class ShownDemand:
     ``figures``
         The headline figures with every hidden one as ``"[c]"``.
 
-    Nothing is hidden in an internal report.
+    Nothing is hidden in a team's report.
     """
 
     services: pd.DataFrame
@@ -563,7 +563,7 @@ class ShownDemand:
     @property
     def by_service_hidden(self) -> pd.DataFrame | None:
         """``service_mask`` without the row of totals, for the chart beside the table (None when
-        nothing is hidden: the chart is then as an internal report draws it)."""
+        nothing is hidden: the chart is then as a team's report draws it)."""
         mask = self.service_mask.iloc[:-1].reset_index(drop=True)
         return mask if mask.to_numpy().any() else None
 
@@ -626,7 +626,7 @@ def hidden_counts(table: pd.DataFrame, column: str = "demand", total_hidden: boo
 def _shown_types(table: pd.DataFrame, total_hidden: bool) -> ShownTypes:
     from .policy import current_policy
 
-    total_hidden = total_hidden and current_policy().publishing and not table.empty
+    total_hidden = total_hidden and current_policy().hides_small_numbers and not table.empty
     hidden = hidden_counts(table, total_hidden=total_hidden)
     if total_hidden:
         table = table.assign(**{c: float("nan") for c in ("share", "cumulative_share") if c in table})

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__, clock
 from .exceptions import DataError, ParameterError, RunError
+from .policy import RUN_AUDIENCE, audience_from, check_audience
 from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
 from .teams import chosen_team
 
@@ -311,15 +312,18 @@ def check_parameters(workbook: Workbook, parameters: dict) -> dict:
             raise ParameterError(f'{name} must be a date written as 2024-04-01; "{value}" is not.')
     if "interactive" in declared:
         checked["interactive"] = False
-    if "privacy" in declared:
-        # Reports written by a run are made to be sent on: publish unless asked otherwise. (The
-        # notebook's own default, internal, is for an analyst working in JupyterLab.)
-        checked["privacy"] = str(checked.get("privacy") or "publish").strip().lower()
-        if checked["privacy"] not in ("publish", "internal"):
+    if "audience" in declared:
+        # Reports written by a run are made to be sent on: for directors and managers of the
+        # organisation unless asked otherwise. (The notebook's own default, team, is for an
+        # analyst working in JupyterLab.) privacy is the older name, kept for older plans.
+        older = checked.pop("privacy", None)
+        given = checked.get("audience")
+        audience = audience_from(given, older, default=RUN_AUDIENCE)
+        if older not in (None, "") and given not in (None, "") and check_audience(given) != audience:
             raise ParameterError(
-                f'privacy must be "publish" (fit to share: small counts hidden, no free text) or '
-                f'"internal" (for the team), not "{checked["privacy"]}".'
+                f'audience is "{given}" but privacy (its older name) is "{older}": give only audience.'
             )
+        checked["audience"] = audience
     return checked
 
 
@@ -695,15 +699,15 @@ def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> 
                 recorded = output["data"][SUMMARY_MIMETYPE]
     if recorded is None:
         raise RunError(workbook.name, "the notebook did not record a summary (record_summary).")
-    wanted = parameters.get("privacy")
-    applied = (recorded.get("context") or {}).get("privacy")
+    wanted = parameters.get("audience")
+    applied = (recorded.get("context") or {}).get("audience")
     if wanted is not None and applied != wanted:
         # The shared pipeline, not each notebook, guarantees what a report may show: a notebook
-        # that did not apply the policy asked for gets no report.
+        # that did not apply the audience asked for gets no report.
         raise RunError(
             workbook.name,
-            f'the report was asked to be "{wanted}" but the notebook applied "{applied}" '
-            "(it must call set_policy(privacy, suppress_below) before showing anything).",
+            f'the report was asked to be for "{wanted}" but the notebook applied "{applied}" '
+            "(it must call set_policy(audience, suppress_below, privacy) before showing anything).",
         )
     return {
         "workbook": workbook.name,

@@ -24,7 +24,7 @@ Every figure is per case of its group (a cohort, or all cases): the cases given,
 with no handoff at all. Nothing here draws, and nothing here names a case or a worker: the frames
 carry organisations, activity kinds and counts.
 
-In a published report (:func:`protect_handoffs`, :func:`protect_follows`) a cell resting on 1 to
+In a public report (:func:`protect_handoffs`, :func:`protect_follows`) a cell resting on 1 to
 ``suppress_below - 1`` handoffs (or transitions) is hidden, and in the map enough other cells
 that none can be worked out from its row, column or group totals; a group with fewer cases than
 that shows no cell at all.
@@ -204,7 +204,7 @@ def directly_follows(
 
 
 # --------------------------------------------------------------------------------------------
-# What a published report may show
+# What a public report may show
 
 
 def protect_handoffs(pairs: pd.DataFrame, suppress_below: int, publishing: bool = True) -> pd.Series:
@@ -276,7 +276,7 @@ def handoff_sentence(pairs: pd.DataFrame, hidden: pd.Series | None = None) -> st
     visible = pairs.loc[~hidden.to_numpy()].groupby(["from_organisation", "to_organisation"], sort=False).size()
     shown = together[together.index.isin(visible.index)]
     if shown.empty or not shown.any():
-        return "Every cell of the map rests on too few handoffs to show in a report that may be shared."
+        return "Every cell of the map rests on too few handoffs to show in a public report."
     (from_org, to_org) = sorted(shown.index, key=lambda pair: (-shown[pair], pair))[0]
 
     def figure(group: str, pair: tuple[str, str]) -> str:
@@ -352,8 +352,8 @@ class HandoffView:
         pairs = handoff_pairs(events, cases, group, order, labels)
         follows = directly_follows(events, cases, group, order, labels, top=top)
         _, groups = _groups(cases, group, order, labels)
-        return cls(pairs, follows, protect_handoffs(pairs, policy.suppress_below, policy.publishing),
-                   protect_follows(follows, policy.suppress_below, policy.publishing), groups)
+        return cls(pairs, follows, protect_handoffs(pairs, policy.suppress_below, policy.hides_small_numbers),
+                   protect_follows(follows, policy.suppress_below, policy.hides_small_numbers), groups)
 
     @property
     def several(self) -> bool:
@@ -390,7 +390,7 @@ class HandoffView:
         if hidden:
             description += (f" {hidden} of the cells {'is' if hidden == 1 else 'are'} not shown "
                             f"({disclosure.SUPPRESSED}): they rest on too few handoffs or cases for a "
-                            "report that may be shared, or would give such a cell away.")
+                            "public report, or would give such a cell away.")
         title = "Where cases pass from one organisation to another" + (", before and after" if self.several else "")
         return charts.handoff_map(self.map_frame(), self.groups, title, description)
 

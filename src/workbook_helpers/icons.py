@@ -442,7 +442,7 @@ def summary_matrix_html(
             unit = formats.get(key, "count")
             latest = None if record is None else record.latest
             text = fmt_measure(latest, unit, table=True)
-            if unit == "count" and policy.hides(latest):  # a small count, in a published report
+            if unit == "count" and policy.hides(latest):  # a small count, in a public report
                 text = f'<abbr title="{_HIDDEN_TITLE}">{SUPPRESSED}</abbr>'
             elif text == MISSING:
                 text = f'<abbr title="not available">{MISSING}</abbr>'

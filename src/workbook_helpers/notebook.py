@@ -3,16 +3,17 @@
 Everything shown goes through here, so data values are escaped on the way out: a team name or a
 customer's words that contain markup are shown as text, never run.
 
-The report's privacy policy (:mod:`workbook_helpers.policy`, set once in the workbook's setup
-cell) is applied here too, so a workbook declares *what* its numbers are (a column of counts,
-its totals, a share and its denominator) and never decides by itself what to hide:
+The report's audience (:mod:`workbook_helpers.policy`, set once in the workbook's setup cell) is
+applied here too, so a workbook declares *what* its numbers are (a column of counts, its totals,
+a share and its denominator) and never decides by itself what to hide:
 
-- in a ``publish`` report, counts of 1 to ``suppress_below - 1`` in table columns of kind
-  ``count``, in headline cards marked as counts and in the summary's declared counts become
-  ``[c]``; tables with totals get secondary suppression (:func:`disclosure.suppress_table`);
-  declared shares that rest on few people, or would give a hidden count away, become ``[c]``;
-  free text is never shown;
-- in an ``internal`` report, everything is shown as before, and free text only where asked for.
+- in a ``public`` report, counts of 1 to ``suppress_below - 1`` in table columns of kind
+  ``count`` become ``[c]``, and tables with totals get secondary suppression
+  (:func:`disclosure.suppress_table`); declared shares that rest on few people, or would give a
+  hidden count away, become ``[c]``; headline cards give such a figure as its bound ("fewer
+  than 5", "under 17%"); the summary gives it as null and lists it under ``hidden``;
+- in ``team`` and ``organisation`` reports every count is shown; free text only in the team's
+  report, and only where asked for.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def say(markdown: str) -> None:
 
 def show_free_text(requested: object) -> bool:
     """Whether free text (people's own words, what an action says, notes) may be shown: only
-    when the report is internal and the workbook's parameter asked for it with a real ``True``.
+    in the team's report, and only when the workbook's parameter asked for it with a real ``True``.
     Use it as the gate: ``if show_free_text(show_what_matters): ...``."""
     return current_policy().allows_text(requested)
 
@@ -107,9 +108,10 @@ class Card:
     """One headline figure: ``label``, ``value``, ``note`` and the ``kind`` of value.
 
     ``kind`` is ``"figure"`` (already written as text; shown as it is), ``"count"`` (a count of
-    people, cases, items or contacts: ``[c]`` when small in a published report), ``"share"`` (a
-    share out of ``denominator``, written as a whole percentage; ``[c]`` when it rests on few
-    people or gives a small count away), or any column kind of :func:`table_html`."""
+    people, cases, items or contacts: its bound, "fewer than 5", when small in a public report),
+    ``"share"`` (a share out of ``denominator``, written as a whole percentage; its bound, "under
+    17%", when it rests on few people or gives a small count away), or any column kind of
+    :func:`table_html`."""
 
     label: str
     value: object
@@ -149,12 +151,16 @@ def _card(item: Card | tuple) -> Card:
 
 
 def _card_figure(card: Card, policy: ReportPolicy) -> tuple[str, str | None]:
-    """The card's figure as HTML, and what was hidden (None, "count" or "share")."""
+    """The card's figure as HTML, and what was hidden (None, "count" or "share"). A hidden
+    figure is given as the bound it implies ("fewer than 5", "under 17%"), never a bare [c]."""
     if card.kind == "count" and policy.hides(card.value):
-        return SUPPRESSED_HTML, "count"
-    if card.kind in _SHARE_KINDS and card.denominator is not None and policy.publishing:
+        bound = disclosure.count_bound(card.value, policy.suppress_below)
+        return esc(bound.words() if bound else "not shown"), "count"
+    if card.kind in _SHARE_KINDS and card.denominator is not None and policy.hides_small_numbers:
         if _share_hidden(card.value, card.denominator, None, policy.suppress_below):
-            return SUPPRESSED_HTML, "share"
+            bound = disclosure.share_bound(card.value, card.denominator, policy.suppress_below)
+            said = bound.words(percent=True) if bound is not None else "not shown"
+            return esc(said), "share"
     if card.kind == "share":
         return esc(fmt_pct(card.value)), None
     return esc(_FORMATTERS[card.kind](card.value)), None
@@ -165,8 +171,9 @@ def headline_cards(cards: list[Card | tuple]) -> None:
 
     Each card is a :class:`Card` (see :func:`count_card` and :func:`share_card`), a tuple
     ``(label, figure, note)`` with the figure already written as text, or ``(label, value,
-    note, kind)``. In a published report a count of 1 to ``suppress_below - 1`` shows as
-    ``[c]``, as does a share that rests on few people, and a note under the cards says why."""
+    note, kind)``. In a public report a count of 1 to ``suppress_below - 1`` reads as its bound
+    ("fewer than 5"), as does a share that rests on few ("under 17%"), and a note under the
+    cards says why."""
     policy = current_policy()
     items, hidden = [], set()
     for card in map(_card, cards):
@@ -179,16 +186,24 @@ def headline_cards(cards: list[Card | tuple]) -> None:
         )
     note = ""
     if hidden:
-        sentence = suppression_note(policy.suppress_below, primary="count" in hidden, rates="share" in hidden)
+        sentence = bound_note(policy.suppress_below)
         note = f'<p class="sw-suppression-note">{html.escape(sentence)}</p>'
     display(HTML(f'<div class="sw-cards">{"".join(items)}</div>{note}'))
 
 
+def bound_note(suppress_below: int) -> str:
+    """What a figure given as a bound means, for under headline cards."""
+    return (f"A figure given as \u201cfewer than {suppress_below}\u201d, or as a share \u201cunder\u201d or "
+            "\u201cover\u201d a percentage, is a small number kept back to protect privacy: the bound is "
+            "all this report says of it.")
+
+
 def count_text(value: object, singular: str, plural_form: str | None = None) -> str:
-    """A count in words for narrative and card notes, hidden when small in a published report:
-    ``count_text(3, "case")`` -> ``"3 cases"``, or ``"[c] cases"`` when publishing."""
-    if current_policy().hides(value):
-        return f"{disclosure.SUPPRESSED} {plural_form or singular + 's'}"
+    """A count in words for narrative and card notes, given as its bound when small in a public
+    report: ``count_text(3, "case")`` -> ``"3 cases"``, or ``"fewer than 5 cases"``."""
+    policy = current_policy()
+    if policy.hides(value):
+        return f"fewer than {policy.suppress_below} {plural_form or singular + 's'}"
     return plural(value, singular, plural_form)
 
 
@@ -201,7 +216,7 @@ class ProtectedTable:
     """Which cells of a table a report hides, and why.
 
     ``mask``: booleans with the frame's index and columns, True where a value is hidden (all
-    False in an internal report). ``primary``: how many counts were hidden as small;
+    False in a team's report). ``primary``: how many counts were hidden as small;
     ``secondary``: how many more so that none can be worked out from the totals; ``rates``: how
     many shares were hidden. ``suppress_below``: the threshold used."""
 
@@ -276,7 +291,7 @@ def protect_table(
     label_column:
         The column naming each row (the first column when None), searched for the total row.
     policy:
-        The policy to apply (the current one when None). An internal report hides nothing, but
+        The policy to apply (the current one when None). A team's report hides nothing, but
         the declarations are still checked, so a mistake shows up in JupyterLab too.
 
     Returns
@@ -319,7 +334,7 @@ def protect_table(
         shapes[rate] = (numerator, denominator)
 
     mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    if not policy.publishing or frame.empty:
+    if not policy.hides_small_numbers or frame.empty:
         return ProtectedTable(mask, suppress_below=policy.suppress_below)
 
     k = policy.suppress_below
@@ -413,10 +428,10 @@ def table_html(
     ``text`` or ``figure`` (already written). The first column heads each row.
 
     ``totals`` and ``rates`` say which totals and shares the table shows, as for
-    :func:`protect_table` (the total row is found by the first column). In a published report,
+    :func:`protect_table` (the total row is found by the first column). In a public report,
     ``count`` columns are suppressed against those totals and shown as ``[c]``, declared shares
     are hidden likewise, and a note under the table says so, only when something was hidden.
-    In an internal report the table is shown in full.
+    In a team's report the table is shown in full.
     """
     for column, spec in columns.items():
         if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1] in _FORMATTERS):
@@ -488,7 +503,10 @@ def record_summary(
     The summary travels inside the executed notebook as an output of its own kind, which reports
     do not show; ``workbook run`` reads it back. Returns the summary.
 
-    In a published report, what is declared is hidden as the string ``"[c]"``:
+    In a public report, what is declared is hidden: its value in the summary is ``null`` (never
+    a string where a number belongs), and ``hidden`` lists it with why (``{"open_cases":
+    {"reason": "small count", "below": 5, "under": 5}}``); anything else that arrives as
+    ``"[c]"`` (in a figure, a nested figure or a table) is ``null`` and listed the same way:
 
     ``counts``
         Keys of ``figures`` that are counts of people, cases, items or contacts: 1 to
@@ -502,7 +520,7 @@ def record_summary(
     ``table_rates``, ``table_totals``
         ``{table_name: {...}}``, as ``rates`` and ``totals`` of :func:`protect_table`.
 
-    ``context["privacy"]`` and ``context["suppress_below"]`` always record the policy in force,
+    ``context["audience"]`` and ``context["suppress_below"]`` always record the policy in force,
     so the runner can check the workbook applied the one it was asked for.
     """
     policy = current_policy()
@@ -522,25 +540,35 @@ def record_summary(
             holder[name], table_counts.get(name, []), table_totals.get(name), table_rates.get(name),
             policy,
         )
+    hidden: dict[str, dict] = {}
     for key in counts or []:
         if key not in figures:
             raise ParameterError(f"record_summary: counts names {key!r}, which is not a figure.")
         if policy.hides(figures[key]):
-            figures[key] = disclosure.SUPPRESSED
+            bound = disclosure.count_bound(figures[key], policy.suppress_below)
+            hidden[key] = bound.as_json(policy.suppress_below)
+            figures[key] = None
     for key, denominator in (rates or {}).items():
         if key not in figures:
             raise ParameterError(f"record_summary: rates names {key!r}, which is not a figure.")
         below = figures.get(denominator) if isinstance(denominator, str) else denominator
-        if (policy.publishing and not _blank(figures[key]) and figures[key] != disclosure.SUPPRESSED
+        if (policy.hides_small_numbers and not _blank(figures[key]) and figures[key] != disclosure.SUPPRESSED
                 and _share_hidden(figures[key], below, None, policy.suppress_below)):
-            figures[key] = disclosure.SUPPRESSED
-    context = {**(context or {}), "privacy": policy.privacy, "suppress_below": policy.suppress_below}
+            bound = disclosure.share_bound(figures[key], below, policy.suppress_below)
+            hidden[key] = (bound or disclosure.Bound(reason="small denominator")).as_json(policy.suppress_below)
+            figures[key] = None
+    # Whatever else arrives hidden ("[c]" in a figure, a nested figure or a table) is null in
+    # the summary too, so every number field holds a number or null, and is listed as hidden.
+    figures = _nulled(figures, "", hidden, policy.suppress_below)
+    tables = _nulled(tables, "tables.", hidden, policy.suppress_below)
+    context = {**(context or {}), "audience": policy.audience, "suppress_below": policy.suppress_below}
     summary = json_safe(
         {
             "figures": figures,
             "tables": tables,
             "inputs": inputs or [],
             "warnings": warnings or [],
+            "hidden": hidden,
             "context": context,
         }
     )
@@ -549,6 +577,27 @@ def record_summary(
         raw=True,
     )
     return summary
+
+
+def _nulled(value: object, path: str, hidden: dict, suppress_below: int) -> object:
+    """``value`` with every ``"[c]"`` in it (in dicts, lists and frames) as None, each noted in
+    ``hidden`` under its dotted path (a frame's hidden cells by the frame's path, counted)."""
+    if isinstance(value, str) and value == disclosure.SUPPRESSED:
+        hidden.setdefault(path.rstrip("."), {"reason": "hidden to protect privacy", "below": suppress_below})
+        return None
+    if isinstance(value, dict):
+        return {key: _nulled(item, f"{path}{key}.", hidden, suppress_below) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nulled(item, f"{path}{i}.", hidden, suppress_below) for i, item in enumerate(value)]
+    if isinstance(value, pd.DataFrame):
+        marked = value.map(lambda cell: isinstance(cell, str) and cell == disclosure.SUPPRESSED)
+        cells = int(marked.to_numpy().sum())
+        if not cells:
+            return value
+        hidden[path.rstrip(".")] = {"reason": "small counts, and others that would give them away",
+                                    "below": suppress_below, "cells": cells}
+        return value.astype(object).mask(marked, None)
+    return value
 
 
 def _suppressed_frame(frame, counts, totals, rates, policy) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from . import __version__
 from .formatting import MISSING, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
 from .chart_svg import ChartRenderer, inline_svg
 from .outputs import SUMMARY_MIMETYPE
+from .policy import AUDIENCE_WORDS, OLDER_NAMES
 
 _VEGALITE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 _SKIPPED_TAGS = {"remove", "remove-cell", "remove-output", "parameters", "injected-parameters"}
@@ -495,7 +496,16 @@ def _title_block(title: str, summary: dict) -> str:
         f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(str(value))}</dd></div>"
         for label, value in rows
     )
-    return f'<header class="sw-title"><h1>{html.escape(title)}</h1><dl>{facts}</dl></header>'
+    audience = audience_words(context)
+    said = f'<p class="sw-audience">{html.escape(audience)}</p>' if audience else ""
+    return f'<header class="sw-title"><h1>{html.escape(title)}</h1>{said}<dl>{facts}</dl></header>'
+
+
+def audience_words(context: dict) -> str:
+    """Who a report is for, in words, from its summary's context ("" when it does not say):
+    ``audience``, or ``privacy`` in a summary written before audiences."""
+    chosen = context.get("audience") or OLDER_NAMES.get(str(context.get("privacy")))
+    return AUDIENCE_WORDS.get(str(chosen), "")
 
 
 _PAGE = """<!DOCTYPE html>
@@ -526,6 +536,7 @@ h3 { font-size: 1.2rem; margin: 1.75rem 0 .5rem; }
 p, li { max-width: 44rem; }
 a { color: #1d70b8; }
 .sw-title { border-bottom: 4px solid #1d70b8; padding-bottom: 1rem; margin-bottom: 1.5rem; }
+.sw-audience { font-size: 1.15rem; font-weight: bold; margin: 0 0 .75rem; }
 .sw-title dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 .sw-title dl div { display: contents; }
 .sw-title dt { font-weight: bold; color: #505a5f; }

@@ -3,12 +3,14 @@
 Data values (team, service and demand type names) are escaped here, so a sentence is safe to
 show as Markdown or HTML whatever the data holds.
 
-Sentences follow the report's privacy policy (:mod:`workbook_helpers.policy`): in a published
-report a count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` reads
-``[c]`` (:func:`workbook_helpers.notebook.count_text`), as does a figure a table or chart of the
-same report hides (passed in as ``"[c]"``, or as a mask), and a share that rests on few or would
-give a hidden count away. The words around a hidden count do not give it away either ("[c]
-cases are", never "[c] case is").
+Sentences follow the report's audience (:mod:`workbook_helpers.policy`): in a public report a
+count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` is said as the
+bound it implies ("fewer than 5 cases"), and a share that rests on few or would give a small
+count away as the bound its denominator gives ("under 17%"). Sentences state no totals to
+subtract from, so a count a table hides only to protect another is given (the headline does not
+cascade), except where a sentence sits on a table's own figures and is passed its mask. The
+words around a hidden count do not give it away either ("fewer than 5 cases are", never "case
+is").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import spc
-from .disclosure import SUPPRESSED
+from .disclosure import SUPPRESSED, count_bound, share_bound
 from .formatting import (
     esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct, fmt_period, join_words, plural,
 )
@@ -43,20 +45,38 @@ VARIATION_WORDS = {
 
 
 # --------------------------------------------------------------------------------------------
-# counts and shares as a published report may give them
+# counts and shares as a public report may give them
 
 
 def _hidden(count: object, hidden: bool = False) -> bool:
-    """Whether a count reads ``[c]``: ``hidden`` already (by a table it adds up with), given
-    as ``"[c]"``, or small in a published report."""
-    return bool(hidden) or (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+    """Whether a sentence keeps a count back: small in a public report, or given as ``"[c]"``.
+
+    ``hidden`` (a table or card set beside the sentence hides the count to protect another one)
+    does not carry into prose: a sentence states no totals to subtract from, so it gives each
+    count that is not itself small (the headline does not cascade). It is kept as a parameter
+    so callers can pass a table's mask without caring which."""
+    return (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+
+
+def hidden_count_words(count: object) -> str:
+    """How a sentence gives a count it keeps back: the bound it implies, "fewer than 5", or
+    "an unstated number of" when all that is known is that it was hidden (a ``"[c]"``)."""
+    policy = current_policy()
+    bound = count_bound(count, policy.suppress_below)
+    return bound.words() if bound is not None else "an unstated number of"
+
+
+def sentence_case(sentence: str) -> str:
+    """A sentence with its first letter a capital, for one that opens with a bound ("fewer
+    than 5 cases are still open" -> "Fewer than 5 cases are still open")."""
+    return sentence[:1].upper() + sentence[1:]
 
 
 def count_words(count: object, singular: str, plural_form: str | None = None, hidden: bool = False) -> str:
-    """A count in words, ``"3 cases"``, or ``"[c] cases"`` when hidden: small in a published
-    report (:func:`workbook_helpers.notebook.count_text`), given as ``"[c]"``, or ``hidden``."""
+    """A count in words, ``"3 cases"``, or in a public report ``"fewer than 5 cases"`` when the
+    count is small (or ``"an unstated number of cases"`` when given as ``"[c]"``)."""
     if _hidden(count, hidden):
-        return f"{SUPPRESSED} {plural_form or singular + 's'}"
+        return f"{hidden_count_words(count)} {plural_form or singular + 's'}"
     return count_text(count, singular, plural_form)
 
 
@@ -64,12 +84,12 @@ _count = count_words
 
 
 def _number(count: object, hidden: bool = False) -> str:
-    """A count as a bare number (``"1,204"``), or ``"[c]"`` when hidden."""
-    return SUPPRESSED if _hidden(count, hidden) else fmt_int(count)
+    """A count as a bare number (``"1,204"``), or its bound ("fewer than 5") when kept back."""
+    return hidden_count_words(count) if _hidden(count, hidden) else fmt_int(count)
 
 
 def _agree(count: object, one: str, many: str, hidden: bool = False) -> str:
-    """The word that goes with a count as shown: ``many`` after ``[c]``, so the grammar does
+    """The word that goes with a count as shown: ``many`` after a bound, so the grammar does
     not tell whether the hidden count is 1."""
     return one if not _hidden(count, hidden) and fmt_int(count) == "1" else many
 
@@ -80,40 +100,41 @@ def headline_count(label: str, count: object, note: str = ""):
     from .notebook import Card, count_card
 
     if isinstance(count, str) and count == SUPPRESSED:
-        return Card(label, SUPPRESSED, note, "figure")
+        return Card(label, "not shown", note, "figure")
     return count_card(label, count, note)
 
 
 def open_note(open_cases: object, left_out: object = None) -> str:
-    """The note under a case review's count of cases: how many are still open (``[c]`` when
-    hidden), all closed, or not known (``None``); with ``left_out`` (cases still open that the
-    review leaves out), how many were left out."""
+    """The note under a case review's count of cases: how many are still open (its bound when
+    small in a public report), all closed, or not known (``None``); with ``left_out`` (cases
+    still open that the review leaves out), how many were left out."""
     if open_cases is None:
         return "open or closed not known"
     if left_out:
-        return f"{SUPPRESSED if _hidden(left_out) else fmt_int(left_out)} still open, left out"
-    if _hidden(open_cases):
-        return f"{SUPPRESSED} still open"
-    return f"{fmt_int(open_cases)} still open" if open_cases else "all closed"
+        return f"{_number(left_out)} still open, left out"
+    return f"{_number(open_cases)} still open" if open_cases else "all closed"
 
 
 def share_text(share: object, denominator: object = None, numerator: object = None) -> str:
-    """A share in words (``"57%"``), or ``"[c]"`` where it is already hidden, or a published
-    report would hide it: out of 1 to ``suppress_below - 1``, giving a small count away
-    (``numerator``, or share x denominator), or resting on a hidden count. Without a
-    denominator the share is taken to rest on enough."""
+    """A share in words (``"57%"``), or in a public report the bound its denominator gives
+    (``"under 17%"``, ``"over 83%"``) where it would rest on few or give a small count away
+    (``numerator``, or share x denominator); "not shown" where given as ``"[c]"``, or resting
+    on fewer than ``suppress_below``. Without a denominator the share is taken to rest on
+    enough."""
     if isinstance(share, str) and share == SUPPRESSED:
-        return SUPPRESSED
+        return "not shown"
     policy = current_policy()
-    if policy.publishing and denominator is not None and share is not None and share == share:
+    if policy.hides_small_numbers and denominator is not None and share is not None and share == share:
         if _share_hidden(share, denominator, numerator, policy.suppress_below):
-            return SUPPRESSED
+            bound = share_bound(share, denominator, policy.suppress_below, numerator)
+            return bound.words(percent=True) if bound is not None else "not shown"
     return fmt_pct(share)
 
 
 def pct_or_hidden(share: object, hidden: object) -> str:
-    """``fmt_pct(share)``, or ``"[c]"`` when ``hidden`` (a cell of a table's or chart's mask)."""
-    return SUPPRESSED if bool(hidden) else fmt_pct(share)
+    """``fmt_pct(share)``, or "share not shown" when ``hidden`` (a cell of a table's or chart's
+    mask), for inside brackets in a sentence."""
+    return "share not shown" if bool(hidden) else fmt_pct(share)
 
 
 def scope_phrase(team: str | None, service: str | None) -> str:
@@ -149,7 +170,7 @@ def headline(
     ``figures`` as :func:`workbook_helpers.demand.headline_figures` gives them, or with hidden
     ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
     types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
-    Small counts and shares resting on few are ``[c]`` in a published report either way.
+    Small counts and shares resting on few are ``[c]`` in a public report either way.
     ``max_handling_minutes``: the ceiling the capacity sentence names (:func:`capacity_sentence`)."""
     length = period_length(figures)
     parts = [
@@ -169,10 +190,13 @@ def headline(
             f"Of the {_number(classified)} classified so far, **{shown_share} were"
             if unclassified else f"**{shown_share} of them were"
         )
-        parts.append(
-            f"{of_them} failure demand**: demand caused by a failure to do "
-            "something, or to do something right, for the person."
-        )
+        if shown_share == "not shown":  # too few demands for even a bound
+            parts.append("The share of it that was failure demand is not shown: it rests on too few demands.")
+        else:
+            parts.append(
+                f"{of_them} failure demand**: demand caused by a failure to do "
+                "something, or to do something right, for the person."
+            )
         recorded = failure_types[failure_types["failure_type"] != "not recorded"].head(3)
         if len(recorded):
             if kinds_hidden is None:
@@ -277,7 +301,7 @@ def weekly_intro(complete_weeks: int, what: str) -> str:
 def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame | None = None) -> str:
     """Which group has the highest failure share, for a chart's description: from a
     :func:`workbook_helpers.demand.value_failure_by` table (no row of totals) and, in a
-    published report, the mask of the table shown beside it (only shares it shows are named).
+    public report, the mask of the table shown beside it (only shares it shows are named).
     Group names are not escaped here (chart descriptions are text, not Markdown)."""
     known = table["failure_share"].notna().to_numpy()
     if not known.any():
@@ -288,7 +312,7 @@ def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame 
     several = len(table) > 1
     if not shown.any():
         return (("the failure share of each" if several else "its failure share")
-                + f" is not shown ({SUPPRESSED}): it rests on few demands, or would give a hidden count away")
+                + " is not shown: it rests on few demands, or would give a hidden count away")
     candidates = table[shown].sort_values("failure_share", ascending=False, kind="stable")
     top = candidates.iloc[0]
     if not several:
@@ -300,14 +324,13 @@ def failure_share_comparison(table: pd.DataFrame, by: str, hidden: pd.DataFrame 
 def busiest_phrase(table: pd.DataFrame, by: str, total: object, hidden: pd.DataFrame | None = None) -> str:
     """"phone carries the most demand (1,204, 28% of all)": the largest group of a
     :func:`workbook_helpers.demand.value_failure_by` table, its count and its share of
-    ``total``; ``[c]`` for what a published report hides (``hidden``: the mask for the table's
-    rows, as the chart beside it uses)."""
+    ``total``; in a public report a small count as its bound, without its share (``hidden``, the
+    mask for the table's rows, is accepted but prose gives what is not itself small)."""
     busiest = table.iloc[0]
-    count_hidden = _hidden(busiest["demand"]) or _hidden(total) or (
-        hidden is not None and bool(hidden["demand"].iloc[0]))
-    count = SUPPRESSED if count_hidden else fmt_int(busiest["demand"])
-    share = SUPPRESSED if count_hidden else share_text(busiest["demand"] / total, total, busiest["demand"])
-    return f"{busiest[by]} carries the most demand ({count}, {share} of all)"
+    if _hidden(busiest["demand"]):  # a bound only: its share would narrow it down
+        return f"{busiest[by]} carries the most demand ({_number(busiest['demand'])})"
+    share = share_text(busiest["demand"] / total, total, busiest["demand"])
+    return f"{busiest[by]} carries the most demand ({fmt_int(busiest['demand'])}, {share} of all)"
 
 
 POINT_WORDS = {
@@ -426,12 +449,12 @@ def demand_notes(figures: dict, complete_weeks: int, data_notes: list[str]) -> l
     if part:
         notes.append(f"The hours a week are from the complete weeks only: {fmt_hours(part)} of failure "
                      "demand handled in the part weeks at the ends of the period are not in that figure.")
-    return notes + [esc(note) for note in data_notes]
+    return [sentence_case(note) for note in notes] + [esc(note) for note in data_notes]
 
 
 def what_matters_quotes(log: pd.DataFrame, demand_types: list[str], per_type: int = 3) -> str:
     """People's own words for each of ``demand_types``, up to ``per_type`` each, as Markdown with
-    every quote escaped (for internal reports only). Empty when there are none."""
+    every quote escaped (for team reports only). Empty when there are none."""
     if "what_matters" not in log.columns:
         return ""
     kinds = log["demand_type"].astype(str)
@@ -461,8 +484,8 @@ def case_scope(cohort: str | None, team: str | None, cases: int, closed: bool = 
     cohort, team = chosen(cohort), chosen_team(team)
     if team and not team.casefold().endswith(" team"):  # not "the Experiment team team"
         team += " team"
-    hidden = _hidden(cases)  # a published report does not say there are 1 to 4
-    number = SUPPRESSED if hidden else f"{cases:,}"
+    hidden = _hidden(cases)  # a public report does not say there are 1 to 4
+    number = hidden_count_words(cases) if hidden else f"{cases:,}"
     noun = "case" if cases == 1 and not hidden else "cases"
     if closed:
         number = f"{number} closed"
@@ -514,8 +537,8 @@ def case_headline(review, scope: str) -> str:
     worst = review.worst_rework()
     repeats = int(overall["repeat_assessments"]["total"])
     if worst:
-        # A published report shows no case on its own, so it does not name the case.
-        which = "the case with the most" if current_policy().publishing else f"{worst[0]} alone"
+        # A public report shows no case on its own, so it does not name the case.
+        which = "the case with the most" if not current_policy().shows_each_case else f"{worst[0]} alone"
         parts.append(
             f"There were {_count(repeats, 'repeat assessment', hidden=hide['repeat_assessments'])} in "
             f"all; {which} had {_count(worst[1], 'repeat assessment', hidden=hide['repeat_assessments'])}."
@@ -525,11 +548,12 @@ def case_headline(review, scope: str) -> str:
     returning = overall.get("predicted_return", {}).get("pooled")
     if returning is not None and returning == returning:
         judged = int(overall["predicted_return"]["cases"])
-        expected = (SUPPRESSED if hide["predicted_return_share"] else
-                    share_text(returning, judged, overall["predicted_return"].get("total")))
+        expected = share_text(returning, judged, overall["predicted_return"].get("total"))
         parts.append(
-            f"Of the {_count(judged, 'case', hidden=hide['predicted_return_judgements'])} with a "
-            f"judgement recorded at closure, practitioners expected **{expected}** to come back."
+            (f"Of the {_count(judged, 'case')} with a judgement recorded at closure, "
+             if not _hidden(judged) else
+             f"Of the cases with a judgement recorded at closure ({_count(judged, 'case')}), ")
+            + f"practitioners expected **{expected}** to come back."
         )
     if review.open_cases:
         open_hidden = hide["open_cases"]
@@ -539,14 +563,13 @@ def case_headline(review, scope: str) -> str:
                      f"{_agree(review.open_cases, 'its journey', 'their journeys', open_hidden)} so far.")
     left_out = review.open_left_out
     if left_out:
-        shown = review.open_by_cohort()["all"]
-        hidden = _hidden(shown)
+        hidden = _hidden(left_out)
         parts.append(
             f"{_count(left_out, 'case', hidden=hidden)} still open "
             f"{_agree(left_out, 'is', 'are', hidden)} left out of these figures, as "
             f"{_agree(left_out, 'its journey is', 'their journeys are', hidden)} not complete."
         )
-    return " ".join(parts)
+    return " ".join(sentence_case(part) for part in parts)
 
 
 def time_to_close_sentence(review) -> str:
@@ -557,8 +580,8 @@ def time_to_close_sentence(review) -> str:
     if found is None:
         return ""
     summary = found[1]
-    still = review.open_by_cohort()
-    publishing = current_policy().publishing
+    still = review.open_by_cohort(protected=False)
+    publishing = current_policy().hides_small_numbers
     parts = []
     for _, row in summary.iterrows():
         who = "the cases" if row["group"] == "all cases" else f"the {esc(row['group'])} cases"
@@ -566,11 +589,11 @@ def time_to_close_sentence(review) -> str:
         if median != median:
             said = f"more than half of {who} are still open, so there is no median yet"
         elif publishing and not row["median_shown"]:
-            said = f"the median days to close of {who} is not shown ({SUPPRESSED}): it rests on too few cases"
+            said = f"the median days to close of {who} is not shown: it rests on too few cases"
         else:
             said = f"half of {who} had closed by day {fmt_int(median)}"
         open_now = still.get(row["group"], row["still_open"])
-        if open_now:  # a count, or "[c]"
+        if open_now:
             said += f" ({_count(open_now, 'case')} still open)"
         parts.append(said)
     text = "; ".join(parts)
@@ -578,7 +601,7 @@ def time_to_close_sentence(review) -> str:
                 f"the data (the Kaplan–Meier estimate), {text}.")
     if not found[0]["shown"].any():
         sentence += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
-                     "cases, too few for a report that may be shared.")
+                     "cases, too few for a public report.")
     return sentence
 
 
@@ -600,18 +623,19 @@ def capability_sentence(points: pd.DataFrame) -> str:
     special = points[points["special_cause"].astype(bool)]
     if len(special):
         sentence += (
-            f" {_count(len(special), 'case')} fell outside that pattern (special-cause variation), "
-            "worth looking at one by one" + (" in the internal report." if current_policy().publishing else ".")
+            f" {sentence_case(_count(len(special), 'case'))} fell outside that pattern (special-cause variation), "
+            "worth looking at one by one" + (" in the team's report." if not current_policy().shows_each_case else ".")
         )
     return sentence
 
 
 def case_notes(review, file_warnings: list[str]) -> list[str]:
-    """Method notes and caveats for a case review. A published report shows no case on its own
+    """Method notes and caveats for a case review. A public report shows no case on its own
     (no per-case table, timeline or end-to-end chart), and its notes say so instead of pointing
     to them."""
     cases = len(review.measures)
-    publishing = current_policy().publishing
+    across_cases = not current_policy().shows_each_case
+    hides_small = current_policy().hides_small_numbers
     notes = [
         "Each activity on a case is one row of the case records. Assessments, referrals and the "
         "other kinds come from the activity names through the activity map; repeat assessments are "
@@ -620,16 +644,16 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
         "of practitioner between one activity and the next, in date order (activities on the same "
         "day in the order the file lists them).",
         "Face-to-face share \"all hours together\" is total face-to-face hours over total hours"
-        + ("." if publishing else "; the per-case table shows each case's own share."),
+        + ("." if across_cases else "; the per-case table shows each case's own share."),
         "End-to-end days run from the case's opening date (or its first activity) to its closing "
         "date (or its last activity); a case still open has no end-to-end time yet.",
         "Names, case references and practitioners' names are left out of this report, and so is "
-        "each case's own record: a report for sharing gives figures across cases only."
-        if publishing else
+        "each case's own record: this report gives figures across cases only."
+        if across_cases else
         "Cases are numbered in the order they began; names, case references and practitioners' "
         "names are left out of this report.",
     ]
-    placed = ("end-to-end times of cases still open run to their last activity" if publishing
+    placed = ("end-to-end times of cases still open run to their last activity" if across_cases
               else "the end-to-end chart places cases by their last activity")
     if review.open_known == "closure events":
         notes.append(("No cases file was given" if not review.has_cases_file else
@@ -656,16 +680,16 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
                      "since opening: on each day some close, the share falls by the fraction of the cases "
                      "open until then that closed, and a case still open counts as open up to the latest "
                      "date in the data. The median is the first day by which half had closed."
-                     + (f" In a report for sharing the curves stop where fewer than "
-                        f"{current_policy().suppress_below} cases of a cohort were still open." if publishing else ""))
+                     + (f" In a public report the curves stop where fewer than "
+                        f"{current_policy().suppress_below} cases of a cohort were still open." if hides_small else ""))
     closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
     if 2 <= closed < 15:
-        where = "behind the end-to-end process limits" if publishing else "on the end-to-end chart"
+        where = "behind the end-to-end process limits" if across_cases else "on the end-to-end chart"
         closed_hidden = review.hidden_overall()["closed_cases"] if review.closing_known else False
         notes.append(f"Only {_count(closed, 'case', hidden=closed_hidden)} {where}: process limits need about "
                      "15 to 20 points to be trusted, so treat them with care.")
     if review.outside_dates:
-        notes.append(f"{_count(review.outside_dates, 'case')} {_agree(review.outside_dates, 'has', 'have')} "
+        notes.append(f"{sentence_case(_count(review.outside_dates, 'case'))} {_agree(review.outside_dates, 'has', 'have')} "
                      "activity before its opening date or after its closing date; its end-to-end time "
                      "uses the dates in the cases file.")
     if cases < 20:
@@ -674,4 +698,4 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
             "with one unusual case."
         )
     notes += [esc(w) for w in file_warnings]
-    return notes
+    return [sentence_case(note) for note in notes]

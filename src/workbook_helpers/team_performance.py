@@ -193,7 +193,7 @@ class TeamPerformance:
 
     def headline_cards(self) -> list:
         """Cards for :func:`workbook_helpers.notebook.headline_cards`: counts of work items and
-        actions are count cards, so a published report hides small ones."""
+        actions are count cards, so a public report hides small ones."""
         f = self.figures()
         on = f"on {fmt_date(self.as_at)}"
         policy = current_policy()
@@ -385,7 +385,7 @@ class TeamPerformance:
     def age_table(self) -> tuple[pd.DataFrame, dict, dict]:
         """Open work by age for each shown team: the frame, its columns for
         :func:`~workbook_helpers.notebook.show_table` and its totals (open items are each row's
-        total; the service's last row adds the teams up), so a published report can hide small
+        total; the service's last row adds the teams up), so a public report can hide small
         counts safely."""
         columns = {"team": ("Team", "text"),
                    **{key: (label, "count") for key, label in AGE_BAND_LABELS.items()},
@@ -481,7 +481,7 @@ class TeamPerformance:
 
     def summary_table(self) -> pd.DataFrame:
         """The JSON summary's ``tables.matrix``: team, measure, label, latest value and period,
-        variation, assurance and target. In a published report a latest count of 1 to
+        variation, assurance and target. In a public report a latest count of 1 to
         ``suppress_below - 1`` is ``"[c]"``, as in the report's matrix."""
         table = self.matrix_table()[
             ["team", "measure", "label", "latest", "latest_period", "variation", "assurance", "target"]
