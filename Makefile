@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_case_measures.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_lab_charts.py
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json reports/.*.partial-* reports/sample benchmarks/out
