@@ -187,17 +187,20 @@ def open_notebook(lab: LabPage, path: str, timeout: float = 60) -> None:
 
 
 def run_all_cells(lab: LabPage, timeout: float = 120) -> None:
-    """Run > Run All Cells, then wait until every code cell has run and the kernel is idle."""
+    """Run > Run All Cells, then wait until no cell is waiting or running and the kernel is idle,
+    with every code cell run or one failed (the cells after an error are not run)."""
     lab.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     lab.page.wait_for_function(
         """() => {
             const panel = window.jupyterapp.shell.currentWidget;
             const kernel = panel.sessionContext.session.kernel;
             const cells = panel.content.widgets.filter(cell => cell.model.type === 'code');
+            const prompts = Array.from(panel.content.node.querySelectorAll('.jp-InputPrompt'));
+            const failed = cells.some(cell =>
+                cell.model.outputs.toJSON().some(output => output.output_type === 'error'));
             return kernel.status === 'idle' && cells.length > 0 &&
-                cells.every(cell => cell.model.executionCount !== null) &&
-                !panel.content.node.querySelector('.jp-InputArea-prompt:not(:empty)')
-                    ?.textContent.includes('*');
+                !prompts.some(prompt => prompt.textContent.includes('*')) &&
+                (failed || cells.every(cell => cell.model.executionCount !== null));
         }""",
         timeout=timeout * 1000,
     )
