@@ -233,6 +233,15 @@ def error_outputs(lab: LabPage) -> list[str]:
     return [f"{o['ename']}: {o['evalue']}" for o in cell_outputs(lab) if o["output_type"] == "error"]
 
 
+def trusted(lab: LabPage) -> bool:
+    """Whether JupyterLab trusts the open notebook's outputs (it does not trust a notebook it did
+    not run or sign itself, and then shows no SVG, script or widget output of it)."""
+    return lab.page.evaluate(
+        """() => window.jupyterapp.shell.currentWidget.content.widgets
+            .filter(cell => cell.model.type === 'code').every(cell => cell.model.trusted)"""
+    )
+
+
 _DRAWN = """selector => Array.from(window.jupyterapp.shell.currentWidget.node.querySelectorAll(selector))
     .filter(img => img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0)
     .map(img => img.getAttribute('src'))"""

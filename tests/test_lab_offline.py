@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT, run_cli
 from lab_browser import (
     CHART_IMAGES, WIDGET_CHART_IMAGES, LabServer, cell_outputs, close_all, drawn_charts, error_outputs, open_lab_page,
-    open_notebook, run_all_cells, wait_for_charts, wait_for_new_charts,
+    open_notebook, run_all_cells, trusted, wait_for_charts, wait_for_new_charts,
 )
 
 WORKBOOKS = ("demand_study", "case_review", "experiment_comparison", "team_performance")
@@ -86,6 +86,7 @@ def test_run_all_cells_offline_draws_every_chart_and_a_control_redraws(lab, runs
         run_all_cells(lab)
 
         assert error_outputs(lab) == []
+        assert trusted(lab)  # outputs it made itself (so the helper above can tell)
         # No stray Out[...] values (a cell may end with a chart): the summary cell shows its one
         # line and echoes no dictionary.
         echoed = [o["text"] for o in cell_outputs(lab)
@@ -119,7 +120,8 @@ def test_an_executed_notebook_beside_a_report_draws_its_charts_when_opened_offli
     try:
         open_notebook(lab, f"reports/{executed.name}")
         expected = report_charts(runs[workbook])
-        # Opened, not run: what shows is what the file holds (and JupyterLab does not trust it).
+        # Opened, not run: what shows is what the file holds, and JupyterLab does not trust it.
+        assert not trusted(lab)
         wait_for_charts(lab, expected)
         assert len(drawn_charts(lab, CHART_IMAGES)) == expected
     finally:
