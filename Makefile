@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := service-workbooks
+LAB_PORT ?= 8888
 
 .PHONY: help setup report test lab sample docs bench clean
 
 help:
 	@echo "make report   set up, then write every workbook's report for every sample team to reports/sample/"
 	@echo "make test     set up, then run every test (unit, notebooks, browser)"
-	@echo "make lab      open JupyterLab on notebooks/"
+	@echo "make lab      open JupyterLab on notebooks/ and print the address to open (LAB_PORT=8890 for another port)"
 	@echo "make sample   rewrite the sample data in data/sample/"
 	@echo "make docs     rewrite docs/data-contracts.md from the contracts in the code"
 	@echo "make bench    run the benchmarks (speed, memory, report size)"
@@ -32,8 +33,20 @@ report: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The token is made here, so the address can be printed before the server's own log; it goes to
+# the server in JUPYTER_TOKEN, not on its command line, where other users of the machine could read it.
+# As root (a container, a CI machine) JupyterLab refuses to start without --allow-root.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))'); \
+	echo ""; \
+	echo "JupyterLab is starting on notebooks/. Open this address in your browser:"; \
+	echo ""; \
+	echo "    http://localhost:$(LAB_PORT)/lab?token=$$token"; \
+	echo ""; \
+	echo "The workbooks open in internal (team) mode. Press Ctrl-C twice here to stop."; \
+	echo ""; \
+	JUPYTER_TOKEN=$$token exec $(BIN)/jupyter lab notebooks/ --port=$(LAB_PORT) --port-retries=0 \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: setup
 	$(BIN)/workbook sample --out data/sample
@@ -46,6 +59,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_case_measures.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_lab_charts.py
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.ipynb reports/*.json reports/.*.partial-* reports/sample benchmarks/out

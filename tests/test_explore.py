@@ -115,6 +115,9 @@ def test_explorer_draws_its_charts_as_widget_state_not_by_capture(log):
     assert [o["output_type"] for o in drawn] == ["display_data"] * 3
     assert all(VEGALITE in o["data"] for o in drawn)
     assert sum(row["count"] for row in _values(drawn[0]["data"][VEGALITE])) == len(log)
+    # Each chart also as a picture drawn in the kernel, which JupyterLab shows with no network.
+    assert all(o["data"]["text/html"].startswith('<img class="sw-chart" src="data:image/svg+xml;base64,')
+               for o in drawn)
 
 
 def test_explorer_redraws_for_a_new_selection_and_says_when_it_is_empty(log):

@@ -355,7 +355,9 @@ def test_summary_in_a_published_report_hides_what_is_declared(publish, shown):
     # What the runner reads back is the same, and carries no hidden number.
     bundle = shown[-1]
     assert bundle[SUMMARY_MIMETYPE] == summary
-    assert '"cases": null' in bundle["text/plain"] and "[c]" not in json.dumps(summary)
+    assert "[c]" not in json.dumps(summary)
+    # The line a notebook shows counts what was recorded and gives no figure away.
+    assert bundle["text/plain"] == "Summary recorded for the run's JSON file: 9 figures, 1 table and 0 warnings."
 
 
 def test_summary_tables_with_totals_get_secondary_suppression(publish, shown):
@@ -719,3 +721,13 @@ def test_a_sample_report_passes_axe_core(demand_run, browser):
     assert collapsed.rules_run > 80 and opened.rules_checked >= collapsed.rules_checked
     print(f"axe-core: {opened.rules_run} rules run, {opened.rules_checked} applied, "
           f"{len(opened.violations)} violations")
+
+
+def test_a_cell_ending_in_record_summary_shows_one_line_and_no_out_value(shown):
+    from IPython.core.formatters import DisplayFormatter
+
+    summary = record_summary(figures={"contacts": 1204, "hours": 2.5}, warnings=["Dates after today."])
+    assert shown[-1]["text/plain"] == "Summary recorded for the run's JSON file: 2 figures, 0 tables and 1 warning."
+    # IPython echoes a cell's last value as Out[...] only when it formats to something.
+    assert DisplayFormatter().format(summary) == ({}, {})
+    assert summary["figures"] == {"contacts": 1204, "hours": 2.5}  # still the summary, as a dict

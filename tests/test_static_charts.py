@@ -3,6 +3,7 @@ and fonts as the live chart, and the report as a PDF."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
@@ -80,6 +81,58 @@ def test_the_renderer_draws_each_chart_once():
         svg = renderer.svg(spec)
     assert svg.lstrip().startswith("<svg") and ">Cases by month<" in svg
     assert spec_key(spec) == spec_key(dict(reversed(list(spec.items()))))
+
+
+# --- in a notebook ------------------------------------------------------------------------------
+
+
+def _picture(bundle: dict) -> tuple[str, str]:
+    """The alt text and the SVG of the image a chart's notebook output shows."""
+    found = re.fullmatch(r'<img class="sw-chart" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">',
+                         bundle["text/html"])
+    assert found, bundle["text/html"][:200]
+    return html.unescape(found.group(2)), base64.b64decode(found.group(1)).decode("utf-8")
+
+
+def test_a_chart_in_a_notebook_is_a_picture_drawn_here_beside_its_spec():
+    chart = alt.Chart(pd.DataFrame({"month": ["2024-04-01", "2024-05-01"], "cases": [12, 30]}),
+                      title='Cases "by" month', description="Bars & lines.").mark_bar().encode(
+        x=alt.X("month:T", title="Month"), y=alt.Y("cases:Q", title="Cases"))
+    bundle = chart._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert set(bundle) == {"application/vnd.vegalite.v6+json", "text/html", "text/plain"}
+    assert bundle["application/vnd.vegalite.v6+json"]["title"] == 'Cases "by" month'  # for the report
+    assert bundle["text/plain"] == 'Chart: Cases "by" month'
+    # Nothing to fetch and nothing to run: no script, no address but the picture's own data.
+    assert "<script" not in bundle["text/html"] and "http" not in bundle["text/html"].replace(
+        "http://www.w3.org", "")
+    alt_text, svg = _picture(bundle)
+    assert alt_text == 'Cases "by" month. Bars & lines.'
+    assert svg.startswith("<svg") and '>Cases "by" month</text>' in svg and ">Month</text>" in svg
+    assert "script" not in svg
+
+
+def test_a_chart_the_kernel_cannot_draw_still_carries_its_spec_and_says_so():
+    broken = alt.Chart(pd.DataFrame({"a": [1]}), title="Broken").mark_bar().encode(x=alt.X("a", type="quantitative"))
+    spec = broken.to_dict()
+    spec["encoding"]["x"]["type"] = "nonsense"
+    bundle = charts._renderer(spec)
+    assert "text/html" not in bundle and bundle["application/vnd.vegalite.v6+json"] is spec
+    assert bundle["text/plain"].startswith("Chart: Broken (it could not be drawn here:")
+
+
+def test_a_report_from_notebook_outputs_draws_each_chart_once_from_its_spec():
+    # The outputs as a run saves them: the picture beside the spec. The report draws the chart
+    # itself (one SVG per chart) and does not carry the notebook's picture as well.
+    bundles = [charts._renderer(_chart()), charts._renderer(_chart("Second chart", "Another."))]
+    notebook = _notebook()
+    for bundle in bundles:
+        cell = nbformat.v4.new_code_cell("chart")
+        cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+        notebook.cells.append(cell)
+    page = render_report(notebook, "Test report")
+    assert page.count('<div class="sw-vega"') == 2 == page.count("<svg")
+    assert "data:image/svg+xml" not in page and 'class="sw-chart" src=' not in page
 
 
 # --- the report --------------------------------------------------------------------------------

@@ -12,10 +12,15 @@ made unique to it (every Vega SVG numbers its clip paths from 1), one text alter
 whole picture (``role="img"`` named by the chart's title and description; the marks' own ARIA
 labels, which a picture of ``role="img"`` hides from screen readers anyway, are dropped), and
 coordinates to two decimal places (a hundredth of a pixel), which keeps reports small.
+
+:func:`notebook_picture` is the same drawing for a notebook: what JupyterLab shows of a chart, as
+an image in the output, drawn by the kernel, so a chart shows with no network, and again when the
+saved notebook is opened, trusted or not (see :mod:`workbook_helpers.charts`).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -99,3 +104,32 @@ def inline_svg(svg: str, number: int, label: str) -> str:
     opening = root.group(0)[:-1].rstrip("/").rstrip()
     opening += f' role="img" aria-label="{html.escape(label, quote=True)}" focusable="false">'
     return svg[:root.start()] + opening + svg[root.end():]
+
+
+def chart_label(spec: dict) -> str:
+    """A chart's text alternative: its title and its description, as the report names it."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(str(line) for line in title)
+    title = str(title or "Chart").strip().rstrip(".")
+    description = str(spec.get("description") or "").strip()
+    return f"{title}." + (f" {description}" if description else "")
+
+
+def notebook_picture(spec: dict) -> str:
+    """The chart drawn here as an HTML image for a notebook output: the SVG of :func:`draw_svg`,
+    made small as :func:`inline_svg` makes it, inside an ``<img>`` whose ``alt`` is its title and
+    description.
+
+    An image in HTML rather than an ``image/svg+xml`` output: JupyterLab does not show SVG outputs
+    of a notebook it does not trust (one written by ``workbook run``, or by anyone else, and then
+    opened), but it shows an image in HTML, trusted or not, as do other notebook viewers. The
+    SVG goes in base64, which HTML sanitizers pass unchanged. Raises what drawing raises.
+    """
+    label = chart_label(spec)
+    svg = inline_svg(draw_svg(spec), 0, label)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img class="sw-chart" src="data:image/svg+xml;base64,{data}" '
+            f'alt="{html.escape(label, quote=True)}">')

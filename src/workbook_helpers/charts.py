@@ -106,15 +106,26 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def _renderer(spec: dict, **metadata) -> dict:
-    """Give both the Vega-Lite spec (which the report embeds) and HTML (which JupyterLab shows)."""
-    from altair.vegalite.v6.display import html_renderer
+    """A chart's output: its Vega-Lite spec (which the report draws from) and, for JupyterLab, the
+    chart drawn here in the kernel as an image (no script, no network: see
+    :func:`workbook_helpers.chart_svg.notebook_picture`).
 
-    bundle = dict(html_renderer(spec, **metadata))
-    bundle[VEGALITE_MIMETYPE] = spec
+    JupyterLab 4 has no renderer for Vega-Lite 6, so the image is what it shows; the report reads
+    the spec and draws the chart itself, and never shows the image as well.
+    """
+    from .chart_svg import notebook_picture
+
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
-    bundle["text/plain"] = f"Chart: {title or spec.get('description') or 'untitled'}"
+    bundle = {
+        VEGALITE_MIMETYPE: spec,
+        "text/plain": f"Chart: {title or spec.get('description') or 'untitled'}",
+    }
+    try:
+        bundle["text/html"] = notebook_picture(spec)
+    except Exception as error:  # the report draws it again, and says so if it cannot
+        bundle["text/plain"] += f" (it could not be drawn here: {type(error).__name__})"
     return bundle
 
 

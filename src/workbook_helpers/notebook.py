@@ -19,7 +19,6 @@ a share and its denominator) and never decides by itself what to hide:
 from __future__ import annotations
 
 import html
-import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -572,11 +571,24 @@ def record_summary(
             "context": context,
         }
     )
-    display(
-        {SUMMARY_MIMETYPE: summary, "text/plain": "Summary recorded: " + json.dumps(summary["figures"])},
-        raw=True,
-    )
-    return summary
+    display({SUMMARY_MIMETYPE: summary, "text/plain": _summary_line(summary)}, raw=True)
+    return RecordedSummary(summary)
+
+
+class RecordedSummary(dict):
+    """The summary :func:`record_summary` returns: a plain dict, except that a notebook cell
+    ending in ``record_summary(...)`` does not echo it as an ``Out[...]`` value (the cell has
+    already shown its one line)."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def _summary_line(summary: dict) -> str:
+    """One short line saying what was recorded for the run's JSON summary."""
+    counted = f'{plural(len(summary["figures"]), "figure")}, {plural(len(summary["tables"]), "table")}'
+    warnings = plural(len(summary["warnings"]), "warning")
+    return f"Summary recorded for the run's JSON file: {counted} and {warnings}."
 
 
 def _nulled(value: object, path: str, hidden: dict, suppress_below: int) -> object:
