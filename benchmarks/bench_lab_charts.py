@@ -40,10 +40,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from workbook_helpers.registry import BUILT_IN
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out" / "lab-charts"
 BIN = Path(sys.executable).parent
-WORKBOOKS = ("demand_study", "case_review", "experiment_comparison", "team_performance")
+WORKBOOKS = tuple(workbook.name for workbook in BUILT_IN)
 SIZE_TARGET = 2 * 1024 * 1024
 VEGALITE = "application/vnd.vegalite.v6+json"
 _PICTURE = re.compile(r'src="data:image/svg\+xml;base64,[^"]*"')

@@ -28,10 +28,12 @@ import sys
 import time
 from pathlib import Path
 
+from workbook_helpers.registry import BUILT_IN
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out" / "reports"
 BIN = Path(sys.executable).parent
-WORKBOOKS = ("demand_study", "case_review", "experiment_comparison", "team_performance")
+WORKBOOKS = tuple(workbook.name for workbook in BUILT_IN)
 SIZE_TARGET = 600 * 1024
 
 

@@ -39,11 +39,13 @@ from pathlib import Path
 
 import psutil
 
+from workbook_helpers.registry import BUILT_IN
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink out of the venv
 KERNEL = "service-workbooks"
-WORKBOOKS = ("demand_study", "case_review", "experiment_comparison", "team_performance")
+WORKBOOKS = tuple(workbook.name for workbook in BUILT_IN)
 LIVE: set[int] = set()  # papermill processes still running, killed if this script is stopped
 
 

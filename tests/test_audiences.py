@@ -16,6 +16,7 @@ from workbook_helpers.cases import case_measures, open_known_from
 from workbook_helpers.comparison_view import ComparisonView
 from workbook_helpers.notebook import record_summary
 from workbook_helpers.policy import using_policy
+from workbook_helpers.registry import BUILT_IN
 
 from test_comparison_view import _frames
 
@@ -99,7 +100,7 @@ def test_the_summary_is_numbers_or_null_and_says_what_was_hidden_and_why():
 
 from conftest import run_cli  # noqa: E402
 
-WORKBOOKS = ["demand_study", "case_review", "experiment_comparison", "team_performance"]
+WORKBOOKS = [workbook.name for workbook in BUILT_IN]
 AUDIENCES = ["team", "organisation", "public"]
 #: Sample identifiers (case references, worker and work-item ids): in no report of any audience.
 SAMPLE_IDS = re.compile(r"\b(?:ASC-\d\d-\d{4,}|WI-\d{5,}|ACT-\d{3,}|C\d{6})\b")

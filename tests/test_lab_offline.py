@@ -21,7 +21,9 @@ from lab_browser import (
     open_notebook, run_all_cells, trusted, wait_for_charts, wait_for_new_charts,
 )
 
-WORKBOOKS = ("demand_study", "case_review", "experiment_comparison", "team_performance")
+from workbook_helpers.registry import BUILT_IN
+
+WORKBOOKS = tuple(workbook.name for workbook in BUILT_IN)
 #: One control per workbook to change (a widget's class and its label) and the option to choose.
 CONTROLS = {
     "demand_study": ("widget-dropdown", "Service", 1),

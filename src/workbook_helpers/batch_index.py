@@ -39,35 +39,21 @@ def _count_of(value) -> str:
     return fmt_int(len(value)) if isinstance(value, (dict, list)) else fmt_int(value)
 
 
-#: Up to three headline figures per workbook, from its JSON summary's ``figures``:
-#: (figure key, label, how to show it). Workbooks not listed show none.
-HEADLINES: dict[str, list[tuple[str, str, object]]] = {
-    "demand_study": [
-        ("total_demand", "Demand", fmt_int),
-        ("failure_demand_share", "Failure demand", fmt_pct),
-        ("one_stop_share", "Resolved at first contact", fmt_pct),
-    ],
-    "case_review": [
-        ("cases", "Cases", fmt_int),
-        ("total_hours_median", "Hours per case (median)", lambda v: fmt_number(v, 1)),
-        ("face_to_face_share", "Face-to-face time", fmt_pct),
-    ],
-    "experiment_comparison": [
-        ("n_before", "Cases before", fmt_int),
-        ("n_after", "Cases after", fmt_int),
-        ("changes", "Measures compared", _count_of),
-    ],
-    "team_performance": [
-        ("open_items", "Open work items", fmt_int),
-        ("overdue_items", "Overdue", fmt_int),
-        ("spend_variance_ytd", "Spending, year to date", _spending),
-    ],
+#: How the index writes a headline figure of each kind a workbook declares
+#: (:class:`workbook_helpers.registry.Headline`).
+SHOW = {
+    "count": fmt_int,
+    "share": fmt_pct,
+    "number": lambda value: fmt_number(value, 1),
+    "items": _count_of,
+    "spending": _spending,
 }
 
-_TITLES = {
-    "demand_study": "Demand study", "case_review": "Case review",
-    "experiment_comparison": "Before and after", "team_performance": "Team performance",
-}
+
+def _title(workbook: str) -> str:
+    from .registry import WORKBOOKS
+
+    return WORKBOOKS[workbook].index_title if workbook in WORKBOOKS else workbook
 
 
 def headline_figures(workbook: str, summary: object) -> list[tuple[str, str]]:
@@ -79,8 +65,11 @@ def headline_figures(workbook: str, summary: object) -> list[tuple[str, str]]:
     summary = summary if isinstance(summary, dict) else {}
     figures = summary.get("figures") if isinstance(summary.get("figures"), dict) else {}
     hidden = summary.get("hidden") if isinstance(summary.get("hidden"), dict) else {}
+    from .registry import WORKBOOKS
+
     shown = []
-    for key, label, show in HEADLINES.get(workbook, []):
+    declared = WORKBOOKS[workbook].headlines if workbook in WORKBOOKS else ()
+    for key, label, show in ((h.key, h.label, SHOW[h.kind]) for h in declared):
         if key in hidden:
             shown.append((label, HIDDEN))
             continue
@@ -129,7 +118,7 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
         cells = [f'<th scope="row">{_esc(label)}</th>']
         for workbook in workbooks:
             runs = [run for run in teams[team] if run.workbook == workbook]
-            title = _TITLES.get(workbook, workbook)
+            title = _title(workbook)
             if not runs:
                 cells.append(f'<td class="sw-empty" data-label="{_esc(title)}"><span aria-label="no run">–</span></td>')
                 continue
@@ -142,7 +131,7 @@ def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime 
             cells.append(f'<td data-label="{_esc(title)}">{"".join(parts)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = '<th scope="col">Team</th>' + "".join(
-        f'<th scope="col">{_esc(_TITLES.get(workbook, workbook))}</th>' for workbook in workbooks
+        f'<th scope="col">{_esc(_title(workbook))}</th>' for workbook in workbooks
     )
     total = len(plan.runs)
     said = [f"{fmt_int(counts['ok'])} succeeded", f"{fmt_int(counts['failed'])} failed"]

@@ -131,7 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run a workbook and write its report", description=_RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("workbook", help="which workbook: demand_study, case_review or experiment_comparison")
+    from .registry import WORKBOOKS
+
+    names = list(WORKBOOKS)
+    run.add_argument("workbook", help="which workbook: " + (", ".join(names[:-1]) + " or " + names[-1]
+                                                         if len(names) > 1 else names[0]))
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="set a parameter (numbers, True, False and None are understood)")
     run.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),

@@ -23,96 +23,11 @@ from . import __version__, clock
 from .exceptions import DataError, ParameterError, RunError
 from .policy import RUN_AUDIENCE, audience_from, check_audience
 from .outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
+from .registry import WORKBOOKS, Workbook, get_workbook, is_settings_file, notebooks_folder  # noqa: F401
 from .teams import chosen_team
 
 KERNEL_NAME = "service-workbooks"
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
-
-
-@dataclass(frozen=True)
-class Workbook:
-    """A workbook the suite knows: its notebook, its title, and which parameters hold data files."""
-
-    name: str
-    title: str
-    description: str
-    data_parameters: tuple[str, ...]
-    # Where --each-team finds the teams: (data parameter, loading function, column-map
-    # parameter), the first whose parameter is set wins.
-    team_sources: tuple[tuple[str, str, str], ...] = ()
-    preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
-    # Settings given either as values or as the path of a YAML file holding them (rebase,
-    # annotations): a path is checked and made absolute like a data file's.
-    setting_files: tuple[str, ...] = ()
-
-    def input_files(self, parameters: dict) -> list[str]:
-        """The parameters that name files a run reads: the data parameters, and the settings
-        given as a YAML file."""
-        return [*self.data_parameters,
-                *(name for name in self.setting_files if is_settings_file(parameters.get(name)))]
-
-    @property
-    def notebook(self) -> Path:
-        return notebooks_folder() / f"{self.name}.ipynb"
-
-
-WORKBOOKS: dict[str, Workbook] = {
-    "demand_study": Workbook(
-        name="demand_study",
-        title="Demand study",
-        description="value and failure demand by service and channel, one-stop resolution, "
-        "capacity lost to failure demand, and how predictable demand is",
-        data_parameters=("demand_path", "column_map"),
-        team_sources=(("demand_path", "load_demand", "column_map"),),
-        setting_files=("rebase", "annotations"),
-        preload=(
-            "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
-            "workbook_helpers.notebook", "workbook_helpers.story",
-        ),
-    ),
-    "case_review": Workbook(
-        name="case_review",
-        title="Case review",
-        description="the end-to-end flow of each case: assessments, referrals, people, handoffs, "
-        "hours, face-to-face time, end-to-end time, rework and expected returns",
-        data_parameters=("events_path", "cases_path", "activity_map", "column_map", "cases_column_map"),
-        # A case's team is its lead team, from the cases file; the events name every
-        # practitioner's team.
-        team_sources=(("cases_path", "load_cases", "cases_column_map"),
-                      ("events_path", "load_events", "column_map")),
-        preload=(
-            "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
-            "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
-        ),
-    ),
-    "experiment_comparison": Workbook(
-        name="experiment_comparison",
-        title="Before and after",
-        description="a team's new way of working against the standard way: every measure per case, "
-        "the change, how sure we can be of it, and a sentence a director can repeat",
-        data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
-                         "measure_config"),
-        team_sources=(),
-        preload=(
-            "workbook_helpers.cases", "workbook_helpers.charts", "workbook_helpers.comparison_view",
-            "workbook_helpers.loading", "workbook_helpers.notebook",
-        ),
-    ),
-    "team_performance": Workbook(
-        name="team_performance",
-        title="Team performance",
-        description="every team's outstanding and upcoming work, effectiveness, spending against "
-        "budget and meeting actions, on process-behaviour charts with Making Data Count icons",
-        data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
-                         "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
-        team_sources=(("work_items_path", "load_work_items", "column_map"),),
-        setting_files=("rebase", "annotations"),
-        preload=(
-            "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
-            "workbook_helpers.loading", "workbook_helpers.notebook", "workbook_helpers.team_performance",
-        ),
-    ),
-}
 
 
 @dataclass
@@ -129,31 +44,6 @@ class RunResult:
     @property
     def paths(self) -> list[Path]:
         return [self.html, *([self.pdf] if self.pdf else []), self.notebook, self.summary_path]
-
-
-def is_settings_file(value: object) -> bool:
-    """Whether a setting's value names a YAML file (``changes.yaml``) rather than giving the
-    setting itself."""
-    return isinstance(value, str) and value.strip().lower().endswith((".yaml", ".yml"))
-
-
-def notebooks_folder() -> Path:
-    return project_folder() / "notebooks"
-
-
-def get_workbook(name: str) -> Workbook:
-    """The workbook called ``name``; a :class:`ParameterError` lists the known ones otherwise."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_").removesuffix(".ipynb")
-    if key not in WORKBOOKS:
-        known = ", ".join(sorted(WORKBOOKS))
-        raise ParameterError(f'There is no workbook called "{name}". The workbooks are: {known}.')
-    workbook = WORKBOOKS[key]
-    if not workbook.notebook.is_file():
-        raise ParameterError(
-            f"The {workbook.name} notebook is missing from {workbook.notebook.parent}. "
-            "Set SERVICE_WORKBOOKS_HOME to the folder that holds notebooks/."
-        )
-    return workbook
 
 
 def workbook_parameters(workbook: Workbook) -> dict[str, dict]:
