@@ -35,12 +35,12 @@ from pathlib import Path
 from . import __version__, clock
 from .exceptions import DataError, ParameterError, PlanError, RunError, WorkbookError
 from .execute import DEFAULT_TIMEOUT_MINUTES
-from .outputs import find_input, json_safe, project_folder
+from .batch_index import INDEX_NAME, write_index
+from .outputs import find_input, json_safe, project_folder, write_atomic  # noqa: F401 (write_atomic: for callers)
 from .privacy import salt_id
-from .teams import WHOLE_SERVICE, chosen_team, team_parameter
+from .teams import WHOLE_SERVICE, chosen_team, is_all_teams, team_parameter
 
 MANIFEST_NAME = "manifest.json"
-INDEX_NAME = "index.html"
 MANIFEST_VERSION = 1
 ALL_TEAMS = WHOLE_SERVICE  # the team parameter of a service-wide run ("all")
 ALL_TEAMS_FOLDER = "all-teams"
@@ -90,13 +90,6 @@ class Plan:
     path: Path
     out: Path
     runs: list[PlannedRun]
-
-
-def is_all_teams(team) -> bool:
-    """Whether a plan's team (a ``team`` parameter value) is the whole service: ``all``, never
-    a team called "All" (written ``team:All``, :mod:`workbook_helpers.teams`). A blank team is
-    refused when the plan is checked."""
-    return team is None or str(team).strip().casefold() == WHOLE_SERVICE
 
 
 def _team_name(team) -> str | None:
@@ -612,16 +605,6 @@ def _plain(value):
     return json.loads(json.dumps(json_safe(value), default=str))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` under a temporary name in the same folder, then rename it into place."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 _HASHES: dict[tuple, str] = {}
 
 
@@ -1115,7 +1098,6 @@ def run_batch(
     records the rest as ``interrupted`` or ``not run`` (so that the next invocation, without
     ``force``, does exactly those), and ``exit_code`` is 130 or 143.
     """
-    from .batch_index import write_index
 
     clock = time.perf_counter()
     out = plan.out

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from . import __version__, clock
 from .formatting import HIDDEN, MISSING, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from .outputs import write_atomic
 from .policy import AUDIENCE_SHORT
 from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
+from .teams import is_all_teams
 
 #: What the symbols a figure may show mean, in the same words as the reports' notes.
 SYMBOLS = {
@@ -38,6 +40,8 @@ def _spending(value) -> str:
 def _count_of(value) -> str:
     return fmt_int(len(value)) if isinstance(value, (dict, list)) else fmt_int(value)
 
+
+INDEX_NAME = "index.html"
 
 #: How the index writes a headline figure of each kind a workbook declares
 #: (:class:`workbook_helpers.registry.Headline`).
@@ -93,7 +97,6 @@ def figure_html(text: str) -> str:
 def write_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime | None = None) -> Path:
     """Write ``out/index.html`` for ``plan`` from the manifest's entries and the runs' JSON
     summaries, under a temporary name first. Returns its path."""
-    from .batch import INDEX_NAME, write_atomic
 
     path = out / INDEX_NAME
     write_atomic(path, render_index(plan, manifest_runs, out, now))
@@ -102,7 +105,6 @@ def write_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime |
 
 def render_index(plan, manifest_runs: dict[str, dict], out: Path, now: datetime | None = None) -> str:
     """The index page's HTML (see the module's docstring)."""
-    from .batch import is_all_teams
 
     now = now or clock.now()
     workbooks = list(dict.fromkeys(run.workbook for run in plan.runs))

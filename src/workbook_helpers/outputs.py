@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import uuid
 from pathlib import Path
 
 #: The kind of output :func:`workbook_helpers.notebook.record_summary` displays; reports skip it.
@@ -59,3 +60,13 @@ def find_input(path: str | Path | None) -> Path | None:
         return candidate
     in_project = project_folder() / candidate
     return in_project if in_project.exists() else candidate
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name in the same folder, then rename it into place."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}.tmp")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -85,3 +85,10 @@ def keyword_notes(team: object, *team_columns: Iterable[object] | None) -> list[
         f'that team\'s own report, give team = "{TEAM_PREFIX}{name}".'
         for name in claimed_names(names)
     ]
+
+
+def is_all_teams(team) -> bool:
+    """Whether a plan's team (a ``team`` parameter value) is the whole service: ``all``, never
+    a team called "All" (written ``team:All``, :mod:`workbook_helpers.teams`). A blank team is
+    refused when the plan is checked."""
+    return team is None or str(team).strip().casefold() == WHOLE_SERVICE
