@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import spc
 from .exceptions import ParameterError
+from .run_dates import check_run_date, date_range
 from .formatting import fmt_date, join_words
 from .teams import chosen_team
 from .process_changes import (
@@ -113,6 +114,9 @@ def select_demand(
         raise ParameterError(
             f"period_end ({fmt_date(end)}) is before period_start ({fmt_date(start)})."
         )
+    first, last = date_range(log["received"])
+    for name, day in (("period_start", start), ("period_end", end)):
+        check_run_date(name, day, first, last)  # the contacts are the events: no later ones to warn of
     received = selected["received"]
     keep = pd.Series(True, index=selected.index)
     if start is not None:
