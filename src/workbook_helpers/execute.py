@@ -40,6 +40,9 @@ class Workbook:
     # parameter), the first whose parameter is set wins.
     team_sources: tuple[tuple[str, str, str], ...] = ()
     preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
+    # Each data file's column-map parameter: (data parameter, column-map parameter). An error
+    # about a file's headers names the parameter that maps them.
+    column_maps: tuple[tuple[str, str], ...] = ()
     # Settings given either as values or as the path of a YAML file holding them (rebase,
     # annotations): a path is checked and made absolute like a data file's.
     setting_files: tuple[str, ...] = ()
@@ -63,6 +66,7 @@ WORKBOOKS: dict[str, Workbook] = {
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
         team_sources=(("demand_path", "load_demand", "column_map"),),
+        column_maps=(("demand_path", "column_map"),),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
@@ -79,6 +83,7 @@ WORKBOOKS: dict[str, Workbook] = {
         # practitioner's team.
         team_sources=(("cases_path", "load_cases", "cases_column_map"),
                       ("events_path", "load_events", "column_map")),
+        column_maps=(("events_path", "column_map"), ("cases_path", "cases_column_map")),
         preload=(
             "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
@@ -90,8 +95,9 @@ WORKBOOKS: dict[str, Workbook] = {
         description="a team's new way of working against the standard way: every measure per case, "
         "the change, how sure we can be of it, and a sentence a director can repeat",
         data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
-                         "measure_config"),
+                         "cases_column_map", "measure_config"),
         team_sources=(),
+        column_maps=(("events_path", "column_map"), ("cases_path", "cases_column_map")),
         preload=(
             "workbook_helpers.cases", "workbook_helpers.charts", "workbook_helpers.comparison_view",
             "workbook_helpers.loading", "workbook_helpers.notebook",
@@ -105,6 +111,8 @@ WORKBOOKS: dict[str, Workbook] = {
         data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
                          "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
+        column_maps=(("work_items_path", "column_map"), ("spending_path", "spending_column_map"),
+                     ("targets_path", "targets_column_map"), ("actions_path", "actions_column_map")),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
@@ -526,7 +534,7 @@ def _run_in_kernel(
                 engine_name=_final_save_engine(),
             )
         except PapermillExecutionError as error:
-            translated = _translate(workbook, error)
+            translated = _translate(workbook, error, checked)
             if isinstance(translated, RunError):
                 translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
             raise translated from None
@@ -645,9 +653,11 @@ def _default_kernel() -> str:
         return "python3"
 
 
-def _translate(workbook: Workbook, error) -> Exception:
+def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exception:
     """Turn a notebook's exception into the suite's: bad data stays a DataError (exit code 2)."""
     message = _strip_ansi(error.evalue or "")
+    if error.ename == "DataError":
+        message += _column_map_hint(workbook, message, parameters or {})
     cell = (error.cell_index + 1) if error.cell_index is not None else None
     if error.ename in {"DataError", "ParameterError"}:
         kind = DataError.from_text if error.ename == "DataError" else ParameterError
@@ -655,6 +665,18 @@ def _translate(workbook: Workbook, error) -> Exception:
         translated.cell = cell  # where the notebook stopped, for a batch's record of the run
         return translated
     return RunError(workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename)
+
+
+def _column_map_hint(workbook: Workbook, message: str, parameters: dict) -> str:
+    """Where an error about a file's headers advises a column map, which parameter takes it."""
+    if "column map" not in message:
+        return ""
+    first_line = message.splitlines()[0] if message else ""
+    for data_parameter, map_parameter in workbook.column_maps:
+        path = parameters.get(data_parameter)
+        if path and first_line.endswith(f" in {path}:"):
+            return f"\nGive this file's column map as -p {map_parameter} MAP.yaml."
+    return ""
 
 
 def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
