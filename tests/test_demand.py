@@ -494,11 +494,15 @@ def test_select_demand_period_outside_the_data_names_the_parameter_the_date_and_
     with pytest.raises(ParameterError, match="period_end is 31 March 2024, before the data, which runs "
                                              "from 1 April 2024 to 11 April 2024"):
         dm.select_demand(make_log(SELECT_ROWS), period_end="2024-03-31")
-    with pytest.raises(ParameterError, match="period_end is 12 April 2024, after the data"):
-        dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-02", period_end="2024-04-12")
-    # Both ends inside the range (the last day included) are fine.
-    rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-01", period_end="2024-04-11")
+    # A period may end after the last contact (a month's last days with none): a warning.
+    rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-02", period_end="2024-04-12")
+    assert len(rows) == 4
+    (warning,) = dm.period_notes(make_log(SELECT_ROWS), "2024-04-02", "2024-04-12")
+    assert warning.startswith("period_end is 12 April 2024, after the last event in the data (11 April 2024)")
+    # ...and start before the first; inside the range there is nothing to say.
+    rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-03-01", period_end="2024-04-11")
     assert len(rows) == len(SELECT_ROWS)
+    assert dm.period_notes(make_log(SELECT_ROWS), "2024-03-01", "2024-04-11") == []
 
 
 def test_select_demand_not_a_date():

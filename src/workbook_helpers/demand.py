@@ -65,6 +65,18 @@ class Period:
         return int(np.busday_count(self.start.date(), (self.end + pd.Timedelta(days=1)).date()))
 
 
+def period_notes(log: pd.DataFrame, period_start: object = None, period_end: object = None) -> list[str]:
+    """The rule for every run date (:func:`workbook_helpers.run_dates.check_run_date`) applied to
+    the period asked for: a start after the log's last contact, or an end before its first, is a
+    :class:`ParameterError` naming the range; an end after the last contact is returned as a
+    warning for the report and the JSON summary."""
+    first, last = date_range(log["received"])
+    start = _day(period_start) if not _blank(period_start) else None
+    end = _day(period_end) if not _blank(period_end) else None
+    return (check_run_date("period_start", start, first, last, open_start=True)
+            + check_run_date("period_end", end, first, last, last_event=last, open_end=True))
+
+
 def select_demand(
     log: pd.DataFrame,
     team: str = "all",
@@ -114,9 +126,7 @@ def select_demand(
         raise ParameterError(
             f"period_end ({fmt_date(end)}) is before period_start ({fmt_date(start)})."
         )
-    first, last = date_range(log["received"])
-    for name, day in (("period_start", start), ("period_end", end)):
-        check_run_date(name, day, first, last)  # the contacts are the events: no later ones to warn of
+    period_notes(log, start, end)  # a period outside the data is an error naming its range
     received = selected["received"]
     keep = pd.Series(True, index=selected.index)
     if start is not None:

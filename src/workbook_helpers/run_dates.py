@@ -9,6 +9,11 @@ study's ``period_start`` and ``period_end``).
   due dates and reviews lie ahead by design) is allowed, with a warning for the report and the
   JSON summary: nothing happens after that day, so any figure from then on counts nothing new.
 
+The end of a period (the demand study's ``period_end``) may run past the last contact, as a
+month's report does when the last days had none: it is checked like the rest against the
+data's first date, and warned of after the last event. Its start (``period_start``) may come
+before the first contact, and is checked against the last.
+
 Every workbook checks its dates with :func:`check_run_date`, so the words are the same everywhere.
 """
 
@@ -26,6 +31,8 @@ def check_run_date(
     first: object,
     last: object,
     last_event: object = None,
+    open_start: bool = False,
+    open_end: bool = False,
 ) -> list[str]:
     """Check the date ``day`` given as the parameter ``name`` against the data's range.
 
@@ -33,13 +40,14 @@ def check_run_date(
     columns); ``last_event`` is the latest date on which something was recorded as happening
     (by default ``last``). Returns the warnings for the report (empty, or one sentence when
     ``day`` falls after ``last_event``). Raises :class:`ParameterError` when ``day`` lies
-    outside ``first`` to ``last``. A blank ``day`` (None) or data with no dates is not checked.
+    outside ``first`` to ``last``; ``open_start`` allows a day before ``first``, ``open_end`` one
+    after ``last``. A blank ``day`` (None) or data with no dates is not checked.
     """
     if day is None or pd.isna(first) or pd.isna(last):
         return []
     day = pd.Timestamp(day).normalize()
     first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
-    if day < first or day > last:
+    if (day < first and not open_start) or (day > last and not open_end):
         side = "before" if day < first else "after"
         raise ParameterError(
             f"{name} is {fmt_date(day)}, {side} the data, which runs from {fmt_date(first)} to "
@@ -50,8 +58,8 @@ def check_run_date(
         if day > latest:
             return [
                 f"{name} is {fmt_date(day)}, after the last event in the data ({fmt_date(latest)}): "
-                "nothing is recorded after that day, so figures from then on count nothing new "
-                "(open work only grows older). Check the data is up to date, or choose an earlier date."
+                "nothing is recorded after that day, so the figures for the time since count nothing "
+                "new. Check the data is up to date, or choose an earlier date."
             ]
     return []
 
