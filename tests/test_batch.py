@@ -323,12 +323,17 @@ def test_one_teams_malformed_export_does_not_stop_the_others(batch):
     table = result.stdout
     assert re.search(r"ok +Revenues +demand_study", table)
     assert re.search(r"ok +Repairs North +demand_study", table)
-    assert re.search(r'failed +Repairs South +demand_study .*2 problems in .*south\.csv: Column "received"', table)
+    assert re.search(r'failed +Repairs South +demand_study .*2 problems in .*south\.csv; the first: Column "received"', table)
+    # ...and the command that lists them all, with the cell it stopped in for the analyst.
+    south_csv = out.parent.parent.parent / "plans" / "south.csv"
+    assert f'For them all: workbook validate demand "{south_csv.resolve()}" (cell ' in table
     assert "5 runs in" in table and ": 2 ok, 3 failed." in table
     for team in ("revenues", "repairs-north"):
         assert sorted(p.name for p in (out / team).iterdir()) == [
             "demand_study.html", "demand_study.ipynb", "demand_study.json"]
     assert not (out / "repairs-south" / "demand_study.html").exists()
+    # Bad data leaves the notebook as far as it ran, as any failure does.
+    assert sorted(p.name for p in (out / "repairs-south").iterdir()) == ["demand_study.failed.ipynb"]
     assert partial_files(out) == []
 
     # The figures, worked out by hand (see CONTACTS).
@@ -421,10 +426,14 @@ def test_index_lists_every_report_with_figures_and_failures(batch):
     north = re.search(r"<th scope=\"row\">Repairs North</th>(.*?)</tr>", page).group(1)
     assert re.search(r"<dd>30</dd>.*<dd>33%</dd>.*<dd>50%</dd>", north)
     south = re.search(r"<th scope=\"row\">Repairs South</th>(.*?)</tr>", page).group(1)
-    assert "<strong>Failed</strong>" in south and "Column &quot;received&quot;" in south
-    assert "href" not in south
+    assert "<strong>Failed</strong>: 2 problems in " in south
+    assert "; the first: Column &quot;received&quot;" in south
+    assert "For them all: workbook validate demand &quot;" in south
+    assert 'href="repairs-south/demand_study.failed.ipynb"' in south
     everyone = re.search(r"<th scope=\"row\">All teams</th>(.*?)</tr>", page).group(1)
-    assert "<strong>Failed</strong> (cell 3): It ran over its time limit of 9 seconds" in everyone
+    # Directors read the index: no cell numbers (the terminal and the manifest keep them).
+    assert "<strong>Failed</strong>: It ran over its time limit of 9 seconds" in everyone
+    assert "(cell" not in page
     assert "Council tax" in everyone  # the second all-teams run is told apart by its service
     assert 'href="all-teams/demand_study.failed.ipynb"' in everyone
     assert "5 runs: 2 succeeded, 3 failed" in page
@@ -451,7 +460,7 @@ def test_index_opens_offline_every_link_is_a_file_in_the_folder(batch, browser):
     assert page.locator("table caption").inner_text().startswith("Reports by team and workbook")
     assert page.locator("thead th[scope=col]").count() == 2  # Team, Demand study
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-    assert len(links) == 4  # two reports, and the notebooks of the slow run and the one that died
+    assert len(links) == 5  # two reports, and the notebooks of the slow run, the one that died and the bad data
     folder = out.resolve()
     for link in links:
         target = Path(unquote(urlparse(link).path)).resolve()
@@ -787,7 +796,7 @@ def test_index_escapes_names_and_formats_figures_in_the_house_style(tmp_path):
     assert ('<dt>Resolved at first contact</dt><dd><abbr title="not available: this run\'s summary does '
             'not give this figure">[x]</abbr></dd>') in page.replace("&#x27;", "\'")
     assert "<li><strong>[x]</strong>: not available" in page
-    assert "<strong>Failed</strong> (cell 4): Problem: &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<strong>Failed</strong>: Problem: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "2 runs: 1 succeeded, 1 failed" in page
 
 

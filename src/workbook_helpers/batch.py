@@ -652,7 +652,7 @@ def execute_task(task: dict) -> dict:
     try:
         result = run_workbook(
             task["workbook"], task["parameters"], out_dir=out / task["folder"], progress=False,
-            stem=task["stem"], time_limit=task["time_limit"], pdf=task.get("pdf", False),
+            stem=task["stem"], time_limit=task["time_limit"], pdf=task.get("pdf", False), keep_failed=True,
         )
         outcome["status"] = "ok"
         outcome["outputs"] = {
@@ -684,7 +684,25 @@ def describe_error(error: WorkbookError) -> dict:
         kind = error.error_name or "RunError"
     else:
         line, kind = _one_line(str(error)), type(error).__name__
+        if isinstance(error, DataError):
+            line = _data_problems(str(error), getattr(error, "validate", None))
     return {"error": line, "cell": cell, "error_kind": kind}
+
+
+def _data_problems(text: str, validate: str | None) -> str:
+    """A file's problems on one line: how many, in which file, the first, and the command that
+    lists them all ("2 problems in south.csv; the first: Column "received": ... For them all:
+    workbook validate demand "south.csv".")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or not lines[0].endswith(":"):
+        return _one_line(text)
+    head = lines[0][:-1]
+    first = re.sub(r"^\d+\.\s+", "", lines[1])
+    several = not head.startswith("Problem ")
+    said = f"{head}; the first: {first}" if several else f"{head}: {first}"
+    if validate:
+        said = said.rstrip(".") + f". For {'them all' if several else 'the details'}: {validate}"
+    return said
 
 
 def execute_task_remote(task: dict) -> dict:

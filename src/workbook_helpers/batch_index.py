@@ -202,13 +202,12 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
             f'<div class="sw-run sw-ok">{heading}'
             f'<a href="{_href(html_path)}">Open the report{hidden}</a>{pdf}{listed}</div>'
         )
-    if status == "failed":
-        where = f" (cell {entry['cell']})" if entry.get("cell") else ""
+    if status == "failed":  # the cell it stopped in is for the analyst: the terminal and manifest say it
         notebook = entry.get("failed_notebook")
         link = (f'<a href="{_href(notebook)}">The notebook as far as it ran{hidden}</a>'
                 if notebook and (out / notebook).is_file() else "")
         return (
-            f'<div class="sw-run sw-failed">{heading}<p><strong>Failed</strong>{_esc(where)}: '
+            f'<div class="sw-run sw-failed">{heading}<p><strong>Failed</strong>: '
             f'{_esc(entry.get("error") or "no reason recorded")}</p>{link}</div>'
         )
     reason = "Stopped before it finished" if status == "interrupted" else "Not run yet"

@@ -40,9 +40,10 @@ class Workbook:
     # parameter), the first whose parameter is set wins.
     team_sources: tuple[tuple[str, str, str], ...] = ()
     preload: tuple[str, ...] = ()  # modules the kernel imports while the runner gets ready
-    # Each data file's column-map parameter: (data parameter, column-map parameter). An error
-    # about a file's headers names the parameter that maps them.
-    column_maps: tuple[tuple[str, str], ...] = ()
+    # Each data file: (data parameter, its column-map parameter, what `workbook validate` calls
+    # it). An error about a file names the parameter that maps its headers and the command that
+    # lists all its problems.
+    data_files: tuple[tuple[str, str, str], ...] = ()
     # Settings given either as values or as the path of a YAML file holding them (rebase,
     # annotations): a path is checked and made absolute like a data file's.
     setting_files: tuple[str, ...] = ()
@@ -66,7 +67,7 @@ WORKBOOKS: dict[str, Workbook] = {
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
         team_sources=(("demand_path", "load_demand", "column_map"),),
-        column_maps=(("demand_path", "column_map"),),
+        data_files=(("demand_path", "column_map", "demand"),),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
@@ -83,7 +84,7 @@ WORKBOOKS: dict[str, Workbook] = {
         # practitioner's team.
         team_sources=(("cases_path", "load_cases", "cases_column_map"),
                       ("events_path", "load_events", "column_map")),
-        column_maps=(("events_path", "column_map"), ("cases_path", "cases_column_map")),
+        data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
         preload=(
             "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
@@ -97,7 +98,7 @@ WORKBOOKS: dict[str, Workbook] = {
         data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
                          "cases_column_map", "measure_config"),
         team_sources=(),
-        column_maps=(("events_path", "column_map"), ("cases_path", "cases_column_map")),
+        data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
         preload=(
             "workbook_helpers.cases", "workbook_helpers.charts", "workbook_helpers.comparison_view",
             "workbook_helpers.loading", "workbook_helpers.notebook",
@@ -111,8 +112,8 @@ WORKBOOKS: dict[str, Workbook] = {
         data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
                          "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
-        column_maps=(("work_items_path", "column_map"), ("spending_path", "spending_column_map"),
-                     ("targets_path", "targets_column_map"), ("actions_path", "actions_column_map")),
+        data_files=(("work_items_path", "column_map", "work-items"), ("spending_path", "spending_column_map", "spending"),
+                    ("targets_path", "targets_column_map", "targets"), ("actions_path", "actions_column_map", "actions")),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
@@ -340,6 +341,7 @@ def run_workbook(
     stem: str | None = None,
     time_limit: float | None = None,
     pdf: bool = False,
+    keep_failed: bool = False,
 ) -> RunResult:
     """Execute a workbook and write its report, executed notebook and JSON summary (and the
     report as a PDF, with ``pdf``).
@@ -366,6 +368,9 @@ def run_workbook(
     pdf:
         Also write ``<stem>.pdf``, the report printed by headless Chromium (:mod:`workbook_helpers.pdf`);
         without Chromium a :class:`ParameterError` says what to install, before anything runs.
+    keep_failed:
+        Keep the notebook as far as it ran (``<stem>.failed.ipynb``) when bad data stops it too,
+        as a batch does; a run that fails for another reason always keeps it.
 
     Raises
     ------
@@ -388,7 +393,7 @@ def run_workbook(
     watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
     try:
         return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem,
-                              chromium)
+                              chromium, keep_failed)
     except RunError as error:
         if watchdog is not None and watchdog.fired:
             raise RunError(
@@ -501,7 +506,7 @@ def _shutdown(manager) -> None:
 
 def _run_in_kernel(
     workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float,
-    stem: str | None, chromium: str | None = None,
+    stem: str | None, chromium: str | None = None, keep_failed: bool = False,
 ) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -537,6 +542,8 @@ def _run_in_kernel(
             translated = _translate(workbook, error, checked)
             if isinstance(translated, RunError):
                 translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+            elif keep_failed:  # bad data in a batch: the notebook as far as it ran, as for any failure
+                _keep_failed(scratch / f"{stem}.ipynb", out_dir, stem)
             raise translated from None
         except Exception as error:  # the kernel died, timed out, or could not start
             failed = RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}",
@@ -656,27 +663,31 @@ def _default_kernel() -> str:
 def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exception:
     """Turn a notebook's exception into the suite's: bad data stays a DataError (exit code 2)."""
     message = _strip_ansi(error.evalue or "")
-    if error.ename == "DataError":
-        message += _column_map_hint(workbook, message, parameters or {})
+    found = _data_file(workbook, message, parameters or {}) if error.ename == "DataError" else None
+    if found and "column map" in message:
+        message += f"\nGive this file's column map as -p {found[1]} MAP.yaml."
     cell = (error.cell_index + 1) if error.cell_index is not None else None
     if error.ename in {"DataError", "ParameterError"}:
         kind = DataError.from_text if error.ename == "DataError" else ParameterError
         translated = kind(message)
         translated.cell = cell  # where the notebook stopped, for a batch's record of the run
+        if found:  # the command that lists every problem in the file, for a batch's table and index
+            path, map_parameter, dataset = found
+            column_map = (parameters or {}).get(map_parameter)
+            translated.validate = f'workbook validate {dataset} "{path}"' + (f' --map "{column_map}"' if column_map else "")
         return translated
     return RunError(workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename)
 
 
-def _column_map_hint(workbook: Workbook, message: str, parameters: dict) -> str:
-    """Where an error about a file's headers advises a column map, which parameter takes it."""
-    if "column map" not in message:
-        return ""
+def _data_file(workbook: Workbook, message: str, parameters: dict) -> tuple[str, str, str] | None:
+    """The data file a DataError's message is about: (its path, its column-map parameter, what
+    `workbook validate` calls it), or None when it names none of the run's files."""
     first_line = message.splitlines()[0] if message else ""
-    for data_parameter, map_parameter in workbook.column_maps:
+    for data_parameter, map_parameter, dataset in workbook.data_files:
         path = parameters.get(data_parameter)
         if path and first_line.endswith(f" in {path}:"):
-            return f"\nGive this file's column map as -p {map_parameter} MAP.yaml."
-    return ""
+            return str(path), map_parameter, dataset
+    return None
 
 
 def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
