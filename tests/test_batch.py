@@ -145,13 +145,13 @@ def test_plan_problems_are_all_listed_with_where_they_are(tmp_path):
     problems = raised.value.problems
     expected = [
         'timeout_minutes: a time limit is a number of minutes above 0, such as 30; "-1" is not.',
-        'runs[0].workbook: There is no workbook called "demand_studdy".',
-        'runs[1].parameters: the team_performance workbook has no parameter "period_end".',
-        'runs[2].parameters.demand_path: the file "missing.csv" does not exist',
-        "runs[6]: the experiment_comparison workbook is not run per team (it has no team parameter).",
-        'runs[7]: "colour" is not a run setting',
+        'run 1, workbook: There is no workbook called "demand_studdy".',
+        'run 2, parameters: the team_performance workbook has no parameter "period_end".',
+        'run 3, parameters.demand_path: the file "missing.csv" does not exist',
+        "run 7: the experiment_comparison workbook is not run per team (it has no team parameter).",
+        'run 8: "colour" is not a run setting',
         'defaults.shoe_size: no workbook in this plan has a parameter "shoe_size"',
-        "runs[3] and runs[5] would both write revenues/demand_study (for Revenues)",
+        "run 4 and run 6 would both write revenues/demand_study (for Revenues)",
     ]
     for start in expected:
         assert sum(problem.startswith(start) for problem in problems) == 1, (start, problems)
@@ -193,7 +193,7 @@ def test_malformed_export_used_to_find_the_teams_is_a_plan_problem(tmp_path):
     plan = write_plan(tmp_path, {"runs": [
         {"workbook": "demand_study", "parameters": {"demand_path": "south.csv"}, "for_each_team": True},
     ]})
-    with pytest.raises(PlanError, match=r"runs\[0\]\.for_each_team: cannot list the teams: 2 problems in "):
+    with pytest.raises(PlanError, match=r"run 1, for_each_team: cannot list the teams: 2 problems in "):
         load_plan(plan)
 
 
@@ -299,7 +299,7 @@ def test_a_blank_team_name_is_a_plan_problem(tmp_path):
     with pytest.raises(PlanError) as raised:
         load_plan(plan)
     assert [problem.split(":")[0] for problem in raised.value.problems] == [
-        "runs[0].teams[1]", "runs[1].parameters.team"]
+        "run 1, teams, team 2", "run 2, parameters.team"]
     assert all("is empty" in problem for problem in raised.value.problems)
 
 
@@ -882,7 +882,7 @@ def test_pdf_in_a_plans_defaults_and_runs(tmp_path):
         load_plan(write_plan(tmp_path, {"name": "P", "defaults": {"pdf": "perhaps"},
                                         "runs": [{**runs[0], "pdf": "sometimes"}]}))
     assert 'defaults.pdf: should be true or false, not "perhaps".' in str(raised.value)
-    assert 'runs[0].pdf: should be true or false, not "sometimes".' in str(raised.value)
+    assert 'run 1, pdf: should be true or false, not "sometimes".' in str(raised.value)
 
 
 def test_a_plan_asking_for_pdfs_without_a_browser_says_what_to_install(tmp_path, monkeypatch):
@@ -917,7 +917,7 @@ def test_rebase_and_annotations_in_a_plan_files_next_to_it_are_found_and_fingerp
     assert run.parameters["rebase"] == str((tmp_path / "north.yaml").resolve())
     assert run.parameters["annotations"] == {"Community Team North": {"2025-01-06": "New allocation"}}
     assert str((tmp_path / "north.yaml").resolve()) in run.inputs
-    with pytest.raises(PlanError, match=r'runs\[0\].parameters.rebase: the file "gone.yaml" does not exist'):
+    with pytest.raises(PlanError, match=r'run 1, parameters.rebase: the file "gone.yaml" does not exist'):
         load_plan(write_plan(tmp_path / "other", {
             "runs": [{"workbook": "team_performance", "parameters": {"rebase": "gone.yaml"}}],
         }))

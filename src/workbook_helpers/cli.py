@@ -127,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run a workbook and write its report", description=_RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("workbook", help="which workbook: demand_study, case_review or experiment_comparison")
+    from .execute import WORKBOOKS  # the one place the workbooks are declared
+
+    names = list(WORKBOOKS)
+    run.add_argument("workbook", metavar="WORKBOOK",
+                     help="which workbook: " + ", ".join(names[:-1]) + " or " + names[-1])
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="set a parameter (numbers, True, False and None are understood)")
     run.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -217,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args)
         return _sample(args)
     except WorkbookError as error:
-        print(describe_failure(error), file=sys.stderr)
+        # validate never writes, so it has nothing to say about what was left behind
+        print(describe_failure(error, None if args.command == "validate" else "Nothing was written."),
+              file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. No report was left half-written.", file=sys.stderr)
@@ -262,10 +268,14 @@ def collect_parameters(args: argparse.Namespace) -> dict:
     return parameters
 
 
-def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -> str:
-    """The paragraph a user sees for a failed command: the problem, then what it left behind."""
+def describe_failure(error: WorkbookError, what: str | None = "Nothing was written.") -> str:
+    """The paragraph a user sees for a failed command: the problem, then what it left behind
+    (``what``; None for a command that writes nothing anyway)."""
     lines = [str(error), *getattr(error, "details", [])]
-    lines.append(what if isinstance(error, (DataError, ParameterError)) else "No report was written.")
+    if isinstance(error, (DataError, ParameterError)):
+        lines += [what] if what else []
+    else:
+        lines.append("No report was written.")
     return "\n".join(lines)
 
 

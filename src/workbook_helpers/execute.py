@@ -286,7 +286,15 @@ def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
             frame = case_measures(frame)
         if "team" in frame.columns:
             return sorted(frame["team"].dropna().astype(str).unique())
-    raise ParameterError(f"Running for each team needs a team column in the data for {workbook.name}.")
+    if "team" not in default_parameters(workbook):
+        raise ParameterError(
+            f"The {workbook.name} workbook has no team parameter, so it is not run for each team: "
+            "run it without --each-team."
+        )
+    raise ParameterError(
+        f"Running the {workbook.name} workbook for each team needs a team column in its data, and "
+        "the files given have none."
+    )
 
 
 def check_parameters(workbook: Workbook, parameters: dict) -> dict:
