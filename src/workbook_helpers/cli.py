@@ -291,7 +291,13 @@ def _run(args: argparse.Namespace) -> int:
 
         find_chromium()  # say what to install before anything runs
     runs = [parameters]
+    notes = []
     if args.each_team:
+        given = parameters.get("team")
+        if given is not None and str(given).strip() and chosen_team(given) is not None:
+            notes.append(f'team = "{parameters["team"]}" was given with --each-team, which writes a report for '
+                         "every team and one for the whole service, so it was not used.")
+            print(f"Note: {notes[0]}", file=sys.stderr)
         teams = teams_in_data(workbook, parameters)
         # A team called "All" is run as team:All, so it is not a second whole-service report.
         runs = [{**parameters, "team": WHOLE_SERVICE}] + [
@@ -309,7 +315,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 written.append(run_workbook(
                     workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet,
-                    stem=stems[number - 1], pdf=args.pdf, time_limit=time_limit,
+                    stem=stems[number - 1], pdf=args.pdf, time_limit=time_limit, notes=notes,
                 ))
             except WorkbookError as error:
                 failed.append((team, error))

@@ -44,6 +44,8 @@ class Workbook:
     # it). An error about a file names the parameter that maps its headers and the command that
     # lists all its problems.
     data_files: tuple[tuple[str, str, str], ...] = ()
+    # Parameters that ask for free text, which only an internal report shows.
+    free_text: tuple[str, ...] = ()
     # Settings given either as values or as the path of a YAML file holding them (rebase,
     # annotations): a path is checked and made absolute like a data file's.
     setting_files: tuple[str, ...] = ()
@@ -68,6 +70,7 @@ WORKBOOKS: dict[str, Workbook] = {
         data_parameters=("demand_path", "column_map"),
         team_sources=(("demand_path", "load_demand", "column_map"),),
         data_files=(("demand_path", "column_map", "demand"),),
+        free_text=("show_what_matters",),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
@@ -114,6 +117,7 @@ WORKBOOKS: dict[str, Workbook] = {
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
         data_files=(("work_items_path", "column_map", "work-items"), ("spending_path", "spending_column_map", "spending"),
                     ("targets_path", "targets_column_map", "targets"), ("actions_path", "actions_column_map", "actions")),
+        free_text=("show_action_text",),
         setting_files=("rebase", "annotations"),
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
@@ -350,6 +354,7 @@ def run_workbook(
     time_limit: float | None = None,
     pdf: bool = False,
     keep_failed: bool = False,
+    notes: list[str] | None = None,
 ) -> RunResult:
     """Execute a workbook and write its report, executed notebook and JSON summary (and the
     report as a PDF, with ``pdf``).
@@ -376,6 +381,9 @@ def run_workbook(
     pdf:
         Also write ``<stem>.pdf``, the report printed by headless Chromium (:mod:`workbook_helpers.pdf`);
         without Chromium a :class:`ParameterError` says what to install, before anything runs.
+    notes:
+        Warnings about how the run was asked for (a setting it could not use), for the report's
+        title block and the JSON summary's ``warnings``, with those :func:`setting_notes` finds.
     keep_failed:
         Keep the notebook as far as it ran (``<stem>.failed.ipynb``) when bad data stops it too,
         as a batch does; a run that fails for another reason always keeps it.
@@ -401,7 +409,7 @@ def run_workbook(
     watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
     try:
         return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem,
-                              chromium, keep_failed)
+                              chromium, keep_failed, notes)
     except RunError as error:
         if watchdog is not None and watchdog.fired:
             raise RunError(
@@ -514,7 +522,7 @@ def _shutdown(manager) -> None:
 
 def _run_in_kernel(
     workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float,
-    stem: str | None, chromium: str | None = None, keep_failed: bool = False,
+    stem: str | None, chromium: str | None = None, keep_failed: bool = False, notes: list[str] | None = None,
 ) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -561,8 +569,11 @@ def _run_in_kernel(
             raise failed from None
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
+        unused = [*(notes or []), *setting_notes(workbook, effective, summary)]
+        summary["warnings"] = [*(summary.get("warnings") or []), *unused]
         try:
-            html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer)
+            html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer,
+                                 notes=unused)
             (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
             (scratch / f"{stem}.json").write_text(
                 json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -726,6 +737,21 @@ def _strip_ansi(text: str) -> str:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "(no message)"
+
+
+def setting_notes(workbook: Workbook, parameters: dict, summary: dict) -> list[str]:
+    """Settings asked for that this run could not use, in words: free text asked for in a
+    report that may not show it (the report policy's own check)."""
+    from .policy import ReportPolicy
+
+    context = summary.get("context") or {}
+    policy = ReportPolicy(context.get("privacy", "internal"), context.get("suppress_below", 5))
+    return [
+        f"{name} is True, but this report may be shared ({policy.privacy}), and such a report never "
+        "shows free text, so it was left out. For the team's own report with it, run with privacy internal."
+        for name in workbook.free_text
+        if parameters.get(name) is True and not policy.allows_text(True)
+    ]
 
 
 def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> dict:

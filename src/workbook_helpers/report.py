@@ -51,6 +51,7 @@ def render_report(
     title: str,
     summary: dict | None = None,
     renderer: ChartRenderer | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """The HTML report for an executed workbook.
 
@@ -66,6 +67,8 @@ def render_report(
     renderer:
         The :class:`~workbook_helpers.chart_svg.ChartRenderer` that has been drawing the
         notebook's charts as it ran; by default one made here, drawing them all now.
+    notes:
+        Warnings about the run's settings (one it could not use), shown in the title block.
     """
     summary = summary or {}
     own_renderer = renderer is None
@@ -93,7 +96,7 @@ def render_report(
     return _PAGE.format(
         title=html.escape(title),
         css=_CSS + page_footer_css(title, (summary.get("context") or {}).get("scope")),
-        title_block=_title_block(title, summary),
+        title_block=_title_block(title, summary, notes),
         body=headings_in_order("\n".join(body)),
     )
 
@@ -469,7 +472,7 @@ def page_footer_css(title: str, scope: object = None) -> str:
 _FOOTER_STYLE = "font: 9pt Arial, Helvetica, sans-serif; color: #505a5f; vertical-align: top; padding-top: 4mm;"
 
 
-def _title_block(title: str, summary: dict) -> str:
+def _title_block(title: str, summary: dict, notes: list[str] | None = None) -> str:
     context = summary.get("context", {})
     rows = []
     if summary.get("workbook_title"):
@@ -491,6 +494,7 @@ def _title_block(title: str, summary: dict) -> str:
         stamp = datetime.fromisoformat(generated)
         rows.append(("Produced", f"{fmt_date(stamp)} at {stamp:%H:%M}"))
     rows.append(("Made with", f"Service Workbooks {summary.get('version', __version__)}"))
+    rows += [("Note", note) for note in notes or []]
     facts = "".join(
         f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(str(value))}</dd></div>"
         for label, value in rows
