@@ -793,8 +793,8 @@ def test_index_escapes_names_and_formats_figures_in_the_house_style(tmp_path):
     assert "<dt>Produced</dt><dd>1 November 2024 at 09:05</dd>" in page
     # 12.5% rounds half away from zero, as official statistics do; a missing figure shows [x].
     assert "<div><dt>Demand</dt><dd>1,234</dd></div><div><dt>Failure demand</dt><dd>13%</dd></div>" in page
-    assert ('<dt>Resolved at first contact</dt><dd><abbr title="not available: this run\'s summary does '
-            'not give this figure">[x]</abbr></dd>') in page.replace("&#x27;", "\'")
+    assert ('<dt>Resolved at first contact</dt><dd><abbr title="not available: the data do not give this '
+            'figure: this run\'s summary does not give it">[x]</abbr></dd>') in page.replace("&#x27;", "\'")
     assert "<li><strong>[x]</strong>: not available" in page
     assert "<strong>Failed</strong>: Problem: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "2 runs: 1 succeeded, 1 failed" in page
@@ -856,8 +856,8 @@ def test_index_says_a_summary_is_unreadable_and_writes_the_rest(tmp_path, conten
     page = render_index(plan, manifest, tmp_path)
     assert page.count("Summary unreadable.") == 1
     assert "<dt>Demand</dt><dd>40</dd>" in page
-    assert '<dt>Failure demand</dt><dd><abbr title="hidden to protect privacy' in page
-    assert "<li><strong>[c]</strong>: hidden to protect privacy" in page
+    assert '<dt>Failure demand</dt><dd><abbr title="confidential: hidden to protect privacy' in page
+    assert "<li><strong>[c]</strong>: confidential: hidden to protect privacy" in page
     assert page.count('href="x/demand_study.html"') == 1
 
 

@@ -15,13 +15,13 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, clock
-from .formatting import HIDDEN, MISSING, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from .formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
 from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
 
 #: What the symbols a figure may show mean, in the same words as the reports' notes.
-SYMBOLS = {
-    HIDDEN: "hidden to protect privacy: a small number that could identify someone",
-    MISSING: "not available: this run's summary does not give this figure",
+SYMBOLS = {  # the words every report uses (formatting.SYMBOL_MEANINGS), and what they mean here
+    HIDDEN: SYMBOL_MEANINGS[HIDDEN],
+    MISSING: f"{SYMBOL_MEANINGS[MISSING]}: this run's summary does not give it",
 }
 #: The words shown in a run's cell when its JSON summary cannot be read.
 UNREADABLE = "Summary unreadable"

@@ -37,7 +37,7 @@ from pathlib import Path
 import mistune
 
 from . import __version__
-from .formatting import MISSING, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
+from .formatting import MISSING, SYMBOL_MEANINGS, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
 from .chart_svg import ChartRenderer, inline_svg
 from .outputs import SUMMARY_MIMETYPE
 
@@ -93,12 +93,29 @@ def render_report(
     finally:
         if own_renderer:
             renderer.close()
+    body_html = "\n".join(body)
     return _PAGE.format(
         title=html.escape(title),
         css=_CSS + page_footer_css(title, (summary.get("context") or {}).get("scope")),
         title_block=_title_block(title, summary, notes),
-        body=headings_in_order("\n".join(body)),
+        body=headings_in_order(body_html + symbol_key(body_html)),
     )
+
+
+#: A symbol as it stands in a report's HTML: as itself, or with its brackets escaped.
+_SYMBOL = re.compile(r"(?:\[|&#91;|&#x5[bB];|&lbrack;)([cxz])(?:\]|&#93;|&#x5[dD];|&rbrack;)")
+
+
+def symbol_key(body: str) -> str:
+    """The key to the Government Statistical Service symbols the report uses, each once, in the
+    words :data:`~workbook_helpers.formatting.SYMBOL_MEANINGS` gives them ("" when it uses none)."""
+    used = {f"[{letter}]" for letter in _SYMBOL.findall(body)}
+    if not used:
+        return ""
+    items = "".join(f"<li><strong>{html.escape(symbol)}</strong>: {html.escape(meaning)}</li>"
+                    for symbol, meaning in SYMBOL_MEANINGS.items() if symbol in used)
+    return f'\n<h2 id="symbols">What the symbols mean</h2>\n<ul class="sw-symbols">{items}</ul>'
+
 
 
 def chart_specs(notebook: dict):
