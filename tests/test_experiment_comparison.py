@@ -85,7 +85,7 @@ def test_report_headline_table_and_sentences(comparison_run):
     assert "Cases worked the new way (32 closed cases) against cases worked the standard way (32 closed cases)" in text
     assert "Cases still open are left out, as their journeys are not complete: 3 cases of the standard way and none of the new way." in text
     assert "Assessments per case fell by 64%" in text
-    # 11 judged intervals (total hours is neither better nor worse): 10 better, 1 includes no change.
+    # 11 judged intervals (total hours has no direction set as better): 10 better, 1 includes no change.
     assert ("Of the 11 measures with a 95% confidence interval and a direction that counts as better, "
             "10 changed for the better and none for the worse") in text
     assert "so among 11 intervals one may do so by chance alone" in text
@@ -364,3 +364,11 @@ def test_own_headers_in_both_files_are_read_through_their_column_maps(tmp_path, 
     ours = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))
     sample = json.loads((comparison_run / f"{STEM}.json").read_text(encoding="utf-8"))
     assert ours["figures"] == sample["figures"]
+
+
+def test_a_measure_with_no_direction_is_worded_apart_from_no_clear_change(comparison_run):
+    # Total hours has no direction of good in comparison_measures.yaml: fewer hours is not
+    # better of itself (time for a fair assessment is not waste).
+    page = (comparison_run / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "not judged: no direction set" in page
+    assert "neither better nor worse" not in page
