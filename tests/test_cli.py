@@ -249,7 +249,7 @@ def test_each_team_gives_a_team_called_all_its_own_report_beside_the_whole_servi
     assert summaries["demand_study-all"]["figures"]["total_demand"] == 10
     assert summaries["demand_study-revenues"]["figures"]["total_demand"] == 6
     assert summaries["demand_study-all"]["parameters"]["team"] == "team:All"
-    assert summaries["demand_study-all"]["context"]["scope"] == "The All team"
+    assert summaries["demand_study-all"]["context"]["scope"] == "the All team"
     # The whole service's report says how to reach the team.
     note = ('This report covers the whole service. The data also has a team called "All"; for that '
             'team\'s own report, give team = "team:All".')

@@ -169,6 +169,14 @@ class CaseReview:
                    include_open=bool(include_open), selected=selected, as_at=as_at,
                    warnings=warnings, team=spelt["team"], cohort=spelt["cohort"])
 
+    def scope(self) -> str:
+        """Who the review is for, for its title block: "all teams", "Community Team North",
+        "the after cohort, all teams" or "Community Team North, after cohort" (as the data
+        spell them)."""
+        if self.cohort is None:
+            return self.team or "all teams"
+        return f"{self.team}, {self.cohort} cohort" if self.team else f"the {self.cohort} cohort, all teams"
+
     @property
     def open_cases(self) -> int | None:
         """How many of the cases reviewed are still open (none when open cases are left out),

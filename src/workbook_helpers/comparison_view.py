@@ -177,7 +177,7 @@ class ComparisonView:
         return (None, None)
 
     def scope(self) -> str:
-        return f"The {self.after_label} against the {self.before_label}"
+        return f"the {self.after_label} against the {self.before_label}"
 
     def directions(self) -> list[str]:
         return [comparison_direction(row) for row in self.comparison.to_dict(orient="records")]

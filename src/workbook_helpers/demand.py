@@ -30,7 +30,7 @@ from . import spc
 from .exceptions import ParameterError
 from .run_dates import check_run_date, date_range
 from .formatting import fmt_date, join_words
-from .teams import chosen_team
+from .teams import TEAM_PREFIX, as_in_data, chosen_team
 from .process_changes import (
     ProcessChanges, read_changes, rebase_points, shift_note, xmr_by_rebased, xmr_rebased,
 )
@@ -63,6 +63,17 @@ class Period:
     def working_days(self) -> int:
         """The Mondays to Fridays in the period (bank holidays are not known, so they count)."""
         return int(np.busday_count(self.start.date(), (self.end + pd.Timedelta(days=1)).date()))
+
+
+def as_spelt(study: pd.DataFrame, team: object, service: object) -> tuple[object, object]:
+    """``team`` and ``service`` as chosen, written as the data spell them ("revenues" is the
+    Revenues team), for the words of the report; the whole service stays as it was given."""
+    name = chosen_team(team)
+    if name is not None and "team" in study:
+        team = TEAM_PREFIX + as_in_data(name, study["team"])
+    if not _is_all(service) and "service" in study:
+        service = as_in_data(str(service), study["service"])
+    return team, service
 
 
 def period_notes(log: pd.DataFrame, period_start: object = None, period_end: object = None) -> list[str]:

@@ -23,7 +23,7 @@ from .policy import current_policy
 from .process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
 from .run_dates import check_run_date, date_range
-from .teams import chosen_team, keyword_notes
+from .teams import as_in_data, chosen_team, keyword_notes
 
 #: How a value of each unit is written for people.
 UNIT_FORMATS = {
@@ -104,7 +104,7 @@ class TeamPerformance:
         teams = pf.teams_in(work_items, spending, actions)
         if not isinstance(team, str) or not team.strip():
             raise ParameterError('team must be "all" or the name of a team in the data.')
-        chosen = chosen_team(team)
+        chosen = as_in_data(chosen_team(team), teams)  # "reablement north" is Reablement North
         if chosen is not None and chosen not in teams:
             raise ParameterError(
                 f"team {chosen!r} is not in the data. The teams are: {join_words(teams)}."
@@ -153,6 +153,15 @@ class TeamPerformance:
     def x_title(self) -> str:
         """The time axis title of the charts (points sit at each period's last day)."""
         return "Month" if self.period == "month" else "Week ending"
+
+    def covered(self) -> dict:
+        """The days the report covers, for its title block and the JSON summary: from the first
+        day of the first period charted (or the as-at date, when none is) to the as-at date, as
+        ``{"period_start": ..., "period_end": ...}`` (ISO dates)."""
+        starts = self.measures["period_start"] if len(self.measures) else pd.Series(dtype="datetime64[ns]")
+        first = starts.min() if len(starts) else self.as_at
+        return {"period_start": pd.Timestamp(first).date().isoformat(),
+                "period_end": self.as_at.date().isoformat()}
 
     def scope(self) -> str:
         """Who the report covers, in words: "5 teams" or "Community Team North"."""
