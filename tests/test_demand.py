@@ -498,7 +498,7 @@ def test_select_demand_period_outside_the_data_names_the_parameter_the_date_and_
     rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-02", period_end="2024-04-12")
     assert len(rows) == 4
     (warning,) = dm.period_notes(make_log(SELECT_ROWS), "2024-04-02", "2024-04-12")
-    assert warning.startswith("period_end is 12 April 2024, after the last event in the data (11 April 2024)")
+    assert warning.startswith("period_end is 12 April 2024, after the last contact in the log (11 April 2024)")
     # ...and start before the first; inside the range there is nothing to say.
     rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-03-01", period_end="2024-04-11")
     assert len(rows) == len(SELECT_ROWS)

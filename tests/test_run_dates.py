@@ -81,8 +81,19 @@ def test_team_performance_as_at_after_the_last_event_warns_in_report_and_summary
     result = run_cli("run", "team_performance", "--quiet", "-p", "as_at", day.date().isoformat(),
                      "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    warning = (f"as_at is {day.day} {day:%B %Y}, after the last event in the data "
-               f"({last_event.day} {last_event:%B %Y})")
+    warning = (f"as_at is {day.day} {day:%B %Y}, after the last opening, closing, raising or completion "
+               f"in the data ({last_event.day} {last_event:%B %Y})")
+    summary = __import__("json").loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    assert any(text.startswith(warning) for text in summary["warnings"]), summary["warnings"]
+    assert warning in next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+
+
+def test_demand_study_period_ending_after_the_last_contact_warns_in_report_and_summary(tmp_path):
+    # The sample demand log's last contact is on 17 August 2024; a report to the end of the month
+    # runs, and says so.
+    result = run_cli("run", "demand_study", "--quiet", "-p", "period_end", "2024-08-31", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    warning = "period_end is 31 August 2024, after the last contact in the log (17 August 2024)"
     summary = __import__("json").loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
     assert any(text.startswith(warning) for text in summary["warnings"]), summary["warnings"]
     assert warning in next(tmp_path.glob("*.html")).read_text(encoding="utf-8")

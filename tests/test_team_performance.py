@@ -197,12 +197,12 @@ def test_an_as_at_after_the_last_event_is_a_warning_in_the_notes():
     # The last opening or closing is item A-2025-11 closed on 10 November 2025; actions are due
     # to 30 November, so 20 November is inside the data but after anything happened.
     late = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-20")
-    warning = ("as_at is 20 November 2025, after the last event in the data (10 November 2025): "
-               "nothing is recorded after that day")
+    warning = ("as_at is 20 November 2025, after the last opening, closing, raising or completion in the "
+               "data (10 November 2025): nothing is recorded after that day")
     assert len(late.warnings) == 1 and late.warnings[0].startswith(warning)
     assert late.warnings[0] in late.method_notes()
     on_time = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-10")
-    assert not any("after the last event" in note for note in on_time.method_notes())
+    assert not any("after the last opening" in note for note in on_time.method_notes())
 
 
 def test_targets_for_a_team_not_in_the_data_are_reported_not_dropped_silently():

@@ -85,7 +85,8 @@ def period_notes(log: pd.DataFrame, period_start: object = None, period_end: obj
     start = _day(period_start) if not _blank(period_start) else None
     end = _day(period_end) if not _blank(period_end) else None
     return (check_run_date("period_start", start, first, last, open_start=True)
-            + check_run_date("period_end", end, first, last, last_event=last, open_end=True))
+            + check_run_date("period_end", end, first, last, last_event=last, open_end=True,
+                             last_event_words="the last contact in the log"))
 
 
 def select_demand(

@@ -33,6 +33,7 @@ def check_run_date(
     last_event: object = None,
     open_start: bool = False,
     open_end: bool = False,
+    last_event_words: str = "the last event in the data",
 ) -> list[str]:
     """Check the date ``day`` given as the parameter ``name`` against the data's range.
 
@@ -41,7 +42,8 @@ def check_run_date(
     (by default ``last``). Returns the warnings for the report (empty, or one sentence when
     ``day`` falls after ``last_event``). Raises :class:`ParameterError` when ``day`` lies
     outside ``first`` to ``last``; ``open_start`` allows a day before ``first``, ``open_end`` one
-    after ``last``. A blank ``day`` (None) or data with no dates is not checked.
+    after ``last``; ``last_event_words`` names the last event in the warning ("the last contact in
+    the log"). A blank ``day`` (None) or data with no dates is not checked.
     """
     if day is None or pd.isna(first) or pd.isna(last):
         return []
@@ -57,7 +59,7 @@ def check_run_date(
         latest = pd.Timestamp(last_event).normalize()
         if day > latest:
             return [
-                f"{name} is {fmt_date(day)}, after the last event in the data ({fmt_date(latest)}): "
+                f"{name} is {fmt_date(day)}, after {last_event_words} ({fmt_date(latest)}): "
                 "nothing is recorded after that day, so the figures for the time since count nothing "
                 "new. Check the data is up to date, or choose an earlier date."
             ]

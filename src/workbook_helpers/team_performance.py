@@ -660,7 +660,8 @@ def _check_as_at(
         last_event = pf.as_at_date(work_items, actions, spending)
     except ParameterError:
         last_event = None
-    return check_run_date("as_at", day, first, last, last_event)
+    return check_run_date("as_at", day, first, last, last_event,
+                          last_event_words="the last opening, closing, raising or completion in the data")
 
 
 def _data_notes(
