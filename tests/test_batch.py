@@ -145,13 +145,13 @@ def test_plan_problems_are_all_listed_with_where_they_are(tmp_path):
     problems = raised.value.problems
     expected = [
         'timeout_minutes: a time limit is a number of minutes above 0, such as 30; "-1" is not.',
-        'runs[0].workbook: There is no workbook called "demand_studdy".',
-        'runs[1].parameters: the team_performance workbook has no parameter "period_end".',
-        'runs[2].parameters.demand_path: the file "missing.csv" does not exist',
-        "runs[6]: the experiment_comparison workbook is not run per team (it has no team parameter).",
-        'runs[7]: "colour" is not a run setting',
+        'run 1, workbook: There is no workbook called "demand_studdy".',
+        'run 2, parameters: the team_performance workbook has no parameter "period_end".',
+        'run 3, parameters.demand_path: the file "missing.csv" does not exist',
+        "run 7: the experiment_comparison workbook is not run per team (it has no team parameter).",
+        'run 8: "colour" is not a run setting',
         'defaults.shoe_size: no workbook in this plan has a parameter "shoe_size"',
-        "runs[3] and runs[5] would both write revenues/demand_study (for Revenues)",
+        "run 4 and run 6 would both write revenues/demand_study (for Revenues)",
     ]
     for start in expected:
         assert sum(problem.startswith(start) for problem in problems) == 1, (start, problems)
@@ -193,7 +193,7 @@ def test_malformed_export_used_to_find_the_teams_is_a_plan_problem(tmp_path):
     plan = write_plan(tmp_path, {"runs": [
         {"workbook": "demand_study", "parameters": {"demand_path": "south.csv"}, "for_each_team": True},
     ]})
-    with pytest.raises(PlanError, match=r"runs\[0\]\.for_each_team: cannot list the teams: 2 problems in "):
+    with pytest.raises(PlanError, match=r"run 1, for_each_team: cannot list the teams: 2 problems in "):
         load_plan(plan)
 
 
@@ -299,7 +299,7 @@ def test_a_blank_team_name_is_a_plan_problem(tmp_path):
     with pytest.raises(PlanError) as raised:
         load_plan(plan)
     assert [problem.split(":")[0] for problem in raised.value.problems] == [
-        "runs[0].teams[1]", "runs[1].parameters.team"]
+        "run 1, teams, team 2", "run 2, parameters.team"]
     assert all("is empty" in problem for problem in raised.value.problems)
 
 
@@ -323,12 +323,17 @@ def test_one_teams_malformed_export_does_not_stop_the_others(batch):
     table = result.stdout
     assert re.search(r"ok +Revenues +demand_study", table)
     assert re.search(r"ok +Repairs North +demand_study", table)
-    assert re.search(r'failed +Repairs South +demand_study .*2 problems in .*south\.csv: Column "received"', table)
+    assert re.search(r'failed +Repairs South +demand_study .*2 problems in .*south\.csv; the first: Column "received"', table)
+    # ...and the command that lists them all, with the cell it stopped in for the analyst.
+    south_csv = out.parent.parent.parent / "plans" / "south.csv"
+    assert f'For them all: workbook validate demand "{south_csv.resolve()}" (cell ' in table
     assert "5 runs in" in table and ": 2 ok, 3 failed." in table
     for team in ("revenues", "repairs-north"):
         assert sorted(p.name for p in (out / team).iterdir()) == [
             "demand_study.html", "demand_study.ipynb", "demand_study.json"]
     assert not (out / "repairs-south" / "demand_study.html").exists()
+    # Bad data leaves the notebook as far as it ran, as any failure does.
+    assert sorted(p.name for p in (out / "repairs-south").iterdir()) == ["demand_study.failed.ipynb"]
     assert partial_files(out) == []
 
     # The figures, worked out by hand (see CONTACTS).
@@ -421,10 +426,14 @@ def test_index_lists_every_report_with_figures_and_failures(batch):
     north = re.search(r"<th scope=\"row\">Repairs North</th>(.*?)</tr>", page).group(1)
     assert re.search(r"<dd>30</dd>.*<dd>33%</dd>.*<dd>50%</dd>", north)
     south = re.search(r"<th scope=\"row\">Repairs South</th>(.*?)</tr>", page).group(1)
-    assert "<strong>Failed</strong>" in south and "Column &quot;received&quot;" in south
-    assert "href" not in south
+    assert "<strong>Failed</strong>: 2 problems in " in south
+    assert "; the first: Column &quot;received&quot;" in south
+    assert "For them all: workbook validate demand &quot;" in south
+    assert 'href="repairs-south/demand_study.failed.ipynb"' in south
     everyone = re.search(r"<th scope=\"row\">All teams</th>(.*?)</tr>", page).group(1)
-    assert "<strong>Failed</strong> (cell 3): It ran over its time limit of 9 seconds" in everyone
+    # Directors read the index: no cell numbers (the terminal and the manifest keep them).
+    assert "<strong>Failed</strong>: It ran over its time limit of 9 seconds" in everyone
+    assert "(cell" not in page
     assert "Council tax" in everyone  # the second all-teams run is told apart by its service
     assert 'href="all-teams/demand_study.failed.ipynb"' in everyone
     assert "5 runs: 2 succeeded, 3 failed" in page
@@ -451,7 +460,7 @@ def test_index_opens_offline_every_link_is_a_file_in_the_folder(batch, browser):
     assert page.locator("table caption").inner_text().startswith("Reports by team and workbook")
     assert page.locator("thead th[scope=col]").count() == 2  # Team, Demand study
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-    assert len(links) == 4  # two reports, and the notebooks of the slow run and the one that died
+    assert len(links) == 5  # two reports, and the notebooks of the slow run, the one that died and the bad data
     folder = out.resolve()
     for link in links:
         target = Path(unquote(urlparse(link).path)).resolve()
@@ -784,10 +793,10 @@ def test_index_escapes_names_and_formats_figures_in_the_house_style(tmp_path):
     assert "<dt>Produced</dt><dd>1 November 2024 at 09:05</dd>" in page
     # 12.5% rounds half away from zero, as official statistics do; a missing figure shows [x].
     assert "<div><dt>Demand</dt><dd>1,234</dd></div><div><dt>Failure demand</dt><dd>13%</dd></div>" in page
-    assert ('<dt>Resolved at first contact</dt><dd><abbr title="not available: this run\'s summary does '
-            'not give this figure">[x]</abbr></dd>') in page.replace("&#x27;", "\'")
+    assert ('<dt>Resolved at first contact</dt><dd><abbr title="not available: the data do not give this '
+            'figure: this run\'s summary does not give it">[x]</abbr></dd>') in page.replace("&#x27;", "\'")
     assert "<li><strong>[x]</strong>: not available" in page
-    assert "<strong>Failed</strong> (cell 4): Problem: &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<strong>Failed</strong>: Problem: &lt;img src=x onerror=alert(1)&gt;" in page
     assert "2 runs: 1 succeeded, 1 failed" in page
 
 
@@ -847,8 +856,8 @@ def test_index_says_a_summary_is_unreadable_and_writes_the_rest(tmp_path, conten
     page = render_index(plan, manifest, tmp_path)
     assert page.count("Summary unreadable.") == 1
     assert "<dt>Demand</dt><dd>40</dd>" in page
-    assert '<dt>Failure demand</dt><dd><abbr title="hidden to protect privacy' in page
-    assert "<li><strong>[c]</strong>: hidden to protect privacy" in page
+    assert '<dt>Failure demand</dt><dd><abbr title="confidential: hidden to protect privacy' in page
+    assert "<li><strong>[c]</strong>: confidential: hidden to protect privacy" in page
     assert page.count('href="x/demand_study.html"') == 1
 
 
@@ -873,7 +882,7 @@ def test_pdf_in_a_plans_defaults_and_runs(tmp_path):
         load_plan(write_plan(tmp_path, {"name": "P", "defaults": {"pdf": "perhaps"},
                                         "runs": [{**runs[0], "pdf": "sometimes"}]}))
     assert 'defaults.pdf: should be true or false, not "perhaps".' in str(raised.value)
-    assert 'runs[0].pdf: should be true or false, not "sometimes".' in str(raised.value)
+    assert 'run 1, pdf: should be true or false, not "sometimes".' in str(raised.value)
 
 
 def test_a_plan_asking_for_pdfs_without_a_browser_says_what_to_install(tmp_path, monkeypatch):
@@ -908,7 +917,7 @@ def test_rebase_and_annotations_in_a_plan_files_next_to_it_are_found_and_fingerp
     assert run.parameters["rebase"] == str((tmp_path / "north.yaml").resolve())
     assert run.parameters["annotations"] == {"Community Team North": {"2025-01-06": "New allocation"}}
     assert str((tmp_path / "north.yaml").resolve()) in run.inputs
-    with pytest.raises(PlanError, match=r'runs\[0\].parameters.rebase: the file "gone.yaml" does not exist'):
+    with pytest.raises(PlanError, match=r'run 1, parameters.rebase: the file "gone.yaml" does not exist'):
         load_plan(write_plan(tmp_path / "other", {
             "runs": [{"workbook": "team_performance", "parameters": {"rebase": "gone.yaml"}}],
         }))

@@ -4,6 +4,7 @@ sample, with figures checked against the raw files and no identifier in any outp
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from statistics import mean
@@ -286,6 +287,38 @@ def test_run_without_a_cases_file(tmp_path):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (tmp_path / "case_review-all-teams.html").read_text(encoding="utf-8")))
     assert "3 still open, left out" in text
     assert "No cases file was given, so a case with no closure among its activities is taken to be still open" in text
+
+
+def test_a_team_without_a_cases_file_says_how_its_cases_were_chosen():
+    events = LOG.copy()
+    events["team"] = pd.Categorical(["North", "North", "North", "West", "West", "West"])
+    review = CaseReview.build(events, team="north")
+    assert review.measures["case_id"].tolist() == ["X"]
+    assert review.team == "North"  # as the data spell it, not as typed
+    assert review.warnings == [
+        'The cases of team "North" are those whose activities were mostly recorded against that team '
+        "in the case events, as no cases file gives each case's lead team. With a cases file that has "
+        "a team column, a case is its lead team's, which may give different cases."
+    ]
+    cases = _cases(OPEN_Y)
+    cases["team"] = pd.Series(["West", "West", "North"], dtype="category")
+    with_lead = CaseReview.build(events, cases, team="North")
+    assert with_lead.measures["case_id"].tolist() == ["Z"] and with_lead.warnings == []
+    assert CaseReview.build(events).warnings == []
+
+
+def test_run_for_a_team_without_a_cases_file_warns_and_no_card_reads_of_0_cases(tmp_path):
+    result = run_cli("run", "case_review", "--quiet", "-p", "cases_path", "None", "-p", "privacy", "internal",
+                     "-p", "team", "community team north", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(next(tmp_path.glob("*.json")).read_text())
+    warning = 'The cases of team "Community Team North" are those whose activities were mostly recorded'
+    assert any(text.startswith(warning) for text in summary["warnings"]), summary["warnings"]
+    page = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    assert warning in text
+    assert "of 0 cases" not in text
+    assert "no case judged at closure" in text
 
 
 # --------------------------------------------------------------------------------------------

@@ -249,7 +249,7 @@ def test_each_team_gives_a_team_called_all_its_own_report_beside_the_whole_servi
     assert summaries["demand_study-all"]["figures"]["total_demand"] == 10
     assert summaries["demand_study-revenues"]["figures"]["total_demand"] == 6
     assert summaries["demand_study-all"]["parameters"]["team"] == "team:All"
-    assert summaries["demand_study-all"]["context"]["scope"] == "The All team"
+    assert summaries["demand_study-all"]["context"]["scope"] == "the All team"
     # The whole service's report says how to reach the team.
     note = ('This report covers the whole service. The data also has a team called "All"; for that '
             'team\'s own report, give team = "team:All".')
@@ -417,3 +417,37 @@ def test_a_bad_rebase_date_stops_the_run_with_the_date_and_the_range(tmp_path):
     assert "The charts run month by month from April 2024 to October 2025." in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_run_help_lists_every_workbook_declared():
+    from workbook_helpers.execute import WORKBOOKS
+
+    run_help = " ".join(run_cli("run", "--help").stdout.split())
+    assert "team_performance" in run_help
+    for name in WORKBOOKS:
+        assert name in run_help, name
+
+
+def test_each_team_on_a_workbook_without_a_team_parameter_says_so(tmp_path):
+    result = run_cli("run", "experiment_comparison", "--each-team", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert ("The experiment_comparison workbook has no team parameter, so it is not run for each team: "
+            "run it without --each-team.") in result.stderr
+    assert "needs a team column" not in result.stderr
+
+
+def test_validate_does_not_say_nothing_was_written(tmp_path):
+    bad = tmp_path / "contacts.csv"
+    bad.write_text("received,service\n", encoding="utf-8")
+    result = run_cli("validate", "demand", str(bad))
+    assert result.returncode == 2
+    assert "Nothing was written" not in result.stderr
+    assert "Nothing was written." in run_cli("run", "demand_study", "-p", "demand_path", str(bad),
+                                             "--out", str(tmp_path / "out")).stderr
+
+
+def test_comparison_messages_do_not_start_with_a_function_name(tmp_path):
+    result = run_cli("run", "experiment_comparison", "--quiet", "-p", "after", "pilot", "--out", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("after = 'pilot' is not a cohort in column 'cohort'"), result.stderr
+    assert "compare_cohorts" not in result.stderr

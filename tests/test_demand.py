@@ -483,12 +483,26 @@ def test_select_demand_period_back_to_front():
         dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-10", period_end="2024-04-01")
 
 
-def test_select_demand_empty_period_says_where_the_data_runs():
+def test_select_demand_period_outside_the_data_names_the_parameter_the_date_and_the_range():
+    # The log runs from 1 to 11 April 2024 (SELECT_ROWS); either end outside that is an error.
     with pytest.raises(ParameterError) as caught:
         dm.select_demand(make_log(SELECT_ROWS), period_start="2024-05-01", period_end="2024-05-31")
-    message = str(caught.value)
-    assert "No demand falls in the period asked for (1 May 2024 to 31 May 2024)" in message
-    assert "The data runs from 1 April 2024 to 11 April 2024" in message
+    assert str(caught.value) == (
+        "period_start is 1 May 2024, after the data, which runs from 1 April 2024 to 11 April 2024. "
+        "Give a date in that range, or leave period_start blank."
+    )
+    with pytest.raises(ParameterError, match="period_end is 31 March 2024, before the data, which runs "
+                                             "from 1 April 2024 to 11 April 2024"):
+        dm.select_demand(make_log(SELECT_ROWS), period_end="2024-03-31")
+    # A period may end after the last contact (a month's last days with none): a warning.
+    rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-04-02", period_end="2024-04-12")
+    assert len(rows) == 4
+    (warning,) = dm.period_notes(make_log(SELECT_ROWS), "2024-04-02", "2024-04-12")
+    assert warning.startswith("period_end is 12 April 2024, after the last contact in the log (11 April 2024)")
+    # ...and start before the first; inside the range there is nothing to say.
+    rows, _ = dm.select_demand(make_log(SELECT_ROWS), period_start="2024-03-01", period_end="2024-04-11")
+    assert len(rows) == len(SELECT_ROWS)
+    assert dm.period_notes(make_log(SELECT_ROWS), "2024-03-01", "2024-04-11") == []
 
 
 def test_select_demand_not_a_date():

@@ -85,7 +85,7 @@ def test_report_headline_table_and_sentences(comparison_run):
     assert "Cases worked the new way (32 closed cases) against cases worked the standard way (32 closed cases)" in text
     assert "Cases still open are left out, as their journeys are not complete: 3 cases of the standard way and none of the new way." in text
     assert "Assessments per case fell by 64%" in text
-    # 11 judged intervals (total hours is neither better nor worse): 10 better, 1 includes no change.
+    # 11 judged intervals (total hours has no direction set as better): 10 better, 1 includes no change.
     assert ("Of the 11 measures with a 95% confidence interval and a direction that counts as better, "
             "10 changed for the better and none for the worse") in text
     assert "so among 11 intervals one may do so by chance alone" in text
@@ -343,3 +343,39 @@ def test_the_reports_show_the_change_at_a_glance_after_the_table_and_the_handoff
     published = (published_run / f"{STEM}.html").read_text(encoding="utf-8")
     assert "Not on the chart: Estimated demand returning into the system" in published
     assert "of the cells are not shown ([c])" in published
+
+
+def test_own_headers_in_both_files_are_read_through_their_column_maps(tmp_path, comparison_run):
+    # The sample files with the headers of another system; each file gets its own map.
+    events_headers = {"case_id": "Case Ref", "date": "Activity Date", "activity": "Activity Type",
+                      "worker": "Practitioner", "hours": "Time Spent"}
+    cases_headers = {"case_id": "Case Ref", "opened": "Referral Date", "closed": "Closure Date",
+                     "cohort": "Pilot Group"}
+    events = pd.read_csv(EVENTS, dtype=str).rename(columns=events_headers)
+    cases = pd.read_csv(CASES, dtype=str).rename(columns=cases_headers)
+    events.to_csv(tmp_path / "events.csv", index=False)
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    for name, headers in (("events_map.yaml", events_headers), ("cases_map.yaml", cases_headers)):
+        (tmp_path / name).write_text("".join(f"{theirs}: {ours}\n" for ours, theirs in headers.items()),
+                                     encoding="utf-8")
+    base = ["run", "experiment_comparison", "--quiet", "-p", "privacy", "internal",
+            "-p", "events_path", str(tmp_path / "events.csv"), "-p", "column_map", str(tmp_path / "events_map.yaml"),
+            "-p", "cases_path", str(tmp_path / "cases.csv")]
+    # Without the cases file's map, the error's advice is one the workbook can take.
+    failed = run_cli(*base, "--out", str(tmp_path / "no-map"))
+    assert failed.returncode == 2, failed.stderr
+    assert "add 'Case Ref: case_id' to a column map" in failed.stderr
+    assert "Give this file's column map as -p cases_column_map MAP.yaml." in failed.stderr
+    result = run_cli(*base, "-p", "cases_column_map", str(tmp_path / "cases_map.yaml"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    ours = json.loads((tmp_path / "out" / f"{STEM}.json").read_text(encoding="utf-8"))
+    sample = json.loads((comparison_run / f"{STEM}.json").read_text(encoding="utf-8"))
+    assert ours["figures"] == sample["figures"]
+
+
+def test_a_measure_with_no_direction_is_worded_apart_from_no_clear_change(comparison_run):
+    # Total hours has no direction of good in comparison_measures.yaml: fewer hours is not
+    # better of itself (time for a fair assessment is not waste).
+    page = (comparison_run / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "not judged: no direction set" in page
+    assert "neither better nor worse" not in page

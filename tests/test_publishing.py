@@ -45,7 +45,7 @@ EXTRA = {
 
 
 #: The parameter that asks a workbook for free text, where it has one.
-TEXT_PARAMETER = {w.name: w.free_text_parameter for w in BUILT_IN if w.free_text_parameter}
+TEXT_PARAMETER = {w.name: w.free_text[0] for w in BUILT_IN if w.free_text}
 
 
 def test_every_workbook_has_canary_data():

@@ -162,20 +162,47 @@ def test_spending_from_mid_year_is_not_called_from_april():
 
 
 def test_an_as_at_before_every_period_keeps_the_teams_and_says_why_there_are_no_charts():
-    # No month is complete by 15 March 2024 (the items start in April 2024).
-    early = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2024-03-15")
+    # No month is complete by 15 April 2024 (the items start on 1 April 2024); the one item
+    # opened then closed on 10 April.
+    early = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2024-04-15")
     assert early.teams == ["A", "B"]
     assert early.charts == {}
     sentence = early.headline_sentence()
     assert sentence == (
-        "Across 2 teams, 0 work items were open on 15 March 2024, none of them overdue. No measure "
-        "can be charted yet: a chart needs at least 2 complete months up to 15 March 2024."
+        "Across 2 teams, 0 work items were open on 15 April 2024, none of them overdue. No measure "
+        "can be charted yet: a chart needs at least 2 complete months up to 15 April 2024."
     )
-    assert any("before the first work item opened (1 April 2024)" in note for note in early.method_notes())
     # A team is still found, and one not in the data is named with those that are.
-    assert TeamPerformance.build(items(), team="B", as_at="2024-03-15").team == "B"
+    assert TeamPerformance.build(items(), team="B", as_at="2024-04-15").team == "B"
     with pytest.raises(ParameterError, match="The teams are: A and B"):
-        TeamPerformance.build(items(), team="C", as_at="2024-03-15")
+        TeamPerformance.build(items(), team="C", as_at="2024-04-15")
+
+
+def test_an_as_at_outside_the_data_is_an_error_naming_the_date_and_the_range():
+    # The files run from 1 April 2024 (the first item opened) to 30 November 2025 (action 2 due).
+    for as_at, side in (("2024-03-31", "before"), ("2030-01-01", "after")):
+        with pytest.raises(ParameterError) as caught:
+            TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at=as_at)
+        day = "31 March 2024" if side == "before" else "1 January 2030"
+        assert str(caught.value) == (
+            f"as_at is {day}, {side} the data, which runs from 1 April 2024 to 30 November 2025. "
+            "Give a date in that range, or leave as_at blank."
+        )
+    # The first and last days themselves are inside.
+    assert TeamPerformance.build(items(), spending(), None, actions(), as_at="2024-04-01").warnings == []
+    TeamPerformance.build(items(), spending(), None, actions(), as_at="2025-11-30")
+
+
+def test_an_as_at_after_the_last_event_is_a_warning_in_the_notes():
+    # The last opening or closing is item A-2025-11 closed on 10 November 2025; actions are due
+    # to 30 November, so 20 November is inside the data but after anything happened.
+    late = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-20")
+    warning = ("as_at is 20 November 2025, after the last opening, closing, raising or completion in the "
+               "data (10 November 2025): nothing is recorded after that day")
+    assert len(late.warnings) == 1 and late.warnings[0].startswith(warning)
+    assert late.warnings[0] in late.method_notes()
+    on_time = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-10")
+    assert not any("after the last opening" in note for note in on_time.method_notes())
 
 
 def test_targets_for_a_team_not_in_the_data_are_reported_not_dropped_silently():

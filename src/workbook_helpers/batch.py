@@ -74,7 +74,7 @@ class PlannedRun:
     parameters: dict  # checked, with every data path absolute
     inputs: tuple[str, ...]  # absolute paths of the files the run reads, the notebook included
     time_limit: float  # seconds
-    where: str  # "runs[0]", for messages
+    where: str  # "run 1", for messages
     pdf: bool = False  # also print the report to <stem>.pdf
 
     @property
@@ -227,7 +227,7 @@ class _PlanChecker:
     def _check_run(self, number: int, run, defaults: dict, default_limit: float, used_defaults: set) -> list:
         from .execute import check_parameters, get_workbook
 
-        where = f"runs[{number}]"
+        where = f"run {number + 1}"  # numbered from 1, as a reader counts the runs in the plan
         if not isinstance(run, dict):
             self.problems.append(f"{where}: should be a mapping with a workbook, like 'workbook: demand_study'.")
             return []
@@ -240,44 +240,44 @@ class _PlanChecker:
         try:
             workbook = get_workbook(str(run["workbook"]))
         except ParameterError as error:
-            self.problems.append(f"{where}.workbook: {error}")
+            self.problems.append(f"{where}, workbook: {error}")
             return []
         declared = _declared_parameters(workbook.name)
         given = run.get("parameters") or {}
         if not isinstance(given, dict):
-            self.problems.append(f"{where}.parameters: should be names and values, like '{{team: Revenues}}'.")
+            self.problems.append(f"{where}, parameters: should be names and values, like '{{team: Revenues}}'.")
             given = {}
         problems_before = len(self.problems)
         for name in given:
             if name not in declared:
                 self.problems.append(
-                    f'{where}.parameters: the {workbook.name} workbook has no parameter "{name}". '
+                    f'{where}, parameters: the {workbook.name} workbook has no parameter "{name}". '
                     f"Its parameters are: {', '.join(declared)}."
                 )
         applied = {name: value for name, value in defaults.items() if name in declared}
         used_defaults.update(applied)
         merged = {**applied, **{name: value for name, value in given.items() if name in declared}}
         merged = self._resolve_data_paths(workbook, merged, where, given)
-        limit = self._minutes(run.get("timeout_minutes"), f"{where}.timeout_minutes", default_limit)
+        limit = self._minutes(run.get("timeout_minutes"), f"{where}, timeout_minutes", default_limit)
         teams = self._teams_option(where, run, workbook, declared, given)
         if len(self.problems) > problems_before:
             return []
         team_given = merged.pop("team", None)
         if team_given is not None and not str(team_given).strip():
-            self.problems.append(f"{where}.parameters.team: is empty; give a team's name, or all for every team.")
+            self.problems.append(f"{where}, parameters.team: is empty; give a team's name, or all for every team.")
             return []
         if team_given is not None:
             try:
                 chosen_team(team_given)
             except ParameterError as error:
-                self.problems.append(f"{where}.parameters.team: {error}")
+                self.problems.append(f"{where}, parameters.team: {error}")
                 return []
         # One run can be asked for several audiences (audience: [organisation, public]): one
         # report each, the audience added to the file names so they do not collide.
         audiences = merged.get("audience")
         several = isinstance(audiences, (list, tuple))
         if several and (not audiences or len(set(map(str, audiences))) < len(audiences)):
-            self.problems.append(f"{where}.parameters.audience: give one audience, or a list of different ones, "
+            self.problems.append(f"{where}, parameters.audience: give one audience, or a list of different ones, "
                                  "like [organisation, public].")
             return []
         variants = [dict(merged, audience=audience) for audience in audiences] if several else [merged]
@@ -286,7 +286,7 @@ class _PlanChecker:
             try:
                 checked_variants.append(check_parameters(workbook, variant))
             except (ParameterError, DataError) as error:
-                self.problems.append(f"{where}.parameters: {_one_line(str(error))}")
+                self.problems.append(f"{where}, parameters: {_one_line(str(error))}")
                 return []
         checked = checked_variants[0]
         if teams is None:
@@ -301,7 +301,7 @@ class _PlanChecker:
             for team in teams + [team_parameter(name) for name in found]:
                 once.setdefault(chosen_team(team), team)
             teams = list(once.values())
-        pdf = self._yes_no(run.get("pdf", self.default_pdf), f"{where}.pdf")
+        pdf = self._yes_no(run.get("pdf", self.default_pdf), f"{where}, pdf")
         expanded = []
         for checked in checked_variants:
             facts = {
@@ -333,7 +333,7 @@ class _PlanChecker:
                 section = "parameters" if name in given else "defaults" if in_plan else "workbook default"
                 looked = f"next to the plan ({self.folder}), in {Path.cwd()} and in {project_folder()}"
                 self.problems.append(
-                    f'{where}.{section}.{name}: the file "{value}" does not exist (looked {looked}).'
+                    f'{where}, {section}.{name}: the file "{value}" does not exist (looked {looked}).'
                     if in_plan else f"{where}: the {workbook.name} workbook's default {name}, \"{value}\", does not exist."
                 )
                 continue
@@ -345,7 +345,7 @@ class _PlanChecker:
         if explicit is None and not each:
             return None
         if not isinstance(each, bool):
-            self.problems.append(f'{where}.for_each_team: should be true or false, not "{each}".')
+            self.problems.append(f'{where}, for_each_team: should be true or false, not "{each}".')
         if "team" not in declared:
             self.problems.append(f"{where}: the {workbook.name} workbook is not run per team (it has no team parameter).")
             return None
@@ -353,25 +353,25 @@ class _PlanChecker:
             self.problems.append(f"{where}: give the team as parameters.team, teams or for_each_team, not more than one.")
             return None
         if each is True and not workbook.team_sources:
-            self.problems.append(f"{where}.for_each_team: the {workbook.name} workbook has no data that names teams.")
+            self.problems.append(f"{where}, for_each_team: the {workbook.name} workbook has no data that names teams.")
         teams: list[str] = []
         if explicit is not None:
             if not isinstance(explicit, list) or not explicit:
-                self.problems.append(f"{where}.teams: should be a list of team names, like [Revenues, Repairs North].")
+                self.problems.append(f"{where}, teams: should be a list of team names, like [Revenues, Repairs North].")
                 return None
             for position, team in enumerate(explicit):
                 if team is None or isinstance(team, (dict, list)):
-                    self.problems.append(f"{where}.teams[{position}]: should be a team's name.")
+                    self.problems.append(f"{where}, teams, team {position + 1}: should be a team's name.")
                 elif not str(team).strip():
                     # The workbooks read a blank team as every team: a second all-teams report.
                     self.problems.append(
-                        f"{where}.teams[{position}]: is empty; give a team's name, or all for every team."
+                        f"{where}, teams, team {position + 1}: is empty; give a team's name, or all for every team."
                     )
                 else:
                     try:
                         chosen_team(team)
                     except ParameterError as error:
-                        self.problems.append(f"{where}.teams[{position}]: {error}")
+                        self.problems.append(f"{where}, teams, team {position + 1}: {error}")
                         continue
                     teams.append(str(team))
         return list(dict.fromkeys(teams))
@@ -381,12 +381,12 @@ class _PlanChecker:
             found = _cached_teams(workbook.name, json.dumps(checked, sort_keys=True, default=str))
         except (DataError, ParameterError) as error:
             self.problems.append(
-                f"{where}.for_each_team: cannot list the teams: {_one_line(str(error))} "
+                f"{where}, for_each_team: cannot list the teams: {_one_line(str(error))} "
                 "(workbook validate shows every problem in the file)."
             )
             return None
         if not found:
-            self.problems.append(f"{where}.for_each_team: the data names no teams.")
+            self.problems.append(f"{where}, for_each_team: the data names no teams.")
             return None
         return found
 
@@ -654,7 +654,7 @@ def execute_task(task: dict) -> dict:
     try:
         result = run_workbook(
             task["workbook"], task["parameters"], out_dir=out / task["folder"], progress=False,
-            stem=task["stem"], time_limit=task["time_limit"], pdf=task.get("pdf", False),
+            stem=task["stem"], time_limit=task["time_limit"], pdf=task.get("pdf", False), keep_failed=True,
         )
         outcome["status"] = "ok"
         outcome["outputs"] = {
@@ -686,7 +686,25 @@ def describe_error(error: WorkbookError) -> dict:
         kind = error.error_name or "RunError"
     else:
         line, kind = _one_line(str(error)), type(error).__name__
+        if isinstance(error, DataError):
+            line = _data_problems(str(error), getattr(error, "validate", None))
     return {"error": line, "cell": cell, "error_kind": kind}
+
+
+def _data_problems(text: str, validate: str | None) -> str:
+    """A file's problems on one line: how many, in which file, the first, and the command that
+    lists them all ("2 problems in south.csv; the first: Column "received": ... For them all:
+    workbook validate demand "south.csv".")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or not lines[0].endswith(":"):
+        return _one_line(text)
+    head = lines[0][:-1]
+    first = re.sub(r"^\d+\.\s+", "", lines[1])
+    several = not head.startswith("Problem ")
+    said = f"{head}; the first: {first}" if several else f"{head}: {first}"
+    if validate:
+        said = said.rstrip(".") + f". For {'them all' if several else 'the details'}: {validate}"
+    return said
 
 
 def execute_task_remote(task: dict) -> dict:

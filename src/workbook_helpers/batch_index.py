@@ -15,16 +15,16 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__, clock
-from .formatting import HIDDEN, MISSING, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from .formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
 from .outputs import write_atomic
 from .policy import AUDIENCE_SHORT
 from .report import _CSS as _REPORT_CSS  # one house style for reports and their index
 from .teams import is_all_teams
 
 #: What the symbols a figure may show mean, in the same words as the reports' notes.
-SYMBOLS = {
-    HIDDEN: "hidden to protect privacy: a small number that could identify someone",
-    MISSING: "not available: this run's summary does not give this figure",
+SYMBOLS = {  # the words every report uses (formatting.SYMBOL_MEANINGS), and what they mean here
+    HIDDEN: SYMBOL_MEANINGS[HIDDEN],
+    MISSING: f"{SYMBOL_MEANINGS[MISSING]}: this run's summary does not give it",
 }
 #: The words shown in a run's cell when its JSON summary cannot be read.
 UNREADABLE = "Summary unreadable"
@@ -197,13 +197,12 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
             f'<div class="sw-run sw-ok">{heading}'
             f'<a href="{_href(html_path)}">Open the report{hidden}</a>{pdf}{listed}</div>'
         )
-    if status == "failed":
-        where = f" (cell {entry['cell']})" if entry.get("cell") else ""
+    if status == "failed":  # the cell it stopped in is for the analyst: the terminal and manifest say it
         notebook = entry.get("failed_notebook")
         link = (f'<a href="{_href(notebook)}">The notebook as far as it ran{hidden}</a>'
                 if notebook and (out / notebook).is_file() else "")
         return (
-            f'<div class="sw-run sw-failed">{heading}<p><strong>Failed</strong>{_esc(where)}: '
+            f'<div class="sw-run sw-failed">{heading}<p><strong>Failed</strong>: '
             f'{_esc(entry.get("error") or "no reason recorded")}</p>{link}</div>'
         )
     reason = "Stopped before it finished" if status == "interrupted" else "Not run yet"

@@ -101,6 +101,12 @@ class CaseReview:
     selected: pd.DataFrame | None = field(default=None, repr=False)
     #: The date of the data: the latest date in the files (a case still open was open then).
     as_at: pd.Timestamp | None = None
+    #: What a reader must know about how the cases were chosen (in the notes and the JSON
+    #: summary's warnings).
+    warnings: list[str] = field(default_factory=list)
+    #: The chosen team and cohort as the data spell them (None for all).
+    team: str | None = None
+    cohort: str | None = None
 
     @classmethod
     def build(
@@ -118,6 +124,8 @@ class CaseReview:
         # Pseudonyms from every case in the files, so a case's does not depend on the selection.
         labels = stable_pseudonyms(measures["case_id"], prefix="Case")
         cohort = None if cohort is None or str(cohort).strip().lower() in {"", "all"} else cohort
+        spelt: dict[str, str | None] = {"cohort": None, "team": None}
+        warnings = []
         for column, wanted in (("cohort", cohort), ("team", chosen_team(team))):
             if wanted is None:
                 continue
@@ -131,7 +139,15 @@ class CaseReview:
                     f'No cases for {column} "{wanted}". The {column} names in the data are: '
                     + join_words([f'"{k}"' for k in known]) + "."
                 )
+            spelt[column] = str(measures[column][keep].astype(str).mode().iloc[0])
             measures = measures[keep]
+        if spelt["team"] is not None and (cases is None or "team" not in cases.columns):
+            warnings.append(
+                f'The cases of team "{spelt["team"]}" are those whose activities were mostly recorded '
+                "against that team in the case events, as no cases file gives each case's lead team. "
+                "With a cases file that has a team column, a case is its lead team's, which may "
+                "give different cases."
+            )
         measures = measures.reset_index(drop=True)
         measures.insert(0, "case", measures["case_id"].map(labels))
         # Cases in the order they began (pseudonyms are codes, not numbers, so they do not order).
@@ -150,7 +166,16 @@ class CaseReview:
         chosen = events[events["case_id"].isin(set(measures["case_id"])).to_numpy()]
         return cls(measures, chosen, stable_worker_pseudonyms(events["worker"]),
                    cases is not None, open_known is not None, open_known=open_known,
-                   include_open=bool(include_open), selected=selected, as_at=as_at)
+                   include_open=bool(include_open), selected=selected, as_at=as_at,
+                   warnings=warnings, team=spelt["team"], cohort=spelt["cohort"])
+
+    def scope(self) -> str:
+        """Who the review is for, for its title block: "all teams", "Community Team North",
+        "the after cohort, all teams" or "Community Team North, after cohort" (as the data
+        spell them)."""
+        if self.cohort is None:
+            return self.team or "all teams"
+        return f"{self.team}, {self.cohort} cohort" if self.team else f"the {self.cohort} cohort, all teams"
 
     @property
     def open_cases(self) -> int | None:

@@ -493,12 +493,12 @@ def cohort_summary(
     """
     if not isinstance(measures, pd.DataFrame):
         raise ParameterError(
-            f"cohort_summary: measures should be a data frame (as case_measures returns), "
+            f"The measures should be a data frame (as case_measures returns), "
             f"not {type(measures).__name__}."
         )
     if by is not None and by not in measures.columns and by != "cohort":
         raise ParameterError(
-            f"cohort_summary: by = {by!r} is not a column of the measures. "
+            f"by = {by!r} is not a column of the measures. "
             f"The columns are: {', '.join(map(str, measures.columns))}. Use by=None for all cases."
         )
     groups = _groups(measures, by)

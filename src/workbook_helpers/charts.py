@@ -1550,7 +1550,7 @@ VERDICT_STYLES = {
     "better": ("#0072B2", "circle"),
     "worse": ("#B35900", "square"),
     "no clear change": ("#505a5f", "diamond"),
-    "neither better nor worse": ("#505a5f", "cross"),
+    "not judged: no direction set": ("#505a5f", "cross"),
     "too few cases to judge": ("#505a5f", "stroke"),
 }
 _CHANGE_AXES = {

@@ -131,11 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run a workbook and write its report", description=_RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from .registry import WORKBOOKS
+    from .registry import WORKBOOKS  # the one place the workbooks are declared
 
     names = list(WORKBOOKS)
-    run.add_argument("workbook", help="which workbook: " + (", ".join(names[:-1]) + " or " + names[-1]
-                                                         if len(names) > 1 else names[0]))
+    run.add_argument("workbook", metavar="WORKBOOK",
+                     help="which workbook: " + (", ".join(names[:-1]) + " or " + names[-1]
+                                                if len(names) > 1 else names[0]))
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="set a parameter (numbers, True, False and None are understood)")
     run.add_argument("-r", "--raw", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
@@ -225,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             return _batch(args)
         return _sample(args)
     except WorkbookError as error:
-        print(describe_failure(error), file=sys.stderr)
+        # validate never writes, so it has nothing to say about what was left behind
+        print(describe_failure(error, None if args.command == "validate" else "Nothing was written."),
+              file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. No report was left half-written.", file=sys.stderr)
@@ -270,10 +273,14 @@ def collect_parameters(args: argparse.Namespace) -> dict:
     return parameters
 
 
-def describe_failure(error: WorkbookError, what: str = "Nothing was written.") -> str:
-    """The paragraph a user sees for a failed command: the problem, then what it left behind."""
+def describe_failure(error: WorkbookError, what: str | None = "Nothing was written.") -> str:
+    """The paragraph a user sees for a failed command: the problem, then what it left behind
+    (``what``; None for a command that writes nothing anyway)."""
     lines = [str(error), *getattr(error, "details", [])]
-    lines.append(what if isinstance(error, (DataError, ParameterError)) else "No report was written.")
+    if isinstance(error, (DataError, ParameterError)):
+        lines += [what] if what else []
+    else:
+        lines.append("No report was written.")
     return "\n".join(lines)
 
 
@@ -289,7 +296,13 @@ def _run(args: argparse.Namespace) -> int:
 
         find_chromium()  # say what to install before anything runs
     runs = [parameters]
+    notes = []
     if args.each_team:
+        given = parameters.get("team")
+        if given is not None and str(given).strip() and chosen_team(given) is not None:
+            notes.append(f'team = "{parameters["team"]}" was given with --each-team, which writes a report for '
+                         "every team and one for the whole service, so it was not used.")
+            print(f"Note: {notes[0]}", file=sys.stderr)
         teams = teams_in_data(workbook, parameters)
         # A team called "All" is run as team:All, so it is not a second whole-service report.
         runs = [{**parameters, "team": WHOLE_SERVICE}] + [
@@ -307,7 +320,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 written.append(run_workbook(
                     workbook.name, run_parameters, out_dir=args.out, progress=not args.quiet,
-                    stem=stems[number - 1], pdf=args.pdf, time_limit=time_limit,
+                    stem=stems[number - 1], pdf=args.pdf, time_limit=time_limit, notes=notes,
                 ))
             except WorkbookError as error:
                 failed.append((team, error))

@@ -303,7 +303,7 @@ def compare_cohorts(
     """
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(
-            "compare_cohorts: table should be a data frame with one row per case (as case_measures "
+            "The table should be a data frame with one row per case (as case_measures "
             f"returns), not {type(table).__name__}."
         )
     _check_options(table, cohort_col, before, after, paired, id_col, confidence, resamples, seed)
@@ -369,44 +369,44 @@ def _check_options(table, cohort_col, before, after, paired, id_col, confidence,
     columns = ", ".join(map(str, table.columns))
     if cohort_col not in table.columns:
         raise ParameterError(
-            f"compare_cohorts: cohort_col = {cohort_col!r} is not a column of the table. "
+            f"cohort_col = {cohort_col!r} is not a column of the table. "
             f"The columns are: {columns}."
         )
     present = [str(v) for v in pd.unique(table[cohort_col].dropna().astype(object))]
     for name, value in (("before", before), ("after", after)):
         if str(value) not in present:
             raise ParameterError(
-                f"compare_cohorts: {name} = {value!r} is not a cohort in column {cohort_col!r}. "
+                f"{name} = {value!r} is not a cohort in column {cohort_col!r}. "
                 f"The cohorts present are: {', '.join(present) or '(none: the column is blank)'}."
             )
     if str(before) == str(after):
-        raise ParameterError(f"compare_cohorts: before and after are both {before!r}; name two cohorts.")
+        raise ParameterError(f"Before and after are both {before!r}; name two cohorts.")
     if not isinstance(paired, (bool, np.bool_)):
-        raise ParameterError(f"compare_cohorts: paired should be True or False, not {paired!r}.")
+        raise ParameterError(f"paired should be True or False, not {paired!r}.")
     if paired:
         if id_col is None:
             raise ParameterError(
-                "compare_cohorts: paired=True needs id_col, the column that links a case to the "
+                "paired=True needs id_col, the column that links a case to the "
                 "same person's case in the other cohort."
             )
         if id_col not in table.columns:
             raise ParameterError(
-                f"compare_cohorts: id_col = {id_col!r} is not a column of the table. The columns "
+                f"id_col = {id_col!r} is not a column of the table. The columns "
                 f"are: {columns}."
             )
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
         raise ParameterError(
-            f"compare_cohorts: confidence = {confidence!r}; expected a level between 0 and 1, "
+            f"confidence = {confidence!r}; expected a level between 0 and 1, "
             "such as 0.95."
         )
     whole = isinstance(resamples, (int, np.integer)) and not isinstance(resamples, bool)
     if not whole or resamples < _MIN_RESAMPLES:
         raise ParameterError(
-            f"compare_cohorts: resamples = {resamples!r}; expected a whole number of at least "
+            f"resamples = {resamples!r}; expected a whole number of at least "
             f"{_MIN_RESAMPLES} (9999 by default)."
         )
     if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)):
-        raise ParameterError(f"compare_cohorts: seed = {seed!r}; expected a whole number or None.")
+        raise ParameterError(f"seed = {seed!r}; expected a whole number or None.")
 
 
 def _columns_needed(entry: pd.Series) -> tuple[str, ...]:
@@ -439,7 +439,7 @@ def _chosen_measures(table: pd.DataFrame, configured: pd.DataFrame, measures) ->
         names = [m for m in usable if _has_values(table, m, configured.loc[m])]
         if not names:
             raise ParameterError(
-                "compare_cohorts: the table has none of the configured measures. Its columns are: "
+                "The table has none of the configured measures. Its columns are: "
                 f"{', '.join(map(str, table.columns))}. Configured measures: "
                 f"{', '.join(configured.index)}; add your own with config=."
             )
@@ -447,24 +447,24 @@ def _chosen_measures(table: pd.DataFrame, configured: pd.DataFrame, measures) ->
     names = [measures] if isinstance(measures, str) else list(measures)
     if not names:
         raise ParameterError(
-            "compare_cohorts: measures is empty; name at least one, or leave it as None for every "
+            "measures is empty; name at least one, or leave it as None for every "
             f"configured measure the table has ({', '.join(usable) or 'none'})."
         )
     unknown = [m for m in names if m not in configured.index]
     if unknown:
         raise ParameterError(
-            f"compare_cohorts: unknown measure(s) {', '.join(map(repr, unknown))}. The measures that "
+            f"Unknown measure(s) {', '.join(map(repr, unknown))}. The measures that "
             f"can be compared in this table are: {', '.join(usable) or '(none)'}. To compare a "
             "column of your own, describe it with config= (label, better, kind)."
         )
     absent = [m for m in names if m not in usable]
     if absent:
         raise ParameterError(
-            f"compare_cohorts: the table has no column for {', '.join(map(repr, absent))}. The "
+            f"The table has no column for {', '.join(map(repr, absent))}. The "
             f"measures that can be compared in this table are: {', '.join(usable) or '(none)'}."
         )
     if len(set(names)) < len(names):
-        raise ParameterError("compare_cohorts: a measure is named twice in measures.")
+        raise ParameterError("A measure is named twice in measures.")
     return names
 
 
@@ -476,7 +476,7 @@ def _pairs(table, id_col, in_before, in_after, before, after):
         repeated = pd.Index(known)[pd.Index(known).duplicated()].unique().tolist()
         if repeated:
             raise ParameterError(
-                f"compare_cohorts: {len(repeated)} {id_col} value(s) appear more than once in the "
+                f"{len(repeated)} {id_col} value(s) appear more than once in the "
                 f"{name!r} cohort ({', '.join(map(str, repeated[:5]))}{', ...' if len(repeated) > 5 else ''}); "
                 "paired comparison needs one case per person in each cohort."
             )
@@ -535,7 +535,7 @@ def measure_values(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
         found = ", ".join(repr(v) for v in pd.unique(text[bad].to_numpy())[:5])
         expected = "yes or no (or 1/0, True/False)" if yes_no else "numbers"
         raise ParameterError(
-            f"compare_cohorts: the column {name!r} holds values that are not {expected}: {found}."
+            f"The column {name!r} holds values that are not {expected}: {found}."
         )
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 

@@ -55,7 +55,7 @@ _VERDICTS = {
     "worse": ("worse", "sw-worse"),
     "no clear change": ("no clear change", "sw-unclear"),
     "too few cases": ("too few cases to judge", "sw-unclear"),
-    "neutral": ("neither better nor worse", "sw-unclear"),
+    "neutral": ("not judged: no direction set", "sw-unclear"),
 }
 
 
@@ -177,7 +177,7 @@ class ComparisonView:
         return (None, None)
 
     def scope(self) -> str:
-        return f"The {self.after_label} against the {self.before_label}"
+        return f"the {self.after_label} against the {self.before_label}"
 
     def directions(self) -> list[str]:
         return [comparison_direction(row) for row in self.comparison.to_dict(orient="records")]
@@ -569,7 +569,7 @@ class ComparisonView:
         ``change_kind``, ``panel`` (``percent``, ``points``, or ``difference: <label>`` for a
         change in the measure's own units), ``change``, ``ci_low``, ``ci_high`` (the table's
         figures, missing where it has none), ``verdict`` (better, worse, no clear change,
-        neither better nor worse, or too few cases to judge) and ``words`` (written beside
+        not judged: no direction set, or too few cases to judge) and ``words`` (written beside
         the dot: "down 64%: better")."""
         mask = self.hidden()["change"].to_numpy()
         rows = []
@@ -616,7 +616,7 @@ class ComparisonView:
         if frame.empty:
             return None
         counts = frame["verdict"].value_counts()
-        said = [f"{counts[v]} {v}" for v in ("better", "worse", "no clear change", "neither better nor worse",
+        said = [f"{counts[v]} {v}" for v in ("better", "worse", "no clear change", "not judged: no direction set",
                                               "too few cases to judge") if v in counts]
         level = confidence_words(self.confidence)
         description = (

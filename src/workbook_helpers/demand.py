@@ -28,8 +28,9 @@ import pandas as pd
 
 from . import spc
 from .exceptions import ParameterError
+from .run_dates import check_run_date, date_range
 from .formatting import fmt_date, join_words
-from .teams import chosen_team
+from .teams import TEAM_PREFIX, as_in_data, chosen_team
 from .process_changes import (
     ProcessChanges, read_changes, rebase_points, shift_note, xmr_by_rebased, xmr_rebased,
 )
@@ -62,6 +63,30 @@ class Period:
     def working_days(self) -> int:
         """The Mondays to Fridays in the period (bank holidays are not known, so they count)."""
         return int(np.busday_count(self.start.date(), (self.end + pd.Timedelta(days=1)).date()))
+
+
+def as_spelt(study: pd.DataFrame, team: object, service: object) -> tuple[object, object]:
+    """``team`` and ``service`` as chosen, written as the data spell them ("revenues" is the
+    Revenues team), for the words of the report; the whole service stays as it was given."""
+    name = chosen_team(team)
+    if name is not None and "team" in study:
+        team = TEAM_PREFIX + as_in_data(name, study["team"])
+    if not _is_all(service) and "service" in study:
+        service = as_in_data(str(service), study["service"])
+    return team, service
+
+
+def period_notes(log: pd.DataFrame, period_start: object = None, period_end: object = None) -> list[str]:
+    """The rule for every run date (:func:`workbook_helpers.run_dates.check_run_date`) applied to
+    the period asked for: a start after the log's last contact, or an end before its first, is a
+    :class:`ParameterError` naming the range; an end after the last contact is returned as a
+    warning for the report and the JSON summary."""
+    first, last = date_range(log["received"])
+    start = _day(period_start) if not _blank(period_start) else None
+    end = _day(period_end) if not _blank(period_end) else None
+    return (check_run_date("period_start", start, first, last, open_start=True)
+            + check_run_date("period_end", end, first, last, last_event=last, open_end=True,
+                             last_event_words="the last contact in the log"))
 
 
 def select_demand(
@@ -113,6 +138,7 @@ def select_demand(
         raise ParameterError(
             f"period_end ({fmt_date(end)}) is before period_start ({fmt_date(start)})."
         )
+    period_notes(log, start, end)  # a period outside the data is an error naming its range
     received = selected["received"]
     keep = pd.Series(True, index=selected.index)
     if start is not None:

@@ -101,7 +101,7 @@ class ParameterError(WorkbookError):
 
 class PlanError(ParameterError):
     """A batch plan that cannot run as written. Carries every problem found, each saying where in
-    the plan it is (``runs[2].parameters: ...``), so they can all be put right at once."""
+    the plan it is (``run 3, parameters: ...``), so they can all be put right at once."""
 
     def __init__(self, path: str | Path, problems: list[str]):
         self.path = str(path)

@@ -168,7 +168,15 @@ def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
             frame = case_measures(frame)
         if "team" in frame.columns:
             return sorted(frame["team"].dropna().astype(str).unique())
-    raise ParameterError(f"Running for each team needs a team column in the data for {workbook.name}.")
+    if "team" not in default_parameters(workbook):
+        raise ParameterError(
+            f"The {workbook.name} workbook has no team parameter, so it is not run for each team: "
+            "run it without --each-team."
+        )
+    raise ParameterError(
+        f"Running the {workbook.name} workbook for each team needs a team column in its data, and "
+        "the files given have none."
+    )
 
 
 def check_parameters(workbook: Workbook, parameters: dict) -> dict:
@@ -226,6 +234,8 @@ def run_workbook(
     stem: str | None = None,
     time_limit: float | None = None,
     pdf: bool = False,
+    keep_failed: bool = False,
+    notes: list[str] | None = None,
 ) -> RunResult:
     """Execute a workbook and write its report, executed notebook and JSON summary (and the
     report as a PDF, with ``pdf``).
@@ -252,6 +262,12 @@ def run_workbook(
     pdf:
         Also write ``<stem>.pdf``, the report printed by headless Chromium (:mod:`workbook_helpers.pdf`);
         without Chromium a :class:`ParameterError` says what to install, before anything runs.
+    notes:
+        Warnings about how the run was asked for (a setting it could not use), for the report's
+        title block and the JSON summary's ``warnings``, with those :func:`setting_notes` finds.
+    keep_failed:
+        Keep the notebook as far as it ran (``<stem>.failed.ipynb``) when bad data stops it too,
+        as a batch does; a run that fails for another reason always keeps it.
 
     Raises
     ------
@@ -274,7 +290,7 @@ def run_workbook(
     watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
     try:
         return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem,
-                              chromium)
+                              chromium, keep_failed, notes)
     except RunError as error:
         if watchdog is not None and watchdog.fired:
             raise RunError(
@@ -387,7 +403,7 @@ def _shutdown(manager) -> None:
 
 def _run_in_kernel(
     workbook: Workbook, kernel, parameters: dict, out_dir: Path, progress: bool, started: float,
-    stem: str | None, chromium: str | None = None,
+    stem: str | None, chromium: str | None = None, keep_failed: bool = False, notes: list[str] | None = None,
 ) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -420,9 +436,11 @@ def _run_in_kernel(
                 engine_name=_final_save_engine(),
             )
         except PapermillExecutionError as error:
-            translated = _translate(workbook, error)
+            translated = _translate(workbook, error, checked)
             if isinstance(translated, RunError):
                 translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+            elif keep_failed:  # bad data in a batch: the notebook as far as it ran, as for any failure
+                _keep_failed(scratch / f"{stem}.ipynb", out_dir, stem)
             raise translated from None
         except Exception as error:  # the kernel died, timed out, or could not start
             failed = RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}",
@@ -432,8 +450,11 @@ def _run_in_kernel(
             raise failed from None
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
+        unused = [*(notes or []), *setting_notes(workbook, effective, summary)]
+        summary["warnings"] = [*(summary.get("warnings") or []), *unused]
         try:
-            html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer)
+            html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer,
+                                 notes=unused)
             (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
             (scratch / f"{stem}.json").write_text(
                 json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -539,16 +560,34 @@ def _default_kernel() -> str:
         return "python3"
 
 
-def _translate(workbook: Workbook, error) -> Exception:
+def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exception:
     """Turn a notebook's exception into the suite's: bad data stays a DataError (exit code 2)."""
     message = _strip_ansi(error.evalue or "")
+    found = _data_file(workbook, message, parameters or {}) if error.ename == "DataError" else None
+    if found and "column map" in message:
+        message += f"\nGive this file's column map as -p {found[1]} MAP.yaml."
     cell = (error.cell_index + 1) if error.cell_index is not None else None
     if error.ename in {"DataError", "ParameterError"}:
         kind = DataError.from_text if error.ename == "DataError" else ParameterError
         translated = kind(message)
         translated.cell = cell  # where the notebook stopped, for a batch's record of the run
+        if found:  # the command that lists every problem in the file, for a batch's table and index
+            path, map_parameter, dataset = found
+            column_map = (parameters or {}).get(map_parameter)
+            translated.validate = f'workbook validate {dataset} "{path}"' + (f' --map "{column_map}"' if column_map else "")
         return translated
     return RunError(workbook.name, f"{error.ename}: {_first_line(message)}", cell, error.ename)
+
+
+def _data_file(workbook: Workbook, message: str, parameters: dict) -> tuple[str, str, str] | None:
+    """The data file a DataError's message is about: (its path, its column-map parameter, what
+    `workbook validate` calls it), or None when it names none of the run's files."""
+    first_line = message.splitlines()[0] if message else ""
+    for data_parameter, map_parameter, dataset in workbook.data_files:
+        path = parameters.get(data_parameter)
+        if path and first_line.endswith(f" in {path}:"):
+            return str(path), map_parameter, dataset
+    return None
 
 
 def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
@@ -579,6 +618,24 @@ def _strip_ansi(text: str) -> str:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "(no message)"
+
+
+def setting_notes(workbook: Workbook, parameters: dict, summary: dict) -> list[str]:
+    """Settings asked for that this run could not use, in words: free text asked for in a
+    report for an audience that may not see it (the report policy's own check)."""
+    from .policy import OLDER_NAMES, ReportPolicy
+
+    context = summary.get("context") or {}
+    audience = context.get("audience") or OLDER_NAMES.get(str(context.get("privacy")), "team")
+    policy = ReportPolicy(audience, context.get("suppress_below", 5))
+    who = {"organisation": "directors and managers of the organisation",
+           "public": "anyone (a public report)"}.get(policy.audience, policy.audience)
+    return [
+        f"{name} is True, but this report is for {who}, and only the team's own report shows free "
+        "text, so it was left out. For the team's report with it, run with audience team."
+        for name in workbook.free_text
+        if parameters.get(name) is True and not policy.allows_text(True)
+    ]
 
 
 def _summary(executed, workbook: Workbook, parameters: dict, started: float) -> dict:

@@ -25,6 +25,13 @@ import pandas as pd
 MISSING = "[x]"  # Government Statistical Service symbol: not available
 NOT_APPLICABLE = "[z]"  # Government Statistical Service symbol: not applicable
 HIDDEN = "[c]"  # Government Statistical Service symbol: confidential (hidden to protect privacy)
+#: What each symbol means, in the words every report, table and index page uses: the key at
+#: the end of a report, and the hover text of a symbol where it stands.
+SYMBOL_MEANINGS = {
+    HIDDEN: "confidential: hidden to protect privacy, as a small number could identify someone",
+    MISSING: "not available: the data do not give this figure",
+    NOT_APPLICABLE: "not applicable: there is nothing for this figure to describe",
+}
 
 
 def _missing(value: object) -> bool:

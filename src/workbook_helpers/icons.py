@@ -44,10 +44,10 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .disclosure import SUPPRESSED
-from .formatting import MISSING, esc, fmt_int, fmt_money, fmt_number, fmt_pct
+from .formatting import MISSING, SYMBOL_MEANINGS, esc, fmt_int, fmt_money, fmt_number, fmt_pct
 from .policy import current_policy
 
-_HIDDEN_TITLE = "confidential: a small number, hidden to protect privacy"
+_HIDDEN_TITLE = SYMBOL_MEANINGS[SUPPRESSED]
 
 __all__ = [
     "ASSURANCE_ICONS",
@@ -354,7 +354,7 @@ def icon_key_html(size: int = 22, missing: bool = True) -> str:
         for icon in (*ASSURANCE_ICONS, None)
     )
     foot = (
-        f'<p class="sw-icon-key-note"><abbr title="not available">{MISSING}</abbr>: not available '
+        f'<p class="sw-icon-key-note"><abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>: not available '
         "(no data for the period, or too few points for a chart).</p>" if missing else ""
     )
     return (
@@ -445,7 +445,7 @@ def summary_matrix_html(
             if unit == "count" and policy.hides(latest):  # a small count, in a public report
                 text = f'<abbr title="{_HIDDEN_TITLE}">{SUPPRESSED}</abbr>'
             elif text == MISSING:
-                text = f'<abbr title="not available">{MISSING}</abbr>'
+                text = f'<abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>'
             icons = ""
             if record is not None and not _is_missing(record.variation):
                 icons = (

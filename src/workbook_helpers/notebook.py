@@ -30,7 +30,7 @@ from IPython.display import HTML, Markdown, display
 from . import disclosure
 from .exceptions import ParameterError
 from .formatting import (
-    MISSING, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
+    MISSING, SYMBOL_MEANINGS, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
 )
 from .outputs import SUMMARY_MIMETYPE, find_input, json_safe  # noqa: F401 (find_input: for workbooks)
 from .policy import ReportPolicy, current_policy
@@ -59,7 +59,7 @@ _SHARE_KINDS = {"pct", "pct0", "share"}
 #: How a hidden value is shown in HTML: the GSS symbol, with its meaning for screen readers
 #: and on hover.
 SUPPRESSED_HTML = (
-    f'<abbr class="sw-c" title="confidential: hidden to protect privacy">{disclosure.SUPPRESSED}</abbr>'
+    f'<abbr class="sw-c" title="{SYMBOL_MEANINGS[disclosure.SUPPRESSED]}">{disclosure.SUPPRESSED}</abbr>'
 )
 
 

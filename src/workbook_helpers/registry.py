@@ -72,8 +72,13 @@ class Workbook:
         wins. Empty for a workbook with no ``team`` parameter.
     ``setting_files``
         Settings given either as values or as the path of a YAML file holding them.
-    ``free_text_parameter``
-        The parameter that asks for free text (people's own words), if the workbook has one.
+    ``data_files``
+        Each data file: (data parameter, its column-map parameter, what ``workbook validate``
+        calls it). An error about a file names the parameter that maps its headers and the
+        command that lists all its problems.
+    ``free_text``
+        The parameters that ask for free text (people's own words), which only the team's
+        report shows.
     ``preload``
         Modules the kernel imports while the runner gets ready.
     ``headlines``
@@ -89,7 +94,8 @@ class Workbook:
     data_parameters: tuple[str, ...] = ()
     team_sources: tuple[tuple[str, str, str], ...] = ()
     setting_files: tuple[str, ...] = ()
-    free_text_parameter: str | None = None
+    data_files: tuple[tuple[str, str, str], ...] = ()
+    free_text: tuple[str, ...] = ()
     preload: tuple[str, ...] = ()
     headlines: tuple[Headline, ...] = ()
     short_title: str | None = None
@@ -129,8 +135,9 @@ BUILT_IN: tuple[Workbook, ...] = (
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
         team_sources=(("demand_path", "load_demand", "column_map"),),
+        data_files=(("demand_path", "column_map", "demand"),),
+        free_text=("show_what_matters",),
         setting_files=("rebase", "annotations"),
-        free_text_parameter="show_what_matters",
         preload=(
             "workbook_helpers.charts", "workbook_helpers.demand", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.story",
@@ -151,6 +158,7 @@ BUILT_IN: tuple[Workbook, ...] = (
         # practitioner's team.
         team_sources=(("cases_path", "load_cases", "cases_column_map"),
                       ("events_path", "load_events", "column_map")),
+        data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
         preload=(
             "workbook_helpers.case_review", "workbook_helpers.charts", "workbook_helpers.loading",
             "workbook_helpers.notebook", "workbook_helpers.privacy", "workbook_helpers.story",
@@ -167,7 +175,8 @@ BUILT_IN: tuple[Workbook, ...] = (
         description="a team's new way of working against the standard way: every measure per case, "
         "the change, how sure we can be of it, and a sentence a director can repeat",
         data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
-                         "measure_config"),
+                         "cases_column_map", "measure_config"),
+        data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
         preload=(
             "workbook_helpers.cases", "workbook_helpers.charts", "workbook_helpers.comparison_view",
             "workbook_helpers.loading", "workbook_helpers.notebook",
@@ -186,8 +195,12 @@ BUILT_IN: tuple[Workbook, ...] = (
         data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
                          "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
         team_sources=(("work_items_path", "load_work_items", "column_map"),),
+        data_files=(("work_items_path", "column_map", "work-items"),
+                    ("spending_path", "spending_column_map", "spending"),
+                    ("targets_path", "targets_column_map", "targets"),
+                    ("actions_path", "actions_column_map", "actions")),
+        free_text=("show_action_text",),
         setting_files=("rebase", "annotations"),
-        free_text_parameter="show_action_text",
         preload=(
             "workbook_helpers.charts", "workbook_helpers.explore", "workbook_helpers.icons",
             "workbook_helpers.loading", "workbook_helpers.notebook", "workbook_helpers.team_performance",

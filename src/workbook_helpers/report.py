@@ -37,7 +37,7 @@ from pathlib import Path
 import mistune
 
 from . import __version__
-from .formatting import MISSING, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
+from .formatting import MISSING, SYMBOL_MEANINGS, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
 from .chart_svg import ChartRenderer, inline_svg
 from .outputs import SUMMARY_MIMETYPE
 from .policy import AUDIENCE_WORDS, OLDER_NAMES
@@ -52,6 +52,7 @@ def render_report(
     title: str,
     summary: dict | None = None,
     renderer: ChartRenderer | None = None,
+    notes: list[str] | None = None,
 ) -> str:
     """The HTML report for an executed workbook.
 
@@ -67,6 +68,8 @@ def render_report(
     renderer:
         The :class:`~workbook_helpers.chart_svg.ChartRenderer` that has been drawing the
         notebook's charts as it ran; by default one made here, drawing them all now.
+    notes:
+        Warnings about the run's settings (one it could not use), shown in the title block.
     """
     summary = summary or {}
     own_renderer = renderer is None
@@ -91,12 +94,29 @@ def render_report(
     finally:
         if own_renderer:
             renderer.close()
+    body_html = "\n".join(body)
     return _PAGE.format(
         title=html.escape(title),
         css=_CSS + page_footer_css(title, (summary.get("context") or {}).get("scope")),
-        title_block=_title_block(title, summary),
-        body=headings_in_order("\n".join(body)),
+        title_block=_title_block(title, summary, notes),
+        body=headings_in_order(body_html + symbol_key(body_html)),
     )
+
+
+#: A symbol as it stands in a report's HTML: as itself, or with its brackets escaped.
+_SYMBOL = re.compile(r"(?:\[|&#91;|&#x5[bB];|&lbrack;)([cxz])(?:\]|&#93;|&#x5[dD];|&rbrack;)")
+
+
+def symbol_key(body: str) -> str:
+    """The key to the Government Statistical Service symbols the report uses, each once, in the
+    words :data:`~workbook_helpers.formatting.SYMBOL_MEANINGS` gives them ("" when it uses none)."""
+    used = {f"[{letter}]" for letter in _SYMBOL.findall(body)}
+    if not used:
+        return ""
+    items = "".join(f"<li><strong>{html.escape(symbol)}</strong>: {html.escape(meaning)}</li>"
+                    for symbol, meaning in SYMBOL_MEANINGS.items() if symbol in used)
+    return f'\n<h2 id="symbols">What the symbols mean</h2>\n<ul class="sw-symbols">{items}</ul>'
+
 
 
 def chart_specs(notebook: dict):
@@ -470,7 +490,7 @@ def page_footer_css(title: str, scope: object = None) -> str:
 _FOOTER_STYLE = "font: 9pt Arial, Helvetica, sans-serif; color: #505a5f; vertical-align: top; padding-top: 4mm;"
 
 
-def _title_block(title: str, summary: dict) -> str:
+def _title_block(title: str, summary: dict, notes: list[str] | None = None) -> str:
     context = summary.get("context", {})
     rows = []
     if summary.get("workbook_title"):
@@ -492,6 +512,7 @@ def _title_block(title: str, summary: dict) -> str:
         stamp = datetime.fromisoformat(generated)
         rows.append(("Produced", f"{fmt_date(stamp)} at {stamp:%H:%M}"))
     rows.append(("Made with", f"Service Workbooks {summary.get('version', __version__)}"))
+    rows += [("Note", note) for note in notes or []]
     facts = "".join(
         f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(str(value))}</dd></div>"
         for label, value in rows

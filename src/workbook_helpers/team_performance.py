@@ -22,7 +22,8 @@ from .notebook import count_card
 from .policy import current_policy
 from .process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from .privacy import stable_pseudonyms, stable_worker_pseudonyms
-from .teams import chosen_team, keyword_notes
+from .run_dates import check_run_date, date_range
+from .teams import as_in_data, chosen_team, keyword_notes
 
 #: How a value of each unit is written for people.
 UNIT_FORMATS = {
@@ -70,6 +71,9 @@ class TeamPerformance:
     _owner_names: dict = field(default_factory=dict)
     #: The view is of the whole service (``team`` is then "all"; a team called "all" is not).
     service_wide: bool = False
+    #: What a reader must know before trusting the figures (a date after the last event, targets
+    #: for teams not in the data...): in the method notes, and the JSON summary's warnings.
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -94,12 +98,13 @@ class TeamPerformance:
         charts. A rebase date that is not the first day of a period the charts show is a
         :class:`ParameterError` saying why.
         """
+        date_notes = _check_as_at(work_items, spending, actions, as_at)
         measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
         # The teams in the files, whether or not any period is complete by as_at.
         teams = pf.teams_in(work_items, spending, actions)
         if not isinstance(team, str) or not team.strip():
             raise ParameterError('team must be "all" or the name of a team in the data.')
-        chosen = chosen_team(team)
+        chosen = as_in_data(chosen_team(team), teams)  # "reablement north" is Reablement North
         if chosen is not None and chosen not in teams:
             raise ParameterError(
                 f"team {chosen!r} is not in the data. The teams are: {join_words(teams)}."
@@ -107,8 +112,8 @@ class TeamPerformance:
         changes = read_changes(rebase, annotations, teams)
         charts, notes = pf.measure_charts(measures, targets, rebase=_rebase_days(changes, measures, teams))
         as_at_day = measures.attrs["as_at"]
-        notes = (_data_notes(work_items, actions, targets, teams, as_at, as_at_day)
-                 + keyword_notes(team, teams) + notes)
+        warnings = date_notes + _data_notes(work_items, actions, targets, teams, as_at, as_at_day)
+        notes = warnings + keyword_notes(team, teams) + notes
         view = cls(
             team="all" if chosen is None else chosen,
             period=measures.attrs["period"],
@@ -123,6 +128,7 @@ class TeamPerformance:
             actions=actions,
             service_wide=chosen is None,
             changes=changes,
+            warnings=warnings,
         )
         if work_items is not None:
             view.now = pf.work_now(work_items, as_at_day, teams)
@@ -147,6 +153,15 @@ class TeamPerformance:
     def x_title(self) -> str:
         """The time axis title of the charts (points sit at each period's last day)."""
         return "Month" if self.period == "month" else "Week ending"
+
+    def covered(self) -> dict:
+        """The days the report covers, for its title block and the JSON summary: from the first
+        day of the first period charted (or the as-at date, when none is) to the as-at date, as
+        ``{"period_start": ..., "period_end": ...}`` (ISO dates)."""
+        starts = self.measures["period_start"] if len(self.measures) else pd.Series(dtype="datetime64[ns]")
+        first = starts.min() if len(starts) else self.as_at
+        return {"period_start": pd.Timestamp(first).date().isoformat(),
+                "period_end": self.as_at.date().isoformat()}
 
     def scope(self) -> str:
         """Who the report covers, in words: "5 teams" or "Community Team North"."""
@@ -620,6 +635,33 @@ def _rebase_days(changes: ProcessChanges, measures: pd.DataFrame, teams: list[st
         if dates:
             days[team] = dates
     return days
+
+
+def _check_as_at(
+    work_items: pd.DataFrame | None,
+    spending: pd.DataFrame | None,
+    actions: pd.DataFrame | None,
+    as_at: object,
+) -> list[str]:
+    """The rule for every run date (:func:`workbook_helpers.run_dates.check_run_date`) applied to
+    ``as_at``: outside the dates in the files is an error, after the last event a warning."""
+    if as_at is None or (isinstance(as_at, str) and not as_at.strip()):
+        return []
+    day = pf.as_at_date(as_at=as_at)  # a date, or the error saying how to write one
+    columns = []
+    for frame, names in ((work_items, ("opened", "closed", "due", "next_review")),
+                         (actions, ("raised", "due", "done"))):
+        if frame is not None:
+            columns += [frame[name] for name in names if name in frame]
+    if spending is not None and len(spending):
+        columns += [spending["month"], spending["month"] + pd.offsets.MonthEnd(0)]
+    first, last = date_range(*columns)
+    try:
+        last_event = pf.as_at_date(work_items, actions, spending)
+    except ParameterError:
+        last_event = None
+    return check_run_date("as_at", day, first, last, last_event,
+                          last_event_words="the last opening, closing, raising or completion in the data")
 
 
 def _data_notes(

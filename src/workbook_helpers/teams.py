@@ -49,6 +49,17 @@ def chosen_team(value: object) -> str | None:
     return text
 
 
+def as_in_data(name: str | None, names: object) -> str | None:
+    """The data's own spelling of ``name`` (a team or service chosen ignoring case and spaces
+    around it), the most common one where the data spell it several ways; ``name`` itself
+    when the data do not have it, and None for None."""
+    if name is None or names is None:
+        return name
+    values = pd.Series(names, dtype=object).dropna().astype(str)
+    same = values.loc[values.str.strip().str.casefold() == str(name).strip().casefold()]
+    return str(same.mode().iloc[0]).strip() if len(same) else name
+
+
 def is_whole_service(value: object) -> bool:
     """Whether a ``team`` parameter chooses the whole service."""
     return chosen_team(value) is None
