@@ -89,13 +89,11 @@ def test_icon_colours_meet_wcag_aa(icon):
     assert icons.contrast_ratio(style["stroke"], "#ffffff") >= 3  # the outline on the page
 
 
-def test_icon_colours_are_the_charts_palette():
-    assert icons.IMPROVEMENT_COLOUR == charts.IMPROVEMENT_COLOUR
-    assert icons.CONCERN_COLOUR == charts.CONCERN_COLOUR
-    assert icons.NEUTRAL_COLOUR == charts.NEUTRAL_COLOUR
-    assert icons.COMMON_COLOUR == charts.COMMON_COLOUR
-    assert icons.icon_style("improvement_low")["fill"] == charts.IMPROVEMENT_COLOUR
-    assert icons.icon_style("consistent_fail")["fill"] == charts.CONCERN_COLOUR
+def test_icons_are_coloured_from_the_one_palette():
+    from workbook_helpers import palette
+
+    assert icons.icon_style("improvement_low")["fill"] == palette.IMPROVEMENT_COLOUR == "#0072B2"
+    assert icons.icon_style("consistent_fail")["fill"] == palette.CONCERN_COLOUR == "#E69F00"
 
 
 def test_unknown_icon_names_raise_naming_the_allowed_ones():

@@ -53,3 +53,18 @@ def test_no_module_of_the_package_imports_itself_round_a_cycle():
     imports = _imports()
     assert imports["batch"] >= {"batch_index", "execute"}  # the graph is really read
     assert _a_cycle(imports) is None
+
+
+def test_colours_are_written_in_one_module():
+    # The palette module holds every colour the charts' theme, the icons and the pages' CSS use;
+    # a colour typed into one of those again would drift from it.
+    import re
+
+    for module in ("icons", "report", "batch_index"):
+        code = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+        code = re.sub(r'"""(.*?)"""', lambda m: m.group(0) if "{" in m.group(1) else "", code, flags=re.S)
+        assert not re.findall(r"#[0-9a-fA-F]{6}\b", code), module
+    from workbook_helpers import batch_index, palette, report
+
+    assert palette.INK in report._CSS and palette.LINK in batch_index._INDEX_CSS
+    assert "$" not in report._CSS + batch_index._INDEX_CSS

@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from . import __version__, clock
+from . import __version__, clock, palette
 from .formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
 from .outputs import write_atomic
 from .policy import AUDIENCE_SHORT
@@ -265,32 +265,32 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-_INDEX_CSS = """
+_INDEX_CSS = palette.css("""
 .sw-index { max-width: 80rem; }
 .sw-batch-wrap { overflow-x: auto; }
 .sw-batch { width: 100%; }
 .sw-batch td, .sw-batch tbody th { min-width: 12rem; }
 .sw-batch tbody th { font-weight: bold; }
-.sw-run + .sw-run { margin-top: .6rem; padding-top: .6rem; border-top: 1px dashed #b1b4b6; }
+.sw-run + .sw-run { margin-top: .6rem; padding-top: .6rem; border-top: 1px dashed $rule; }
 .sw-run p { margin: 0 0 .2rem; }
-.sw-variant { font-weight: bold; color: #505a5f; }
+.sw-variant { font-weight: bold; color: $muted; }
 .sw-figures { display: grid; grid-template-columns: 1fr max-content; gap: .1rem .75rem; margin: .35rem 0 0; font-size: .9rem; }
 .sw-figures div { display: contents; }
-.sw-figures dt { color: #505a5f; }
+.sw-figures dt { color: $muted; }
 .sw-figures dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; font-weight: bold; }
-.sw-failed { border-left: 5px solid #d4351c; padding-left: .5rem; }
-.sw-failed strong { color: #d4351c; }
-.sw-pending p { color: #505a5f; }
+.sw-failed { border-left: 5px solid $error; padding-left: .5rem; }
+.sw-failed strong { color: $error; }
+.sw-pending p { color: $muted; }
 .sw-pdf { margin-left: .5rem; }
-.sw-unreadable { color: #505a5f; font-style: italic; margin: .35rem 0 0; }
+.sw-unreadable { color: $muted; font-style: italic; margin: .35rem 0 0; }
 .sw-figures abbr { text-decoration: underline dotted; cursor: help; }
-.sw-empty { color: #505a5f; }
+.sw-empty { color: $muted; }
 .sw-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 40rem) {
   .sw-batch, .sw-batch tbody, .sw-batch tr, .sw-batch th, .sw-batch td { display: block; width: auto; min-width: 0; }
   .sw-batch caption { display: block; }
   .sw-batch thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  .sw-batch tr { border: 1px solid #b1b4b6; border-left: 6px solid #1d70b8; margin: 0 0 1rem; padding: .5rem .75rem; }
+  .sw-batch tr { border: 1px solid $rule; border-left: 6px solid $link; margin: 0 0 1rem; padding: .5rem .75rem; }
   .sw-batch th, .sw-batch td { border: 0; padding: .3rem 0; }
   .sw-batch tbody th { font-size: 1.15rem; }
   .sw-batch td::before { content: attr(data-label); display: block; font-weight: bold; }
@@ -303,4 +303,4 @@ _INDEX_CSS = """
   .sw-batch a::after { content: " (" attr(href) ")"; font-size: .8em; word-break: break-all; }
   .sw-failed strong { color: inherit; }
 }
-"""
+""")

@@ -30,22 +30,14 @@ from . import disclosure, icons, spc
 from .exceptions import ParameterError
 from .formatting import fmt_date, is_finite, join_words, plural
 from .outputs import VEGALITE_MIMETYPE
+from .palette import (  # one palette for charts, icons and pages
+    COMMON_COLOUR, CONCERN_COLOUR, FAILURE_COLOUR, FONT, GRID_COLOUR, IMPROVEMENT_COLOUR, INK, MUTED,
+    NEUTRAL_COLOUR, TARGET_COLOUR, TARGET_TEXT_COLOUR, UNCLASSIFIED_COLOUR, VALUE_COLOUR,
+)
+from .palette import CATEGORIES as PALETTE
 from .policy import current_policy
 
 THEME = "service_workbooks"
-FONT = "Arial, Helvetica, sans-serif"
-INK = "#1a1a1a"
-MUTED = "#505a5f"  # 7:1 on white
-VALUE_COLOUR = "#0072B2"  # Okabe-Ito blue
-FAILURE_COLOUR = "#D55E00"  # Okabe-Ito vermillion
-UNCLASSIFIED_COLOUR = "#767676"  # grey, 4.5:1 on white (graphics need 3:1 to be seen)
-IMPROVEMENT_COLOUR = "#0072B2"
-CONCERN_COLOUR = "#E69F00"  # Okabe-Ito orange, as Making Data Count uses orange for concern
-NEUTRAL_COLOUR = "#882D9E"  # purple
-COMMON_COLOUR = "#6b7378"
-TARGET_COLOUR = "#009E73"  # Okabe-Ito bluish green, dash-dot: the target line
-TARGET_TEXT_COLOUR = "#00704f"  # a darker green for the target's label (6.1:1 on white)
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882D9E", "#6b7378"]
 DATE_FORMAT = "%-d %b %Y"  # 1 Apr 2024
 WIDTH = 560
 
@@ -60,7 +52,7 @@ def _theme() -> alt.theme.ThemeConfig:
         "labelFontSize": 12,
         "titleFontSize": 12,
         "titleFontWeight": "normal",
-        "gridColor": "#e5e5e5",
+        "gridColor": GRID_COLOUR,
         "domainColor": MUTED,
         "tickColor": MUTED,
     }

@@ -63,16 +63,8 @@ __all__ = [
     "variation_svg",
 ]
 
-# The palette of workbook_helpers.charts (kept here too so that this module needs no Altair;
-# tests check the two agree).
-IMPROVEMENT_COLOUR = "#0072B2"
-CONCERN_COLOUR = "#E69F00"
-NEUTRAL_COLOUR = "#882D9E"
-COMMON_COLOUR = "#6b7378"
-INK = "#1a1a1a"
-MUTED = "#505a5f"
-WHITE = "#ffffff"
-FONT = "Arial, Helvetica, sans-serif"
+# One palette for charts, icons and pages (workbook_helpers.palette, which needs no Altair).
+from .palette import COMMON_COLOUR, CONCERN_COLOUR, FONT, IMPROVEMENT_COLOUR, INK, MUTED, NEUTRAL_COLOUR, WHITE  # noqa: E402,F401
 
 VARIATION_ICONS: tuple[str, ...] = (
     "common_cause",

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import mistune
 
-from . import __version__
+from . import __version__, palette
 from .formatting import MISSING, SYMBOL_MEANINGS, fmt_date, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, fmt_period
 from .chart_svg import ChartRenderer, inline_svg
 from .outputs import SUMMARY_MIMETYPE
@@ -487,7 +487,7 @@ def page_footer_css(title: str, scope: object = None) -> str:
     )
 
 
-_FOOTER_STYLE = "font: 9pt Arial, Helvetica, sans-serif; color: #505a5f; vertical-align: top; padding-top: 4mm;"
+_FOOTER_STYLE = f"font: 9pt {palette.FONT}; color: {palette.MUTED}; vertical-align: top; padding-top: 4mm;"
 
 
 def _title_block(title: str, summary: dict, notes: list[str] | None = None) -> str:
@@ -547,44 +547,44 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-_CSS = """
+_CSS = palette.css("""
 :root { color-scheme: light; }
-body { margin: 0; background: #fff; color: #1a1a1a; font: 16px/1.5 Arial, Helvetica, sans-serif; }
+body { margin: 0; background: $page; color: $ink; font: 16px/1.5 $font; }
 main { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .75rem; }
-h2 { font-size: 1.5rem; margin: 2.5rem 0 .75rem; padding-top: 1rem; border-top: 1px solid #b1b4b6; }
+h2 { font-size: 1.5rem; margin: 2.5rem 0 .75rem; padding-top: 1rem; border-top: 1px solid $rule; }
 h3 { font-size: 1.2rem; margin: 1.75rem 0 .5rem; }
 p, li { max-width: 44rem; }
-a { color: #1d70b8; }
-.sw-title { border-bottom: 4px solid #1d70b8; padding-bottom: 1rem; margin-bottom: 1.5rem; }
+a { color: $link; }
+.sw-title { border-bottom: 4px solid $link; padding-bottom: 1rem; margin-bottom: 1.5rem; }
 .sw-audience { font-size: 1.15rem; font-weight: bold; margin: 0 0 .75rem; }
 .sw-title dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 .sw-title dl div { display: contents; }
-.sw-title dt { font-weight: bold; color: #505a5f; }
+.sw-title dt { font-weight: bold; color: $muted; }
 .sw-title dd { margin: 0; }
 .sw-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; margin: 1rem 0 1.5rem; }
-.sw-card { border: 1px solid #b1b4b6; border-left: 6px solid #1d70b8; padding: .6rem .8rem; }
+.sw-card { border: 1px solid $rule; border-left: 6px solid $link; padding: .6rem .8rem; }
 .sw-card p { margin: 0; }
-.sw-card-label { font-weight: bold; color: #505a5f; font-size: .9rem; }
+.sw-card-label { font-weight: bold; color: $muted; font-size: .9rem; }
 .sw-card-figure { font-size: 2rem; font-weight: bold; line-height: 1.2; }
-.sw-card-note { font-size: .9rem; color: #505a5f; }
+.sw-card-note { font-size: .9rem; color: $muted; }
 .sw-chart { margin: 1.25rem 0 1.75rem; }
-.sw-chart figcaption { color: #505a5f; font-size: .9rem; max-width: 44rem; margin-top: .35rem; }
+.sw-chart figcaption { color: $muted; font-size: .9rem; max-width: 44rem; margin-top: .35rem; }
 .sw-vega { max-width: 100%; overflow-x: auto; }
 .sw-table { border-collapse: collapse; margin: 1rem 0 1.5rem; font-size: .95rem; }
 .sw-table caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
-.sw-table th, .sw-table td { border-bottom: 1px solid #b1b4b6; padding: .3rem .75rem .3rem 0; text-align: left; vertical-align: top; }
-.sw-table thead th { border-bottom: 2px solid #505a5f; }
+.sw-table th, .sw-table td { border-bottom: 1px solid $rule; padding: .3rem .75rem .3rem 0; text-align: left; vertical-align: top; }
+.sw-table thead th { border-bottom: 2px solid $muted; }
 .sw-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .sw-table tbody th { font-weight: normal; min-width: 5.5em; }
 .sw-table td.num { white-space: nowrap; }
-.sw-note { background: #f3f2f1; border-left: 6px solid #505a5f; padding: .6rem .9rem; }
-blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6; color: #333; }
+.sw-note { background: $note; border-left: 6px solid $muted; padding: .6rem .9rem; }
+blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid $rule; color: $quote; }
 .sw-table-scroll { max-width: 100%; overflow-x: auto; margin: 1rem 0 1.5rem; }
-.sw-table-scroll:focus, summary:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; box-shadow: 0 0 0 2px #ffdd00; }
+.sw-table-scroll:focus, summary:focus-visible { outline: 3px solid $ink; outline-offset: 2px; box-shadow: 0 0 0 2px $focus; }
 .sw-table-scroll > .sw-table { margin: 0; }
 .sw-matrix td.sw-matrix-cell { white-space: nowrap; vertical-align: middle; }
-.sw-matrix th[scope="row"] { position: sticky; left: 0; z-index: 1; background: #fff; }
+.sw-matrix th[scope="row"] { position: sticky; left: 0; z-index: 1; background: $page; }
 .sw-matrix .sw-icon-pair { display: inline-flex; gap: 2px; vertical-align: middle; margin-left: .35rem; }
 .sw-icon-pair-words { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .75rem 0 1rem; }
 .sw-icon-item { display: inline-flex; align-items: center; gap: .5rem; max-width: 24rem; }
@@ -594,12 +594,12 @@ blockquote { margin: .5rem 0; padding-left: 1rem; border-left: 4px solid #b1b4b6
 .sw-icon-list { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: .3rem 1rem; }
 .sw-icon-list li { display: flex; align-items: center; gap: .4rem; max-width: none; }
 abbr.sw-c { text-decoration: underline dotted; cursor: help; }
-.sw-suppression-note, .sw-table-more { font-size: .9rem; color: #505a5f; margin: -.9rem 0 1.5rem; }
+.sw-suppression-note, .sw-table-more { font-size: .9rem; color: $muted; margin: -.9rem 0 1.5rem; }
 .sw-cards + .sw-suppression-note { margin-top: -.75rem; }
-.sw-free-text { border-left: 4px solid #b1b4b6; padding-left: 1rem; }
+.sw-free-text { border-left: 4px solid $rule; padding-left: 1rem; }
 ul.sw-free-text { list-style: none; }
 .sw-chart-data { margin-top: .5rem; max-width: 100%; }
-.sw-chart-data summary { cursor: pointer; color: #1d70b8; text-decoration: underline; font-size: .95rem; }
+.sw-chart-data summary { cursor: pointer; color: $link; text-decoration: underline; font-size: .95rem; }
 .sw-chart-data[open] summary { margin-bottom: .25rem; }
 .sw-chart-data .sw-table-scroll { margin: .5rem 0 1rem; }
 .sw-chart-data .sw-table { font-size: .9rem; }
@@ -624,4 +624,4 @@ ul.sw-free-text { list-style: none; }
   a { color: inherit; text-decoration: underline; }
   .sw-table-scroll { overflow: visible; }
 }
-"""
+""")
