@@ -34,13 +34,19 @@ SYMBOL_MEANINGS = {
 }
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether a value is a blank in the data: None, NaN, ``pd.NA`` or ``NaT`` (not an empty
+    string, and not an array or a signalling NaN, which no cell holds). The one test for a blank
+    value the formatters, tables and icons share."""
     if value is None or value is pd.NaT:
         return True
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError, ArithmeticError):  # arrays, signalling NaN: not "missing"
         return False
+
+
+_missing = is_missing
 
 
 def is_hidden(value: object) -> bool:

@@ -44,7 +44,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .disclosure import SUPPRESSED
-from .formatting import MISSING, SYMBOL_MEANINGS, esc, fmt_int, fmt_money, fmt_number, fmt_pct
+from .formatting import MISSING, SYMBOL_MEANINGS, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing
 from .policy import current_policy
 
 _HIDDEN_TITLE = SYMBOL_MEANINGS[SUPPRESSED]
@@ -183,15 +183,6 @@ def icon_style(icon: str | None) -> dict:
 # Checking names
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _quoted(options) -> str:
     return ", ".join(f'"{option}"' for option in options)
 
@@ -205,7 +196,7 @@ def _check_variation(icon: object) -> str:
 
 
 def _check_assurance(assurance: object) -> str | None:
-    if _is_missing(assurance):
+    if is_missing(assurance):
         return None
     if not isinstance(assurance, str) or assurance not in ASSURANCE_ICONS:
         raise ValueError(
@@ -218,8 +209,8 @@ def _check_assurance(assurance: object) -> str | None:
 def _check_any(icon: object) -> str | None:
     if isinstance(icon, str) and icon in VARIATION_WORDS:
         return icon
-    if _is_missing(icon) or (isinstance(icon, str) and icon in ASSURANCE_ICONS):
-        return None if _is_missing(icon) else icon
+    if is_missing(icon) or (isinstance(icon, str) and icon in ASSURANCE_ICONS):
+        return None if is_missing(icon) else icon
     raise ValueError(
         f"icon must be one of {_quoted(VARIATION_ICONS + ASSURANCE_ICONS)} or None (no target), "
         f"not {icon!r}."
@@ -417,7 +408,7 @@ def summary_matrix_html(
     cells: dict[tuple[str, str], pd.Series] = {}
     teams: list[str] = []
     for row in matrix.itertuples(index=False):
-        team = "" if _is_missing(row.team) else str(row.team)
+        team = "" if is_missing(row.team) else str(row.team)
         if team not in teams:
             teams.append(team)
         cells[(team, str(row.measure))] = row
@@ -439,7 +430,7 @@ def summary_matrix_html(
             elif text == MISSING:
                 text = f'<abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>'
             icons = ""
-            if record is not None and not _is_missing(record.variation):
+            if record is not None and not is_missing(record.variation):
                 icons = (
                     f' <span class="sw-icon-pair">{variation_svg(record.variation, icon_size)}'
                     f"{assurance_svg(record.assurance, icon_size)}</span>"

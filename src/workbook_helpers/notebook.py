@@ -30,7 +30,8 @@ from IPython.display import HTML, Markdown, display
 from . import disclosure
 from .exceptions import ParameterError
 from .formatting import (
-    MISSING, SYMBOL_MEANINGS, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
+    MISSING, SYMBOL_MEANINGS, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing,
+    plural,
 )
 from .outputs import SUMMARY_MIMETYPE, find_input, json_safe  # noqa: F401 (find_input: for workbooks)
 from .policy import ReportPolicy, current_policy
@@ -382,11 +383,11 @@ def _share_hidden(share: object, denominator: object, numerator: object, k: int)
     """Whether a share out of ``denominator`` rests on too few, or gives a small count away
     (its numerator, or the rest of the denominator, from 1 to ``k - 1``). A share whose
     denominator is not known is hidden rather than guessed at; a blank share is not hidden."""
-    if _blank(share):
+    if is_missing(share):
         return False
     try:
         below = float(denominator)  # type: ignore[arg-type]
-        top = float(share) * below if _blank(numerator) else float(numerator)  # type: ignore[arg-type]
+        top = float(share) * below if is_missing(numerator) else float(numerator)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return True
     if not (math.isfinite(below) and math.isfinite(top)):
@@ -396,15 +397,6 @@ def _share_hidden(share: object, denominator: object, numerator: object, k: int)
     top = round(top)  # a share times its denominator: the count it stands for
     rest = below - top
     return (1 <= top < k) or (1 <= rest < k)
-
-
-def _blank(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -551,7 +543,7 @@ def record_summary(
         if key not in figures:
             raise ParameterError(f"record_summary: rates names {key!r}, which is not a figure.")
         below = figures.get(denominator) if isinstance(denominator, str) else denominator
-        if (policy.hides_small_numbers and not _blank(figures[key]) and figures[key] != disclosure.SUPPRESSED
+        if (policy.hides_small_numbers and not is_missing(figures[key]) and figures[key] != disclosure.SUPPRESSED
                 and _share_hidden(figures[key], below, None, policy.suppress_below)):
             bound = disclosure.share_bound(figures[key], below, policy.suppress_below)
             hidden[key] = (bound or disclosure.Bound(reason="small denominator")).as_json(policy.suppress_below)
