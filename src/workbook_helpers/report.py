@@ -118,7 +118,6 @@ def symbol_key(body: str) -> str:
     return f'\n<h2 id="symbols">What the symbols mean</h2>\n<ul class="sw-symbols">{items}</ul>'
 
 
-
 def chart_specs(notebook: dict):
     """The Vega-Lite spec of every chart the report shows, in order (as plain dicts)."""
     for cell in notebook.cells:
