@@ -629,7 +629,6 @@ def test_cli_validate_events_problems_exit_2(tmp_path: Path) -> None:
         f"Problem in {path}:\n"
         '  Column "hours": 1 row with a negative number. Expected 0 or more.\n'
         '    row 3: "-3"\n'
-        "Nothing was written.\n"
     )
     bad_map = write(tmp_path, "Panel: pannel\n", "activities.yaml")
     mapped = run_cli("validate", "events", str(events_file(tmp_path, {})), "--activity-map", str(bad_map))

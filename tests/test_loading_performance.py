@@ -780,7 +780,6 @@ def test_cli_validate_work_items_problems_exit_2(tmp_path: Path) -> None:
         "only once.\n"
         '    row 2: "W1"\n'
         '    row 3: "W1"\n'
-        "Nothing was written.\n"
     )
 
 
