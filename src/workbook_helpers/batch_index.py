@@ -274,6 +274,7 @@ _INDEX_CSS = palette.css("""
 .sw-run + .sw-run { margin-top: .6rem; padding-top: .6rem; border-top: 1px dashed $rule; }
 .sw-run p { margin: 0 0 .2rem; }
 .sw-variant { font-weight: bold; color: $muted; }
+.sw-run .sw-audience { font-size: .9rem; font-weight: normal; color: $muted; margin: 0 0 .2rem; }
 .sw-figures { display: grid; grid-template-columns: 1fr max-content; gap: .1rem .75rem; margin: .35rem 0 0; font-size: .9rem; }
 .sw-figures div { display: contents; }
 .sw-figures dt { color: $muted; }
