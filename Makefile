@@ -52,7 +52,7 @@ sample: setup
 	$(BIN)/workbook sample --out data/sample
 
 docs: setup
-	$(BIN)/python -m workbook_helpers.docs > docs/data-contracts.md
+	$(BIN)/python -m workbook_helpers.data.docs > docs/data-contracts.md
 
 bench: setup
 	$(BIN)/python benchmarks/bench_demand_study.py

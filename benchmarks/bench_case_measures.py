@@ -163,7 +163,7 @@ def timed(function, repeat: int) -> tuple[float, list[float], object]:
 
 def measure(events_path: Path, cases_path: Path, repeat: int) -> dict:
     """Load the data, time the measures and record memory (runs in its own process)."""
-    from workbook_helpers.cases import by_organisation, case_measures, cohort_summary
+    from workbook_helpers.measures.cases import by_organisation, case_measures, cohort_summary
 
     events = pd.read_parquet(events_path)
     cases = pd.read_parquet(cases_path)

@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.run.registry import BUILT_IN
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out" / "lab-charts"
@@ -61,7 +61,7 @@ def outputs(notebook: dict):
 
 
 def our_route() -> None:
-    from workbook_helpers.chart_svg import notebook_picture
+    from workbook_helpers.present.chart_svg import notebook_picture
 
     print("The suite's route: each workbook run with `workbook run`, sample data, privacy internal")
     print(f"{'workbook':22} {'charts':>6} {'ipynb':>9} {'pictures':>9} {'specs':>9} "

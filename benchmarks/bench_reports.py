@@ -9,9 +9,9 @@ For each workbook it runs ``workbook run WORKBOOK --quiet --pdf`` on the sample 
 the default parameters), then, on the executed notebook that run wrote, times:
 
 - drawing every chart to SVG with ``vl-convert`` one after another (what it would cost with no
-  overlap), and with the runner's two-thread :class:`~workbook_helpers.chart_svg.ChartRenderer`;
-- :func:`~workbook_helpers.report.render_report` from start to finish (charts drawn inside it);
-- printing the HTML to PDF with headless Chromium (:func:`~workbook_helpers.pdf.write_pdf`).
+  overlap), and with the runner's two-thread :class:`~workbook_helpers.present.chart_svg.ChartRenderer`;
+- :func:`~workbook_helpers.report.html.render_report` from start to finish (charts drawn inside it);
+- printing the HTML to PDF with headless Chromium (:func:`~workbook_helpers.report.pdf.write_pdf`).
 
 It prints the HTML, PDF and executed-notebook sizes, the number of charts, the medians of
 ``--repeat`` timings, and PASS or MISS against the report-size target (under 600 KB each, with no
@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.run.registry import BUILT_IN
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out" / "reports"
@@ -57,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import nbformat
 
-    from workbook_helpers.chart_svg import ChartRenderer, draw_svg
-    from workbook_helpers.pdf import find_chromium, write_pdf
-    from workbook_helpers.report import chart_specs, render_report
+    from workbook_helpers.present.chart_svg import ChartRenderer, draw_svg
+    from workbook_helpers.report.pdf import find_chromium, write_pdf
+    from workbook_helpers.report.html import chart_specs, render_report
 
     chromium = find_chromium()
     print(f"Report benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} CPU cores, "

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import psutil
 
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.run.registry import BUILT_IN
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"

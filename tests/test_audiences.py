@@ -11,12 +11,12 @@ import re
 import pandas as pd
 import pytest
 
-from workbook_helpers import story
-from workbook_helpers.cases import case_measures, open_known_from
-from workbook_helpers.comparison_view import ComparisonView
-from workbook_helpers.notebook import record_summary
-from workbook_helpers.policy import using_policy
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.present import story
+from workbook_helpers.measures.cases import case_measures, open_known_from
+from workbook_helpers.workbooks.comparison import ComparisonView
+from workbook_helpers.present.notebook import record_summary
+from workbook_helpers.privacy.policy import using_policy
+from workbook_helpers.run.registry import BUILT_IN
 
 from test_comparison_view import _frames
 

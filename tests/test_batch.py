@@ -26,8 +26,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, WORKBOOK, run_cli
-from workbook_helpers.batch import PlannedRun, Plan, load_plan, team_folders
-from workbook_helpers.batch_index import headline_figures, render_index
+from workbook_helpers.run.batch import PlannedRun, Plan, load_plan, team_folders
+from workbook_helpers.report.index import headline_figures, render_index
 from workbook_helpers.exceptions import ParameterError, PlanError
 
 SLOW_CELL = """import os, time
@@ -365,7 +365,7 @@ def test_a_finished_batch_leaves_no_lock_file_behind(batch):
 
 
 def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_holds_it(tmp_path):
-    from workbook_helpers.batch import _lock
+    from workbook_helpers.run.batch import _lock
 
     held = _lock(tmp_path)
     try:
@@ -378,7 +378,7 @@ def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_holds_it(t
 
 
 def test_a_lock_file_left_by_a_killed_batch_is_taken_over(tmp_path):
-    from workbook_helpers.batch import _lock
+    from workbook_helpers.run.batch import _lock
 
     (tmp_path / ".batch.lock").write_text("")  # a batch killed outright leaves it; nobody holds it
     lock = _lock(tmp_path)
@@ -608,8 +608,8 @@ def instant_runs(done: list[str], stop_after: int | None = None):
 
 
 def test_a_forced_batch_stopped_part_way_is_resumed_by_the_next_invocation(tmp_path, monkeypatch, capsys):
-    from workbook_helpers import batch as batch_module
-    from workbook_helpers.cli import main
+    from workbook_helpers.run import batch as batch_module
+    from workbook_helpers.run.cli import main
 
     plan = write_plan(tmp_path, {"name": "Forced", "out": str(tmp_path / "out"), "runs": [
         {"workbook": "demand_study", "teams": ["Revenues", "Repairs North", "Care Front Door"]},
@@ -638,8 +638,8 @@ def test_a_forced_batch_stopped_part_way_is_resumed_by_the_next_invocation(tmp_p
 
 
 def test_a_run_runs_again_when_its_parameters_files_version_or_data_change(tmp_path, monkeypatch):
-    from workbook_helpers import batch as batch_module
-    from workbook_helpers.batch import run_batch
+    from workbook_helpers.run import batch as batch_module
+    from workbook_helpers.run.batch import run_batch
 
     contacts_csv = tmp_path / "contacts.csv"
     contacts_csv.write_text(CONTACTS, encoding="utf-8")
@@ -680,7 +680,7 @@ def test_progress_on_a_terminal_keeps_counting_the_time_between_runs():
     import struct
     import termios
 
-    from workbook_helpers.batch import Progress
+    from workbook_helpers.run.batch import Progress
 
     terminal, screen = os.openpty()
     fcntl.ioctl(screen, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
@@ -725,7 +725,7 @@ def test_handing_a_run_to_a_worker_that_has_gone_does_not_end_the_batch(tmp_path
     # run_local to report as interrupted (or failed, if the batch was not stopped).
     import multiprocessing
 
-    from workbook_helpers.batch import _Worker
+    from workbook_helpers.run.batch import _Worker
 
     worker = _Worker(multiprocessing.get_context("spawn"), tmp_path / "worker.log")
     worker.process.kill()
@@ -867,7 +867,7 @@ def test_index_says_a_summary_is_unreadable_and_writes_the_rest(tmp_path, conten
 def test_pdf_in_a_plans_defaults_and_runs(tmp_path):
     """pdf: in defaults is every run's unless a run says otherwise; a setting that is not yes or
     no is a plan problem, like any other."""
-    from workbook_helpers.batch import load_plan
+    from workbook_helpers.run.batch import load_plan
     from workbook_helpers.exceptions import PlanError
 
     (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
@@ -886,7 +886,7 @@ def test_pdf_in_a_plans_defaults_and_runs(tmp_path):
 
 
 def test_a_plan_asking_for_pdfs_without_a_browser_says_what_to_install(tmp_path, monkeypatch):
-    from workbook_helpers.batch import load_plan
+    from workbook_helpers.run.batch import load_plan
     from workbook_helpers.exceptions import PlanError
 
     (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")

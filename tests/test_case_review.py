@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli
-from workbook_helpers.case_review import CaseReview
+from workbook_helpers.workbooks.case_review import CaseReview
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy import stable_pseudonyms, stable_worker_pseudonyms
+from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 
 EVENTS = ROOT / "data" / "sample" / "events.csv"
 CASES = ROOT / "data" / "sample" / "cases.csv"
@@ -194,7 +194,7 @@ def test_open_cases_are_left_out_of_every_measure_by_default():
     assert figures["predicted_return_share"] == pytest.approx(0.5)
     assert figures["open_cases_left_out_by_cohort"] == {"before": 1, "after": 0}
     assert review.open_by_cohort() == {"before": 1, "after": 0, "all": 1}
-    from workbook_helpers import story
+    from workbook_helpers.present import story
 
     headline = story.case_headline(review, story.case_scope("all", "all", 2, closed=True))
     assert headline.startswith("Between 1 April 2024 and 10 April 2024, the 2 closed cases went through")
@@ -240,7 +240,7 @@ def test_open_cases_count_in_everything_but_end_to_end_time_when_included():
     assert review.figures()["predicted_return_judgements"] == 2
     assert review.figures()["predicted_return_share"] == pytest.approx(0.5)
     assert review.closed_in_order()["case"].tolist() == [X, Z]
-    from workbook_helpers import story
+    from workbook_helpers.present import story
 
     headline = story.case_headline(review, "all 3 cases")
     assert "The 2 cases that have closed took a median of 2 days from start to finish." in headline
@@ -254,7 +254,7 @@ def test_a_team_called_all_is_chosen_with_team_prefix_and_all_stays_every_case()
     cases["team"] = pd.Series(["All", "Revenues", "All"], dtype="category")
     assert CaseReview.build(LOG, cases, team="all", include_open=True).measures["case_id"].tolist() == ["X", "Y", "Z"]
     assert CaseReview.build(LOG, cases, team="team:All").measures["case_id"].tolist() == ["X", "Z"]
-    from workbook_helpers import story
+    from workbook_helpers.present import story
 
     assert story.case_scope("all", "team:All", 2) == "the 2 cases of the All team"
 
@@ -266,7 +266,7 @@ def test_without_closing_dates_open_cases_are_not_known():
                     ("Z", "2024-04-10", None, None)]).drop(columns=["closed"])
     review = CaseReview.build(LOG, cases)
     assert review.open_cases is None and len(review.closed_in_order()) == 3
-    from workbook_helpers import story
+    from workbook_helpers.present import story
 
     notes = " ".join(story.case_notes(review, []))
     assert "which cases are still open is not known" in notes
@@ -413,7 +413,7 @@ def test_published_report_shows_no_case_on_its_own(published_run):
 
 
 def test_a_published_review_of_three_cases_hides_their_counts_and_names_no_case():
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.privacy.policy import using_policy
 
     review = CaseReview.build(LOG)
     with using_policy("publish"):
@@ -446,7 +446,7 @@ def test_the_handoff_map_and_what_comes_next_in_the_review(after_run, published_
 
 
 def test_review_handoffs_add_up_to_its_handoffs_per_case():
-    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.data.loading import load_cases, load_events
 
     review = CaseReview.build(load_events(EVENTS), load_cases(CASES))
     flows = review.handoffs()

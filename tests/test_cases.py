@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.cases`: measures per case, cohort summaries, organisations and
+"""Tests for :mod:`workbook_helpers.measures.cases`: measures per case, cohort summaries, organisations and
 the journey timeline.
 
 Every expected figure is worked out by hand from the small logs built here; the arithmetic is in
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook_helpers.cases import (
+from workbook_helpers.measures.cases import (
     MEASURE_LABELS,
     by_organisation,
     case_measures,
@@ -26,7 +26,7 @@ from workbook_helpers.cases import (
     open_known_from,
 )
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy import pseudonyms, stable_worker_pseudonyms
+from workbook_helpers.privacy.pseudonyms import pseudonyms, stable_worker_pseudonyms
 
 KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
 COLUMNS = ("case_id", "date", "activity", "worker", "hours", "face_to_face", "organisation", "team",

@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook_helpers import charts, icons, spc
+from workbook_helpers.present import charts
+
+from workbook_helpers.present import icons
+
+from workbook_helpers.spc import xmr as spc
 
 MONTHS = pd.date_range("2023-04-01", periods=24, freq="MS")
 WEEKS = pd.date_range("2024-04-01", periods=20, freq="7D")
@@ -378,7 +382,8 @@ def test_wide_charts_keep_the_ticks_vega_chooses():
 
 def test_points_have_a_dark_outline_for_contrast():
     # Concern orange (#E69F00) is 2.25:1 on white; a near-black outline gives the mark 3:1 or more.
-    from workbook_helpers import icons, spc
+    from workbook_helpers.present import icons
+    from workbook_helpers.spc import xmr as spc
 
     points = spc.xmr([10, 12, 11, 13, 12] * 3, improvement="increase")
     spec = charts.xmr_chart(points, "T", "D", "Y").to_dict()
@@ -391,7 +396,7 @@ def test_points_have_a_dark_outline_for_contrast():
 # gaps and charts with no variation to judge limits from
 
 
-@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.xmr.UnreliableLimitsWarning")
 def test_a_gap_keeps_its_period_on_the_axis_and_breaks_the_line():
     vl_convert = pytest.importorskip("vl_convert")
     months = pd.date_range("2024-01-31", periods=8, freq="ME")
@@ -410,7 +415,7 @@ def test_a_gap_keeps_its_period_on_the_axis_and_breaks_the_line():
     assert sorted(d.count("M") for d in paths) == [1, 1, 1, 2]
 
 
-@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.xmr.UnreliableLimitsWarning")
 def test_describe_xmr_says_how_many_periods_had_nothing_to_measure():
     months = pd.date_range("2024-01-31", periods=8, freq="ME")
     points = spc.xmr([1, 2, None, 4, 5, 3, 2, 6], dates=months)
@@ -476,9 +481,9 @@ def test_small_multiples_word_a_team_with_no_variation():
 
 
 def test_time_to_close_chart_steps_dashes_and_medians():
-    from workbook_helpers import report
-    from workbook_helpers.policy import using_policy
-    from workbook_helpers.time_to_close import drawable, time_to_close
+    from workbook_helpers.report import html as report
+    from workbook_helpers.privacy.policy import using_policy
+    from workbook_helpers.measures.time_to_close import drawable, time_to_close
 
     # before: closes on days 10, 20 and 30 (median 20); after: 5, 15 and one still open on day 40.
     durations = pd.DataFrame({"days": [10, 20, 30, 5, 15, 40], "closed": [True] * 5 + [False]})
@@ -548,7 +553,7 @@ def test_a_rebased_chart_names_its_new_limits_on_the_chart_and_in_its_descriptio
 
 
 def test_annotations_are_drawn_at_their_dates_and_listed_in_the_description():
-    from workbook_helpers.process_changes import Annotation
+    from workbook_helpers.spc.process_changes import Annotation
 
     notes = [Annotation(pd.Timestamp("2025-01-06"), "New allocation"),
              Annotation(pd.Timestamp("2020-01-01"), "Long ago")]  # before the chart: left off
@@ -567,7 +572,7 @@ def test_annotations_are_drawn_at_their_dates_and_listed_in_the_description():
 
 
 def test_small_multiples_name_a_rebased_team_and_its_annotations():
-    from workbook_helpers.process_changes import Annotation
+    from workbook_helpers.spc.process_changes import Annotation
 
     frame = pd.concat([_stepped().assign(team="North"), _points(dates=pd.date_range(
         "2024-04-30", periods=18, freq="ME")).assign(team="West")], ignore_index=True)

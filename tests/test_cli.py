@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, SAMPLE, run_cli
-from workbook_helpers.cli import collect_parameters, build_parser, parse_value
+from workbook_helpers.run.cli import collect_parameters, build_parser, parse_value
 
 
 def test_workbook_with_no_command_is_a_usage_error_that_lists_the_commands():
@@ -148,7 +148,7 @@ def test_run_refuses_a_time_limit_that_is_not_minutes_above_0(limit):
 
 
 def test_run_has_a_time_limit_by_default(monkeypatch):
-    from workbook_helpers import cli
+    from workbook_helpers.run import cli
     from workbook_helpers.exceptions import RunError
 
     limits = []
@@ -157,7 +157,7 @@ def test_run_has_a_time_limit_by_default(monkeypatch):
         limits.append(kwargs.get("time_limit"))
         raise RunError("demand_study", "not run in this test")
 
-    monkeypatch.setattr("workbook_helpers.execute.run_workbook", run_workbook)
+    monkeypatch.setattr("workbook_helpers.run.execute.run_workbook", run_workbook)
     assert cli.main(["run", "demand_study"]) == 1
     assert cli.main(["run", "demand_study", "--timeout", "1.5"]) == 1
     assert limits == [60 * 60, 90]
@@ -216,7 +216,7 @@ def test_sample_command_is_deterministic(tmp_path):
 
 
 def test_output_names_carry_team_and_service_safely():
-    from workbook_helpers.execute import WORKBOOKS, output_stem
+    from workbook_helpers.run.execute import WORKBOOKS, output_stem
 
     study = WORKBOOKS["demand_study"]
     assert output_stem(study, {}) == "demand_study-all-teams"
@@ -315,7 +315,7 @@ def test_own_excel_export_with_own_headers_runs_through_a_column_map(tmp_path):
 
 
 def _study_parameters(**given):
-    from workbook_helpers.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
 
     return check_parameters(WORKBOOKS["demand_study"], given)
 
@@ -356,7 +356,7 @@ def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
 
 
 def test_workbook_default_paths_resolve_from_any_folder(tmp_path, monkeypatch):
-    from workbook_helpers.outputs import find_input
+    from workbook_helpers.run.outputs import find_input
 
     monkeypatch.chdir(tmp_path)
     assert find_input("data/sample/demand.csv") == SAMPLE
@@ -385,7 +385,7 @@ def test_rebase_and_annotations_from_the_command_line_and_a_yaml_file(tmp_path):
     import datetime
 
     from workbook_helpers.exceptions import DataError
-    from workbook_helpers.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
 
     # -p rebase 2025-02-01 gives text; -y gives YAML's dates, inside mappings and lists too,
     # which a notebook's parameters (and the run's JSON records) take as ISO text.
@@ -420,7 +420,7 @@ def test_a_bad_rebase_date_stops_the_run_with_the_date_and_the_range(tmp_path):
 
 
 def test_run_help_lists_every_workbook_declared():
-    from workbook_helpers.execute import WORKBOOKS
+    from workbook_helpers.run.execute import WORKBOOKS
 
     run_help = " ".join(run_cli("run", "--help").stdout.split())
     assert "team_performance" in run_help

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import run_cli
 from workbook_helpers import clock
-from workbook_helpers.batch import Plan
-from workbook_helpers.batch_index import render_index
+from workbook_helpers.run.batch import Plan
+from workbook_helpers.report.index import render_index
 
 REAL_TODAY = date.today()
 MOVED = {"a year back": REAL_TODAY - timedelta(days=365), "a year forward": REAL_TODAY + timedelta(days=365)}

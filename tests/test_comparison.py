@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.comparison`: the before/after comparison of two cohorts.
+"""Tests for :mod:`workbook_helpers.measures.comparison`: the before/after comparison of two cohorts.
 
 Every change, mean and share below is worked out by hand from the small tables built here (the
 arithmetic is in the comment beside it). Intervals come from a bootstrap, so they are pinned
@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from scipy.stats import bootstrap
 
-from workbook_helpers.comparison import (
+from workbook_helpers.measures.comparison import (
     COMPARISON_COLUMNS,
     compare_cohorts,
     comparison_direction,
     measure_config,
 )
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.formatting import fmt_pct, fmt_points
+from workbook_helpers.present.formatting import fmt_pct, fmt_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -231,7 +231,7 @@ def test_percentile_interval_when_bca_is_not_defined(monkeypatch):
     # BCa is undefined when the estimate sits at the edge of the resampled values; scipy then
     # returns NaN ends. Make scipy's BCa fail and check the fallback: the percentile interval of
     # the same resamples, named in interval_method and explained in caution.
-    from workbook_helpers import comparison
+    from workbook_helpers.measures import comparison
 
     real = comparison.bootstrap
 
@@ -444,8 +444,8 @@ def test_direction_judges_the_interval_against_better():
 
 
 def test_sample_cohorts_reproduce_the_published_table_roughly():
-    from workbook_helpers.cases import case_measures
-    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.measures.cases import case_measures
+    from workbook_helpers.data.loading import load_cases, load_events
 
     measures = case_measures(load_events(SAMPLE / "events.csv"), load_cases(SAMPLE / "cases.csv"))
     result = compare_cohorts(measures, resamples=999).set_index("measure")
@@ -519,8 +519,8 @@ def test_mean_difference_interval_agrees_with_dabest():
     # jackknife of both groups where scipy sums the groups' terms (Efron's two-sample form): on
     # these data that moves the ends by under 1% of the width, averaged over 20 seeds.
     dabest = pytest.importorskip("dabest")
-    from workbook_helpers.cases import case_measures
-    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.measures.cases import case_measures
+    from workbook_helpers.data.loading import load_cases, load_events
 
     measures = case_measures(load_events(SAMPLE / "events.csv"), load_cases(SAMPLE / "cases.csv"))
     names = ["assessments", "people_involved", "referrals", "total_hours", "handoffs", "end_to_end_days"]
@@ -547,7 +547,7 @@ def test_zero_width_interval_from_an_all_zero_cohort_is_not_called_constant():
 
 
 def test_own_measures_leave_out_identifiers():
-    from workbook_helpers.comparison_view import own_measures
+    from workbook_helpers.workbooks.comparison import own_measures
 
     frame = pd.DataFrame({"case_id": [1, 2], "NHS number": [4, 5], "person_ref": [7, 8], "cohort": ["a", "b"],
                           "visits": [1.0, 2.0], "number_of_calls": [3.0, 4.0],

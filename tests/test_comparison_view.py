@@ -9,10 +9,10 @@ import re
 import pandas as pd
 import pytest
 
-from workbook_helpers.cases import case_measures, open_known_from
-from workbook_helpers.comparison import compare_cohorts, comparison_direction, interval_text
-from workbook_helpers.comparison_view import ComparisonView
-from workbook_helpers.policy import using_policy
+from workbook_helpers.measures.cases import case_measures, open_known_from
+from workbook_helpers.measures.comparison import compare_cohorts, comparison_direction, interval_text
+from workbook_helpers.workbooks.comparison import ComparisonView
+from workbook_helpers.privacy.policy import using_policy
 
 KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
 DAY = pd.Timedelta(days=1)

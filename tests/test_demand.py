@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.demand`: value and failure demand, one-stop, capacity lost,
+"""Tests for :mod:`workbook_helpers.measures.demand`: value and failure demand, one-stop, capacity lost,
 week-by-week counts.
 
 Every expected figure is worked out by hand from the small logs built here; the arithmetic is in
@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook_helpers import demand as dm
-from workbook_helpers.demand import NOT_RECORDED, Period
+from workbook_helpers.measures import demand as dm
+from workbook_helpers.measures.demand import NOT_RECORDED, Period
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.loading import load_demand
+from workbook_helpers.data.loading import load_demand
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "demand.csv"
 
@@ -613,7 +613,7 @@ def test_results_do_not_depend_on_the_order_of_the_rows(log, random):
 def test_predictability_worked_by_hand():
     import pandas as pd
 
-    from workbook_helpers.demand import predictability
+    from workbook_helpers.measures.demand import predictability
 
     # Weekly counts 7,7,7,7,5,7,7,7,4,7,7,7: mean 79/12 = 6.583. Moving ranges
     # 0,0,0,2,2,0,0,3,3,0,0 (mean 10/11 = 0.909); the 3s exceed 3.267 x 0.909 = 2.97 and are
@@ -640,7 +640,7 @@ def test_predictability_worked_by_hand():
 
 
 def test_a_type_with_a_flat_weekly_count_has_no_variation_to_judge():
-    from workbook_helpers.demand import predictability
+    from workbook_helpers.measures.demand import predictability
 
     # Three a week for fifteen weeks but one week of four: the two moving ranges of 1 are
     # screened out (3.267 x 2 / 14 = 0.47), so there are no limits to say what to expect.
@@ -656,7 +656,7 @@ def test_a_type_with_a_flat_weekly_count_has_no_variation_to_judge():
 
 
 def test_a_week_with_no_classified_demand_is_a_gap_in_the_failure_share_chart():
-    from workbook_helpers import spc
+    from workbook_helpers.spc import xmr as spc
 
     # Weeks of 8, 15 and 22 April (see the zero-filling test above): 50%, no classified demand,
     # 100%. The middle week keeps its place with no moving range to it or from it, so there is
@@ -705,7 +705,7 @@ def test_nothing_is_hidden_in_an_internal_report():
 
 
 def test_a_small_count_of_unclassified_demand_hides_what_would_give_it_away():
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.privacy.policy import using_policy
 
     with using_policy("publish"):
         shown = _protected(_breakdown_log())
@@ -737,7 +737,7 @@ def test_a_small_count_of_unclassified_demand_hides_what_would_give_it_away():
 
 
 def test_hidden_counts_of_a_pareto_hide_one_more_against_the_total():
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.privacy.policy import using_policy
 
     table = dm.pareto(pd.Series({"a": 10, "b": 3, "c": 6}), "kind")  # 10, 6, 3 of 19
     assert not dm.hidden_counts(table).any()
@@ -788,7 +788,7 @@ def test_a_rebase_date_that_is_not_a_monday_of_the_study_is_refused():
         dm.demand_changes(log, "all", EIGHT_WEEKS, rebase={"Repairs South": "2024-04-15"})
 
 
-@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.UnreliableLimitsWarning")
+@pytest.mark.filterwarnings("ignore::workbook_helpers.spc.xmr.UnreliableLimitsWarning")
 def test_weekly_charts_are_rebased_as_asked():
     log = make_log(WEEKLY_ROWS)
     changes = dm.demand_changes(log, "all", EIGHT_WEEKS, rebase="2024-05-13")

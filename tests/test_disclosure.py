@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.disclosure`: small-count suppression.
+"""Tests for :mod:`workbook_helpers.privacy.disclosure`: small-count suppression.
 
 The safety of secondary suppression is checked by two attackers written here, independently of
 the module: one subtracts along rows and columns, again and again, wherever a line has a single
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook_helpers.disclosure import (
+from workbook_helpers.privacy.disclosure import (
     SUPPRESSED,
     chart_gaps,
     gap_note,
@@ -27,7 +27,7 @@ from workbook_helpers.disclosure import (
     suppressed_text,
 )
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.formatting import fmt_pct
+from workbook_helpers.present.formatting import fmt_pct
 
 # --------------------------------------------------------------------------------------------
 # The attackers: they see only what a report shows (the values, with <NA> where hidden) and
@@ -479,7 +479,7 @@ def test_totals_must_be_where_they_are_said_to_be():
 
 
 def test_a_hidden_count_is_fewer_than_the_threshold():
-    from workbook_helpers.disclosure import count_bound
+    from workbook_helpers.privacy.disclosure import count_bound
 
     assert count_bound(3).words() == "fewer than 5"
     assert count_bound(1, suppress_below=10).words() == "fewer than 10"
@@ -493,7 +493,7 @@ def test_a_hidden_share_is_bounded_by_what_its_denominator_allows():
     25 of 35: neither 25 nor the other 10 is small: shown.
     28 of 30: the other 2 are few, so the share is over 25/30 = 83.3%: "over 83%".
     2 of 4: so few judged that any share says what happened to each: no bound."""
-    from workbook_helpers.disclosure import share_bound
+    from workbook_helpers.privacy.disclosure import share_bound
 
     assert share_bound(1 / 30, 30).words(percent=True) == "under 17%"
     assert share_bound(1 / 30, 30).under == pytest.approx(5 / 30)
@@ -508,7 +508,7 @@ def test_a_hidden_share_is_bounded_by_what_its_denominator_allows():
 
 
 def test_a_bound_rounds_outwards_so_it_stays_true():
-    from workbook_helpers.disclosure import Bound
+    from workbook_helpers.privacy.disclosure import Bound
 
     assert Bound(under=0.1201).words(percent=True) == "under 13%"
     assert Bound(under=0.12).words(percent=True) == "under 12%"  # exactly 12%: no rounding up

@@ -1,8 +1,8 @@
 """The contract documentation is generated from the contracts and must match them."""
 
 from conftest import ROOT
-from workbook_helpers.contracts import DEMAND_LOG
-from workbook_helpers.docs import contracts_page
+from workbook_helpers.data.contracts import DEMAND_LOG
+from workbook_helpers.data.docs import contracts_page
 
 
 def test_committed_contract_page_is_current():
@@ -21,7 +21,7 @@ def test_readme_links_the_contract_page():
 
 
 def test_method_page_defines_every_team_performance_measure():
-    from workbook_helpers.performance_measures import MEASURES
+    from workbook_helpers.measures.performance_measures import MEASURES
 
     method = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
     for m in MEASURES:

@@ -239,10 +239,10 @@ def test_published_report_shows_the_table_not_each_case(published_run):
 
 
 def _view(privacy):
-    from workbook_helpers.cases import case_measures, open_known_from
-    from workbook_helpers.comparison_view import ComparisonView, comparison_config
-    from workbook_helpers.loading import load_cases, load_events
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.measures.cases import case_measures, open_known_from
+    from workbook_helpers.workbooks.comparison import ComparisonView, comparison_config
+    from workbook_helpers.data.loading import load_cases, load_events
+    from workbook_helpers.privacy.policy import using_policy
 
     events, cases = load_events(EVENTS), load_cases(CASES)
     table = case_measures(events, cases)
@@ -266,7 +266,7 @@ def _same(a, b):
 
 
 def test_the_change_at_a_glance_draws_the_tables_changes_and_intervals():
-    from workbook_helpers.charts import VERDICT_STYLES
+    from workbook_helpers.present.charts import VERDICT_STYLES
 
     view, frame, spec = _view("internal")
     table = view.comparison
@@ -314,7 +314,7 @@ def test_a_published_change_at_a_glance_leaves_out_the_hidden_measures_and_says_
 
 
 def test_panels_for_a_change_in_its_own_units_and_too_few_cases():
-    from workbook_helpers import charts
+    from workbook_helpers.present import charts
 
     frame = pd.DataFrame([
         {"label": "Assessments per case", "panel": "percent", "change": -0.5, "ci_low": -0.7, "ci_high": -0.2,

@@ -7,10 +7,10 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from conftest import SAMPLE
-from workbook_helpers import demand as dm
+from workbook_helpers.measures import demand as dm
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.explore import demand_explorer, explorer_charts, interactive_front_end
-from workbook_helpers.loading import load_demand
+from workbook_helpers.present.explore import demand_explorer, explorer_charts, interactive_front_end
+from workbook_helpers.data.loading import load_demand
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +61,9 @@ def test_controls_offer_the_data_services_channels_and_weeks(log):
 
 def test_case_picker_offers_every_case_and_narrows_by_cohort():
     from conftest import ROOT
-    from workbook_helpers.case_review import CaseReview
-    from workbook_helpers.explore import case_explorer
-    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.workbooks.case_review import CaseReview
+    from workbook_helpers.present.explore import case_explorer
+    from workbook_helpers.data.loading import load_cases, load_events
 
     events = load_events(ROOT / "data" / "sample" / "events.csv")
     review = CaseReview.build(events, load_cases(ROOT / "data" / "sample" / "cases.csv"))
@@ -81,9 +81,9 @@ def test_case_picker_offers_every_case_and_narrows_by_cohort():
 def test_comparison_explorer_switches_between_mean_and_median():
     import pandas as pd
 
-    from workbook_helpers.comparison import compare_cohorts
-    from workbook_helpers.comparison_view import ComparisonView
-    from workbook_helpers.explore import comparison_explorer, comparison_table
+    from workbook_helpers.measures.comparison import compare_cohorts
+    from workbook_helpers.workbooks.comparison import ComparisonView
+    from workbook_helpers.present.explore import comparison_explorer, comparison_table
 
     # Before: 1, 2, 9 visits (mean 4, median 2); after: 1, 1, 4 (mean 2, median 1).
     table = pd.DataFrame({"case_id": list("abcdef"), "cohort": ["before"] * 3 + ["after"] * 3,
@@ -161,7 +161,7 @@ def _run(client, code: str, allow_stdin: bool) -> str:
     return "".join(printed).strip()
 
 
-CHECK = "from workbook_helpers.explore import interactive_front_end; print(interactive_front_end())"
+CHECK = "from workbook_helpers.present.explore import interactive_front_end; print(interactive_front_end())"
 
 
 def test_a_front_end_with_a_person_at_it_gets_the_controls(kernel):

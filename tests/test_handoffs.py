@@ -1,4 +1,4 @@
-"""The handoff map and the directly-follows table (workbook_helpers.handoffs): worked by hand on
+"""The handoff map and the directly-follows table (workbook_helpers.measures.handoffs): worked by hand on
 four cases and three organisations, checked against the handoffs per case of the case measures on
 the sample, and protected for a published report."""
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from test_cases import NA, ev, make_events
-from workbook_helpers import handoffs as h
-from workbook_helpers.cases import case_measures
+from workbook_helpers.measures import handoffs as h
+from workbook_helpers.measures.cases import case_measures
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.policy import using_policy
+from workbook_helpers.privacy.policy import using_policy
 
 # Four cases, three organisations (Council, NHS, Housing); dates are days of April 2024.
 #
@@ -182,7 +182,7 @@ def test_the_view_draws_what_the_policy_allows(events, cases):
 
 def test_on_the_sample_each_cohorts_cells_add_up_to_its_handoffs_per_case():
     from conftest import ROOT
-    from workbook_helpers.loading import load_cases, load_events
+    from workbook_helpers.data.loading import load_cases, load_events
 
     events = load_events(ROOT / "data" / "sample" / "events.csv")
     measures = case_measures(events, load_cases(ROOT / "data" / "sample" / "cases.csv"))

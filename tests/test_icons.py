@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook_helpers import charts, icons, spc
+from workbook_helpers.present import charts
+
+from workbook_helpers.present import icons
+
+from workbook_helpers.spc import xmr as spc
 
 SVG = "{http://www.w3.org/2000/svg}"
 ALL_ICONS = [*icons.VARIATION_ICONS, *icons.ASSURANCE_ICONS, None]
@@ -90,7 +94,7 @@ def test_icon_colours_meet_wcag_aa(icon):
 
 
 def test_icons_are_coloured_from_the_one_palette():
-    from workbook_helpers import palette
+    from workbook_helpers.present import palette
 
     assert icons.icon_style("improvement_low")["fill"] == palette.IMPROVEMENT_COLOUR == "#0072B2"
     assert icons.icon_style("consistent_fail")["fill"] == palette.CONCERN_COLOUR == "#E69F00"

@@ -21,7 +21,7 @@ from lab_browser import (
     open_notebook, run_all_cells, trusted, wait_for_charts, wait_for_new_charts,
 )
 
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.run.registry import BUILT_IN
 
 WORKBOOKS = tuple(workbook.name for workbook in BUILT_IN)
 #: One control per workbook to change (a widget's class and its label) and the option to choose.

@@ -1,4 +1,4 @@
-"""Tests of loading a demand log (:func:`workbook_helpers.loading.load_demand`).
+"""Tests of loading a demand log (:func:`workbook_helpers.data.loading.load_demand`).
 
 Two halves: a catalogue of malformed files, each pinning the message an analyst reads (which
 column, which rows as a spreadsheet numbers them, what was found, what was expected), and
@@ -16,9 +16,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbook_helpers.contracts import CHANNELS, FAILURE_TYPES
+from workbook_helpers.data.contracts import CHANNELS, FAILURE_TYPES
 from workbook_helpers.exceptions import DataError, Problem
-from workbook_helpers.loading import load_demand
+from workbook_helpers.data.loading import load_demand
 
 FIELDS = (
     "received", "service", "channel", "demand_type", "demand_class",

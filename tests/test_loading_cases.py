@@ -17,9 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbook_helpers.contracts import ACTIVITY_KINDS, CASE_EVENTS, CASES, CONTRACTS
+from workbook_helpers.data.contracts import ACTIVITY_KINDS, CASE_EVENTS, CASES, CONTRACTS
 from workbook_helpers.exceptions import DataError, Problem
-from workbook_helpers.loading import (
+from workbook_helpers.data.loading import (
     activity_key,
     check_case_files,
     default_activity_map,

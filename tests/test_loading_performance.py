@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from workbook_helpers.contracts import (
+from workbook_helpers.data.contracts import (
     ACTIONS,
     CONTRACTS,
     MEASURE_KEYS,
@@ -25,10 +25,10 @@ from workbook_helpers.contracts import (
     TARGETS,
     WORK_ITEMS,
 )
-from workbook_helpers.docs import contracts_page
+from workbook_helpers.data.docs import contracts_page
 from workbook_helpers.exceptions import DataError, Problem
-from workbook_helpers.loading import load_actions, load_spending, load_targets, load_work_items
-from workbook_helpers.performance_measures import MEASURES
+from workbook_helpers.data.loading import load_actions, load_spending, load_targets, load_work_items
+from workbook_helpers.measures.performance_measures import MEASURES
 
 DATE_EXPECTED = "a date such as 03/04/2024 (day first) or 2024-04-03, optionally with a time"
 MONTH_EXPECTED = (

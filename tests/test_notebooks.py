@@ -12,7 +12,7 @@ import papermill
 import pytest
 
 from conftest import ROOT
-from workbook_helpers.execute import WORKBOOKS, _default_kernel
+from workbook_helpers.run.execute import WORKBOOKS, _default_kernel
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook_helpers import performance as pf
+from workbook_helpers.measures import performance as pf
 from workbook_helpers.exceptions import ParameterError
 
 NaT = pd.NaT

@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from workbook_helpers import policy
+from workbook_helpers.privacy import policy
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.policy import ReportPolicy, audience_from, current_policy, set_policy, using_policy
+from workbook_helpers.privacy.policy import ReportPolicy, audience_from, current_policy, set_policy, using_policy
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +24,14 @@ def restore_policy():
 
 def test_the_default_in_jupyterlab_is_the_team_with_five():
     # A fresh process: what JupyterLab gets before any set_policy.
-    code = ("from workbook_helpers.policy import current_policy as c; p = c(); "
+    code = ("from workbook_helpers.privacy.policy import current_policy as c; p = c(); "
             "print(p.audience, p.suppress_below, p.hides_small_numbers, p.shows_each_case)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["team", "5", "False", "True"]
 
 
 def test_importing_the_policy_loads_no_pandas():
-    code = "import sys, workbook_helpers.policy; print('pandas' in sys.modules, 'numpy' in sys.modules)"
+    code = "import sys, workbook_helpers.privacy.policy; print('pandas' in sys.modules, 'numpy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
 

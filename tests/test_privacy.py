@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.privacy`: case and worker pseudonyms, numbered and salted."""
+"""Tests for :mod:`workbook_helpers.privacy.pseudonyms`: case and worker pseudonyms, numbered and salted."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook_helpers import privacy
+from workbook_helpers.privacy import pseudonyms as privacy
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy import (
+from workbook_helpers.privacy.pseudonyms import (
     CASE_CODE_CHARACTERS,
     WORKER_CODE_CHARACTERS,
     installation_salt,

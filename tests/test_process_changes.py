@@ -1,4 +1,4 @@
-"""Rebasing and annotations (workbook_helpers.process_changes): reading the parameters, checking
+"""Rebasing and annotations (workbook_helpers.spc.process_changes): reading the parameters, checking
 rebase dates against a chart's periods, and the sentence for a run on one side of the mean."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook_helpers import spc
+from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.process_changes import (
+from workbook_helpers.spc.process_changes import (
     Annotation, MAX_ANNOTATION_CHARACTERS, read_changes, rebase_points, shift_note, shift_run,
     xmr_by_rebased, xmr_rebased,
 )

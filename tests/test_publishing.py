@@ -12,7 +12,7 @@ import pytest
 import canary
 from accessibility import assert_accessible
 from conftest import run_cli
-from workbook_helpers.registry import BUILT_IN
+from workbook_helpers.run.registry import BUILT_IN
 
 WORKBOOKS = [workbook.name for workbook in BUILT_IN]
 # Identifiers of the sample that were not replaced by a canary must not appear either.
@@ -229,13 +229,13 @@ def test_markup_in_names_and_free_text_stays_inert(workbook, tmp_path, browser):
     ("Ω", "demand_study-unnamed"),
 ])
 def test_names_in_output_paths_are_sanitised(name, stem):
-    from workbook_helpers.execute import get_workbook, output_stem
+    from workbook_helpers.run.execute import get_workbook, output_stem
 
     assert output_stem(get_workbook("demand_study"), {"team": name}) == stem
 
 
 def test_a_very_long_name_is_cut_to_a_safe_length():
-    from workbook_helpers.execute import get_workbook, output_stem
+    from workbook_helpers.run.execute import get_workbook, output_stem
 
     stem = output_stem(get_workbook("demand_study"), {"team": "North " * 40, "service": "x" * 300})
     team, service = stem.split("-", 1)[1], stem.rsplit("-", 1)[1]

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run_cli
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.registry import BUILT_IN, ENTRY_POINT_GROUP, WORKBOOKS, Headline, Workbook, get_workbook, register
+from workbook_helpers.run.registry import BUILT_IN, ENTRY_POINT_GROUP, WORKBOOKS, Headline, Workbook, get_workbook, register
 
 
 def test_the_suites_workbooks_in_order():
@@ -57,9 +57,9 @@ def _tiny_package(folder: Path) -> dict:
             title = "Tiny workbook"
             answer = 42"""), metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(textwrap.dedent("""\
-            from workbook_helpers.policy import set_policy
+            from workbook_helpers.privacy.policy import set_policy
             set_policy(audience, suppress_below, privacy)
-            from workbook_helpers.notebook import headline_cards, record_summary, say""")),
+            from workbook_helpers.present.notebook import headline_cards, record_summary, say""")),
         nbformat.v4.new_markdown_cell("## The answer"),
         nbformat.v4.new_code_cell('headline_cards([("Answer", str(answer), "worked out")])\n'
                                   'say(f"The answer is {answer}.")'),
@@ -70,7 +70,7 @@ def _tiny_package(folder: Path) -> dict:
     nbformat.write(notebook, folder / "tiny.ipynb")
     (folder / "tiny_workbook.py").write_text(textwrap.dedent(f"""\
         from pathlib import Path
-        from workbook_helpers.registry import Headline, Workbook
+        from workbook_helpers.run.registry import Headline, Workbook
 
         WORKBOOK = Workbook(
             name="tiny", title="Tiny workbook", short_title="Tiny",

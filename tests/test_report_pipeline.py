@@ -15,13 +15,17 @@ import nbformat
 import pandas as pd
 import pytest
 
-from workbook_helpers import charts, notebook, report
+from workbook_helpers.present import charts
+
+from workbook_helpers.present import notebook
+
+from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.notebook import (
+from workbook_helpers.present.notebook import (
     Card, count_card, protect_table, record_summary, say_text, share_card, show_free_text, table_html,
 )
-from workbook_helpers.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
-from workbook_helpers.policy import using_policy
+from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
+from workbook_helpers.privacy.policy import using_policy
 
 C = "[c]"
 
@@ -457,7 +461,7 @@ def test_ranked_bars_leave_gaps_and_say_so(publish):
 
 
 def test_pareto_hides_the_shares_that_would_give_a_count_away(publish):
-    from workbook_helpers import demand
+    from workbook_helpers.measures import demand
 
     table = demand.pareto(pd.Series({"chasing": 40, "not done": 20, "wrong place": 9, "repeat": 3}), "failure_type")
     chart = charts.pareto_chart(table, "failure_type", "Failure types", "Pareto chart.")
@@ -634,7 +638,7 @@ def test_layered_and_concatenated_charts_give_a_table_per_data_set():
 
 
 def test_an_xmr_chart_data_table_uses_its_tooltip_titles_and_dates():
-    from workbook_helpers import spc
+    from workbook_helpers.spc import xmr as spc
 
     weeks = pd.date_range("2024-04-01", periods=3, freq="7D")
     with pytest.warns(spc.UnreliableLimitsWarning):  # three points: fine for a table's test

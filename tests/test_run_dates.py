@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.run_dates import check_run_date, date_range
+from workbook_helpers.data.run_dates import check_run_date, date_range
 
 
 def test_a_date_outside_the_range_is_an_error_and_after_the_last_event_a_warning():

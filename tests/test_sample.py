@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook_helpers import performance, spc
-from workbook_helpers.contracts import CHANNELS, FAILURE_TYPES
+from workbook_helpers.measures import performance
+
+from workbook_helpers.spc import xmr as spc
+from workbook_helpers.data.contracts import CHANNELS, FAILURE_TYPES
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.loading import load_actions, load_spending, load_targets, load_work_items
-from workbook_helpers.performance_measures import MEASURES, measure_key
-from workbook_helpers.sample import (
+from workbook_helpers.data.loading import load_actions, load_spending, load_targets, load_work_items
+from workbook_helpers.measures.performance_measures import MEASURES, measure_key
+from workbook_helpers.data.sample import (
     ACTION_COLUMNS,
     CASE_COLUMNS,
     CASE_EVENT_COLUMNS,
@@ -681,7 +683,7 @@ def performance_files(written_files: dict[str, Path]) -> dict[str, pd.DataFrame]
 def monthly_measures(files: dict[str, pd.DataFrame], team: str) -> pd.DataFrame:
     """Every measure of ``team`` for each month, April 2024 to October 2025, worked out with
     plain pandas straight from the definitions in ``performance_measures`` (independently of
-    ``workbook_helpers.performance``)."""
+    ``workbook_helpers.measures.performance``)."""
     items = files["work_items"][files["work_items"]["team"] == team]
     actions = files["actions"][files["actions"]["team"] == team]
     spending = files["spending"][files["spending"]["team"] == team]

@@ -28,7 +28,7 @@ MODES = ("organisation", "public")
 def _plan_runs() -> int:
     """How many runs the sample plan makes: one service-wide report per workbook, and one per
     team for the workbooks run for each team (teams counted from the sample files)."""
-    from workbook_helpers.batch import load_plan
+    from workbook_helpers.run.batch import load_plan
 
     return len(load_plan(PLAN).runs)
 
@@ -136,7 +136,7 @@ def test_every_report_draws_every_chart_with_scripts_off(sample_batch, browser):
     """Where an HTML attachment's scripts do not run (e-mail previews, document libraries,
     locked-down browsers) every chart still shows: as many drawn pictures (SVG of at least 150
     by 80 pixels) as the workbook displayed charts."""
-    from workbook_helpers.report import chart_specs
+    from workbook_helpers.report.html import chart_specs
 
     _, out = sample_batch
     context = browser.new_context(java_script_enabled=False)

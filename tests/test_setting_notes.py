@@ -9,8 +9,8 @@ import re
 import pandas as pd
 
 from conftest import run_cli
-from workbook_helpers.execute import WORKBOOKS, setting_notes
-from workbook_helpers.team_performance import TeamPerformance
+from workbook_helpers.run.execute import WORKBOOKS, setting_notes
+from workbook_helpers.workbooks.team_performance import TeamPerformance
 
 
 def _text(page) -> str:

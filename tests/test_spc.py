@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.spc`: XmR charts and the *Making Data Count* rules.
+"""Tests for :mod:`workbook_helpers.spc.xmr`: XmR charts and the *Making Data Count* rules.
 
 Worked examples carry their arithmetic in comments so that each expected number can be checked by
 hand. Positions are counted from 0, as in the ``x`` column when no dates are given.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from workbook_helpers.spc import (
+from workbook_helpers.spc.xmr import (
     ASSURANCE_ICONS,
     COLUMNS,
     UnreliableLimitsWarning,

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import run_cli
 from workbook_helpers import charts  # noqa: F401  (the suite's theme, switched on by import)
-from workbook_helpers.chart_svg import ChartRenderer, draw_svg, inline_svg, spec_key
-from workbook_helpers.report import css_string, page_footer_css, render_report
+from workbook_helpers.present.chart_svg import ChartRenderer, draw_svg, inline_svg, spec_key
+from workbook_helpers.report.html import css_string, page_footer_css, render_report
 
 SVG_WITH_CLIP = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="100" height="50">'
@@ -171,7 +171,7 @@ def test_static_and_live_charts_say_the_same_words_in_the_same_fonts(browser):
 
     import vl_convert
 
-    from workbook_helpers import spc
+    from workbook_helpers.spc import xmr as spc
 
     weeks = pd.date_range("2024-04-01", periods=16, freq="7D")
     shares = [.41, .5, .62, .55, .48, .6, .52, .47, .58, .61, .44, .5, .53, .49, .57, .9]

@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.story`: the sentences a director reads first.
+"""Tests for :mod:`workbook_helpers.present.story`: the sentences a director reads first.
 
 Figures come from small hand-built logs (see ``tests/test_demand.py`` for the log builder); the
 expected numbers are worked out by hand beside each assertion.
@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from workbook_helpers import demand as dm
-from workbook_helpers import spc, story
+from workbook_helpers.measures import demand as dm
+from workbook_helpers.spc import xmr as spc
+from workbook_helpers.present import story
 
 from test_demand import HEADLINE_ROWS, MONDAY_TO_FRIDAY, NA, ONE_DAY, TWO_WEEKS, make_log, period, row
 
@@ -195,7 +196,7 @@ def test_headline_cautions_about_failure_demands_over_the_ceiling():
     assert "the time of about 225,225,225 full-time staff." in text
     assert ("That includes 1 failure demand recorded at over 8 hours of handling: check them "
             "before relying on the figure.") in text
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.privacy.policy import using_policy
 
     with using_policy("public"):  # a small count reads as its bound, and its noun is plural
         text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
@@ -347,7 +348,7 @@ def test_what_matters_quotes_are_escaped_and_limited():
 
 
 def test_small_counts_in_sentences_read_as_bounds_in_a_public_report():
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.privacy.policy import using_policy
 
     assert story.case_scope("all", "West", 3) == "the 3 cases of the West team"
     assert story.case_scope(None, None, 1) == "the one case"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from conftest import run_cli
-from workbook_helpers.formatting import SYMBOL_MEANINGS
-from workbook_helpers.report import symbol_key
+from workbook_helpers.present.formatting import SYMBOL_MEANINGS
+from workbook_helpers.report.html import symbol_key
 
 WORDS = {
     "[c]": "confidential: hidden to protect privacy, as a small number could identify someone",

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy import stable_pseudonyms, stable_worker_pseudonyms
-from workbook_helpers.team_performance import TeamPerformance, year_to_date
+from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
+from workbook_helpers.workbooks.team_performance import TeamPerformance, year_to_date
 
 
 def dates(frame, *columns):
@@ -255,8 +255,8 @@ def test_a_team_whose_spending_stops_early_is_named_in_the_notes():
 
 
 def test_published_matrix_hides_small_latest_counts_but_not_shares():
-    from workbook_helpers import icons
-    from workbook_helpers.policy import using_policy
+    from workbook_helpers.present import icons
+    from workbook_helpers.privacy.policy import using_policy
 
     view = TeamPerformance.build(items(), None, None, None, team="all", as_at="2025-10-31")
     internal = view.summary_table().set_index(["team", "measure"])["latest"]
@@ -320,7 +320,7 @@ NORTH = "Community Team North"
 
 @pytest.fixture(scope="module")
 def sample_files():
-    from workbook_helpers.loading import load_actions, load_spending, load_targets, load_work_items
+    from workbook_helpers.data.loading import load_actions, load_spending, load_targets, load_work_items
 
     from conftest import ROOT
 
@@ -340,7 +340,7 @@ def north_rebased(sample_files):
 def test_limits_of_each_stretch_equal_spc_xmr_rebased_at_the_same_point(north_rebased, sample_files):
     import warnings
 
-    from workbook_helpers import spc
+    from workbook_helpers.spc import xmr as spc
 
     for key in ("open_items", "overdue_items", "median_days_to_complete", "completed_on_time_share"):
         points = north_rebased.charts[(NORTH, key)]
@@ -407,7 +407,7 @@ def test_the_run_below_the_average_is_named_until_the_chart_is_rebased(sample_fi
 
 
 def test_rebasing_and_annotations_are_in_the_notes_and_on_the_chart(north_rebased):
-    from workbook_helpers.explore import performance_chart
+    from workbook_helpers.present.explore import performance_chart
 
     notes = " ".join(north_rebased.method_notes())
     assert "The charts for Community Team North are rebased from 1 February 2025" in notes

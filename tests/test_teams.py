@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.teams`: the whole-service keyword and a team called "All"
+"""Tests for :mod:`workbook_helpers.data.teams`: the whole-service keyword and a team called "All"
 never collide, in the parameter, in file names and in batch folders."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.teams import chosen_team, claimed_names, keyword_notes, team_parameter
+from workbook_helpers.data.teams import chosen_team, claimed_names, keyword_notes, team_parameter
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.time_to_close`: the Kaplan–Meier estimate of time to close,
+"""Tests for :mod:`workbook_helpers.measures.time_to_close`: the Kaplan–Meier estimate of time to close,
 its median, the durations of open and closed cases, and what a chart of it may draw.
 
 The expected figures are worked out by hand in the comments; scipy's own estimate is the
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.time_to_close import (
+from workbook_helpers.measures.time_to_close import (
     case_durations,
     data_as_at,
     drawable,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli
-from workbook_helpers.teams import as_in_data
+from workbook_helpers.data.teams import as_in_data
 
 
 def _title_block(folder) -> dict[str, str]:

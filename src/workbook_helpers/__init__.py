@@ -1,8 +1,15 @@
 """Service Workbooks: the helpers behind the workbooks in ``notebooks/``.
 
-Data flows one way: file -> contract (:mod:`.loading`, :mod:`.contracts`) -> measures
-(:mod:`.demand`, :mod:`.spc`) -> charts and tables (:mod:`.charts`, :mod:`.tables`) ->
-notebook narrative -> report (:mod:`.execute`, :mod:`.report`).
+Data flows one way, and the subpackages follow it:
+
+    data/       file -> contract: read, map columns, normalise, check (and the sample data)
+    measures/   pure pandas: demand, cases, time to close, the comparison, team performance
+    spc/        XmR limits and signals, and where limits start afresh
+    privacy/    the audience: what this reader may see, and pseudonyms
+    present/    palette, formatting, charts, icons, sentences, what a cell shows
+    workbooks/  one view per workbook, gathered once and protected for its audience
+    report/     the HTML report, its PDF, and a batch's index page
+    run/        the registry of workbooks, the runner, the batch, the ``workbook`` command
 """
 
 import sys
@@ -19,6 +26,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-from .exceptions import DataError, ParameterError, Problem, RunError, WorkbookError
+from workbook_helpers.exceptions import DataError, ParameterError, Problem, RunError, WorkbookError
 
 __all__ = ["DataError", "ParameterError", "Problem", "RunError", "WorkbookError", "__version__"]

@@ -1,0 +1,3 @@
+"""Running workbooks: the registry of workbooks, their parameters, the kernel and runner, the
+batch, and the ``workbook`` command.
+"""
