@@ -9,7 +9,7 @@ throwaway pseudonym salt kept in the folder, so that two snapshots made on diffe
 machines differ only by what the code does. Run it before a change and after it, with the same
 folder for the salt (``--salt``) so pseudonyms agree.
 
-``compare`` matches every report by its path and prints, for each, whether its JSON summary and
+``compare`` matches every report (and the index page) by its path and prints, for each, whether its JSON summary and
 its HTML are the same once the fields that say when and how fast a run was are set aside
 (``generated_at``, ``duration_s``, ``version``; in the HTML the title block's "Produced" and
 "Made with" lines). A difference is shown as the first lines of a unified diff. Exits 0 when
@@ -44,7 +44,15 @@ def snapshot(out: Path, salt: Path | None) -> int:
     env = {**os.environ, "SERVICE_WORKBOOKS_TODAY": FIXED_DAY, "SERVICE_WORKBOOKS_SALT_FILE": str(salt.resolve())}
     command = [str(BIN / "workbook"), "batch", str(PLAN), "--out", str(out / "reports"), "--force", "--quiet"]
     print("Running:", " ".join(command), file=sys.stderr)
+    (out / "checkout").write_text(str(REPO), encoding="utf-8")  # set aside when comparing
     return subprocess.run(command, cwd=REPO, env=env).returncode
+
+
+def _checkout(path: Path) -> str:
+    """The checkout a snapshot was made from (its ``checkout`` file), so two snapshots made in
+    different worktrees compare equal where they only name their own folder."""
+    folder = next((parent for parent in path.parents if (parent / "checkout").is_file()), None)
+    return (folder / "checkout").read_text(encoding="utf-8").strip() if folder else "\0"
 
 
 def _summary(path: Path) -> str:
@@ -55,11 +63,12 @@ def _summary(path: Path) -> str:
             return [clean(item) for item in value]
         return value
 
-    return json.dumps(clean(json.loads(path.read_text(encoding="utf-8"))), indent=1, sort_keys=True)
+    text = path.read_text(encoding="utf-8").replace(_checkout(path), "<checkout>")
+    return json.dumps(clean(json.loads(text)), indent=1, sort_keys=True)
 
 
 def _page(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(_checkout(path), "<checkout>")
     for pattern, replacement in _VOLATILE_HTML:
         text = pattern.sub(replacement, text)
     return re.sub(r">\s*<", ">\n<", text)  # one tag a line, so a diff points at the change
@@ -68,7 +77,7 @@ def _page(path: Path) -> str:
 def compare(before: Path, after: Path) -> int:
     def reports(folder: Path) -> dict[str, Path]:
         base = folder / "reports" if (folder / "reports").is_dir() else folder
-        return {path.relative_to(base).as_posix(): path for pattern in ("*/*.json", "*/*.html")
+        return {path.relative_to(base).as_posix(): path for pattern in ("*/*.json", "*/*.html", "index.html")
                 for path in base.glob(pattern)}
 
     old, new = reports(before), reports(after)
