@@ -110,7 +110,7 @@ def altair_route(anywidget: Path, repeat: int) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     notebook = nbformat.read(REPO / "notebooks" / "demand_study.ipynb", as_version=4)
     imports = next(i for i, c in enumerate(notebook.cells)
-                   if c.cell_type == "code" and "from workbook_helpers import charts" in c.source)
+                   if c.cell_type == "code" and "from workbook_helpers.present import charts" in c.source)
     notebook.cells.insert(imports + 1, nbformat.v4.new_code_cell(
         'import altair as alt\nalt.renderers.enable("jupyter", offline=True)'))
     theirs = folder / "demand_study_altair_offline.ipynb"
@@ -144,7 +144,7 @@ def in_the_browser(anywidget: Path, executed: tuple[Path, Path], repeat: int) ->
 
     vega = ".jp-OutputArea-output .vega-embed svg, .jp-OutputArea-output .vega-embed canvas"
     root = Path(tempfile.mkdtemp(prefix="sw-bench-lab-"))
-    code = ("from workbook_helpers import charts\nimport altair as alt, pandas as pd\n{switch}"
+    code = ("from workbook_helpers.present import charts\nimport altair as alt, pandas as pd\n{switch}"
             "alt.Chart(pd.DataFrame({{'week': list(range(20)), 'contacts': [30 + i * 7 % 11 for i in range(20)]}}),"
             " title='Contacts').mark_line().encode(x='week:Q', y='contacts:Q')")
     for name, switch in (("ours", ""), ("altair", "alt.renderers.enable('jupyter', offline=True)\n")):

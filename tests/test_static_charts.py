@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from workbook_helpers import charts  # noqa: F401  (the suite's theme, switched on by import)
+from workbook_helpers.present import charts  # noqa: F401  (the suite's theme, switched on by import)
 from workbook_helpers.present.chart_svg import ChartRenderer, draw_svg, inline_svg, spec_key
 from workbook_helpers.report.html import css_string, page_footer_css, render_report
 
