@@ -286,6 +286,7 @@ def describe_failure(error: WorkbookError, what: str | None = "Nothing was writt
 
 def _run(args: argparse.Namespace) -> int:
     from workbook_helpers.run.execute import DEFAULT_TIMEOUT_MINUTES, get_workbook, run_workbook, teams_in_data
+    from workbook_helpers.run.naming import distinct_single_run_stems
     from workbook_helpers.data.teams import WHOLE_SERVICE, chosen_team, team_parameter
 
     workbook = get_workbook(args.workbook)
@@ -307,7 +308,7 @@ def _run(args: argparse.Namespace) -> int:
         # A team called "All" is run as team:All, so it is not a second whole-service report.
         runs = [{**parameters, "team": WHOLE_SERVICE}] + [
             {**parameters, "team": team_parameter(team)} for team in teams]
-    stems = _distinct_stems(workbook, runs)
+    stems = distinct_single_run_stems(workbook.name, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet,
                                         pdf=args.pdf, time_limit=time_limit)], []
@@ -333,25 +334,6 @@ def _run(args: argparse.Namespace) -> int:
     for team, error in failed:
         print(f"\nFailed for {team}:\n" + describe_failure(error, "No report was written for it."), file=sys.stderr)
     return max((error.exit_code for _, error in failed), default=0)
-
-
-def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
-    """File names for each run; teams whose names differ only in punctuation or case ("Repairs
-    North", "Repairs-North") get a short fingerprint of the name so they cannot overwrite each
-    other. The whole service's name never clashes with a team's (:func:`output_stem`)."""
-    import hashlib
-    from collections import Counter
-
-    from workbook_helpers.run.execute import output_stem
-    from workbook_helpers.data.teams import chosen_team
-
-    stems = [output_stem(workbook, run) for run in runs]
-    clashes = {stem for stem, count in Counter(stems).items() if count > 1}
-    return [
-        f"{stem}-{hashlib.sha256(str(chosen_team(run.get('team'))).encode()).hexdigest()[:6]}"
-        if stem in clashes else stem
-        for stem, run in zip(stems, runs)
-    ]
 
 
 def _positive_int(text: str) -> int:
@@ -387,7 +369,9 @@ def _positive_number(text: str) -> float:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from workbook_helpers.run.batch import Progress, end_table, load_plan, run_batch
+    from workbook_helpers.run.batch import run_batch
+    from workbook_helpers.run.plan import load_plan
+    from workbook_helpers.run.progress import Progress, end_table
 
     plan = load_plan(args.plan, out=args.out, timeout_minutes=args.timeout)
     result = run_batch(

@@ -9,7 +9,6 @@ and renamed into place only when the whole run succeeded, so a failed run leaves
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import re
@@ -22,9 +21,12 @@ from pathlib import Path
 from workbook_helpers import __version__, clock
 from workbook_helpers.exceptions import DataError, ParameterError, RunError
 from workbook_helpers.privacy.policy import RUN_AUDIENCE, audience_from, check_audience
+from workbook_helpers.present.formatting import fmt_duration
+from workbook_helpers.run.naming import (
+    NOTEBOOK_SUFFIX, PDF_SUFFIX, REPORT_SUFFIX, SUMMARY_SUFFIX, failed_notebook, scratch_folder, single_run_stem,
+)
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
 from workbook_helpers.run.registry import WORKBOOKS, Workbook, get_workbook, is_settings_file, notebooks_folder  # noqa: F401
-from workbook_helpers.data.teams import chosen_team
 
 KERNEL_NAME = "service-workbooks"
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
@@ -65,12 +67,6 @@ def _literal(text: str):
         return text
 
 
-def safe_name(text: str, limit: int = 60) -> str:
-    """A name fit for a file: lower case letters, digits and hyphens, at most ``limit`` long."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:limit].strip("-")
-    return slug or "unnamed"
-
-
 def _typed(workbook: Workbook, name: str, value, default):
     """A parameter value of the kind its default is: a yes/no setting must be yes or no (text
     such as "no" would otherwise count as true), a count a whole number; dates become ISO text."""
@@ -99,10 +95,6 @@ def _typed(workbook: Workbook, name: str, value, default):
     return value
 
 
-#: The part of a file name standing for the whole service.
-WHOLE_SERVICE_STEM = "all-teams"
-
-
 def _plain_dates(value):
     """A mapping or list from YAML with its dates (keys too) as ISO text, as a notebook's
     parameters and the run's records (JSON) take them: ``{2025-01-06: ...}`` from
@@ -114,32 +106,6 @@ def _plain_dates(value):
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()
     return value
-
-
-def output_stem(workbook: Workbook, parameters: dict) -> str:
-    """The name a run's files share: the workbook, the team, and the service or cohort when one
-    is chosen, so that reports for different selections never overwrite each other.
-
-    The whole service is ``all-teams``; a team is its name made safe (a team called "All" is
-    ``all``), and a team whose name would make ``all-teams`` too gets a short fingerprint of
-    the name, so no team's report can take the whole service's file name."""
-    def chosen(name: str) -> str | None:
-        value = str(parameters.get(name) or "all").strip()
-        return None if value.lower() == "all" else value
-
-    team = chosen_team(parameters.get("team"))
-    parts = [workbook.name, WHOLE_SERVICE_STEM if team is None else team_stem(team)]
-    parts += [safe_name(chosen(name)) for name in ("service", "cohort") if chosen(name)]
-    return "-".join(parts)
-
-
-def team_stem(team: str) -> str:
-    """A team's part of a file name: its name made safe, with a fingerprint of the exact name
-    when that would read as the whole service's (``all-teams``)."""
-    stem = safe_name(team)
-    if stem == WHOLE_SERVICE_STEM:
-        stem += "-" + hashlib.sha256(str(team).encode("utf-8")).hexdigest()[:6]
-    return stem
 
 
 def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
@@ -248,14 +214,14 @@ def run_workbook(
         Values for the notebook's ``parameters`` cell; the rest keep their defaults.
     out_dir:
         Folder for the three files, named ``<workbook>-<team>[-<service>].html|.ipynb|.json``
-        (see :func:`output_stem`).
+        (see :func:`workbook_helpers.run.naming.single_run_stem`).
     progress:
         Show papermill's progress bar of cells run.
     kernel_name:
         Jupyter kernel to run in; by default the suite's own kernel if registered, else this
         Python.
     stem:
-        The name the three files share, instead of :func:`output_stem`'s.
+        The name the three files share, instead of :func:`workbook_helpers.run.naming.single_run_stem`'s.
     time_limit:
         Seconds the run may take from the kernel's start; past it the kernel is stopped and the
         run fails with a :class:`RunError` saying so (``error_name`` ``"TimeLimit"``).
@@ -294,7 +260,7 @@ def run_workbook(
     except RunError as error:
         if watchdog is not None and watchdog.fired:
             raise RunError(
-                workbook.name, f"it ran over its time limit of {describe_seconds(time_limit)} "
+                workbook.name, f"it ran over its time limit of {fmt_duration(time_limit, words=True)} "
                 "and was stopped", error.cell, "TimeLimit", error.details,
             ) from None
         raise
@@ -302,18 +268,6 @@ def run_workbook(
         if watchdog is not None:
             watchdog.cancel()
         _shutdown(kernel)
-
-
-def describe_seconds(seconds: float) -> str:
-    """``90`` -> ``"1 minute 30 seconds"``; ``600`` -> ``"10 minutes"``; ``12.5`` -> ``"12.5 seconds"``."""
-    minutes, rest = divmod(round(float(seconds), 1), 60)
-    parts = []
-    if minutes:
-        parts.append(f"{int(minutes)} minute{'s' if minutes != 1 else ''}")
-    if rest or not parts:
-        rest = int(rest) if float(rest).is_integer() else rest
-        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
-    return " ".join(parts)
 
 
 class _TimeLimit:
@@ -412,10 +366,10 @@ def _run_in_kernel(
     from workbook_helpers.report.html import render_report
 
     checked = check_parameters(workbook, parameters)
-    stem = stem or output_stem(workbook, checked)
+    stem = stem or single_run_stem(workbook.name, checked)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        scratch = out_dir / f".{stem}.partial-{uuid.uuid4().hex[:8]}"
+        scratch = scratch_folder(out_dir, stem, uuid.uuid4().hex[:8])
         scratch.mkdir()
     except OSError as error:
         raise ParameterError(
@@ -427,7 +381,7 @@ def _run_in_kernel(
         try:
             executed = papermill.execute_notebook(
                 str(workbook.notebook),
-                str(scratch / f"{stem}.ipynb"),
+                str(scratch / f"{stem}{NOTEBOOK_SUFFIX}"),
                 parameters=checked,
                 progress_bar=progress,
                 kernel_name=kernel.kernel_name,
@@ -438,15 +392,15 @@ def _run_in_kernel(
         except PapermillExecutionError as error:
             translated = _translate(workbook, error, checked)
             if isinstance(translated, RunError):
-                translated.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+                translated.details.append(_keep_failed(scratch / f"{stem}{NOTEBOOK_SUFFIX}", out_dir, stem))
             elif keep_failed:  # bad data in a batch: the notebook as far as it ran, as for any failure
-                _keep_failed(scratch / f"{stem}.ipynb", out_dir, stem)
+                _keep_failed(scratch / f"{stem}{NOTEBOOK_SUFFIX}", out_dir, stem)
             raise translated from None
         except Exception as error:  # the kernel died, timed out, or could not start
             failed = RunError(workbook.name, f"{type(error).__name__}: {_first_line(str(error))}",
-                              _running_cell(scratch / f"{stem}.ipynb"), type(error).__name__)
+                              _running_cell(scratch / f"{stem}{NOTEBOOK_SUFFIX}"), type(error).__name__)
             if failed.cell is not None:
-                failed.details.append(_keep_failed(scratch / f"{stem}.ipynb", out_dir, stem))
+                failed.details.append(_keep_failed(scratch / f"{stem}{NOTEBOOK_SUFFIX}", out_dir, stem))
             raise failed from None
         effective = {**default_parameters(workbook), **checked}
         summary = _summary(executed, workbook, effective, started)
@@ -455,22 +409,22 @@ def _run_in_kernel(
         try:
             html = render_report(executed, str(checked.get("title") or workbook.title), summary, renderer,
                                  notes=unused)
-            (scratch / f"{stem}.html").write_text(html, encoding="utf-8")
-            (scratch / f"{stem}.json").write_text(
+            (scratch / f"{stem}{REPORT_SUFFIX}").write_text(html, encoding="utf-8")
+            (scratch / f"{stem}{SUMMARY_SUFFIX}").write_text(
                 json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
         except Exception as error:  # a report that cannot be written is a failed run, not a crash
             raise RunError(workbook.name, f"writing the report: {type(error).__name__}: {error}") from None
-        suffixes = [".ipynb", ".json", ".html"]
+        suffixes = [NOTEBOOK_SUFFIX, SUMMARY_SUFFIX, REPORT_SUFFIX]
         if chromium:
             from workbook_helpers.report.pdf import write_pdf
 
             try:
-                write_pdf(scratch / f"{stem}.html", scratch / f"{stem}.pdf", chromium)
+                write_pdf(scratch / f"{stem}{REPORT_SUFFIX}", scratch / f"{stem}{PDF_SUFFIX}", chromium)
             except RunError as error:
                 raise RunError(workbook.name, f"writing the PDF: {error.summary}") from None
-            suffixes.append(".pdf")
-        (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)  # an earlier failure, now fixed
+            suffixes.append(PDF_SUFFIX)
+        failed_notebook(out_dir, stem).unlink(missing_ok=True)  # an earlier failure, now fixed
         finals = {}
         for suffix in suffixes:
             final = out_dir / f"{stem}{suffix}"
@@ -480,8 +434,8 @@ def _run_in_kernel(
         _CHARTS.renderer = None
         renderer.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    return RunResult(workbook.name, finals[".html"], finals[".ipynb"], finals[".json"], summary,
-                     finals.get(".pdf"))
+    return RunResult(workbook.name, finals[REPORT_SUFFIX], finals[NOTEBOOK_SUFFIX], finals[SUMMARY_SUFFIX], summary,
+                     finals.get(PDF_SUFFIX))
 
 
 class _RunCharts:
@@ -594,7 +548,7 @@ def _keep_failed(partial: Path, out_dir: Path, stem: str) -> str:
     """Keep the notebook as far as it ran, with the full error, under a name no report has."""
     if not partial.exists():
         return "The notebook stopped before anything was saved."
-    failed = out_dir / f"{stem}.failed.ipynb"
+    failed = failed_notebook(out_dir, stem)
     os.replace(partial, failed)
     return f"The notebook as far as it ran, with the full error, is in {failed}."
 
