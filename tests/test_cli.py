@@ -297,7 +297,8 @@ def test_own_excel_export_with_own_headers_runs_through_a_column_map(tmp_path):
 
 
 def _study_parameters(**given):
-    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.parameters import check_parameters
+    from workbook_helpers.run.registry import WORKBOOKS
 
     return check_parameters(WORKBOOKS["demand_study"], given)
 
@@ -367,7 +368,8 @@ def test_rebase_and_annotations_from_the_command_line_and_a_yaml_file(tmp_path):
     import datetime
 
     from workbook_helpers.exceptions import DataError
-    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.parameters import check_parameters
+    from workbook_helpers.run.registry import WORKBOOKS
 
     # -p rebase 2025-02-01 gives text; -y gives YAML's dates, inside mappings and lists too,
     # which a notebook's parameters (and the run's JSON records) take as ISO text.

@@ -4,11 +4,12 @@
 notebook recorded, and writes three files named after the workbook and team: the HTML report,
 the executed notebook and the JSON summary. Everything is written under a temporary name first
 and renamed into place only when the whole run succeeded, so a failed run leaves no report behind.
+The parameters are checked by :mod:`workbook_helpers.run.parameters`, the kernel started and
+stopped by :mod:`workbook_helpers.run.kernel`, and the files named by :mod:`workbook_helpers.run.naming`.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -20,15 +21,15 @@ from pathlib import Path
 
 from workbook_helpers import __version__, clock
 from workbook_helpers.exceptions import DataError, ParameterError, RunError
-from workbook_helpers.privacy.policy import RUN_AUDIENCE, audience_from, check_audience
 from workbook_helpers.present.formatting import fmt_duration
 from workbook_helpers.run.naming import (
     NOTEBOOK_SUFFIX, PDF_SUFFIX, REPORT_SUFFIX, SUMMARY_SUFFIX, failed_notebook, scratch_folder, single_run_stem,
 )
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, YES_NO, find_input, json_safe, project_folder
+from workbook_helpers.run.kernel import TimeLimit, default_kernel, shutdown, start_kernel
+from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
+from workbook_helpers.run.parameters import check_parameters, default_parameters
 from workbook_helpers.run.registry import WORKBOOKS, Workbook, get_workbook, is_settings_file, notebooks_folder  # noqa: F401
 
-KERNEL_NAME = "service-workbooks"
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
 
 
@@ -46,149 +47,6 @@ class RunResult:
     @property
     def paths(self) -> list[Path]:
         return [self.html, *([self.pdf] if self.pdf else []), self.notebook, self.summary_path]
-
-
-def workbook_parameters(workbook: Workbook) -> dict[str, dict]:
-    """The parameters a workbook's ``parameters`` cell declares, with their defaults and help."""
-    import papermill
-
-    return papermill.inspect_notebook(str(workbook.notebook))
-
-
-def default_parameters(workbook: Workbook) -> dict:
-    """The defaults written in a workbook's ``parameters`` cell, as Python values."""
-    return {name: _literal(spec["default"]) for name, spec in workbook_parameters(workbook).items()}
-
-
-def _literal(text: str):
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
-def _typed(workbook: Workbook, name: str, value, default):
-    """A parameter value of the kind its default is: a yes/no setting must be yes or no (text
-    such as "no" would otherwise count as true), a count a whole number; dates become ISO text."""
-    if hasattr(value, "isoformat") and not isinstance(value, str):  # a date from YAML
-        return value.isoformat()
-    if isinstance(value, (dict, list, tuple)):
-        return _plain_dates(value)
-    if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        if str(value).strip().lower() in YES_NO:
-            return YES_NO[str(value).strip().lower()]
-        raise ParameterError(
-            f'{name} must be True or False (yes/no also works); "{value}" is neither. '
-            f"It is a setting of the {workbook.name} workbook."
-        )
-    if isinstance(default, int):
-        try:
-            if float(value) == int(float(value)) and not isinstance(value, bool):
-                return int(float(value))
-        except (TypeError, ValueError):
-            pass
-        raise ParameterError(f'{name} must be a whole number, such as {default}; "{value}" is not.')
-    if isinstance(default, str) and value is not None and not isinstance(value, str):
-        return str(value)
-    return value
-
-
-def _plain_dates(value):
-    """A mapping or list from YAML with its dates (keys too) as ISO text, as a notebook's
-    parameters and the run's records (JSON) take them: ``{2025-01-06: ...}`` from
-    ``-y 'annotations: {2025-01-06: ...}'``."""
-    if isinstance(value, dict):
-        return {_plain_dates(key): _plain_dates(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain_dates(item) for item in value]
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return value
-
-
-def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
-    """The teams named in a workbook's data, sorted: from the first of its ``team_sources`` whose
-    file is given (or is the default), loaded and checked as the workbook loads it. These are the
-    names as the data writes them; :func:`workbook_helpers.data.teams.team_parameter` gives the
-    ``team`` value that chooses each (``team:All`` for a team called All).
-
-    Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
-    when the workbook has no team column to go by.
-    """
-    from workbook_helpers.data import loading
-
-    merged = {**default_parameters(workbook), **parameters}
-    for data_parameter, loader, map_parameter in workbook.team_sources:
-        path = find_input(merged.get(data_parameter))
-        if path is None:
-            continue
-        frame = getattr(loading, loader)(
-            path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
-        )
-        if loader == "load_events":
-            # Events name every practitioner's team; a case belongs to its lead team.
-            from workbook_helpers.measures.cases import case_measures
-
-            frame = case_measures(frame)
-        if "team" in frame.columns:
-            return sorted(frame["team"].dropna().astype(str).unique())
-    if "team" not in default_parameters(workbook):
-        raise ParameterError(
-            f"The {workbook.name} workbook has no team parameter, so it is not run for each team: "
-            "run it without --each-team."
-        )
-    raise ParameterError(
-        f"Running the {workbook.name} workbook for each team needs a team column in its data, and "
-        "the files given have none."
-    )
-
-
-def check_parameters(workbook: Workbook, parameters: dict) -> dict:
-    """Check names against the workbook's parameters cell and make data paths absolute.
-
-    Raises :class:`ParameterError` for unknown names (listing the known ones) and
-    :class:`DataError` for a data file that does not exist.
-    """
-    declared = workbook_parameters(workbook)
-    unknown = [name for name in parameters if name not in declared]
-    if unknown:
-        raise ParameterError(
-            f"The {workbook.name} workbook has no parameter "
-            + ", ".join(f'"{n}"' for n in unknown)
-            + ". Its parameters are: "
-            + ", ".join(declared)
-            + "."
-        )
-    defaults = default_parameters(workbook)
-    checked = {name: _typed(workbook, name, value, defaults[name]) for name, value in parameters.items()}
-    for name in workbook.input_files(checked):
-        value = checked.get(name)
-        if isinstance(value, str) and value.strip():
-            path = find_input(value)
-            if path is None or not path.exists():
-                raise DataError(value, f"The file given as {name} does not exist.")
-            checked[name] = str(path.resolve())
-    for name in ("period_start", "period_end"):
-        value = checked.get(name)
-        if value is not None and not isinstance(value, str):
-            raise ParameterError(f'{name} must be a date written as 2024-04-01; "{value}" is not.')
-    if "interactive" in declared:
-        checked["interactive"] = False
-    if "audience" in declared:
-        # Reports written by a run are made to be sent on: for directors and managers of the
-        # organisation unless asked otherwise. (The notebook's own default, team, is for an
-        # analyst working in JupyterLab.) privacy is the older name, kept for older plans.
-        older = checked.pop("privacy", None)
-        given = checked.get("audience")
-        audience = audience_from(given, older, default=RUN_AUDIENCE)
-        if older not in (None, "") and given not in (None, "") and check_audience(given) != audience:
-            raise ParameterError(
-                f'audience is "{given}" but privacy (its older name) is "{older}": give only audience.'
-            )
-        checked["audience"] = audience
-    return checked
 
 
 def run_workbook(
@@ -252,8 +110,8 @@ def run_workbook(
         chromium = find_chromium()  # before the run, so a missing browser costs nothing
     # Start the kernel first: it boots and imports the workbook's modules while this process
     # imports papermill and checks the parameters, instead of one after the other.
-    kernel = start_kernel(workbook, kernel_name or _default_kernel())
-    watchdog = _TimeLimit(kernel, time_limit) if time_limit else None
+    kernel = start_kernel(workbook, kernel_name or default_kernel())
+    watchdog = TimeLimit(kernel, time_limit) if time_limit else None
     try:
         return _run_in_kernel(workbook, kernel, parameters or {}, Path(out_dir), progress, started, stem,
                               chromium, keep_failed, notes)
@@ -267,92 +125,7 @@ def run_workbook(
     finally:
         if watchdog is not None:
             watchdog.cancel()
-        _shutdown(kernel)
-
-
-class _TimeLimit:
-    """Kills a kernel (and anything it started) once ``seconds`` have passed. A killed kernel
-    makes papermill stop with an error, which :func:`run_workbook` reports as over time.
-
-    A signal to the kernel's process group is all the timer thread does: the kernel was started
-    in a session of its own, so this reaches nothing else, and it is safe from any thread."""
-
-    def __init__(self, manager, seconds: float):
-        import threading
-
-        self.fired = False
-        self._pid = _kernel_pid(manager)
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        if self._pid is not None:
-            self._timer.start()
-
-    def _fire(self) -> None:
-        import signal
-
-        self.fired = True
-        try:
-            os.killpg(self._pid, signal.SIGKILL)
-        except (OSError, AttributeError):  # gone already, or no process groups (Windows)
-            try:
-                os.kill(self._pid, signal.SIGTERM)
-            except OSError:
-                pass
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _kernel_pid(manager) -> int | None:
-    provisioner = getattr(manager, "provisioner", None)
-    process = getattr(provisioner, "process", None)
-    return getattr(process, "pid", None) or getattr(provisioner, "pid", None)
-
-
-def start_kernel(workbook: Workbook, kernel_name: str):
-    """Start a kernel for ``workbook`` in the project folder, importing its modules as it boots.
-
-    Returns the started ``AsyncKernelManager`` (papermill runs the notebook in it); the caller
-    shuts it down.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    class TrackedKernelManager(AsyncKernelManager):
-        """Remembers the clients it hands out (to papermill), so they can be closed with it."""
-
-        def client(self, **kwargs):
-            made = super().client(**kwargs)
-            self.clients_made.append(made)
-            return made
-
-    manager = TrackedKernelManager(kernel_name=kernel_name)
-    manager.clients_made = []
-    # The kernel's own log (connection notices) is not for the user; errors in cells still are.
-    arguments = ["--IPKernelApp.log_level=ERROR"]
-    if workbook.preload:
-        # One statement that binds no name the notebook could see.
-        modules = ", ".join(repr(m) for m in workbook.preload)
-        arguments.append(f"--IPKernelApp.exec_lines=[__import__(m) for m in ({modules},)] and None")
-    run_sync(manager.start_kernel)(cwd=str(project_folder()), extra_arguments=arguments)
-    return manager
-
-
-def _shutdown(manager) -> None:
-    from jupyter_core.utils import run_sync
-
-    for client in getattr(manager, "clients_made", []):
-        try:
-            client.stop_channels()
-            client.context.destroy(linger=0)
-        except Exception:  # already closed
-            pass
-    try:
-        if manager.has_kernel:
-            run_sync(manager.shutdown_kernel)(now=True)
-        manager.context.destroy(linger=0)
-    except Exception:  # the kernel may already be gone (it died, or Ctrl-C reached it first)
-        pass
+        shutdown(kernel)
 
 
 def _run_in_kernel(
@@ -502,16 +275,6 @@ def _final_save_engine() -> str:
 
     papermill_engines.register(name, FinalSaveEngine)
     return name
-
-
-def _default_kernel() -> str:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        return KERNEL_NAME
-    except NoSuchKernel:
-        return "python3"
 
 
 def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exception:

@@ -179,7 +179,8 @@ class _PlanChecker:
         return minutes
 
     def _check_run(self, number: int, run, defaults: dict, default_limit: float, used_defaults: set) -> list:
-        from workbook_helpers.run.execute import check_parameters, get_workbook
+        from workbook_helpers.run.parameters import check_parameters
+        from workbook_helpers.run.registry import get_workbook
 
         where = f"run {number + 1}"  # numbered from 1, as a reader counts the runs in the plan
         if not isinstance(run, dict):
@@ -384,21 +385,24 @@ def resolve_input(value: str, plan_folder: Path | None = None) -> Path | None:
 
 @lru_cache(maxsize=None)
 def _declared_parameters(workbook_name: str) -> dict:
-    from workbook_helpers.run.execute import get_workbook, workbook_parameters
+    from workbook_helpers.run.parameters import workbook_parameters
+    from workbook_helpers.run.registry import get_workbook
 
     return workbook_parameters(get_workbook(workbook_name))
 
 
 @lru_cache(maxsize=None)
 def _defaults(workbook_name: str) -> dict:
-    from workbook_helpers.run.execute import default_parameters, get_workbook
+    from workbook_helpers.run.parameters import default_parameters
+    from workbook_helpers.run.registry import get_workbook
 
     return default_parameters(get_workbook(workbook_name))
 
 
 @lru_cache(maxsize=None)
 def _cached_teams(workbook_name: str, parameters_json: str) -> list[str]:
-    from workbook_helpers.run.execute import get_workbook, teams_in_data
+    from workbook_helpers.run.parameters import teams_in_data
+    from workbook_helpers.run.registry import get_workbook
 
     return teams_in_data(get_workbook(workbook_name), json.loads(parameters_json))
 
