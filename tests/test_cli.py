@@ -404,7 +404,7 @@ def test_a_bad_rebase_date_stops_the_run_with_the_date_and_the_range(tmp_path):
 
 
 def test_run_help_lists_every_workbook_declared():
-    from workbook_helpers.run.execute import WORKBOOKS
+    from workbook_helpers.run.registry import WORKBOOKS
 
     run_help = " ".join(run_cli("run", "--help").stdout.split())
     assert "team_performance" in run_help

@@ -12,7 +12,7 @@ import papermill
 import pytest
 
 from conftest import ROOT
-from workbook_helpers.run.execute import WORKBOOKS
+from workbook_helpers.run.registry import WORKBOOKS
 from workbook_helpers.run.kernel import default_kernel
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

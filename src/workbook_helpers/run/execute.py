@@ -28,7 +28,7 @@ from workbook_helpers.run.naming import (
 from workbook_helpers.run.kernel import TimeLimit, default_kernel, shutdown, start_kernel
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
 from workbook_helpers.run.parameters import check_parameters, default_parameters
-from workbook_helpers.run.registry import WORKBOOKS, Workbook, get_workbook, is_settings_file, notebooks_folder  # noqa: F401
+from workbook_helpers.run.registry import Workbook, get_workbook
 
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
 
