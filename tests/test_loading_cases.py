@@ -19,14 +19,8 @@ import pytest
 
 from workbook_helpers.data.contracts import ACTIVITY_KINDS, CASE_EVENTS, CASES, CONTRACTS
 from workbook_helpers.exceptions import DataError, Problem
-from workbook_helpers.data.loading import (
-    activity_key,
-    check_case_files,
-    default_activity_map,
-    load_cases,
-    load_events,
-    read_activity_map,
-)
+from workbook_helpers.data.activities import activity_key, default_activity_map, read_activity_map
+from workbook_helpers.data.loading import check_case_files, load_cases, load_events
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = Path(sys.executable).parent / "workbook"

@@ -28,9 +28,9 @@ from conftest import run_cli
 from workbook_helpers.measures import demand as dm
 from workbook_helpers.measures import performance as pf
 from workbook_helpers.data.contracts import DEMAND_LOG, file_columns
+from workbook_helpers.data.parsing import LARGEST_NUMBER
 from workbook_helpers.exceptions import DataError
 from workbook_helpers.data.loading import (
-    LARGEST_NUMBER,
     load_actions,
     load_cases,
     load_demand,
@@ -267,7 +267,7 @@ def test_rows_differing_in_any_column_are_not_copies(tmp_path):
 
 
 def test_rows_sharing_a_hash_are_copies_only_if_every_value_is_the_same(monkeypatch):
-    from workbook_helpers.data.loading import exact_copies
+    from workbook_helpers.data.notes import exact_copies
 
     raw = pd.DataFrame({"a": ["x", "y", "x", None, None], "b": ["1", "1", "1", "2", "2"]},
                        index=range(2, 7))

@@ -120,7 +120,7 @@ MEASURE_DIRECTIONS = {m.key: m.improvement for m in MEASURES}
 MAX_HANDLING_MINUTES = 480
 
 # The kinds of activity on a case (case events); local names map to them through an activity map
-# (see workbook_helpers.data.loading.read_activity_map and the built-in activity_map.yaml).
+# (see workbook_helpers.data.activities.read_activity_map and the built-in activity_map.yaml).
 ACTIVITY_KINDS = (
     "assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other",
 )

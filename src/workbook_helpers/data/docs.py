@@ -7,7 +7,7 @@ committed page matches, so the documentation cannot drift from the code.
 from __future__ import annotations
 
 from workbook_helpers.data.contracts import ACTIVITY_KINDS, CATEGORY_SYNONYMS, CONTRACTS, contract_markdown
-from workbook_helpers.data.loading import default_activity_map
+from workbook_helpers.data.activities import default_activity_map
 from workbook_helpers.measures.performance_measures import MEASURES
 
 _INTRO = """\
