@@ -8,20 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook_helpers.data.datasets import DATASETS, write_sample
+from workbook_helpers.data.datasets import DATASETS
 from workbook_helpers.data.samples.case_review import (
     CASE_COLUMNS, CASE_EVENT_COLUMNS, make_case_events, make_cases,
 )
 
 
 COMMITTED_DIR = Path(__file__).parents[1] / "data/sample"
-
-
-@pytest.fixture(scope="module")
-def written_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = write_sample(tmp_path_factory.mktemp("sample"))
-    assert [path.name for path in paths] == [dataset.sample_file for dataset in DATASETS.values()]
-    return dict(zip(DATASETS, paths))
 
 
 # --- the case review: case events and cases ---------------------------------------------------

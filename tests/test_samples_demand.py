@@ -26,13 +26,6 @@ def log() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def written_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = write_sample(tmp_path_factory.mktemp("sample"))
-    assert [path.name for path in paths] == [dataset.sample_file for dataset in DATASETS.values()]
-    return dict(zip(DATASETS, paths))
-
-
-@pytest.fixture(scope="module")
 def written(written_files: dict[str, Path]) -> Path:
     return written_files["demand"]
 

@@ -24,13 +24,6 @@ from workbook_helpers.spc import xmr as spc
 COMMITTED_DIR = Path(__file__).parents[1] / "data/sample"
 
 
-@pytest.fixture(scope="module")
-def written_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = write_sample(tmp_path_factory.mktemp("sample"))
-    assert [path.name for path in paths] == [dataset.sample_file for dataset in DATASETS.values()]
-    return dict(zip(DATASETS, paths))
-
-
 # --- team performance: work items, spending, targets and actions ------------------------------
 
 PERFORMANCE_FILES = ("work_items", "spending", "targets", "actions")

@@ -201,7 +201,6 @@ def summarise_actions(actions) -> list[str]:
 _CONTRACTS = "workbook_helpers.data.contracts"
 _LOADING = "workbook_helpers.data.loading"
 _SAMPLES = "workbook_helpers.data.samples"
-_HERE = __name__
 
 #: The suite's own datasets, in the order the help, the contract page and the sample list them.
 BUILT_IN: tuple[Dataset, ...] = (
@@ -214,7 +213,7 @@ BUILT_IN: tuple[Dataset, ...] = (
         column_map="column_map",
         sample_file="demand.csv",
         sample=f"{_SAMPLES}.demand:export_demand",
-        summary=f"{_HERE}:summarise_demand",
+        summary=summarise_demand,
         described="a demand log",
         examples=("data/sample/demand.csv", 'my_export.xlsx --map my_headers.yaml --sheet "Contacts"'),
         options=("max_handling_minutes",),
@@ -228,7 +227,7 @@ BUILT_IN: tuple[Dataset, ...] = (
         column_map="column_map",
         sample_file="events.csv",
         sample=f"{_SAMPLES}.case_review:export_case_events",
-        summary=f"{_HERE}:summarise_events",
+        summary=summarise_events,
         described="case events, one row per activity",
         validate_note="""\
 Case events can name activities in the service's own words ("Care Act assessment", "Home
@@ -246,7 +245,7 @@ review, admin, closure or other, and --activity-map adds yours ('local name: kin
         column_map="cases_column_map",
         sample_file="cases.csv",
         sample=f"{_SAMPLES}.case_review:export_cases",
-        summary=f"{_HERE}:summarise_cases",
+        summary=summarise_cases,
         described="one row per case",
         examples=("my_cases.xlsx --map my_case_headers.yaml",),
     ),
@@ -259,7 +258,7 @@ review, admin, closure or other, and --activity-map adds yours ('local name: kin
         column_map="column_map",
         sample_file="work_items.csv",
         sample=f"{_SAMPLES}.team_performance:export_work_items",
-        summary=f"{_HERE}:summarise_work_items",
+        summary=summarise_work_items,
         described="one row per case or task",
         validate_note="""\
 The team-performance workbook reads four files: work items (cases or tasks, with when each
@@ -276,7 +275,7 @@ team-performance measures) and actions from performance meetings.""",
         column_map="spending_column_map",
         sample_file="spending.csv",
         sample=f"{_SAMPLES}.team_performance:export_spending",
-        summary=f"{_HERE}:summarise_spending",
+        summary=summarise_spending,
         described="budget and actual by team and month",
         examples=("my_budget_monitoring.csv --map my_finance_headers.yaml",),
     ),
@@ -289,7 +288,7 @@ team-performance measures) and actions from performance meetings.""",
         column_map="targets_column_map",
         sample_file="targets.csv",
         sample=f"{_SAMPLES}.team_performance:export_targets",
-        summary=f"{_HERE}:summarise_targets",
+        summary=summarise_targets,
         described="one row per measure and team",
         examples=("my_targets.csv",),
     ),
@@ -302,7 +301,7 @@ team-performance measures) and actions from performance meetings.""",
         column_map="actions_column_map",
         sample_file="actions.csv",
         sample=f"{_SAMPLES}.team_performance:export_actions",
-        summary=f"{_HERE}:summarise_actions",
+        summary=summarise_actions,
         described="from performance meetings",
         examples=("my_action_log.xlsx",),
     ),

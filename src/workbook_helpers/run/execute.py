@@ -151,14 +151,14 @@ def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
     Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
     when the workbook has no team column to go by.
     """
-    from workbook_helpers.data.datasets import DATASETS
+    from workbook_helpers.data.datasets import get_dataset
 
     merged = {**default_parameters(workbook), **parameters}
     for data_parameter, dataset, map_parameter in workbook.team_sources:
         path = find_input(merged.get(data_parameter))
         if path is None:
             continue
-        frame = DATASETS[dataset].load(
+        frame = get_dataset(dataset).load(
             path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
         )
         if dataset == "events":
@@ -588,7 +588,8 @@ def _data_file(workbook: Workbook, message: str, parameters: dict) -> tuple[str,
     for data_parameter, map_parameter, dataset in workbook.data_files:
         path = parameters.get(data_parameter)
         if path and first_line.endswith(f" in {path}:"):
-            return str(path), map_parameter, DATASETS[dataset].command
+            known = DATASETS.get(dataset)
+            return str(path), map_parameter, known.command if known else dataset
     return None
 
 
