@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
+from conftest import ROOT
 from workbook_helpers.data.datasets import DATASETS, Dataset, get_dataset, register, write_sample
 from workbook_helpers.data.docs import contracts_page
 from workbook_helpers.data.loading import load_table
@@ -87,6 +88,17 @@ def test_the_sample_files_keep_the_names_the_batch_plan_and_readme_use() -> None
         "targets": "targets.csv",
         "actions": "actions.csv",
     }
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_the_committed_sample_file_is_what_workbook_sample_writes(written_files, name: str) -> None:
+    # Each file is drawn from its own random stream, so adding a dataset moves no other's bytes.
+    committed = ROOT / "data" / "sample" / DATASETS[name].sample_file
+    assert committed.exists(), f"{committed.name} is missing from data/sample: run `workbook sample`"
+    assert committed.read_bytes() == written_files[name].read_bytes(), (
+        f"data/sample/{committed.name} differs from what `workbook sample` writes now: run it to "
+        "regenerate the sample"
+    )
 
 
 def test_workbooks_name_registered_datasets_with_their_column_maps() -> None:

@@ -1,6 +1,6 @@
 """Tests of the synthetic team-performance sample: work items, spending, targets and actions
 (:mod:`workbook_helpers.data.samples.team_performance`), the stories built into it, and the
-committed files."""
+files `workbook sample` writes; ``test_datasets.py`` checks the committed files."""
 
 from __future__ import annotations
 
@@ -19,9 +19,6 @@ from workbook_helpers.data.samples.team_performance import (
 from workbook_helpers.measures import performance
 from workbook_helpers.measures.performance_measures import MEASURES, measure_key
 from workbook_helpers.spc import xmr as spc
-
-
-COMMITTED_DIR = Path(__file__).parents[1] / "data/sample"
 
 
 # --- team performance: work items, spending, targets and actions ------------------------------
@@ -314,28 +311,6 @@ def test_performance_files_are_the_same_for_the_same_seed_and_differ_for_another
     assert not make_work_items(seed=7).equals(make_work_items())
     assert not make_spending(seed=7).equals(make_spending())
     assert not make_actions(seed=7).equals(make_actions())
-
-
-def test_the_old_sample_files_do_not_depend_on_the_new_ones(
-    written_files: dict[str, Path],
-) -> None:
-    # The team-performance files draw from their own random streams.
-    for name in ("demand", "events", "cases"):
-        assert (COMMITTED_DIR / DATASETS[name].sample_file).read_bytes() == written_files[name].read_bytes()
-
-
-@pytest.mark.parametrize("name", PERFORMANCE_FILES)
-def test_committed_performance_files_match_the_generator(
-    written_files: dict[str, Path], name: str
-) -> None:
-    committed = COMMITTED_DIR / DATASETS[name].sample_file
-    assert committed.exists(), (
-        f"data/sample/{DATASETS[name].sample_file} is missing: run `workbook sample` to regenerate"
-    )
-    assert committed.read_bytes() == written_files[name].read_bytes(), (
-        f"data/sample/{DATASETS[name].sample_file} differs from what the generator makes now: "
-        "run `workbook sample` to regenerate"
-    )
 
 
 # --- the stories in the team-performance sample, checked on XmR charts -------------------------
