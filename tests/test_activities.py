@@ -126,7 +126,7 @@ def test_unmapped_names_become_other_with_a_warning(tmp_path: Path) -> None:
         "other", "other", "other", "other", "visit", "other", "other", "other",
     ]
     # Spellings differing in case or hyphens count as one name, shown in its commonest spelling;
-    # most frequent first. (The repeated rows are warned about too: see test_loading_checks.)
+    # most frequent first. (The repeated rows are warned about too: see test_notes.py.)
     assert [w for w in events.attrs["warnings"] if "activity map" in w] == [
         '3 activity names (7 rows) are not in the activity map, so their rows were counted as '
         '"other": "Strategy chat" (4), "Form filling" (2), "Huddle-ish" (1). To count them as '
