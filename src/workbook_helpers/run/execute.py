@@ -151,17 +151,17 @@ def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
     Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
     when the workbook has no team column to go by.
     """
-    from workbook_helpers.data import loading
+    from workbook_helpers.data.datasets import get_dataset
 
     merged = {**default_parameters(workbook), **parameters}
-    for data_parameter, loader, map_parameter in workbook.team_sources:
+    for data_parameter, dataset, map_parameter in workbook.team_sources:
         path = find_input(merged.get(data_parameter))
         if path is None:
             continue
-        frame = getattr(loading, loader)(
+        frame = get_dataset(dataset).load(
             path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
         )
-        if loader == "load_events":
+        if dataset == "events":
             # Events name every practitioner's team; a case belongs to its lead team.
             from workbook_helpers.measures.cases import case_measures
 
@@ -581,12 +581,15 @@ def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exc
 
 def _data_file(workbook: Workbook, message: str, parameters: dict) -> tuple[str, str, str] | None:
     """The data file a DataError's message is about: (its path, its column-map parameter, what
-    `workbook validate` calls it), or None when it names none of the run's files."""
+    `workbook validate` calls its dataset), or None when it names none of the run's files."""
+    from workbook_helpers.data.datasets import DATASETS
+
     first_line = message.splitlines()[0] if message else ""
     for data_parameter, map_parameter, dataset in workbook.data_files:
         path = parameters.get(data_parameter)
         if path and first_line.endswith(f" in {path}:"):
-            return str(path), map_parameter, dataset
+            known = DATASETS.get(dataset)
+            return str(path), map_parameter, known.command if known else dataset
     return None
 
 
