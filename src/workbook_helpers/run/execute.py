@@ -298,12 +298,15 @@ def _translate(workbook: Workbook, error, parameters: dict | None = None) -> Exc
 
 def _data_file(workbook: Workbook, message: str, parameters: dict) -> tuple[str, str, str] | None:
     """The data file a DataError's message is about: (its path, its column-map parameter, what
-    `workbook validate` calls it), or None when it names none of the run's files."""
+    `workbook validate` calls its dataset), or None when it names none of the run's files."""
+    from workbook_helpers.data.datasets import DATASETS
+
     first_line = message.splitlines()[0] if message else ""
     for data_parameter, map_parameter, dataset in workbook.data_files:
         path = parameters.get(data_parameter)
         if path and first_line.endswith(f" in {path}:"):
-            return str(path), map_parameter, dataset
+            known = DATASETS.get(dataset)
+            return str(path), map_parameter, known.command if known else dataset
     return None
 
 

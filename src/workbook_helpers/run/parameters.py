@@ -83,17 +83,17 @@ def teams_in_data(workbook: Workbook, parameters: dict) -> list[str]:
     Raises :class:`DataError` for a file that breaks its contract and :class:`ParameterError`
     when the workbook has no team column to go by.
     """
-    from workbook_helpers.data import loading
+    from workbook_helpers.data.datasets import get_dataset
 
     merged = {**default_parameters(workbook), **parameters}
-    for data_parameter, loader, map_parameter in workbook.team_sources:
+    for data_parameter, dataset, map_parameter in workbook.team_sources:
         path = find_input(merged.get(data_parameter))
         if path is None:
             continue
-        frame = getattr(loading, loader)(
+        frame = get_dataset(dataset).load(
             path, column_map=find_input(merged.get(map_parameter)), sheet=merged.get("sheet")
         )
-        if loader == "load_events":
+        if dataset == "events":
             # Events name every practitioner's team; a case belongs to its lead team.
             from workbook_helpers.measures.cases import case_measures
 
