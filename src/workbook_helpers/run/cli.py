@@ -286,7 +286,8 @@ def describe_failure(error: WorkbookError, what: str | None = "Nothing was writt
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbook_helpers.run.execute import DEFAULT_TIMEOUT_MINUTES, run_workbook
+    from workbook_helpers.run.execute import run_workbook
+    from workbook_helpers.run.parameters import DEFAULT_TIMEOUT_MINUTES
     from workbook_helpers.run.registry import get_workbook
     from workbook_helpers.run.parameters import teams_in_data
     from workbook_helpers.run.naming import distinct_single_run_stems

@@ -30,9 +30,6 @@ from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
 from workbook_helpers.run.parameters import check_parameters, default_parameters
 from workbook_helpers.run.registry import Workbook, get_workbook
 
-DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
-
-
 @dataclass
 class RunResult:
     """What a successful run wrote."""

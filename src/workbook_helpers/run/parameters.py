@@ -13,6 +13,8 @@ from workbook_helpers.privacy.policy import RUN_AUDIENCE, audience_from, check_a
 from workbook_helpers.run.outputs import YES_NO, find_input
 from workbook_helpers.run.registry import Workbook
 
+DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)
+
 
 def workbook_parameters(workbook: Workbook) -> dict[str, dict]:
     """The parameters a workbook's ``parameters`` cell declares, with their defaults and help."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbook_helpers.exceptions import DataError, ParameterError, PlanError
-from workbook_helpers.run.execute import DEFAULT_TIMEOUT_MINUTES
+from workbook_helpers.run.parameters import DEFAULT_TIMEOUT_MINUTES
 from workbook_helpers.run.naming import (
     audience_stem, batch_run_stem, default_batch_folder, run_key, team_folders, team_name,
 )
