@@ -22,9 +22,10 @@ from workbook_helpers.present import notebook
 from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.notebook import (
-    Card, count_card, protect_table, record_summary, say_text, share_card, show_free_text, table_html,
+    Card, count_card, record_summary, say_text, share_card, show_free_text, table_html,
 )
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
+from workbook_helpers.privacy.audience import protect_table
 from workbook_helpers.privacy.policy import using_policy
 
 C = "[c]"

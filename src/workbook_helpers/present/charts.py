@@ -26,7 +26,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from workbook_helpers.privacy import disclosure
+from workbook_helpers.privacy import audience, disclosure
 
 from workbook_helpers.present import icons
 
@@ -39,7 +39,6 @@ from workbook_helpers.present.palette import (  # one palette for charts, icons 
     NEUTRAL_COLOUR, TARGET_COLOUR, TARGET_TEXT_COLOUR, UNCLASSIFIED_COLOUR, VALUE_COLOUR,
 )
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
-from workbook_helpers.privacy.policy import current_policy
 
 THEME = "service_workbooks"
 DATE_FORMAT = "%-d %b %Y"  # 1 Apr 2024
@@ -165,95 +164,6 @@ def _dataset(frame: pd.DataFrame) -> pd.DataFrame:
 # Small counts in bar charts (see the module's notes)
 
 
-def _hidden_mask(hidden: object, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``hidden`` (a table's mask, a ProtectedTable or a bool series for one column) as a bool
-    frame over ``columns``, matched to ``frame`` row by row."""
-    mask = pd.DataFrame(False, index=frame.index, columns=columns)
-    if hidden is None:
-        return mask
-    if not isinstance(hidden, (pd.DataFrame, pd.Series)):
-        hidden = getattr(hidden, "mask", hidden)  # a notebook.ProtectedTable
-    if isinstance(hidden, pd.Series):
-        hidden = hidden.to_frame(columns[0] if len(columns) == 1 else hidden.name)
-    if not isinstance(hidden, pd.DataFrame) or len(hidden) != len(frame):
-        raise ParameterError(
-            "hidden must be the mask of the same table, row for row (for example "
-            "notebook.protect_table(...).mask), with one row per row of the chart's table; "
-            f"got {type(hidden).__name__}"
-            + (f" of {len(hidden)} rows for {len(frame)}" if hasattr(hidden, "__len__") else "") + "."
-        )
-    for column in columns:
-        if column in hidden.columns:
-            mask[column] = hidden[column].fillna(False).astype(bool).to_numpy()
-    return mask
-
-
-def _protect_counts(
-    frame: pd.DataFrame, columns: list[str], *, row_total: bool, column_total: bool,
-    hidden: object = None,
-) -> tuple[pd.DataFrame, str]:
-    """The chart's table with its small counts hidden under the current policy.
-
-    Returns the frame with hidden counts as NaN and a ``suppressed`` column (True in any row
-    with a value hidden), and the sentence saying what is not shown ("" when nothing is, and
-    the frame unchanged in a team's report with no ``hidden`` given). ``row_total`` and
-    ``column_total`` say whether the reader knows the total of each row (a stacked bar's
-    length, a table beside it) and of each column (a headline figure, shares of the whole): one
-    more count is then hidden where a single hidden one could be worked out from that total.
-    """
-    policy = current_policy()
-    if not policy.hides_small_numbers and hidden is None:
-        return frame, ""
-    k = policy.suppress_below
-    grid = frame[columns].reset_index(drop=True)
-    numbers = grid.apply(pd.to_numeric, errors="coerce")
-    whole = (numbers % 1 == 0) | numbers.isna()
-    if not bool(whole.to_numpy().all()) or bool((numbers < 0).to_numpy().any()):
-        raise ParameterError(
-            f"This chart draws {', '.join(columns)} as counts, which must be whole numbers of 0 "
-            "or more to be checked for small numbers; for a chart of hours or amounts, pass "
-            "counts=False."
-        )
-    primary = pd.DataFrame(False, index=grid.index, columns=columns)
-    further = 0
-    if policy.hides_small_numbers:
-        primary = disclosure.primary_mask(numbers, suppress_below=k)
-        row_total = row_total and len(columns) > 1
-        column_total = column_total and len(grid) > 1
-        if row_total or column_total:
-            checked = disclosure.suppress_table(
-                numbers.fillna(0), suppress_below=k, row_totals=row_total,
-                column_totals=column_total, total_label="__total__",
-            )
-            mask = checked.mask.loc[grid.index, columns]
-        else:
-            mask = primary
-    else:
-        mask = primary
-    outside = _hidden_mask(hidden, frame, columns).reset_index(drop=True)
-    mask = (mask | outside).astype(bool)
-    result = frame.copy()
-    for column in columns:
-        result[column] = numbers[column].mask(mask[column]).to_numpy()
-    result["suppressed"] = mask.any(axis=1).to_numpy()
-    small = int(primary.to_numpy().sum())
-    more = int(mask.to_numpy().sum()) - small
-    return result, _gap_sentence(small, more, k)
-
-
-def _gap_sentence(small: int, more: int, suppress_below: int) -> str:
-    sentences = []
-    if small:
-        sentences.append(disclosure.gap_note(small, suppress_below))
-    if more:
-        are = "is" if more == 1 else "are"
-        sentences.append(
-            f"{plural(more, 'more value' if small else 'value')} {are} not shown "
-            f"({disclosure.SUPPRESSED}), so that hidden values cannot be worked out from the totals."
-        )
-    return " ".join(sentences)
-
-
 def _with_note(description: str, note: str) -> str:
     return f"{description.rstrip()} {note}".strip() if note else description
 
@@ -280,12 +190,11 @@ def value_failure_bars(
     parts = ["value", "failure", "unclassified"]
     classified = (pd.to_numeric(table["value"], errors="coerce").fillna(0)
                   + pd.to_numeric(table["failure"], errors="coerce").fillna(0)).to_numpy()
-    table, note = _protect_counts(table, parts, row_total=True, column_total=False, hidden=hidden)
+    table, note = audience.protect_chart_counts(table, parts, row_total=True, column_total=False, hidden=hidden)
     protected = "suppressed" in table
     labelled = table.copy()
     if protected:
-        k = current_policy().suppress_below
-        few = (classified >= 1) & (classified < k) if current_policy().hides_small_numbers else False
+        few = audience.few(classified)
         share_hidden = labelled["suppressed"].to_numpy() | few
         labelled["failure_share"] = labelled["failure_share"].mask(share_hidden)
         labelled["share_hidden"] = share_hidden
@@ -357,7 +266,7 @@ def pareto_chart(
     away, one more is hidden where a single one could be worked out from it; the share of a
     hidden bar is hidden, and the cumulative line stops before the first hidden bar (each
     step of it is a bar's share). The description says how many values are not shown."""
-    table, note = _protect_counts(table, ["demand"], row_total=False, column_total=True, hidden=hidden)
+    table, note = audience.protect_chart_counts(table, ["demand"], row_total=False, column_total=True, hidden=hidden)
     if "suppressed" in table:
         table = table.copy()
         table["share"] = table["share"].mask(table["suppressed"])
@@ -409,7 +318,7 @@ def ranked_bars(
     many values are not shown. ``hidden``: as for :func:`value_failure_bars`."""
     note = ""
     if counts:
-        table, note = _protect_counts(table, [count], row_total=False, column_total=total_shown,
+        table, note = audience.protect_chart_counts(table, [count], row_total=False, column_total=total_shown,
                                       hidden=hidden)
     order = table[category].tolist()
     base = alt.Chart(_records(table)).encode(
@@ -1181,7 +1090,7 @@ def stacked_bars(
     """
     note = ""
     if counts:
-        table, note = _protect_counts(table, list(parts), row_total=total_shown,
+        table, note = audience.protect_chart_counts(table, list(parts), row_total=total_shown,
                                       column_total=False, hidden=hidden)
     id_vars = [category] + (["suppressed"] if "suppressed" in table else [])
     long = table.melt(id_vars=id_vars, value_vars=list(parts), var_name="part", value_name="amount")
@@ -1445,13 +1354,13 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     many of its cases are still open (``still_open``: ``{group: count or "[c]"}`` as the report
     may give them; the summary's own counts when not given). In a public report it says the
     curves stop where fewer than ``suppress_below`` cases remain."""
-    policy = current_policy()
+    publishing = audience.hides_small_numbers()
     parts = []
     for _, row in summary.iterrows():
         median = row["median_days"]
         if median != median:
             said = "no median yet: more than half still open"
-        elif policy.hides_small_numbers and not row["median_shown"]:
+        elif publishing and not row["median_shown"]:
             said = f"median not shown ({disclosure.SUPPRESSED})"
         else:
             said = f"median {plural(median, 'day')}"
@@ -1460,7 +1369,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
             still = f"{count} cases still open"
         elif count == 0:
             still = "none still open"
-        elif policy.hides(count):
+        elif audience.hides(count):
             still = f"{disclosure.SUPPRESSED} cases still open"
         else:
             still = f"{plural(count, 'case')} still open"
@@ -1468,8 +1377,8 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
         parts.append(f"{who} ({said}, {still})")
     text = ("Step chart of the share of cases still open by days since opening, for "
             + join_words(parts) + ". Each curve drops where cases closed; a dashed line marks half.")
-    if policy.hides_small_numbers:
-        text += (f" The curves stop where fewer than {policy.suppress_below} cases of a cohort were "
+    if publishing:
+        text += (f" The curves stop where fewer than {audience.suppress_below()} cases of a cohort were "
                  "still open, as steps resting on so few would show what happened to one or two people.")
     else:
         text += " Crosses mark the days on which cases still open were last seen."
@@ -1488,7 +1397,7 @@ def handoff_map(frame: pd.DataFrame, groups: list[str], title: str, description:
     scale, each cell's figure written in it (so colour is never the only cue, and the chart
     reads on paper).
 
-    ``frame`` is :meth:`workbook_helpers.measures.handoffs.HandoffView.map_frame`: ``group``,
+    ``frame`` is :meth:`workbook_helpers.workbooks.handoffs.HandoffView.map_frame`: ``group``,
     ``from_organisation`` (rows), ``to_organisation`` (columns), ``per_case`` and ``handoffs``
     (missing where the report hides them), ``cases`` and ``suppressed`` (written ``[c]``).
     """

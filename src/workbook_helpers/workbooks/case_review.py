@@ -31,7 +31,7 @@ from functools import cached_property
 import pandas as pd
 
 from workbook_helpers.measures import cases as cr
-from workbook_helpers.privacy import disclosure
+from workbook_helpers.privacy import audience, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from workbook_helpers.privacy.policy import current_policy
@@ -168,6 +168,12 @@ class CaseReview:
                    cases is not None, open_known is not None, open_known=open_known,
                    include_open=bool(include_open), selected=selected, as_at=as_at,
                    warnings=warnings, team=spelt["team"], cohort=spelt["cohort"])
+
+    @property
+    def shows_cases(self) -> bool:
+        """Whether the report may show each case on its own (its row, journey, dots and dates):
+        only the team's."""
+        return audience.shows_each_case()
 
     def scope(self) -> str:
         """Who the review is for, for its title block: "all teams", "Community Team North",
@@ -442,8 +448,6 @@ class CaseReview:
     def summary_note(self, table: pd.DataFrame | None = None) -> str:
         """The sentence under the summary table saying what ``[c]`` means ("" when nothing is
         hidden)."""
-        from workbook_helpers.present.notebook import suppression_note
-
         table = self.summary_table() if table is None else table
         hidden = table.attrs.get("hidden")
         if hidden is None or not hidden.to_numpy().any():
@@ -452,8 +456,22 @@ class CaseReview:
         counts = hidden[["cases", "total"]].to_numpy()
         values = table[["cases", "total"]].apply(pd.to_numeric, errors="coerce").to_numpy()
         small = counts & (values >= 1) & (values < k)
-        return suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
+        return audience.suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
                                 rates=bool(hidden["mean"].any()))
+
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts, which are shares of what), as ``record_summary`` takes them:
+        ``record_summary(**review.summary_record(), inputs=...)``."""
+        # The table of each case goes only into the team's report's summary.
+        each_case = {"cases": self.case_table()} if self.shows_cases else {}
+        return {
+            "figures": self.figures(),
+            "tables": {"summary": self.summary_records(), **each_case},
+            "counts": ["cases", "open_cases", "open_cases_left_out", "predicted_return_judgements",
+                       "repeat_assessments"],
+            "rates": {"predicted_return_share": "predicted_return_judgements"},
+        }
 
     def summary_records(self) -> pd.DataFrame:
         """The summary table for the JSON summary: measure, group, cases, mean, median, total,
@@ -656,9 +674,9 @@ class CaseReview:
 
     def handoffs(self):
         """The handoff map and directly-follows table of the cases reviewed, by cohort
-        (:class:`workbook_helpers.measures.handoffs.HandoffView`); None when the events name no
+        (:class:`workbook_helpers.workbooks.handoffs.HandoffView`); None when the events name no
         organisation."""
-        from workbook_helpers.measures.handoffs import HandoffView
+        from workbook_helpers.workbooks.handoffs import HandoffView
 
         with_cohorts = "cohort" in self.measures.columns
         return HandoffView.build(self.events, self.measures, group="cohort" if with_cohorts else None,

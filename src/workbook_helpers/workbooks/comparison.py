@@ -38,6 +38,7 @@ from workbook_helpers.measures.comparison import (
     MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
     confidence_words, measure_config, measure_values,
 )
+from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
 from workbook_helpers.present.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from workbook_helpers.privacy.policy import current_policy
@@ -236,8 +237,6 @@ class ComparisonView:
         return self._hidden_rows(self.comparison)
 
     def _hidden_rows(self, comparison: pd.DataFrame) -> pd.DataFrame:
-        from workbook_helpers.present.notebook import _share_hidden
-
         columns = ["n_before", "n_after", "before", "after", "change"]
         mask = pd.DataFrame(False, index=comparison.index, columns=columns)
         policy = current_policy()
@@ -252,7 +251,7 @@ class ComparisonView:
                 row[f"n_{side}"] = policy.hides(n) or policy.hides(sizes[side] - n)
                 share_of_cases = kinds[position] == "yes_no" and value == value
                 row[side] = row[f"n_{side}"] or bool(
-                    share_of_cases and _share_hidden(value, n, None, policy.suppress_below))
+                    share_of_cases and audience.share_hidden(value, n, None, policy.suppress_below))
                 if kinds[position] == "time_to_close":
                     row[side] = row[side] or self._median_hidden(side)
             row["change"] = row["before"] or row["after"]
@@ -265,13 +264,11 @@ class ComparisonView:
         return current_policy().shows_each_case
 
     def _hidden_note(self, mask: pd.DataFrame) -> str:
-        from workbook_helpers.present.notebook import suppression_note
-
         if not mask.to_numpy().any():
             return ""
         counts = mask[["n_before", "n_after"]].to_numpy().any()
         figures = mask[["before", "after"]].to_numpy().any()
-        return suppression_note(current_policy().suppress_below, primary=bool(counts), rates=bool(figures))
+        return audience.suppression_note(current_policy().suppress_below, primary=bool(counts), rates=bool(figures))
 
     def _safe(self, text: str) -> str:
         """A caution with its small counts of cases or pairs as their bound in a public report
@@ -818,6 +815,16 @@ class ComparisonView:
                 "ci_high": SUPPRESSED if hidden["change"] else _number(row["ci_high"]),
             }
         return figures
+
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts), as ``record_summary`` takes them:
+        ``record_summary(**view.summary_record(), inputs=...)``."""
+        return {
+            "figures": self.figures(),
+            "tables": {"comparison": self.summary_table()},
+            "counts": ["n_before", "n_after", "n_open_before", "n_open_after"],
+        }
 
     def summary_table(self) -> pd.DataFrame:
         """The comparison for the JSON summary, with what the report hides as ``"[c]"`` (the

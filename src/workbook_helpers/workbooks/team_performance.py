@@ -17,6 +17,7 @@ from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
 from workbook_helpers.measures.performance_measures import MEASURES, Measure, measure
+from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_card
 from workbook_helpers.privacy.policy import current_policy
@@ -415,10 +416,12 @@ class TeamPerformance:
         totals = {"row": ALL_TEAMS} if self.service_wide else {}
         return self.work_now_table()[list(columns)], columns, totals
 
-    @staticmethod
-    def age_band_hidden(protected) -> pd.Series:
-        """Which age bands a chart of the scope's open work must leave out: those hidden in the
-        age table's last row (the service total, or the one team)."""
+    def age_band_hidden(self) -> pd.Series:
+        """Which age bands a chart of the scope's open work must leave out: those the age table
+        (:meth:`age_table`, as the report protects it) hides in its last row (the service total,
+        or the one team)."""
+        ages, columns, totals = self.age_table()
+        protected = audience.protect_table(ages, list(columns)[1:], totals=totals)
         return pd.Series([bool(protected.mask.iloc[-1][key]) for key in AGE_BAND_LABELS])
 
     def spending_year(self) -> pd.DataFrame | None:
@@ -493,6 +496,17 @@ class TeamPerformance:
     def main_measures(self) -> list[Measure]:
         """The measures the service-wide view shows team by team (``main`` in the table)."""
         return [m for m in self.measures_shown() if m.main]
+
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts), as ``record_summary`` takes them:
+        ``record_summary(**performance.summary_record(), inputs=...)``."""
+        return {
+            "figures": self.figures(),
+            "tables": {"matrix": self.summary_table()},
+            "counts": ["open_items", "overdue_items", "due_next_28_days", "open_under_4_weeks",
+                       "open_4_to_12_weeks", "open_over_12_weeks"],
+        }
 
     def summary_table(self) -> pd.DataFrame:
         """The JSON summary's ``tables.matrix``: team, measure, label, latest value and period,
