@@ -17,7 +17,7 @@ import pytest
 
 from workbook_helpers.present import charts
 
-from workbook_helpers.present import notebook
+from workbook_helpers.present import notebook, palette
 
 from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
@@ -683,9 +683,9 @@ def test_every_text_colour_in_the_stylesheet_meets_aa():
         for background in backgrounds:
             assert _contrast(colour, background) >= 4.5, (colour, background)
     # Chart text and the grey of unclassified bars (graphics need 3:1).
-    for colour in (charts.INK, charts.MUTED, charts.TARGET_TEXT_COLOUR):
+    for colour in (palette.INK, palette.MUTED, palette.TARGET_TEXT_COLOUR):
         assert _contrast(colour, "#fff") >= 4.5
-    assert _contrast(charts.UNCLASSIFIED_COLOUR, "#fff") >= 3
+    assert _contrast(palette.UNCLASSIFIED_COLOUR, "#fff") >= 3
 
 
 # --------------------------------------------------------------------------------------------

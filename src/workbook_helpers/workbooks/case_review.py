@@ -34,7 +34,6 @@ from workbook_helpers.measures import cases as cr
 from workbook_helpers.privacy import audience, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
-from workbook_helpers.privacy.policy import current_policy
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.teams import chosen_team
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, time_to_close
@@ -214,13 +213,12 @@ class CaseReview:
         counts = self.selected["open"].astype(bool).groupby(group).sum().reindex(order, fill_value=0)
         shown: dict[str, object] = {str(k): int(v) for k, v in counts.items()}
         shown["all"] = int(counts.sum())
-        policy = current_policy()
-        if not policy.hides_small_numbers or not protected:
+        if not audience.hides_small_numbers() or not protected:
             return shown
         several = len(order) > 1
         if self.open_left_out:
             grid = pd.DataFrame({"n": counts.to_numpy(dtype="int64")}, index=[str(k) for k in order])
-            mask = _protected(grid, policy.suppress_below, several)["n"].to_numpy()
+            mask = _protected(grid, audience.suppress_below(), several)["n"].to_numpy()
             hidden = dict(zip(list(grid.index) + (["all"] if several else []), mask))
             if not several:
                 hidden["all"] = hidden[str(order[0])]
@@ -228,9 +226,9 @@ class CaseReview:
             table = self.summary_table()
             rows = (table["measure"] == "end_to_end_days").to_numpy()
             closed_hidden = dict(zip(table.loc[rows, "group"].astype(str), table.attrs["hidden"].loc[rows, "cases"]))
-            hidden = {name: bool(closed_hidden.get(name if several else "all", False)) or policy.hides(shown[name])
+            hidden = {name: bool(closed_hidden.get(name if several else "all", False)) or audience.hides(shown[name])
                       for name in shown if name != "all"}
-            hidden["all"] = bool(self.hidden_overall()["open_cases"]) or policy.hides(shown["all"])
+            hidden["all"] = bool(self.hidden_overall()["open_cases"]) or audience.hides(shown["all"])
         return {name: disclosure.SUPPRESSED if hidden.get(name) else value for name, value in shown.items()}
 
     def time_to_close(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -240,11 +238,10 @@ class CaseReview:
         case is open, or the data cannot say."""
         if not self.closing_known or self.selected is None or not self.selected["open"].any():
             return None
-        policy = current_policy()
         frame = self.selected
         group = _group_of(frame)
         return time_to_close(case_durations(frame, self.as_at), group, order=_cohorts_of(group),
-                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
+                             min_at_risk=audience.suppress_below() if audience.hides_small_numbers() else 0)
 
     @property
     def outside_dates(self) -> int:
@@ -328,9 +325,9 @@ class CaseReview:
         worst = self.worst_rework()
         if worst is None:
             figures["most_repeat_assessments"] = None
-        elif not current_policy().shows_each_case:
+        elif not audience.shows_each_case():
             # Only the team's report shows a case on its own: the most, without naming the case.
-            hidden = current_policy().hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
+            hidden = audience.hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
             figures["most_repeat_assessments"] = {
                 "repeat_assessments": disclosure.SUPPRESSED if hidden else worst[1]}
         else:
@@ -361,7 +358,7 @@ class CaseReview:
             median = row["median_days"]
             if median != median:
                 medians[row["group"]] = None
-            elif current_policy().hides_small_numbers and not row["median_shown"]:
+            elif audience.hides_small_numbers() and not row["median_shown"]:
                 medians[row["group"]] = disclosure.SUPPRESSED
             else:
                 medians[row["group"]] = float(median)
@@ -452,7 +449,7 @@ class CaseReview:
         hidden = table.attrs.get("hidden")
         if hidden is None or not hidden.to_numpy().any():
             return ""
-        k = current_policy().suppress_below
+        k = audience.suppress_below()
         counts = hidden[["cases", "total"]].to_numpy()
         values = table[["cases", "total"]].apply(pd.to_numeric, errors="coerce").to_numpy()
         small = counts & (values >= 1) & (values < k)
@@ -514,10 +511,9 @@ class CaseReview:
         hidden = pd.DataFrame(False, index=table.index, columns=["cases", "mean", "total"])
         overall = dict.fromkeys(("cases", "open_cases", "closed_cases", "predicted_return_judgements",
                                  "predicted_return_share", "repeat_assessments"), False)
-        policy = current_policy()
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return hidden, overall
-        k = policy.suppress_below
+        k = audience.suppress_below()
         several = self.several_cohorts
         # A cohort's cases: those with a known value of the measure known for every case
         # (assessments, zero or more), so the most of any measure.
@@ -638,10 +634,9 @@ class CaseReview:
         organisations add up to all the cases' assessments, which the summary table gives:
         both are protected (secondary suppression), and a total the summary table hides
         counts as hidden here. None when nothing is (a team's report)."""
-        policy = current_policy()
         columns = ["first_assessments", "repeat_assessments", "assessments"]
         hidden = pd.DataFrame(False, index=table.index, columns=columns)
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return None
         grid = table[columns].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
@@ -649,7 +644,7 @@ class CaseReview:
             if self._total_hidden(measure) and grid.loc["__all__", measure]:
                 grid.loc["__all__", measure] = 1  # counts as hidden
         mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
             row_totals="assessments", column_totals=len(grid) - 1,
         ).mask
         hidden[columns] = mask[columns].iloc[:-1].to_numpy()
@@ -659,15 +654,14 @@ class CaseReview:
         """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
         hides, row for row: small ones, and more so that none can be worked out from the total
         handoffs (which the summary table gives, or hides). None in a team's report."""
-        policy = current_policy()
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return None
         grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
         if self._total_hidden("handoffs") and grid.loc["__all__", "handoffs_in"]:
             grid.loc["__all__", "handoffs_in"] = 1
         mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
             column_totals=len(grid) - 1,
         ).mask
         return pd.Series(mask["handoffs_in"].iloc[:-1].to_numpy(), index=table.index, dtype=bool)

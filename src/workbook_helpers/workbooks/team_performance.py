@@ -20,7 +20,6 @@ from workbook_helpers.measures.performance_measures import MEASURES, Measure, me
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_card
-from workbook_helpers.privacy.policy import current_policy
 from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.run_dates import check_run_date, date_range
@@ -212,13 +211,12 @@ class TeamPerformance:
         actions are count cards, so a public report hides small ones."""
         f = self.figures()
         on = f"on {fmt_date(self.as_at)}"
-        policy = current_policy()
         cards: list = []
         if self.service_wide:
             cards.append(("Teams", fmt_int(f["teams"]), "in this report"))
         if f.get("open_items") is not None:
             cards.append(count_card("Open work items", f["open_items"], on))
-            small = policy.hides(f["overdue_items"]) or policy.hides(f["open_items"])
+            small = audience.hides(f["overdue_items"]) or audience.hides(f["open_items"])
             share = _share(f["overdue_items"], f["open_items"])
             cards.append(count_card("Overdue", f["overdue_items"],
                                     "of the open items" if small else f"{fmt_pct(share)} of open items"))
@@ -515,9 +513,8 @@ class TeamPerformance:
         table = self.matrix_table()[
             ["team", "measure", "label", "latest", "latest_period", "variation", "assurance", "target"]
         ]
-        policy = current_policy()
         counts = table["measure"].map(lambda key: measure(key).unit == "count")
-        hidden = counts & table["latest"].map(policy.hides)
+        hidden = counts & table["latest"].map(audience.hides)
         if hidden.any():
             table = table.astype({"latest": object})
             table.loc[hidden, "latest"] = SUPPRESSED
