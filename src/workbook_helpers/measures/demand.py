@@ -228,7 +228,7 @@ def data_notes(figures: dict, file_warnings: list[str]) -> list[str]:
     notes = []
     unclassified = figures["unclassified_demand"]
     if unclassified:
-        # A count hidden in a public report arrives as "[c]" (see protect_breakdowns).
+        # A count hidden in a public report arrives as "[c]" (see workbooks.demand_study.protect_breakdowns).
         def shown(value):
             return value if isinstance(value, str) else f"{value:,}"
 

@@ -165,7 +165,7 @@ def headline(
     """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost.
 
     ``figures`` as :func:`workbook_helpers.measures.demand.headline_figures` gives them, or with hidden
-    ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
+    ones as ``"[c]"`` (``workbooks.demand_study.protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
     types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
     Small counts and shares resting on few are ``[c]`` in a public report either way.
     ``max_handling_minutes``: the ceiling the capacity sentence names (:func:`capacity_sentence`)."""

@@ -335,13 +335,13 @@ def _hidden_mask(hidden: object, frame: pd.DataFrame, columns: list[str]) -> pd.
     if hidden is None:
         return mask
     if not isinstance(hidden, (pd.DataFrame, pd.Series)):
-        hidden = getattr(hidden, "mask", hidden)  # a notebook.ProtectedTable
+        hidden = getattr(hidden, "mask", hidden)  # a ProtectedTable
     if isinstance(hidden, pd.Series):
         hidden = hidden.to_frame(columns[0] if len(columns) == 1 else hidden.name)
     if not isinstance(hidden, pd.DataFrame) or len(hidden) != len(frame):
         raise ParameterError(
             "hidden must be the mask of the same table, row for row (for example "
-            "notebook.protect_table(...).mask), with one row per row of the chart's table; "
+            "audience.protect_table(...).mask), with one row per row of the chart's table; "
             f"got {type(hidden).__name__}"
             + (f" of {len(hidden)} rows for {len(frame)}" if hasattr(hidden, "__len__") else "") + "."
         )

@@ -30,7 +30,7 @@ def value_failure_bars(
     the failure share of a group with any count hidden, or with fewer than ``suppress_below``
     classified demands, is hidden (``[c]``), and the share's label sits at the end of what is
     drawn; the description says how many values are not shown. ``hidden`` adds the cells a
-    table of the same counts hides (``notebook.protect_table(...).mask``, row for row), so the
+    table of the same counts hides (``audience.protect_table(...).mask``, row for row), so the
     chart never shows what the table beside it hides.
     """
     parts = ["value", "failure", "unclassified"]
