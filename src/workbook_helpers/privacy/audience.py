@@ -31,7 +31,7 @@ from workbook_helpers.privacy import disclosure
 from workbook_helpers.privacy.policy import ReportPolicy, current_policy
 
 __all__ = [
-    "ProtectedTable", "protect_table", "share_hidden", "suppression_note", "bound_note",
+    "ProtectedTable", "protect_table", "protect_grid", "share_hidden", "suppression_note", "bound_note",
     "protect_chart_counts", "protect_handoffs", "protect_follows", "protect_summary", "count_shown", "share_shown", "count_phrase",
     "hides", "few", "handoffs_hidden", "hides_small_numbers", "shows_each_case", "allows_text", "suppress_below",
     "audience_context",
@@ -322,6 +322,29 @@ def share_hidden(share: object, denominator: object, numerator: object, k: int) 
     top = round(top)  # a share times its denominator: the count it stands for
     rest = below - top
     return (1 <= top < k) or (1 <= rest < k)
+
+
+def protect_grid(
+    grid: pd.DataFrame, suppress_below: int, with_totals: bool, row_total: str | bool = False,
+    forced: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Which counts of ``grid`` (one row per group: the cohorts of a case review, say) a public
+    report hides, with secondary suppression along ``row_total`` (a column holding each row's
+    total) and, ``with_totals``, a last row ``__all__`` of column totals (the figures for all
+    cases). The result always ends
+    with the row standing for all the cases: ``__all__``, or the one group. ``forced``: True
+    for rows whose ``row_total`` the report hides anyway (counted as hidden: a count of 1 stands
+    in for it)."""
+    frame = grid.copy()
+    if with_totals:
+        frame.loc["__all__"] = frame.sum()
+    if forced is not None and row_total:
+        force = forced.reindex(frame.index, fill_value=False).to_numpy() & (frame[row_total] > 0).to_numpy()
+        frame.loc[force, row_total] = 1
+    return disclosure.suppress_table(
+        frame.reset_index(drop=True), suppress_below=suppress_below, row_totals=row_total,
+        column_totals=len(frame) - 1 if with_totals else False,
+    ).mask.set_axis(frame.index)
 
 
 # --------------------------------------------------------------------------------------------

@@ -218,7 +218,7 @@ class CaseReview:
         several = len(order) > 1
         if self.open_left_out:
             grid = pd.DataFrame({"n": counts.to_numpy(dtype="int64")}, index=[str(k) for k in order])
-            mask = _protected(grid, audience.suppress_below(), several)["n"].to_numpy()
+            mask = audience.protect_grid(grid, audience.suppress_below(), several)["n"].to_numpy()
             hidden = dict(zip(list(grid.index) + (["all"] if several else []), mask))
             if not several:
                 hidden["all"] = hidden[str(order[0])]
@@ -519,7 +519,7 @@ class CaseReview:
         # (assessments, zero or more), so the most of any measure.
         sizes = pd.to_numeric(table["cases"], errors="coerce").fillna(0).groupby(
             table["group"].astype(str), sort=False).max().astype("int64")
-        size_mask = _protected(pd.DataFrame({"n": sizes.to_numpy()}, index=sizes.index), k, several)
+        size_mask = audience.protect_grid(pd.DataFrame({"n": sizes.to_numpy()}, index=sizes.index), k, several)
         sizes_hidden = size_mask["n"]
         overall["cases"] = bool(sizes_hidden.iloc[-1])
 
@@ -533,7 +533,7 @@ class CaseReview:
             else:
                 grid = pd.DataFrame({"cases": cases, "unknown": n - cases, "n": n}, index=groups)
             forced = sizes_hidden.reindex(list(groups) + ["__all__"], fill_value=bool(sizes_hidden.iloc[-1]))
-            mask = _protected(grid, k, several, row_total="n", forced=forced)
+            mask = audience.protect_grid(grid, k, several, row_total="n", forced=forced)
             if (mask["n"] & ~forced.reindex(mask.index).to_numpy()).any():
                 mask.loc[:, :] = True  # (practically never) hide everything this measure shows
             if measure == "predicted_return":
@@ -559,7 +559,7 @@ class CaseReview:
                 overall["open_cases"] = bool(whole["unknown"])  # those without: still open
             if measure in COUNT_MEASURES:
                 totals = pd.to_numeric(rows["total"], errors="coerce").fillna(0).round().astype("int64").to_numpy()
-                total_mask = _protected(pd.DataFrame({"total": totals}, index=groups), k, several)
+                total_mask = audience.protect_grid(pd.DataFrame({"total": totals}, index=groups), k, several)
                 hidden.loc[rows.index, "total"] = total_mask["total"].iloc[: len(rows)].to_numpy()
                 if measure == "repeat_assessments":
                     overall["repeat_assessments"] = bool(total_mask["total"].iloc[-1])
@@ -703,25 +703,3 @@ def _cohorts_of(group: pd.Series) -> list[str]:
     """The cohorts present, the usual way round: before ahead of after, standard ahead of
     experiment, then any others alphabetically."""
     return sorted(set(group), key=lambda name: (COHORT_ORDER.get(name.lower(), len(COHORT_ORDER)), name))
-
-
-def _protected(
-    grid: pd.DataFrame, suppress_below: int, with_totals: bool, row_total: str | bool = False,
-    forced: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Which counts of ``grid`` (one row per group) a public report hides, with secondary
-    suppression along ``row_total`` (a column holding each row's total) and, ``with_totals``, a
-    last row ``__all__`` of column totals (the figures for all cases). The result always ends
-    with the row standing for all the cases: ``__all__``, or the one group. ``forced``: True
-    for rows whose ``row_total`` the report hides anyway (counted as hidden: a count of 1 stands
-    in for it)."""
-    frame = grid.copy()
-    if with_totals:
-        frame.loc["__all__"] = frame.sum()
-    if forced is not None and row_total:
-        force = forced.reindex(frame.index, fill_value=False).to_numpy() & (frame[row_total] > 0).to_numpy()
-        frame.loc[force, row_total] = 1
-    return disclosure.suppress_table(
-        frame.reset_index(drop=True), suppress_below=suppress_below, row_totals=row_total,
-        column_totals=len(frame) - 1 if with_totals else False,
-    ).mask.set_axis(frame.index)
