@@ -43,7 +43,7 @@ lab: setup
 	echo ""; \
 	echo "    http://localhost:$(LAB_PORT)/lab?token=$$token"; \
 	echo ""; \
-	echo "The workbooks open in internal (team) mode. Press Ctrl-C twice here to stop."; \
+	echo "The workbooks open for the team (audience = "team": full detail under pseudonyms). Press Ctrl-C twice here to stop."; \
 	echo ""; \
 	JUPYTER_TOKEN=$$token exec $(BIN)/jupyter lab notebooks/ --port=$(LAB_PORT) --port-retries=0 \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)

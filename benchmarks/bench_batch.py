@@ -182,7 +182,7 @@ def timed(command: list[str], label: str) -> tuple[float, int]:
 
 _FLOOR = r"""
 import json, statistics, sys, time, nbformat, papermill
-from workbook_helpers.run.execute import WORKBOOKS
+from workbook_helpers.run.registry import WORKBOOKS
 folder, repeat, workbooks = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 cells = {"empty": "pass", **{w: "import " + ", ".join(WORKBOOKS[w].preload) for w in workbooks}}
 figures = {}

@@ -13,7 +13,7 @@ It measures, and prints PASS or MISS against each target:
    spell on the machine falls on both. Reports the median wall-clock seconds of each.
    Target: median(workbook) / median(two-step) <= 0.6.
 2. Scale. Demand logs of 10,000 and ``--rows-large`` rows from
-   ``workbook_helpers.data.sample.make_demand_log``, written as CSV in the sample's export format, each
+   ``workbook_helpers.data.samples.demand.make_demand_log``, written as CSV in the sample's export format, each
    run with ``workbook run demand_study -p demand_path FILE --quiet``. Reports wall-clock time,
    peak memory and the size of the HTML report. Targets: the large run finishes; its peak memory
    is under 1.5 GB; each report is under 600 KB (its charts are static SVG, with no script); and the report does not grow with the data:
@@ -223,13 +223,11 @@ def bench_speed(repeat: int) -> bool:
 
 def write_demand_csv(rows: int, path: Path) -> None:
     """Write a synthetic log of ``rows`` rows exactly as ``write_sample`` writes the sample."""
-    from workbook_helpers.data import sample
+    from workbook_helpers.data.samples import demand
 
-    # _as_export is the one place the export format (day-first dates, yes/no, blanks) is defined;
+    # as_export is the one place the export format (day-first dates, yes/no, blanks) is defined;
     # write_sample only takes a seed, so borrow its two steps rather than copy the format here.
-    if not hasattr(sample, "_as_export"):
-        sys.exit("workbook_helpers.data.sample._as_export has gone: update write_demand_csv to match.")
-    export = sample._as_export(sample.make_demand_log(rows=rows))
+    export = demand.as_export(demand.make_demand_log(rows=rows))
     export.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 

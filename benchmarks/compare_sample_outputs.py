@@ -35,6 +35,9 @@ _VOLATILE_KEYS = {"generated_at", "duration_s", "version"}
 _VOLATILE_HTML = [
     (re.compile(r"<div><dt>Produced</dt><dd>[^<]*</dd></div>"), "<div><dt>Produced</dt><dd>…</dd></div>"),
     (re.compile(r"<div><dt>Made with</dt><dd>[^<]*</dd></div>"), "<div><dt>Made with</dt><dd>…</dd></div>"),
+    # Before 2026-12-03 a chart's gradient ids carried vl-convert's process-wide counter, so they
+    # changed with which batch worker drew which chart first; they are now numbered per chart.
+    (re.compile(r"(sw\d+-gradient_)\d+"), r"\1N"),
 ]
 
 

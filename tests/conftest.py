@@ -96,3 +96,13 @@ def assert_report_renders(browser, path: Path) -> int:
     assert left_the_file == [], left_the_file
     context.close()
     return count
+
+
+@pytest.fixture(scope="session")
+def written_files(tmp_path_factory) -> dict[str, Path]:
+    """The sample data as `workbook sample` writes it: each dataset's file, by dataset name."""
+    from workbook_helpers.data.datasets import DATASETS, write_sample
+
+    paths = write_sample(tmp_path_factory.mktemp("sample"))
+    assert [path.name for path in paths] == [dataset.sample_file for dataset in DATASETS.values()]
+    return dict(zip(DATASETS, paths))

@@ -11,7 +11,7 @@ from workbook_helpers.present import charts
 
 
 def test_time_to_close_chart_steps_dashes_and_medians():
-    from workbook_helpers.report import html as report
+    from workbook_helpers.report.chart_tables import chart_data_tables
     from workbook_helpers.privacy.policy import using_policy
     from workbook_helpers.measures.time_to_close import drawable, time_to_close
 
@@ -34,7 +34,7 @@ def test_time_to_close_chart_steps_dashes_and_medians():
     labels = json.dumps(spec)
     assert "median 20 days" in labels and "median 15 days" in labels
     # The data behind the chart: the curve, the crosses and the medians, each once.
-    tables = report.chart_data_tables(spec, "Time to close")
+    tables = chart_data_tables(spec, "Time to close")
     assert tables.count("<table") == 3
     with using_policy("publish", 5):
         # 3 cases per cohort: fewer than 5 at risk from the start, so nothing is drawn but day 0 is

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 
@@ -215,23 +214,6 @@ def test_sample_command_is_deterministic(tmp_path):
     assert (first / "demand.csv").read_bytes() == SAMPLE.read_bytes()
 
 
-def test_output_names_carry_team_and_service_safely():
-    from workbook_helpers.run.execute import WORKBOOKS, output_stem
-
-    study = WORKBOOKS["demand_study"]
-    assert output_stem(study, {}) == "demand_study-all-teams"
-    assert output_stem(study, {"team": "Repairs North"}) == "demand_study-repairs-north"
-    assert output_stem(study, {"service": "Council tax"}) == "demand_study-all-teams-council-tax"
-    assert output_stem(study, {"team": "../../etc/passwd"}) == "demand_study-etc-passwd"
-    assert output_stem(study, {"team": "  "}) == "demand_study-all-teams"
-    # A team called All is team:All, its files "-all"; the keyword stays the whole service's.
-    assert output_stem(study, {"team": "team:All"}) == "demand_study-all"
-    assert output_stem(study, {"team": "All"}) == "demand_study-all-teams"
-    # A team whose name would make "all-teams" never takes the whole service's file name.
-    fingerprint = hashlib.sha256("All Teams".encode()).hexdigest()[:6]
-    assert output_stem(study, {"team": "All Teams"}) == f"demand_study-all-teams-{fingerprint}"
-
-
 def test_each_team_gives_a_team_called_all_its_own_report_beside_the_whole_service(tmp_path):
     log = tmp_path / "contacts.csv"
     rows = ["received,service,channel,demand_type,demand_class,team"]
@@ -315,7 +297,8 @@ def test_own_excel_export_with_own_headers_runs_through_a_column_map(tmp_path):
 
 
 def _study_parameters(**given):
-    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.parameters import check_parameters
+    from workbook_helpers.run.registry import WORKBOOKS
 
     return check_parameters(WORKBOOKS["demand_study"], given)
 
@@ -385,7 +368,8 @@ def test_rebase_and_annotations_from_the_command_line_and_a_yaml_file(tmp_path):
     import datetime
 
     from workbook_helpers.exceptions import DataError
-    from workbook_helpers.run.execute import WORKBOOKS, check_parameters
+    from workbook_helpers.run.parameters import check_parameters
+    from workbook_helpers.run.registry import WORKBOOKS
 
     # -p rebase 2025-02-01 gives text; -y gives YAML's dates, inside mappings and lists too,
     # which a notebook's parameters (and the run's JSON records) take as ISO text.
@@ -420,7 +404,7 @@ def test_a_bad_rebase_date_stops_the_run_with_the_date_and_the_range(tmp_path):
 
 
 def test_run_help_lists_every_workbook_declared():
-    from workbook_helpers.run.execute import WORKBOOKS
+    from workbook_helpers.run.registry import WORKBOOKS
 
     run_help = " ".join(run_cli("run", "--help").stdout.split())
     assert "team_performance" in run_help

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 from workbook_helpers import clock
-from workbook_helpers.run.batch import Plan
+from workbook_helpers.run.plan import Plan
 from workbook_helpers.report.index import render_index
 
 REAL_TODAY = date.today()

@@ -24,6 +24,7 @@ from workbook_helpers.present.formatting import (
     esc,
     fmt_date,
     fmt_date_short,
+    fmt_duration,
     fmt_hours,
     fmt_int,
     fmt_money,
@@ -146,6 +147,41 @@ def test_fmt_points_with_a_decimal_place():
 )
 def test_fmt_hours(hours, expected):
     assert fmt_hours(hours) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "table", "sentence"),
+    [
+        (0, "0.0 s", "0 seconds"),
+        (1, "1.0 s", "1 second"),
+        (1.04, "1.0 s", "1 second"),  # to a tenth: 1.0, said as it is shown
+        (7.25, "7.3 s", "7.3 seconds"),  # halves away from zero, as every figure is rounded
+        (9, "9.0 s", "9 seconds"),
+        (12.5, "12.5 s", "12.5 seconds"),
+        (59.94, "59.9 s", "59.9 seconds"),
+        (59.96, "1 min 0 s", "1 minute"),  # 60.0 to a tenth: a minute, not "60.0 s"
+        (60, "1 min 0 s", "1 minute"),
+        (61, "1 min 1 s", "1 minute 1 second"),
+        (75, "1 min 15 s", "1 minute 15 seconds"),
+        (90.5, "1 min 31 s", "1 minute 31 seconds"),  # whole seconds past a minute
+        (600, "10 min 0 s", "10 minutes"),
+        (3599.4, "59 min 59 s", "59 minutes 59 seconds"),
+        (3599.5, "1 h 0 min", "1 hour"),  # 3,600 to the second: an hour
+        (3600, "1 h 0 min", "1 hour"),
+        (3659, "1 h 1 min", "1 hour 1 minute"),  # 60.98 minutes: whole minutes past an hour
+        (5400, "1 h 30 min", "1 hour 30 minutes"),
+        (7322, "2 h 2 min", "2 hours 2 minutes"),
+        (360000, "100 h 0 min", "100 hours"),
+    ],
+)
+def test_fmt_duration(seconds, table, sentence):
+    assert fmt_duration(seconds) == table
+    assert fmt_duration(seconds, words=True) == sentence
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), float("inf"), -1, "ten", [60]])
+def test_fmt_duration_of_what_is_not_a_duration(value):
+    assert fmt_duration(value) == MISSING and fmt_duration(value, words=True) == MISSING
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,12 @@ import pytest
 from conftest import run_cli
 from workbook_helpers.data.contracts import (
     ACTIONS,
-    CONTRACTS,
     MEASURE_KEYS,
     SPENDING,
     TARGETS,
     WORK_ITEMS,
 )
+from workbook_helpers.data.datasets import DATASETS
 from workbook_helpers.data.docs import contracts_page
 from workbook_helpers.exceptions import DataError, Problem
 from workbook_helpers.data.loading import load_actions, load_spending, load_targets, load_work_items
@@ -731,8 +731,8 @@ def test_actions_without_a_description_column(tmp_path: Path) -> None:
 
 
 def test_contracts_are_registered_with_private_columns() -> None:
-    assert CONTRACTS["work_items"] is WORK_ITEMS and CONTRACTS["spending"] is SPENDING
-    assert CONTRACTS["targets"] is TARGETS and CONTRACTS["actions"] is ACTIONS
+    assert DATASETS["work_items"].schema is WORK_ITEMS and DATASETS["spending"].schema is SPENDING
+    assert DATASETS["targets"].schema is TARGETS and DATASETS["actions"].schema is ACTIONS
 
     def private(schema):
         return {name for name, c in schema.columns.items() if c.metadata.get("private")}
@@ -748,9 +748,9 @@ def test_documentation_has_a_section_for_each() -> None:
     for name, command in [("work_items", "work-items"), ("spending", "spending"),
                           ("targets", "targets"), ("actions", "actions")]:
         assert f"## `{name}`: `workbook validate {command} FILE`" in page
-        for column, spec in CONTRACTS[name].columns.items():
+        for column, spec in DATASETS[name].schema.columns.items():
             assert f"| `{column}` | {'yes' if spec.metadata['required'] else 'no'} |" in page
-    assert page.count("It feeds the team-performance workbook.") == 4
+    assert page.count("It feeds the team-performance workbook, which takes its column map as") == 4
     for measure in MEASURES:
         assert f"| `{measure.key}` | {measure.label} | {measure.unit} |" in page
 

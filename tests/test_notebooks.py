@@ -12,7 +12,8 @@ import papermill
 import pytest
 
 from conftest import ROOT
-from workbook_helpers.run.execute import WORKBOOKS, _default_kernel
+from workbook_helpers.run.registry import WORKBOOKS
+from workbook_helpers.run.kernel import default_kernel
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -80,7 +81,7 @@ def test_plain_papermill_runs_the_demand_study_without_its_controls(tmp_path):
     # True), from notebooks/.
     executed = tmp_path / "demand_study.ipynb"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "papermill"), "-k", _default_kernel(),
+        [str(Path(sys.executable).parent / "papermill"), "-k", default_kernel(),
          "demand_study.ipynb", str(executed)],
         cwd=ROOT / "notebooks", capture_output=True, text=True, timeout=300,
     )

@@ -104,7 +104,8 @@ def test_every_example_on_the_readers_export_gives_the_column_map_from_step_2():
 
 
 def test_the_comparison_example_changes_settings_from_their_defaults():
-    from workbook_helpers.run.execute import WORKBOOKS, default_parameters
+    from workbook_helpers.run.parameters import default_parameters
+    from workbook_helpers.run.registry import WORKBOOKS
 
     defaults = default_parameters(WORKBOOKS["experiment_comparison"])
     for command, _ in commands(README):

@@ -19,6 +19,7 @@ from workbook_helpers.present import charts
 
 from workbook_helpers.present import notebook, palette
 
+from workbook_helpers.report import chart_tables
 from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.notebook import (
@@ -612,10 +613,10 @@ def test_the_data_table_escapes_and_caps_rows():
     frame = pd.DataFrame({"kind": [f"<b>type {n}</b>" for n in range(250)], "count": range(250)})
     with using_policy("internal"):
         chart = charts.ranked_bars(frame, "kind", "count", "Many", "Bars.", counts=False)
-    markup = report.chart_data_tables(chart.to_dict(), "Many")
+    markup = chart_tables.chart_data_tables(chart.to_dict(), "Many")
     tree = parse(markup)
     rows = cells(tree.find("table"))
-    assert len(rows) == report.DATA_TABLE_ROWS == 200
+    assert len(rows) == chart_tables.DATA_TABLE_ROWS == 200
     assert rows[0] == ["<b>type 0</b>", "0"] and "<b>" not in markup
     assert "The first 200 rows are shown; 50 more are not." in tree.text()
 
@@ -625,7 +626,7 @@ def test_layered_and_concatenated_charts_give_a_table_per_data_set():
                           "value": [4.0, 6.0, 2.5]})
     chart = charts.estimation_chart(cases, ["before", "after"], -2.5, -4.0, -1.0, "Assessments",
                                     "Dots.", "Assessments per case")
-    tree = parse(report.chart_data_tables(chart.to_dict(), "Assessments"))
+    tree = parse(chart_tables.chart_data_tables(chart.to_dict(), "Assessments"))
     tables = tree.find_all("table")
     # The dots and the means share their data; the difference is a second table; the zero
     # line (one field) is left out.
@@ -645,7 +646,7 @@ def test_an_xmr_chart_data_table_uses_its_tooltip_titles_and_dates():
     with pytest.warns(spc.UnreliableLimitsWarning):  # three points: fine for a table's test
         points = spc.xmr(pd.Series([0.5, 0.25, 0.75]), dates=weeks)
     chart = charts.xmr_chart(points, "Share", "An XmR chart.", "Failure share", percent=True)
-    table = parse(report.chart_data_tables(chart.to_dict(), "Share")).find("table")
+    table = parse(chart_tables.chart_data_tables(chart.to_dict(), "Share")).find("table")
     assert header(table)[:3] == ["Week beginning", "Failure share", "Mean"]
     assert [row[:3] for row in cells(table)] == [
         ["1 Apr 2024", "50.0%", "50.0%"], ["8 Apr 2024", "25.0%", "50.0%"], ["15 Apr 2024", "75.0%", "50.0%"]]

@@ -28,7 +28,7 @@ MODES = ("organisation", "public")
 def _plan_runs() -> int:
     """How many runs the sample plan makes: one service-wide report per workbook, and one per
     team for the workbooks run for each team (teams counted from the sample files)."""
-    from workbook_helpers.run.batch import load_plan
+    from workbook_helpers.run.plan import load_plan
 
     return len(load_plan(PLAN).runs)
 

@@ -9,7 +9,8 @@ import re
 import pandas as pd
 
 from conftest import run_cli
-from workbook_helpers.run.execute import WORKBOOKS, setting_notes
+from workbook_helpers.run.execute import setting_notes
+from workbook_helpers.run.registry import WORKBOOKS
 from workbook_helpers.workbooks.team_performance import TeamPerformance
 
 

@@ -55,6 +55,20 @@ def test_each_charts_ids_are_its_own_so_two_charts_never_share_a_clip_path():
     assert 'id="sw2-clip1"' in second and "url(#sw2-clip1)" in second
 
 
+def test_counted_ids_are_numbered_within_the_chart_so_a_run_writes_the_same_page():
+    # vl-convert numbers gradients from a counter that runs on across a process's charts: the
+    # same chart drawn third in one worker and first in another must still read the same.
+    def drawn(first: int) -> str:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="gradient_{first}"/>'
+                f'<linearGradient id="gradient_{first + 4}"/></defs><path fill="url(#gradient_{first + 4})"/>'
+                f'<path fill="url(#gradient_{first})"/></svg>')
+
+    later, earlier = inline_svg(drawn(7), 3, "A."), inline_svg(drawn(1), 3, "A.")
+    assert later == earlier
+    assert 'id="sw3-gradient_1"' in later and 'id="sw3-gradient_2"' in later
+    assert later.index('fill="url(#sw3-gradient_2)"') < later.index('fill="url(#sw3-gradient_1)"')
+
+
 def test_the_picture_is_one_image_named_by_its_title_and_description():
     svg = inline_svg(SVG_WITH_CLIP, 1, 'Cases "by" month. Bars & <lines>.')
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')

@@ -1,3 +1,5 @@
-"""The data layer: what each input file must hold (contracts), reading and checking files
-(loading), the sample data, the dates and teams a run may ask for, and the data-contract page.
+"""The data layer: every dataset declared once (datasets), what each input file must hold
+(contracts), reading and checking files (loading, with reading, parsing, activities, notes and
+problems), the sample data (samples), the dates and teams a run may ask for, and the
+data-contract page (docs).
 """

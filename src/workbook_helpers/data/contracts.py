@@ -2,8 +2,9 @@
 
 Each contract is a pandera ``DataFrameSchema``. The same declaration is used three ways: the
 loaders in :mod:`workbook_helpers.data.loading` check files against it, the error messages take their
-wording from it, and :func:`contract_markdown` turns it into the tables in
-``docs/data-contracts.md`` (a test keeps that page in step with the code).
+wording from it, and :func:`workbook_helpers.data.docs.contract_markdown` turns it into the tables in
+``docs/data-contracts.md`` (a test keeps that page in step with the code). Which dataset each
+contract is for, and the workbook it feeds, :mod:`workbook_helpers.data.datasets` says.
 
 Column ``metadata`` keys: ``required`` (bool), ``kind`` (how the loader reads the column:
 ``date``, ``month``, ``text``, ``category``, ``yes/no``, ``number``, ``money``, ``activity``,
@@ -25,7 +26,7 @@ the column its problems are reported against, the wording of the problem, the co
 each row and what was expected; ``all_columns``: optional columns the file lacks are added to the
 loaded frame, all blank, with the dtype they would have had; ``daily_totals``: ``(column, (by,
 date column), limit, words)``: totals of the column per ``by`` and day above the limit are warned
-about (hours a worker records in a day); ``workbook``: the workbook the file feeds.
+about (hours a worker records in a day).
 
 Every file, whatever its contract, is also checked for rows that repeat an earlier row exactly
 (warned about and kept unless the loader is asked to drop them) and for numbers that are not
@@ -120,15 +121,11 @@ MEASURE_DIRECTIONS = {m.key: m.improvement for m in MEASURES}
 MAX_HANDLING_MINUTES = 480
 
 # The kinds of activity on a case (case events); local names map to them through an activity map
-# (see workbook_helpers.data.loading.read_activity_map and the built-in activity_map.yaml).
+# (see workbook_helpers.data.activities.read_activity_map and the built-in activity_map.yaml).
 ACTIVITY_KINDS = (
     "assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other",
 )
 
-
-
-def _allowed(values: tuple[str, ...]) -> str:
-    return ", ".join(values)
 
 
 DEMAND_LOG = pa.DataFrameSchema(
@@ -205,7 +202,6 @@ DEMAND_LOG = pa.DataFrameSchema(
             metadata={"required": False, "kind": "identifier", "private": True},
         ),
     },
-    metadata={"workbook": "demand study"},
 )
 
 CASE_EVENTS = pa.DataFrameSchema(
@@ -280,7 +276,6 @@ CASE_EVENTS = pa.DataFrameSchema(
         ),
     },
     metadata={
-        "workbook": "case review",
         "daily_totals": (("hours", ("worker", "date"), 24, "hours recorded by one worker on one day"),),
     },
 )
@@ -408,12 +403,10 @@ CASES = pa.DataFrameSchema(
         ),
     },
     checks=[_CLOSED_AFTER_OPENED[0]],
-    metadata={"row_checks": _CLOSED_AFTER_OPENED[1], "workbook": "case review"},
+    metadata={"row_checks": _CLOSED_AFTER_OPENED[1]},
 )
 
 # --- the team-performance workbook's four files -------------------------------------------------
-
-_TEAM_PERFORMANCE = "team-performance"
 
 _WORK_CLOSED = date_order("closed", "opened")
 _WORK_DUE = date_order("due", "opened")
@@ -473,7 +466,6 @@ WORK_ITEMS = pa.DataFrameSchema(
     metadata={
         "row_checks": {**_WORK_CLOSED[1], **_WORK_DUE[1]},
         "all_columns": True,
-        "workbook": _TEAM_PERFORMANCE,
     },
 )
 
@@ -518,7 +510,7 @@ SPENDING = pa.DataFrameSchema(
         ),
     },
     checks=[_SPENDING_ONCE[0]],
-    metadata={"row_checks": _SPENDING_ONCE[1], "all_columns": True, "workbook": _TEAM_PERFORMANCE},
+    metadata={"row_checks": _SPENDING_ONCE[1], "all_columns": True},
 )
 
 _TARGET_ONCE = no_repeats(
@@ -563,7 +555,7 @@ TARGETS = pa.DataFrameSchema(
         ),
     },
     checks=[_TARGET_ONCE[0]],
-    metadata={"row_checks": _TARGET_ONCE[1], "all_columns": True, "workbook": _TEAM_PERFORMANCE},
+    metadata={"row_checks": _TARGET_ONCE[1], "all_columns": True},
 )
 
 _ACTION_DONE = date_order("done", "raised")
@@ -616,39 +608,8 @@ ACTIONS = pa.DataFrameSchema(
     metadata={
         "row_checks": {**_ACTION_DONE[1], **_ACTION_DUE[1]},
         "all_columns": True,
-        "workbook": _TEAM_PERFORMANCE,
     },
 )
-
-CONTRACTS: dict[str, pa.DataFrameSchema] = {
-    "demand": DEMAND_LOG,
-    "events": CASE_EVENTS,
-    "cases": CASES,
-    "work_items": WORK_ITEMS,
-    "spending": SPENDING,
-    "targets": TARGETS,
-    "actions": ACTIONS,
-}
-
-_KIND_RULES = {
-    "date": "day first (`03/04/2024` is 3 April 2024) or ISO (`2024-04-03`), with or without a time",
-    "text": "any text; spaces trimmed, spellings that differ only in case merged",
-    "yes/no": "yes/no, y/n, true/false or 1/0 (any case)",
-    "number": "a number, 0 or more",
-    "month": "a month: `2024-04`, `2024/04`, `04/2024`, `Apr-24`, `Apr 2024` or `April 2024`, or "
-    "any date in it (day first or ISO); read as the month's first day",
-    "money": "an amount in pounds such as `12300.50` or `£12,300`; `-1,200` or `(1,200)` for a "
-    "negative amount",
-    "measure": "the key or the label of a team-performance measure (see the table below), in any "
-    "case or spacing; read as the key",
-    "target": "a number in the measure's unit; for a share, `0.8` or `80%` (both read as 0.8); "
-    "for pounds, `£` and thousands commas are accepted; for a count or a number of days, not below 0",
-    "identifier": "never shown in a report",
-    "free text": "never shown in a report unless a parameter allows it, and then escaped",
-}
-# Kinds whose blanks mean "not known" unless the column says otherwise (metadata "blank").
-_BLANK_NOT_KNOWN = {"yes/no", "number"}
-
 
 def required_columns(schema: pa.DataFrameSchema) -> list[str]:
     """The canonical names of the columns a file must have."""
@@ -658,68 +619,3 @@ def required_columns(schema: pa.DataFrameSchema) -> list[str]:
 def file_columns(schema: pa.DataFrameSchema) -> list[str]:
     """The canonical names of the columns read from a file (all but those the loader derives)."""
     return [name for name, column in schema.columns.items() if "derived_from" not in column.metadata]
-
-
-def contract_markdown(schema: pa.DataFrameSchema) -> str:
-    """The contract as a Markdown table: column, required, what is accepted, meaning.
-
-    Columns the loader adds (``derived_from``) and checks across columns are listed under the
-    table.
-    """
-    lines = [
-        f"### {schema.name}",
-        "",
-        schema.description or "",
-        "",
-        "| column | required | accepted values | meaning |",
-        "| --- | --- | --- | --- |",
-    ]
-    derived = []
-    for name, column in schema.columns.items():
-        meta = column.metadata
-        if "derived_from" in meta:
-            derived.append(f"- `{name}` (from `{meta['derived_from']}`): {column.description}")
-            continue
-        if meta["kind"] == "activity":
-            accepted = "any activity name; read as one of: " + _allowed(meta["allowed"])
-        elif "allowed" in meta and meta["kind"] == "category":
-            accepted = "one of: " + _allowed(meta["allowed"])
-        else:
-            accepted = _KIND_RULES[meta["kind"]]
-        if meta.get("private") and meta["kind"] not in {"identifier", "free text"}:
-            accepted += "; never shown in a report"
-        if column.unique and meta["kind"] == "identifier":
-            accepted = "unique per row; " + accepted
-        elif column.unique:
-            accepted += "; unique per row"
-        if "at_most" in meta:
-            limit, words = meta["at_most"]
-            accepted += f"; above {limit:g}{' ' + meta['unit'] if meta.get('unit') else ''} ({words}) is noted as worth checking"
-        if meta.get("not_after_today") is True:
-            accepted += "; a date after today is noted as worth checking"
-        elif meta.get("not_after_today"):
-            accepted += (f"; a month not yet begun is noted as worth checking where `{meta['not_after_today']}` "
-                         "is not 0")
-        blank = meta.get("blank")
-        if blank is None and column.nullable and meta["kind"] in _BLANK_NOT_KNOWN:
-            blank = "not known"
-        if blank:
-            accepted += f"; blank = {blank}"
-        lines.append(
-            f"| `{name}` | {'yes' if meta['required'] else 'no'} | {accepted} | {column.description} |"
-        )
-    if derived:
-        lines += ["", "Added by the loader:", "", *derived]
-    if (schema.metadata or {}).get("all_columns"):
-        lines += [
-            "",
-            "Optional columns the file does not have are still in the loaded table, all blank, so "
-            "the workbook can rely on every column.",
-        ]
-    checks = [check.description for check in schema.checks if check.description]
-    checks += [f"the {words} above {limit:g} {schema.columns[column].metadata.get('unit', '')}".rstrip()
-               + " are noted as worth checking"
-               for column, _, limit, words in (schema.metadata or {}).get("daily_totals", ())]
-    if checks:
-        lines += ["", "Also checked, row by row:", "", *(f"- {text}" for text in checks)]
-    return "\n".join(lines) + "\n"

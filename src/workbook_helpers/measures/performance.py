@@ -166,8 +166,8 @@ def dates_after(
     """Openings, closings, raisings and completions later than ``today`` (by default the day
     of the run), which :func:`as_at_date` leaves out: ``(file, column, how many, latest)`` for
     each column that has any. The same test as the loaders' warning about dates after today
-    (:func:`workbook_helpers.data.loading.dates_after_today`), so the two never disagree."""
-    from workbook_helpers.data.loading import dates_after_today
+    (:func:`workbook_helpers.data.notes.dates_after_today`), so the two never disagree."""
+    from workbook_helpers.data.notes import dates_after_today
 
     found = []
     for name, frame in (("work items", work_items), ("actions", actions)):

@@ -33,6 +33,7 @@ WORKERS = 2
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _ID = re.compile(r'\bid="([^"]+)"')
+_COUNTED = re.compile(r"(.+_)\d+")  # an id vl-convert numbers from its counter: gradient_3
 _MARK_ARIA = re.compile(r'\s(?:role|aria-label|aria-roledescription|aria-hidden)="[^"]*"')
 _LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
 _TAG = re.compile(r"<[^>]+>")
@@ -90,9 +91,16 @@ def inline_svg(svg: str, number: int, label: str) -> str:
     svg = svg.strip()
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2:].lstrip()
-    # Ids unique to this chart, and every reference to them with them.
+    # Ids unique to this chart, and every reference to them with them. vl-convert numbers some ids
+    # (gradient_3) from a counter that runs on across every chart a process draws, so the
+    # same report came out with other numbers when a batch worker had drawn other charts first:
+    # they are numbered afresh within each chart, and the same run writes the same page.
+    seen: dict[str, int] = {}
     for found in dict.fromkeys(_ID.findall(svg)):
-        unique = f"sw{number}-{found}"
+        counted = _COUNTED.fullmatch(found)
+        if counted:
+            seen[counted[1]] = seen.get(counted[1], 0) + 1
+        unique = f"sw{number}-{counted[1]}{seen[counted[1]]}" if counted else f"sw{number}-{found}"
         svg = (svg.replace(f'id="{found}"', f'id="{unique}"')
                   .replace(f"url(#{found})", f"url(#{unique})")
                   .replace(f'href="#{found}"', f'href="#{unique}"'))

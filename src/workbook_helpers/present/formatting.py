@@ -78,13 +78,18 @@ def _rounded(value: object, places: int = 0, scale: int = 1) -> str | None:
     number = _finite(value)
     if number is None:
         return None
-    # repr() gives the decimal the float was written as, so 0.285 is 28.5% and not 28.4999...%
-    with localcontext(prec=400):  # room for every digit of the largest float
-        exact = Decimal(repr(number)) * scale
-        rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = _half_up(number, places, scale)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0%"
     return f"{rounded:,.{places}f}"
+
+
+def _half_up(number: float, places: int = 0, scale: int = 1) -> Decimal:
+    """``number * scale`` rounded half away from zero to ``places`` decimal places."""
+    # repr() gives the decimal the float was written as, so 0.285 is 28.5% and not 28.4999...%
+    with localcontext(prec=400):  # room for every digit of the largest float
+        exact = Decimal(repr(number)) * scale
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def fmt_int(value: float | int | None) -> str:
@@ -131,6 +136,38 @@ def fmt_hours(hours: float | None) -> str:
     else:
         text = _rounded(hours)
     return f"{text} {'hour' if text == '1' else 'hours'}"
+
+
+def fmt_duration(seconds: float | None, words: bool = False) -> str:
+    """How long something took or may take, from a number of seconds, rounded as it is shown:
+    under a minute to a tenth of a second, under an hour to the second, then to the minute
+    (halves away from zero, so 59.96 seconds is a minute and 3,599.5 an hour).
+
+    For a table (the default), short units, every part shown: ``7.25`` -> ``"7.3 s"``, ``60``
+    -> ``"1 min 0 s"``, ``3725`` -> ``"1 h 2 min"``. With ``words``, for a sentence: units
+    spelt out, a part that is zero left out, and no ".0": ``9`` -> ``"9 seconds"``, ``90`` ->
+    ``"1 minute 30 seconds"``, ``600`` -> ``"10 minutes"``, ``3600`` -> ``"1 hour"``.
+    A value that is not a finite number of seconds at or above zero is ``[x]`` (``[c]`` stays).
+    """
+    number = _finite(seconds)
+    if number is None or number < 0:
+        return _not_a_number(seconds)
+    tenths = _half_up(number, 1)
+    if tenths < 60:
+        text = f"{tenths:.1f}"
+        if words:
+            text = text.removesuffix(".0")
+        parts = [(text, "s", "second")]
+    elif _half_up(number) < 3600:
+        minutes, rest = divmod(int(_half_up(number)), 60)
+        parts = [(f"{minutes}", "min", "minute"), (f"{rest}", "s", "second")]
+    else:
+        hours, minutes = divmod(int(_half_up(number / 60)), 60)
+        parts = [(f"{hours:,}", "h", "hour"), (f"{minutes}", "min", "minute")]
+    if not words:
+        return " ".join(f"{text} {short}" for text, short, _ in parts)
+    said = [f"{text} {word if text == '1' else word + 's'}" for text, _, word in parts if text != "0"]
+    return " ".join(said or [f"{parts[0][0]} {parts[0][2]}s"])
 
 
 def _timestamp(value: object) -> pd.Timestamp | None:

@@ -21,6 +21,7 @@ from workbook_helpers.present.formatting import HIDDEN, MISSING, SYMBOL_MEANINGS
 from workbook_helpers.run.outputs import write_atomic
 from workbook_helpers.privacy.policy import AUDIENCE_SHORT
 from workbook_helpers.report.html import _CSS as _REPORT_CSS  # one house style for reports and their index
+from workbook_helpers.run.naming import chosen_selections, without_audience
 from workbook_helpers.data.teams import is_all_teams
 
 #: What the symbols a figure may show mean, in the same words as the reports' notes.
@@ -213,14 +214,10 @@ def _run_cell(run, entry: dict, out: Path, title: str, team_label: str, symbols_
 
 def _variant(run) -> str:
     """What tells two runs of a workbook for one team apart (the service or cohort), if any."""
-    chosen = [str(run.parameters.get(name)) for name in ("service", "cohort")
-              if str(run.parameters.get(name) or "all").strip().lower() != "all"]
+    chosen = chosen_selections(run.parameters)
     if chosen:
         return ", ".join(chosen)
-    stem = run.stem
-    audience = str(run.parameters.get("audience") or "")
-    if audience and stem.endswith(f"-{audience}"):  # said on its own line
-        stem = stem[: -len(audience) - 1]
+    stem = without_audience(run.stem, run.parameters.get("audience"))  # the audience has its own line
     return "" if stem == run.workbook else stem.replace("_", " ")
 
 

@@ -82,42 +82,42 @@ examples:
   workbook batch plans/2024-11.yaml --dask tcp://scheduler.internal:8786
 """
 
-_VALIDATE_HELP = """\
+_VALIDATE_INTRO = """\
 Checks a data file against what the workbook needs, without running anything. Prints OK with a
 short description of the data, or every problem found with the rows to look at (numbered as
 your spreadsheet numbers them, the header being row 1). Notes follow for what is accepted but
 worth checking: rows that repeat an earlier row exactly, handling times over 8 hours, activities
 or a worker's day of more than 24 hours, and dates after today.
-
-Case events can name activities in the service's own words ("Care Act assessment", "Home
-visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
-review, admin, closure or other, and --activity-map adds yours ('local name: kind' lines).
-
-The team-performance workbook reads four files: work items (cases or tasks, with when each
-opened, is due and closed), spending (budget and actual by team and month), targets (for the
-team-performance measures) and actions from performance meetings.
-
-examples:
-  workbook validate demand data/sample/demand.csv
-  workbook validate demand my_export.xlsx --map my_headers.yaml --sheet "Contacts"
-  workbook validate events my_case_events.csv --activity-map my_activities.yaml
-  workbook validate cases my_cases.xlsx --map my_case_headers.yaml
-  workbook validate work-items my_caseload.xlsx --sheet "Open and closed"
-  workbook validate spending my_budget_monitoring.csv --map my_finance_headers.yaml
-  workbook validate targets my_targets.csv
-  workbook validate actions my_action_log.xlsx
 """
 
-_DATASETS = {
-    "demand": "demand",
-    "events": "events",
-    "cases": "cases",
-    "work-items": "work_items",
-    "work_items": "work_items",
-    "spending": "spending",
-    "targets": "targets",
-    "actions": "actions",
+# The options of `workbook validate` that only some datasets take (their ``options``): the flag,
+# and an example value for the message that says which dataset takes it.
+_DATASET_OPTIONS = {
+    "activity_map": ("--activity-map", "MAP.yaml"),
+    "max_handling_minutes": ("--max-handling-minutes", "480"),
 }
+
+
+def _validate_help(datasets) -> str:
+    """The description of `workbook validate`: what it does, each dataset's note, examples."""
+    notes = [dataset.validate_note for dataset in datasets if dataset.validate_note]
+    examples = [f"  workbook validate {dataset.command} {example}"
+                for dataset in datasets for example in dataset.examples]
+    return "\n".join([_VALIDATE_INTRO, *(note + "\n" for note in notes), "examples:", *examples]) + "\n"
+
+
+def _dataset_help(datasets) -> str:
+    """The help of validate's DATASET: each dataset's command and words, by the workbook it feeds."""
+    by_workbook: dict[str, list[str]] = {}
+    for dataset in datasets:
+        by_workbook.setdefault(dataset.workbook, []).append(f"{dataset.command} ({dataset.described})")
+    groups = [f"for the {workbook} workbook, " + _or_words(names)
+              for workbook, names in by_workbook.items()]
+    return "what kind of data the file holds: " + "; ".join(groups)
+
+
+def _or_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,16 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="time limit for each run: one still going then (a cell that never finishes, "
                      "say) is stopped and fails, naming the cell (default: 60)")
 
+    from workbook_helpers.data.datasets import DATASETS  # the one place the datasets are declared
+
+    datasets = list(DATASETS.values())
     validate = commands.add_parser(
-        "validate", help="check a data file and list any problems", description=_VALIDATE_HELP,
+        "validate", help="check a data file and list any problems", description=_validate_help(datasets),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument(
-        "dataset", choices=list(_DATASETS), metavar="DATASET",
-        help="what kind of data the file holds: demand (a demand log), events (case events, one "
-        "row per activity), cases (one row per case), or for team performance work-items (one "
-        "row per case or task), spending (budget and actual by team and month), targets (one row "
-        "per measure and team) or actions (from performance meetings)",
+        "dataset", choices=list(dict.fromkeys(name for dataset in datasets
+                                              for name in (dataset.command, dataset.name))),
+        metavar="DATASET", help=_dataset_help(datasets),
     )
     validate.add_argument("path", help="the file: CSV, Excel (.xlsx) or Parquet")
     validate.add_argument("--map", metavar="MAP.yaml", help="column map: a YAML file of 'their header: our column'")
@@ -285,7 +286,10 @@ def describe_failure(error: WorkbookError, what: str | None = "Nothing was writt
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbook_helpers.run.execute import DEFAULT_TIMEOUT_MINUTES, get_workbook, run_workbook, teams_in_data
+    from workbook_helpers.run.execute import DEFAULT_TIMEOUT_MINUTES, run_workbook
+    from workbook_helpers.run.registry import get_workbook
+    from workbook_helpers.run.parameters import teams_in_data
+    from workbook_helpers.run.naming import distinct_single_run_stems
     from workbook_helpers.data.teams import WHOLE_SERVICE, chosen_team, team_parameter
 
     workbook = get_workbook(args.workbook)
@@ -307,7 +311,7 @@ def _run(args: argparse.Namespace) -> int:
         # A team called "All" is run as team:All, so it is not a second whole-service report.
         runs = [{**parameters, "team": WHOLE_SERVICE}] + [
             {**parameters, "team": team_parameter(team)} for team in teams]
-    stems = _distinct_stems(workbook, runs)
+    stems = distinct_single_run_stems(workbook.name, runs)
     if len(runs) == 1:
         written, failed = [run_workbook(workbook.name, parameters, out_dir=args.out, progress=not args.quiet,
                                         pdf=args.pdf, time_limit=time_limit)], []
@@ -333,25 +337,6 @@ def _run(args: argparse.Namespace) -> int:
     for team, error in failed:
         print(f"\nFailed for {team}:\n" + describe_failure(error, "No report was written for it."), file=sys.stderr)
     return max((error.exit_code for _, error in failed), default=0)
-
-
-def _distinct_stems(workbook, runs: list[dict]) -> list[str]:
-    """File names for each run; teams whose names differ only in punctuation or case ("Repairs
-    North", "Repairs-North") get a short fingerprint of the name so they cannot overwrite each
-    other. The whole service's name never clashes with a team's (:func:`output_stem`)."""
-    import hashlib
-    from collections import Counter
-
-    from workbook_helpers.run.execute import output_stem
-    from workbook_helpers.data.teams import chosen_team
-
-    stems = [output_stem(workbook, run) for run in runs]
-    clashes = {stem for stem, count in Counter(stems).items() if count > 1}
-    return [
-        f"{stem}-{hashlib.sha256(str(chosen_team(run.get('team'))).encode()).hexdigest()[:6]}"
-        if stem in clashes else stem
-        for stem, run in zip(stems, runs)
-    ]
 
 
 def _positive_int(text: str) -> int:
@@ -387,7 +372,9 @@ def _positive_number(text: str) -> float:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from workbook_helpers.run.batch import Progress, end_table, load_plan, run_batch
+    from workbook_helpers.run.batch import run_batch
+    from workbook_helpers.run.plan import load_plan
+    from workbook_helpers.run.progress import Progress, end_table
 
     plan = load_plan(args.plan, out=args.out, timeout_minutes=args.timeout)
     result = run_batch(
@@ -408,134 +395,25 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from workbook_helpers.present.formatting import fmt_date, join_words, plural
-    from workbook_helpers.data.loading import load_cases, load_demand, load_events
+    from workbook_helpers.data.datasets import DATASETS, get_dataset
 
-    dataset = _DATASETS[args.dataset]
-    if args.activity_map is not None and dataset != "events":
-        raise ParameterError("--activity-map is for case events only: workbook validate events FILE "
-                             "--activity-map MAP.yaml")
-    if args.max_handling_minutes is not None and dataset != "demand":
-        raise ParameterError("--max-handling-minutes is for a demand log only: workbook validate demand "
-                             "FILE --max-handling-minutes 480")
-    if dataset in _TEAM_PERFORMANCE_CHECKS:
-        return _TEAM_PERFORMANCE_CHECKS[dataset](args)
-    if dataset == "events":
-        events = load_events(args.path, column_map=args.map, sheet=_sheet(args.sheet),
-                             activity_map=args.activity_map)
-        cases = events["case_id"].nunique()
-        print(
-            f"OK: {plural(len(events), 'event')} for {plural(cases, 'case')}, from "
-            f"{fmt_date(events['date'].min())} to {fmt_date(events['date'].max())}."
-        )
-        for warning in events.attrs.get("warnings", []):
-            print(f"Note: {warning}")
-        return 0
-    if dataset == "cases":
-        cases = load_cases(args.path, column_map=args.map, sheet=_sheet(args.sheet))
-        still_open = int(cases["closed"].isna().sum()) if "closed" in cases else len(cases)
-        print(f"OK: {plural(len(cases), 'case')}, {still_open:,} still open.")
-        if "closed" not in cases:
-            print("Note: the file has no closed column, so which cases are still open is not known.")
-        for warning in cases.attrs.get("warnings", []):
-            print(f"Note: {warning}")
-        return 0
-    ceiling = {} if args.max_handling_minutes is None else {"max_handling_minutes": args.max_handling_minutes}
-    log = load_demand(args.path, column_map=args.map, sheet=_sheet(args.sheet), **ceiling)
-    services = sorted(log["service"].dropna().astype(str).unique())
-    print(
-        f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "
-        f"{fmt_date(log['received'].max())}, services {join_words(services)}."
-    )
-    unclassified = int(log["demand_class"].isna().sum())
-    if unclassified:
-        rows = "1 row has" if unclassified == 1 else f"{unclassified:,} rows have"
-        print(f"Note: {rows} no demand class (value or failure) yet; reports count "
-              f"{'it' if unclassified == 1 else 'them'} in total demand but not in the value and "
-              "failure shares.")
-    for warning in log.attrs.get("warnings", []):
-        print(f"Note: {warning}")
-    return 0
-
-
-def _validate_work_items(args: argparse.Namespace) -> int:
-    from workbook_helpers.present.formatting import fmt_date, plural
-    from workbook_helpers.data.loading import load_work_items
-
-    items = load_work_items(args.path, column_map=args.map, sheet=_sheet(args.sheet))
-    teams = items["team"].nunique()
-    still_open = int(items["closed"].isna().sum())
-    print(
-        f"OK: {plural(len(items), 'work item')} for {plural(teams, 'team')}, opened from "
-        f"{fmt_date(items['opened'].min())} to {fmt_date(items['opened'].max())}; "
-        f"{still_open:,} still open."
-    )
-    without_due = int(items["due"].isna().sum())
-    if without_due:
-        rows = "1 item has" if without_due == 1 else f"{without_due:,} items have"
-        print(f"Note: {rows} no due date.")
-    _print_warnings(items)
-    return 0
-
-
-def _validate_spending(args: argparse.Namespace) -> int:
-    from workbook_helpers.present.formatting import fmt_money, plural
-    from workbook_helpers.data.loading import load_spending
-
-    spending = load_spending(args.path, column_map=args.map, sheet=_sheet(args.sheet))
-    teams = spending["team"].nunique()
-    first, last = spending["month"].min(), spending["month"].max()
-    print(
-        f"OK: {plural(len(spending), 'row')} for {plural(teams, 'team')}, {first:%B %Y} to "
-        f"{last:%B %Y}: budget {fmt_money(spending['budget'].sum())}, actual "
-        f"{fmt_money(spending['actual'].sum())}."
-    )
-    _print_warnings(spending)
-    return 0
-
-
-def _validate_targets(args: argparse.Namespace) -> int:
-    from workbook_helpers.present.formatting import plural
-    from workbook_helpers.data.loading import load_targets
-
-    targets = load_targets(args.path, column_map=args.map, sheet=_sheet(args.sheet))
-    measures = targets["measure"].nunique()
-    every_team = int(targets["team"].isna().sum())
-    print(
-        f"OK: {plural(len(targets), 'target')} for {plural(measures, 'measure')}, "
-        f"{every_team:,} of them for every team."
-    )
-    _print_warnings(targets)
-    return 0
-
-
-def _validate_actions(args: argparse.Namespace) -> int:
-    from workbook_helpers.present.formatting import fmt_date, plural
-    from workbook_helpers.data.loading import load_actions
-
-    actions = load_actions(args.path, column_map=args.map, sheet=_sheet(args.sheet))
-    teams = actions["team"].nunique()
-    not_done = int(actions["done"].isna().sum())
-    print(
-        f"OK: {plural(len(actions), 'action')} for {plural(teams, 'team')}, raised from "
-        f"{fmt_date(actions['raised'].min())} to {fmt_date(actions['raised'].max())}; "
-        f"{not_done:,} not done yet."
-    )
-    _print_warnings(actions)
-    return 0
-
-
-def _print_warnings(frame) -> None:
+    dataset = get_dataset(args.dataset)
+    options = {}
+    for option, (flag, example) in _DATASET_OPTIONS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if option not in dataset.options:
+            takes = next(other for other in DATASETS.values() if option in other.options)
+            raise ParameterError(f"{flag} is for {takes.what} only: workbook validate {takes.command} "
+                                 f"FILE {flag} {example}")
+        options[option] = value
+    frame = dataset.load(args.path, column_map=args.map, sheet=_sheet(args.sheet), **options)
+    for line in dataset.summarise(frame):
+        print(line)
     for warning in frame.attrs.get("warnings", []):
         print(f"Note: {warning}")
-
-
-_TEAM_PERFORMANCE_CHECKS = {
-    "work_items": _validate_work_items,
-    "spending": _validate_spending,
-    "targets": _validate_targets,
-    "actions": _validate_actions,
-}
+    return 0
 
 
 def _sheet(value: str | None):
@@ -543,7 +421,7 @@ def _sheet(value: str | None):
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from workbook_helpers.data.sample import write_sample
+    from workbook_helpers.data.datasets import write_sample
 
     for path in write_sample(args.out, seed=args.seed):
         print(f"Wrote {path}")

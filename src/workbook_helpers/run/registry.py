@@ -67,15 +67,15 @@ class Workbook:
         The parameters that name files a run reads (data files and column maps): checked to
         exist and made absolute before a run, and fingerprinted in a batch's manifest.
     ``team_sources``
-        Where ``--each-team`` finds the teams: (data parameter, loading function of
-        :mod:`workbook_helpers.data.loading`, column-map parameter); the first whose file is given
-        wins. Empty for a workbook with no ``team`` parameter.
+        Where ``--each-team`` finds the teams: (data parameter, dataset of
+        :data:`workbook_helpers.data.datasets.DATASETS`, column-map parameter); the first whose
+        file is given wins. Empty for a workbook with no ``team`` parameter.
     ``setting_files``
         Settings given either as values or as the path of a YAML file holding them.
     ``data_files``
-        Each data file: (data parameter, its column-map parameter, what ``workbook validate``
-        calls it). An error about a file names the parameter that maps its headers and the
-        command that lists all its problems.
+        Each data file: (data parameter, its column-map parameter, its dataset). An error about
+        a file names the parameter that maps its headers and the command that lists all its
+        problems.
     ``free_text``
         The parameters that ask for free text (people's own words), which only the team's
         report shows.
@@ -134,7 +134,7 @@ BUILT_IN: tuple[Workbook, ...] = (
         description="value and failure demand by service and channel, one-stop resolution, "
         "capacity lost to failure demand, and how predictable demand is",
         data_parameters=("demand_path", "column_map"),
-        team_sources=(("demand_path", "load_demand", "column_map"),),
+        team_sources=(("demand_path", "demand", "column_map"),),
         data_files=(("demand_path", "column_map", "demand"),),
         free_text=("show_what_matters",),
         setting_files=("rebase", "annotations"),
@@ -156,8 +156,8 @@ BUILT_IN: tuple[Workbook, ...] = (
         data_parameters=("events_path", "cases_path", "activity_map", "column_map", "cases_column_map"),
         # A case's team is its lead team, from the cases file; the events name every
         # practitioner's team.
-        team_sources=(("cases_path", "load_cases", "cases_column_map"),
-                      ("events_path", "load_events", "column_map")),
+        team_sources=(("cases_path", "cases", "cases_column_map"),
+                      ("events_path", "events", "column_map")),
         data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
         preload=(
             "workbook_helpers.workbooks.case_review", "workbook_helpers.present.charts", "workbook_helpers.data.loading",
@@ -194,8 +194,8 @@ BUILT_IN: tuple[Workbook, ...] = (
         "budget and meeting actions, on process-behaviour charts with Making Data Count icons",
         data_parameters=("work_items_path", "spending_path", "targets_path", "actions_path",
                          "column_map", "spending_column_map", "targets_column_map", "actions_column_map"),
-        team_sources=(("work_items_path", "load_work_items", "column_map"),),
-        data_files=(("work_items_path", "column_map", "work-items"),
+        team_sources=(("work_items_path", "work_items", "column_map"),),
+        data_files=(("work_items_path", "column_map", "work_items"),
                     ("spending_path", "spending_column_map", "spending"),
                     ("targets_path", "targets_column_map", "targets"),
                     ("actions_path", "actions_column_map", "actions")),
