@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from workbook_helpers.measures import demand as dm
 from workbook_helpers.measures.demand import NOT_RECORDED, Period
+from workbook_helpers.workbooks import demand_study as ds
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.data.loading import load_demand
 
@@ -677,7 +678,7 @@ def test_a_week_with_no_classified_demand_is_a_gap_in_the_failure_share_chart():
 
 
 # --------------------------------------------------------------------------------------------
-# what a published report may show
+# what a published report may show (the demand study's view: workbooks/demand_study.py)
 
 
 def _breakdown_log():
@@ -691,7 +692,7 @@ def _breakdown_log():
 
 def _protected(log):
     figures = dm.headline_figures(log, TWO_WEEKS)
-    return dm.protect_breakdowns(figures, dm.value_failure_by(log, "service"),
+    return ds.protect_breakdowns(figures, dm.value_failure_by(log, "service"),
                                  dm.value_failure_by(log, "channel"), dm.failure_types(log))
 
 
@@ -740,13 +741,13 @@ def test_hidden_counts_of_a_pareto_hide_one_more_against_the_total():
     from workbook_helpers.privacy.policy import using_policy
 
     table = dm.pareto(pd.Series({"a": 10, "b": 3, "c": 6}), "kind")  # 10, 6, 3 of 19
-    assert not dm.hidden_counts(table).any()
+    assert not ds.hidden_counts(table).any()
     with using_policy("publish"):
         # 3 is small; the total (19, which the shares give away) would reveal it from 10 and 6,
         # so the smaller of those, 6, is hidden as well.
-        assert dm.hidden_counts(table).tolist() == [False, True, True]
+        assert ds.hidden_counts(table).tolist() == [False, True, True]
         # With the total itself hidden, one count must still be hidden for it not to be the sum.
-        assert dm.hidden_counts(dm.pareto(pd.Series({"a": 10, "c": 6}), "kind"), total_hidden=True).tolist() \
+        assert ds.hidden_counts(dm.pareto(pd.Series({"a": 10, "c": 6}), "kind"), total_hidden=True).tolist() \
             == [False, True]
 
 

@@ -266,7 +266,7 @@ def _same(a, b):
 
 
 def test_the_change_at_a_glance_draws_the_tables_changes_and_intervals():
-    from workbook_helpers.present.charts import VERDICT_STYLES
+    from workbook_helpers.present.charts.comparison import VERDICT_STYLES
 
     view, frame, spec = _view("internal")
     table = view.comparison

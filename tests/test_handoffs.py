@@ -12,6 +12,8 @@ import pytest
 
 from test_cases import NA, ev, make_events
 from workbook_helpers.measures import handoffs as h
+from workbook_helpers.privacy import audience
+from workbook_helpers.workbooks import handoffs as hv
 from workbook_helpers.measures.cases import case_measures
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.privacy.policy import using_policy
@@ -111,7 +113,7 @@ def test_the_sentence_names_the_busiest_pair_and_the_busiest_between_organisatio
     pairs = h.handoff_pairs(events, cases, "cohort", order=["before", "after"],
                             labels={"before": "before cohort", "after": "after cohort"})
     # Over both cohorts: within the Council 2 and NHS -> Housing 2 handoffs; the tie goes by name.
-    assert h.handoff_sentence(pairs) == (
+    assert hv.handoff_sentence(pairs) == (
         "Most handoffs were within Council: 1.0 per case in the before cohort and 0.0 in the after "
         "cohort. Between organisations, most were from NHS to Housing: 0.5 per case in the before "
         "cohort and 0.5 in the after cohort. In all, 2.5 handoffs per case in the before cohort and "
@@ -138,18 +140,18 @@ def test_directly_follows_by_hand(events, cases):
 def test_without_an_organisation_column_there_is_no_map(events, cases):
     with pytest.raises(ParameterError, match="no organisation column"):
         h.handoff_pairs(events.drop(columns="organisation"), cases)
-    assert h.HandoffView.build(events.drop(columns="organisation"), cases) is None
+    assert hv.HandoffView.build(events.drop(columns="organisation"), cases) is None
 
 
 def test_a_published_map_hides_small_cells_and_what_would_give_them_away(events, cases):
     pairs = h.handoff_pairs(events, cases, "cohort", order=["before", "after"])
     # Two cases a cohort, fewer than 5: no cell of either is shown.
-    assert h.protect_handoffs(pairs, 5).all()
-    assert not h.protect_handoffs(pairs, 5, publishing=False).any()
+    assert audience.protect_handoffs(pairs, 5).all()
+    assert not audience.protect_handoffs(pairs, 5, publishing=False).any()
     # With a threshold of 2 (cohorts of 2 cases may show), every single handoff is hidden, and no
     # row or column has exactly one hidden figure among its cells and its total (a total of 1 is
     # itself too small to give): none can be worked out by subtraction.
-    hidden = h.protect_handoffs(pairs, 2)
+    hidden = audience.protect_handoffs(pairs, 2)
     assert hidden[pairs["handoffs"] == 1].all()
     assert not hidden[pairs["handoffs"] == 0].all()
     for group, rows in pairs.assign(hidden=hidden).groupby("group"):
@@ -162,7 +164,7 @@ def test_a_published_map_hides_small_cells_and_what_would_give_them_away(events,
 
 def test_the_view_draws_what_the_policy_allows(events, cases):
     with using_policy("internal", 5):
-        view = h.HandoffView.build(events, cases, "cohort", order=["before", "after"])
+        view = hv.HandoffView.build(events, cases, "cohort", order=["before", "after"])
         frame = view.map_frame()
         assert not frame["suppressed"].any() and frame["per_case"].sum() == 4.0
         spec = view.chart().to_dict()
@@ -171,7 +173,7 @@ def test_the_view_draws_what_the_policy_allows(events, cases):
     assert {row["group"] for row in drawn} == {"before", "after"}
     assert "Most handoffs were within Council" in spec["description"]
     with using_policy("publish", 5):
-        view = h.HandoffView.build(events, cases, "cohort", order=["before", "after"])
+        view = hv.HandoffView.build(events, cases, "cohort", order=["before", "after"])
         assert view.map_frame()["per_case"].isna().all()
         spec = view.chart().to_dict()
         assert "18 of the cells are not shown ([c])" in spec["description"]

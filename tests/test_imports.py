@@ -80,3 +80,81 @@ def test_colours_are_written_in_one_module():
 
     assert palette.INK in report._CSS and palette.LINK in batch_index._INDEX_CSS
     assert "$" not in report._CSS + batch_index._INDEX_CSS
+
+
+# --------------------------------------------------------------------------------------------
+# Layers: data flows one way (conventions: "a measure never draws", "a chart never decides what
+# to hide")
+
+#: The packages a measure (``measures/``, ``spc/``) must not import: what shows, what decides
+#: what a report hides, what runs and what a workbook's view does with the measures.
+_ABOVE_MEASURES = ("present", "privacy", "report", "run", "workbooks")
+
+#: What measures still import from those packages, each to be moved out in its turn. The list
+#: is exact: a new import fails the test, and so does one that has gone and is still listed.
+_NOT_YET_MOVED = {
+    "measures.cases": {"privacy.pseudonyms"},  # worker pseudonyms label the journey timeline
+    "measures.comparison": {"present.formatting", "run.outputs"},  # sentences; yes/no words
+    "measures.demand": {"present.formatting"},  # notes on the period, in words
+    "spc.process_changes": {"present.formatting", "run.outputs"},  # notes in words; settings files
+}
+
+
+def _calls_current_policy(path: Path) -> bool:
+    """Whether the module names ``current_policy`` anywhere outside its docstrings: a call, an
+    import or a reference."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Name) and node.id == "current_policy":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "current_policy":
+            return True
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "current_policy" for alias in node.names):
+            return True
+    return False
+
+
+def test_measures_import_nothing_that_shows_hides_or_runs():
+    imports = _imports()
+    assert "spc.xmr" in imports["measures.demand"]  # the graph is really read
+    found = {}
+    for module, targets in imports.items():
+        if module.split(".")[0] in ("measures", "spc"):
+            above = {target for target in targets if target.split(".")[0] in _ABOVE_MEASURES}
+            if above:
+                found[module] = above
+    assert found == _NOT_YET_MOVED
+
+
+def test_nothing_that_shows_reads_the_policy():
+    # Tables, charts, icons, cards and sentences show what the audience layer left; they never
+    # ask the policy themselves, and never import it.
+    imports = _imports()
+    present = sorted(module for module in imports if module.split(".")[0] == "present")
+    assert {"present.notebook", "present.story", "present.icons", "present.charts"} <= set(present)
+    assert [module for module in present if "privacy.policy" in imports[module]] == []
+    paths = {module: PACKAGE.joinpath(*module.split(".")).with_suffix(".py") for module in present}
+    paths = {module: path if path.exists() else path.with_suffix("") / "__init__.py" for module, path in paths.items()}
+    assert [module for module, path in paths.items() if _calls_current_policy(path)] == []
+
+
+def test_only_the_audience_layer_reads_the_policy():
+    # The policy is set in a workbook's setup cell and applied by privacy/ alone: the views
+    # declare what their figures are, and no notebook cell asks the policy anything.
+    import json
+
+    readers = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if _calls_current_policy(path))
+    assert readers == ["privacy/audience.py"]  # privacy/policy.py defines it
+    notebooks = sorted((SOURCE.parent / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 4
+    for notebook in notebooks:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        assert "current_policy" not in code, notebook.name
+        # Nor does a cell declare what a summary hides, or protect a table: the view does.
+        assert "protect_table" not in code, notebook.name
+        calls = [node for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Call)
+                 and getattr(node.func, "id", None) == "record_summary"]
+        assert len(calls) == 1, notebook.name
+        declared = {keyword.arg for keyword in calls[0].keywords} & {
+            "counts", "rates", "table_counts", "table_totals", "table_rates"}
+        assert declared == set(), notebook.name

@@ -17,15 +17,16 @@ import pytest
 
 from workbook_helpers.present import charts
 
-from workbook_helpers.present import notebook
+from workbook_helpers.present import notebook, palette
 
 from workbook_helpers.report import chart_tables
 from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.notebook import (
-    Card, count_card, protect_table, record_summary, say_text, share_card, show_free_text, table_html,
+    Card, count_card, record_summary, say_text, share_card, show_free_text, table_html,
 )
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
+from workbook_helpers.privacy.audience import protect_table
 from workbook_helpers.privacy.policy import using_policy
 
 C = "[c]"
@@ -683,9 +684,9 @@ def test_every_text_colour_in_the_stylesheet_meets_aa():
         for background in backgrounds:
             assert _contrast(colour, background) >= 4.5, (colour, background)
     # Chart text and the grey of unclassified bars (graphics need 3:1).
-    for colour in (charts.INK, charts.MUTED, charts.TARGET_TEXT_COLOUR):
+    for colour in (palette.INK, palette.MUTED, palette.TARGET_TEXT_COLOUR):
         assert _contrast(colour, "#fff") >= 4.5
-    assert _contrast(charts.UNCLASSIFIED_COLOUR, "#fff") >= 3
+    assert _contrast(palette.UNCLASSIFIED_COLOUR, "#fff") >= 3
 
 
 # --------------------------------------------------------------------------------------------

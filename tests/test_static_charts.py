@@ -130,7 +130,7 @@ def test_a_chart_the_kernel_cannot_draw_still_carries_its_spec_and_says_so():
     broken = alt.Chart(pd.DataFrame({"a": [1]}), title="Broken").mark_bar().encode(x=alt.X("a", type="quantitative"))
     spec = broken.to_dict()
     spec["encoding"]["x"]["type"] = "nonsense"
-    bundle = charts._renderer(spec)
+    bundle = charts.theme.renderer(spec)
     assert "text/html" not in bundle and bundle["application/vnd.vegalite.v6+json"] is spec
     assert bundle["text/plain"].startswith("Chart: Broken (it could not be drawn here:")
 
@@ -138,7 +138,7 @@ def test_a_chart_the_kernel_cannot_draw_still_carries_its_spec_and_says_so():
 def test_a_report_from_notebook_outputs_draws_each_chart_once_from_its_spec():
     # The outputs as a run saves them: the picture beside the spec. The report draws the chart
     # itself (one SVG per chart) and does not carry the notebook's picture as well.
-    bundles = [charts._renderer(_chart()), charts._renderer(_chart("Second chart", "Another."))]
+    bundles = [charts.theme.renderer(_chart()), charts.theme.renderer(_chart("Second chart", "Another."))]
     notebook = _notebook()
     for bundle in bundles:
         cell = nbformat.v4.new_code_cell("chart")

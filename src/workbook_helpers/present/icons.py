@@ -43,9 +43,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.formatting import MISSING, SYMBOL_MEANINGS, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing
-from workbook_helpers.privacy.policy import current_policy
 
 _HIDDEN_TITLE = SYMBOL_MEANINGS[SUPPRESSED]
 
@@ -413,7 +413,6 @@ def summary_matrix_html(
             teams.append(team)
         cells[(team, str(row.measure))] = row
 
-    policy = current_policy()
     head = '<th scope="col">Team</th>' + "".join(
         f'<th scope="col" class="num">{esc(measure_labels[key])}</th>' for key in measures
     )
@@ -425,7 +424,7 @@ def summary_matrix_html(
             unit = formats.get(key, "count")
             latest = None if record is None else record.latest
             text = fmt_measure(latest, unit, table=True)
-            if unit == "count" and policy.hides(latest):  # a small count, in a public report
+            if unit == "count" and audience.hides(latest):  # a small count, in a public report
                 text = f'<abbr title="{_HIDDEN_TITLE}">{SUPPRESSED}</abbr>'
             elif text == MISSING:
                 text = f'<abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>'

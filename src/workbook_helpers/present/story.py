@@ -18,12 +18,12 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook_helpers.spc import xmr as spc
-from workbook_helpers.privacy.disclosure import SUPPRESSED, count_bound, share_bound
+from workbook_helpers.privacy.disclosure import SUPPRESSED, count_bound
 from workbook_helpers.present.formatting import (
     esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct, fmt_period, join_words, plural,
 )
-from workbook_helpers.present.notebook import _share_hidden, count_text
-from workbook_helpers.privacy.policy import current_policy
+from workbook_helpers.present.notebook import count_text
+from workbook_helpers.privacy import audience
 from workbook_helpers.data.teams import chosen_team
 
 RULE_WORDS = {
@@ -55,14 +55,13 @@ def _hidden(count: object, hidden: bool = False) -> bool:
     does not carry into prose: a sentence states no totals to subtract from, so it gives each
     count that is not itself small (the headline does not cascade). It is kept as a parameter
     so callers can pass a table's mask without caring which."""
-    return (isinstance(count, str) and count == SUPPRESSED) or current_policy().hides(count)
+    return (isinstance(count, str) and count == SUPPRESSED) or audience.hides(count)
 
 
 def hidden_count_words(count: object) -> str:
     """How a sentence gives a count it keeps back: the bound it implies, "fewer than 5", or
     "an unstated number of" when all that is known is that it was hidden (a ``"[c]"``)."""
-    policy = current_policy()
-    bound = count_bound(count, policy.suppress_below)
+    bound = count_bound(count, audience.suppress_below())
     return bound.words() if bound is not None else "an unstated number of"
 
 
@@ -123,11 +122,9 @@ def share_text(share: object, denominator: object = None, numerator: object = No
     enough."""
     if isinstance(share, str) and share == SUPPRESSED:
         return "not shown"
-    policy = current_policy()
-    if policy.hides_small_numbers and denominator is not None and share is not None and share == share:
-        if _share_hidden(share, denominator, numerator, policy.suppress_below):
-            bound = share_bound(share, denominator, policy.suppress_below, numerator)
-            return bound.words(percent=True) if bound is not None else "not shown"
+    bound = audience.share_shown(share, denominator, numerator)
+    if bound is not None:
+        return bound.words(percent=True)
     return fmt_pct(share)
 
 
@@ -168,7 +165,7 @@ def headline(
     """The opening paragraph: demand, failure share, largest failure types, one-stop, hours lost.
 
     ``figures`` as :func:`workbook_helpers.measures.demand.headline_figures` gives them, or with hidden
-    ones as ``"[c]"`` (``protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
+    ones as ``"[c]"`` (``workbooks.demand_study.protect_breakdowns(...).figures``); ``kinds_hidden``: which failure
     types' shares the report hides (``protect_breakdowns(...).failure_kinds.shares_hidden``).
     Small counts and shares resting on few are ``[c]`` in a public report either way.
     ``max_handling_minutes``: the ceiling the capacity sentence names (:func:`capacity_sentence`)."""
@@ -538,7 +535,7 @@ def case_headline(review, scope: str) -> str:
     repeats = int(overall["repeat_assessments"]["total"])
     if worst:
         # A public report shows no case on its own, so it does not name the case.
-        which = "the case with the most" if not current_policy().shows_each_case else f"{worst[0]} alone"
+        which = "the case with the most" if not audience.shows_each_case() else f"{worst[0]} alone"
         parts.append(
             f"There were {_count(repeats, 'repeat assessment', hidden=hide['repeat_assessments'])} in "
             f"all; {which} had {_count(worst[1], 'repeat assessment', hidden=hide['repeat_assessments'])}."
@@ -581,7 +578,7 @@ def time_to_close_sentence(review) -> str:
         return ""
     summary = found[1]
     still = review.open_by_cohort(protected=False)
-    publishing = current_policy().hides_small_numbers
+    publishing = audience.hides_small_numbers()
     parts = []
     for _, row in summary.iterrows():
         who = "the cases" if row["group"] == "all cases" else f"the {esc(row['group'])} cases"
@@ -600,7 +597,7 @@ def time_to_close_sentence(review) -> str:
     sentence = (f"Counting the cases still open as open up to {fmt_date(review.as_at)}, the latest date in "
                 f"the data (the Kaplan–Meier estimate), {text}.")
     if not found[0]["shown"].any():
-        sentence += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+        sentence += (f" The curves are not drawn: no cohort has {audience.suppress_below()} or more "
                      "cases, too few for a public report.")
     return sentence
 
@@ -624,7 +621,7 @@ def capability_sentence(points: pd.DataFrame) -> str:
     if len(special):
         sentence += (
             f" {sentence_case(_count(len(special), 'case'))} fell outside that pattern (special-cause variation), "
-            "worth looking at one by one" + (" in the team's report." if not current_policy().shows_each_case else ".")
+            "worth looking at one by one" + (" in the team's report." if not audience.shows_each_case() else ".")
         )
     return sentence
 
@@ -634,8 +631,8 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
     (no per-case table, timeline or end-to-end chart), and its notes say so instead of pointing
     to them."""
     cases = len(review.measures)
-    across_cases = not current_policy().shows_each_case
-    hides_small = current_policy().hides_small_numbers
+    across_cases = not audience.shows_each_case()
+    hides_small = audience.hides_small_numbers()
     notes = [
         "Each activity on a case is one row of the case records. Assessments, referrals and the "
         "other kinds come from the activity names through the activity map; repeat assessments are "
@@ -681,7 +678,7 @@ def case_notes(review, file_warnings: list[str]) -> list[str]:
                      "open until then that closed, and a case still open counts as open up to the latest "
                      "date in the data. The median is the first day by which half had closed."
                      + (f" In a public report the curves stop where fewer than "
-                        f"{current_policy().suppress_below} cases of a cohort were still open." if hides_small else ""))
+                        f"{audience.suppress_below()} cases of a cohort were still open." if hides_small else ""))
     closed = int(review.overall["end_to_end_days"]["cases"]) if review.closing_known else cases
     if 2 <= closed < 15:
         where = "behind the end-to-end process limits" if across_cases else "on the end-to-end chart"

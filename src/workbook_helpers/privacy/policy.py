@@ -20,7 +20,8 @@ managers inside the organisation)
 ``public`` (anyone: a published paper, a board paper on the web, a partner outside)
     As ``organisation``, and small numbers are hidden:
 
-    - tables (:func:`workbook_helpers.present.notebook.table_html` / ``show_table``): columns of kind
+    - tables (:func:`workbook_helpers.present.notebook.table_html` / ``show_table``, protected by
+      :func:`workbook_helpers.privacy.audience.protect_table`): columns of kind
       ``count`` have counts of 1 to ``suppress_below - 1`` replaced by ``[c]``, with secondary
       suppression against the totals the table declares, so no hidden count can be worked out
       by subtraction; shares declared with ``rates=`` are hidden where their denominator is
@@ -48,7 +49,8 @@ What is deliberately *not* suppressed in ``public``, and why (open to review):
 - Columns of kind ``int`` (measures of one case, such as its number of assessments) are never
   suppressed; use kind ``count`` for counts of people, cases, items or contacts.
 
-This module holds the policy only; :mod:`workbook_helpers.privacy.disclosure` does the suppressing.
+This module holds the policy only; :mod:`workbook_helpers.privacy.audience` applies it to what each
+workbook's view declares, with the algorithms of :mod:`workbook_helpers.privacy.disclosure`.
 It imports nothing heavy, so the runner can check parameters without loading pandas.
 """
 

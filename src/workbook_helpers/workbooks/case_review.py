@@ -31,10 +31,9 @@ from functools import cached_property
 import pandas as pd
 
 from workbook_helpers.measures import cases as cr
-from workbook_helpers.privacy import disclosure
+from workbook_helpers.privacy import audience, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
-from workbook_helpers.privacy.policy import current_policy
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.teams import chosen_team
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, time_to_close
@@ -169,6 +168,12 @@ class CaseReview:
                    include_open=bool(include_open), selected=selected, as_at=as_at,
                    warnings=warnings, team=spelt["team"], cohort=spelt["cohort"])
 
+    @property
+    def shows_cases(self) -> bool:
+        """Whether the report may show each case on its own (its row, journey, dots and dates):
+        only the team's."""
+        return audience.shows_each_case()
+
     def scope(self) -> str:
         """Who the review is for, for its title block: "all teams", "Community Team North",
         "the after cohort, all teams" or "Community Team North, after cohort" (as the data
@@ -208,13 +213,12 @@ class CaseReview:
         counts = self.selected["open"].astype(bool).groupby(group).sum().reindex(order, fill_value=0)
         shown: dict[str, object] = {str(k): int(v) for k, v in counts.items()}
         shown["all"] = int(counts.sum())
-        policy = current_policy()
-        if not policy.hides_small_numbers or not protected:
+        if not audience.hides_small_numbers() or not protected:
             return shown
         several = len(order) > 1
         if self.open_left_out:
             grid = pd.DataFrame({"n": counts.to_numpy(dtype="int64")}, index=[str(k) for k in order])
-            mask = _protected(grid, policy.suppress_below, several)["n"].to_numpy()
+            mask = audience.protect_grid(grid, audience.suppress_below(), several)["n"].to_numpy()
             hidden = dict(zip(list(grid.index) + (["all"] if several else []), mask))
             if not several:
                 hidden["all"] = hidden[str(order[0])]
@@ -222,9 +226,9 @@ class CaseReview:
             table = self.summary_table()
             rows = (table["measure"] == "end_to_end_days").to_numpy()
             closed_hidden = dict(zip(table.loc[rows, "group"].astype(str), table.attrs["hidden"].loc[rows, "cases"]))
-            hidden = {name: bool(closed_hidden.get(name if several else "all", False)) or policy.hides(shown[name])
+            hidden = {name: bool(closed_hidden.get(name if several else "all", False)) or audience.hides(shown[name])
                       for name in shown if name != "all"}
-            hidden["all"] = bool(self.hidden_overall()["open_cases"]) or policy.hides(shown["all"])
+            hidden["all"] = bool(self.hidden_overall()["open_cases"]) or audience.hides(shown["all"])
         return {name: disclosure.SUPPRESSED if hidden.get(name) else value for name, value in shown.items()}
 
     def time_to_close(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -234,11 +238,10 @@ class CaseReview:
         case is open, or the data cannot say."""
         if not self.closing_known or self.selected is None or not self.selected["open"].any():
             return None
-        policy = current_policy()
         frame = self.selected
         group = _group_of(frame)
         return time_to_close(case_durations(frame, self.as_at), group, order=_cohorts_of(group),
-                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
+                             min_at_risk=audience.suppress_below() if audience.hides_small_numbers() else 0)
 
     @property
     def outside_dates(self) -> int:
@@ -322,9 +325,9 @@ class CaseReview:
         worst = self.worst_rework()
         if worst is None:
             figures["most_repeat_assessments"] = None
-        elif not current_policy().shows_each_case:
+        elif not audience.shows_each_case():
             # Only the team's report shows a case on its own: the most, without naming the case.
-            hidden = current_policy().hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
+            hidden = audience.hides(worst[1]) or figures["repeat_assessments"] == disclosure.SUPPRESSED
             figures["most_repeat_assessments"] = {
                 "repeat_assessments": disclosure.SUPPRESSED if hidden else worst[1]}
         else:
@@ -355,7 +358,7 @@ class CaseReview:
             median = row["median_days"]
             if median != median:
                 medians[row["group"]] = None
-            elif current_policy().hides_small_numbers and not row["median_shown"]:
+            elif audience.hides_small_numbers() and not row["median_shown"]:
                 medians[row["group"]] = disclosure.SUPPRESSED
             else:
                 medians[row["group"]] = float(median)
@@ -442,18 +445,30 @@ class CaseReview:
     def summary_note(self, table: pd.DataFrame | None = None) -> str:
         """The sentence under the summary table saying what ``[c]`` means ("" when nothing is
         hidden)."""
-        from workbook_helpers.present.notebook import suppression_note
-
         table = self.summary_table() if table is None else table
         hidden = table.attrs.get("hidden")
         if hidden is None or not hidden.to_numpy().any():
             return ""
-        k = current_policy().suppress_below
+        k = audience.suppress_below()
         counts = hidden[["cases", "total"]].to_numpy()
         values = table[["cases", "total"]].apply(pd.to_numeric, errors="coerce").to_numpy()
         small = counts & (values >= 1) & (values < k)
-        return suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
+        return audience.suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
                                 rates=bool(hidden["mean"].any()))
+
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts, which are shares of what), as ``record_summary`` takes them:
+        ``record_summary(**review.summary_record(), inputs=...)``."""
+        # The table of each case goes only into the team's report's summary.
+        each_case = {"cases": self.case_table()} if self.shows_cases else {}
+        return {
+            "figures": self.figures(),
+            "tables": {"summary": self.summary_records(), **each_case},
+            "counts": ["cases", "open_cases", "open_cases_left_out", "predicted_return_judgements",
+                       "repeat_assessments"],
+            "rates": {"predicted_return_share": "predicted_return_judgements"},
+        }
 
     def summary_records(self) -> pd.DataFrame:
         """The summary table for the JSON summary: measure, group, cases, mean, median, total,
@@ -496,16 +511,15 @@ class CaseReview:
         hidden = pd.DataFrame(False, index=table.index, columns=["cases", "mean", "total"])
         overall = dict.fromkeys(("cases", "open_cases", "closed_cases", "predicted_return_judgements",
                                  "predicted_return_share", "repeat_assessments"), False)
-        policy = current_policy()
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return hidden, overall
-        k = policy.suppress_below
+        k = audience.suppress_below()
         several = self.several_cohorts
         # A cohort's cases: those with a known value of the measure known for every case
         # (assessments, zero or more), so the most of any measure.
         sizes = pd.to_numeric(table["cases"], errors="coerce").fillna(0).groupby(
             table["group"].astype(str), sort=False).max().astype("int64")
-        size_mask = _protected(pd.DataFrame({"n": sizes.to_numpy()}, index=sizes.index), k, several)
+        size_mask = audience.protect_grid(pd.DataFrame({"n": sizes.to_numpy()}, index=sizes.index), k, several)
         sizes_hidden = size_mask["n"]
         overall["cases"] = bool(sizes_hidden.iloc[-1])
 
@@ -519,7 +533,7 @@ class CaseReview:
             else:
                 grid = pd.DataFrame({"cases": cases, "unknown": n - cases, "n": n}, index=groups)
             forced = sizes_hidden.reindex(list(groups) + ["__all__"], fill_value=bool(sizes_hidden.iloc[-1]))
-            mask = _protected(grid, k, several, row_total="n", forced=forced)
+            mask = audience.protect_grid(grid, k, several, row_total="n", forced=forced)
             if (mask["n"] & ~forced.reindex(mask.index).to_numpy()).any():
                 mask.loc[:, :] = True  # (practically never) hide everything this measure shows
             if measure == "predicted_return":
@@ -545,7 +559,7 @@ class CaseReview:
                 overall["open_cases"] = bool(whole["unknown"])  # those without: still open
             if measure in COUNT_MEASURES:
                 totals = pd.to_numeric(rows["total"], errors="coerce").fillna(0).round().astype("int64").to_numpy()
-                total_mask = _protected(pd.DataFrame({"total": totals}, index=groups), k, several)
+                total_mask = audience.protect_grid(pd.DataFrame({"total": totals}, index=groups), k, several)
                 hidden.loc[rows.index, "total"] = total_mask["total"].iloc[: len(rows)].to_numpy()
                 if measure == "repeat_assessments":
                     overall["repeat_assessments"] = bool(total_mask["total"].iloc[-1])
@@ -620,10 +634,9 @@ class CaseReview:
         organisations add up to all the cases' assessments, which the summary table gives:
         both are protected (secondary suppression), and a total the summary table hides
         counts as hidden here. None when nothing is (a team's report)."""
-        policy = current_policy()
         columns = ["first_assessments", "repeat_assessments", "assessments"]
         hidden = pd.DataFrame(False, index=table.index, columns=columns)
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return None
         grid = table[columns].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
@@ -631,7 +644,7 @@ class CaseReview:
             if self._total_hidden(measure) and grid.loc["__all__", measure]:
                 grid.loc["__all__", measure] = 1  # counts as hidden
         mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
             row_totals="assessments", column_totals=len(grid) - 1,
         ).mask
         hidden[columns] = mask[columns].iloc[:-1].to_numpy()
@@ -641,24 +654,23 @@ class CaseReview:
         """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
         hides, row for row: small ones, and more so that none can be worked out from the total
         handoffs (which the summary table gives, or hides). None in a team's report."""
-        policy = current_policy()
-        if not policy.hides_small_numbers or table.empty:
+        if not audience.hides_small_numbers() or table.empty:
             return None
         grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
         grid.loc["__all__"] = grid.sum()
         if self._total_hidden("handoffs") and grid.loc["__all__", "handoffs_in"]:
             grid.loc["__all__", "handoffs_in"] = 1
         mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=policy.suppress_below,
+            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
             column_totals=len(grid) - 1,
         ).mask
         return pd.Series(mask["handoffs_in"].iloc[:-1].to_numpy(), index=table.index, dtype=bool)
 
     def handoffs(self):
         """The handoff map and directly-follows table of the cases reviewed, by cohort
-        (:class:`workbook_helpers.measures.handoffs.HandoffView`); None when the events name no
+        (:class:`workbook_helpers.workbooks.handoffs.HandoffView`); None when the events name no
         organisation."""
-        from workbook_helpers.measures.handoffs import HandoffView
+        from workbook_helpers.workbooks.handoffs import HandoffView
 
         with_cohorts = "cohort" in self.measures.columns
         return HandoffView.build(self.events, self.measures, group="cohort" if with_cohorts else None,
@@ -691,25 +703,3 @@ def _cohorts_of(group: pd.Series) -> list[str]:
     """The cohorts present, the usual way round: before ahead of after, standard ahead of
     experiment, then any others alphabetically."""
     return sorted(set(group), key=lambda name: (COHORT_ORDER.get(name.lower(), len(COHORT_ORDER)), name))
-
-
-def _protected(
-    grid: pd.DataFrame, suppress_below: int, with_totals: bool, row_total: str | bool = False,
-    forced: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Which counts of ``grid`` (one row per group) a public report hides, with secondary
-    suppression along ``row_total`` (a column holding each row's total) and, ``with_totals``, a
-    last row ``__all__`` of column totals (the figures for all cases). The result always ends
-    with the row standing for all the cases: ``__all__``, or the one group. ``forced``: True
-    for rows whose ``row_total`` the report hides anyway (counted as hidden: a count of 1 stands
-    in for it)."""
-    frame = grid.copy()
-    if with_totals:
-        frame.loc["__all__"] = frame.sum()
-    if forced is not None and row_total:
-        force = forced.reindex(frame.index, fill_value=False).to_numpy() & (frame[row_total] > 0).to_numpy()
-        frame.loc[force, row_total] = 1
-    return disclosure.suppress_table(
-        frame.reset_index(drop=True), suppress_below=suppress_below, row_totals=row_total,
-        column_totals=len(frame) - 1 if with_totals else False,
-    ).mask.set_axis(frame.index)

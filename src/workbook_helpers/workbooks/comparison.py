@@ -38,9 +38,9 @@ from workbook_helpers.measures.comparison import (
     MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
     confidence_words, measure_config, measure_values,
 )
+from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
 from workbook_helpers.present.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
-from workbook_helpers.privacy.policy import current_policy
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, drawable, time_to_close
 
@@ -236,12 +236,9 @@ class ComparisonView:
         return self._hidden_rows(self.comparison)
 
     def _hidden_rows(self, comparison: pd.DataFrame) -> pd.DataFrame:
-        from workbook_helpers.present.notebook import _share_hidden
-
         columns = ["n_before", "n_after", "before", "after", "change"]
         mask = pd.DataFrame(False, index=comparison.index, columns=columns)
-        policy = current_policy()
-        if not policy.hides_small_numbers or comparison.empty:
+        if not audience.hides_small_numbers() or comparison.empty:
             return mask
         kinds = [kind for _, kind in self._kinds(comparison)]
         sizes = {side: int(comparison[f"n_{side}"].max()) for side in ("before", "after")}
@@ -249,10 +246,10 @@ class ComparisonView:
             row = {}
             for side in ("before", "after"):
                 n, value = record[f"n_{side}"], record[side]
-                row[f"n_{side}"] = policy.hides(n) or policy.hides(sizes[side] - n)
+                row[f"n_{side}"] = audience.hides(n) or audience.hides(sizes[side] - n)
                 share_of_cases = kinds[position] == "yes_no" and value == value
                 row[side] = row[f"n_{side}"] or bool(
-                    share_of_cases and _share_hidden(value, n, None, policy.suppress_below))
+                    share_of_cases and audience.share_hidden(value, n, None, audience.suppress_below()))
                 if kinds[position] == "time_to_close":
                     row[side] = row[side] or self._median_hidden(side)
             row["change"] = row["before"] or row["after"]
@@ -262,30 +259,27 @@ class ComparisonView:
     @property
     def shows_cases(self) -> bool:
         """Whether the report may show each case (its dots and slopes): only the team's."""
-        return current_policy().shows_each_case
+        return audience.shows_each_case()
 
     def _hidden_note(self, mask: pd.DataFrame) -> str:
-        from workbook_helpers.present.notebook import suppression_note
-
         if not mask.to_numpy().any():
             return ""
         counts = mask[["n_before", "n_after"]].to_numpy().any()
         figures = mask[["before", "after"]].to_numpy().any()
-        return suppression_note(current_policy().suppress_below, primary=bool(counts), rates=bool(figures))
+        return audience.suppression_note(audience.suppress_below(), primary=bool(counts), rates=bool(figures))
 
     def _safe(self, text: str) -> str:
         """A caution with its small counts of cases or pairs as their bound in a public report
         ("3 cases with no partner ... were left out" -> "fewer than 5 cases ... were left out")."""
-        policy = current_policy()
-        if not policy.hides_small_numbers:
+        if not audience.hides_small_numbers():
             return text
 
         def hide(match: re.Match) -> str:
             number = match.group(1)
-            if not policy.hides(int(number.replace(",", ""))):
+            if not audience.hides(int(number.replace(",", ""))):
                 return match.group(0)
             noun = match.group(2)
-            return f"fewer than {policy.suppress_below} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
+            return f"fewer than {audience.suppress_below()} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
 
         shown = _CAUTION_COUNT.sub(hide, text)
         shown = shown[:1].upper() + shown[1:]
@@ -471,7 +465,7 @@ class ComparisonView:
         each cohort's hidden figure allows ("fell from 71% to under 17%"), with no interval,
         which would narrow the hidden count down; or, where even a bound would say too much
         (a cohort of fewer than ``suppress_below``), that it is not shown."""
-        k = current_policy().suppress_below
+        k = audience.suppress_below()
         share = record["change_kind"] == "points"
 
         def figure(side: str) -> str | None:
@@ -639,7 +633,6 @@ class ComparisonView:
         None when the data do not say which cases are open."""
         if self.all_cases is None:
             return None
-        policy = current_policy()
         cohort = self.all_cases[self.cohort_col].astype(object).map(
             lambda v: None if v is None or v != v else str(v))
         labels = cohort.map({str(self.before): self.before_label, str(self.after): self.after_label})
@@ -648,12 +641,12 @@ class ComparisonView:
             "closed": ~self.all_cases[OPEN_COLUMN].to_numpy(dtype=bool),
         }, index=self.all_cases.index)
         return time_to_close(durations, labels, order=self.groups,
-                             min_at_risk=policy.suppress_below if policy.hides_small_numbers else 0)
+                             min_at_risk=audience.suppress_below() if audience.hides_small_numbers() else 0)
 
     def _median_hidden(self, side: str) -> bool:
         """Whether a public report hides a cohort's median days to close: it falls past the
         point where the report stops drawing the cohort's curve."""
-        curves = self.closure_curves() if current_policy().hides_small_numbers else None
+        curves = self.closure_curves() if audience.hides_small_numbers() else None
         if curves is None:
             return False
         summary = curves[1].set_index("group")
@@ -709,7 +702,7 @@ class ComparisonView:
                   "rather than as a journey that has ended.")
         curves = self.closure_curves()
         if curves is not None and not curves[0]["shown"].any():
-            second += (f" The curves are not drawn: no cohort has {current_policy().suppress_below} or more "
+            second += (f" The curves are not drawn: no cohort has {audience.suppress_below()} or more "
                        "cases, too few for a public report.")
         return f"{first} {second}"
 
@@ -752,10 +745,10 @@ class ComparisonView:
                 f"to {fmt_date(self.as_at)}, the latest date in the data. The median days to close is the "
                 "first day by which the share still open is half or less, and its interval comes from "
                 "the same resampling of cases as the other measures.")
-            if current_policy().hides_small_numbers:
+            if audience.hides_small_numbers():
                 notes.append(
                     f"In a public report the time-to-close curves stop where fewer than "
-                    f"{current_policy().suppress_below} cases of a cohort were still open, a median past "
+                    f"{audience.suppress_below()} cases of a cohort were still open, a median past "
                     "that point is not shown, and no case is marked on its own.")
         notes += [f"{esc(label)}: {_MEANING[kind]}." for label, kind in self._kinds()]
         notes += [esc(caution) for caution in self.cautions()]
@@ -818,6 +811,16 @@ class ComparisonView:
                 "ci_high": SUPPRESSED if hidden["change"] else _number(row["ci_high"]),
             }
         return figures
+
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts), as ``record_summary`` takes them:
+        ``record_summary(**view.summary_record(), inputs=...)``."""
+        return {
+            "figures": self.figures(),
+            "tables": {"comparison": self.summary_table()},
+            "counts": ["n_before", "n_after", "n_open_before", "n_open_after"],
+        }
 
     def summary_table(self) -> pd.DataFrame:
         """The comparison for the JSON summary, with what the report hides as ``"[c]"`` (the

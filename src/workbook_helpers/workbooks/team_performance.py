@@ -17,9 +17,9 @@ from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
 from workbook_helpers.measures.performance_measures import MEASURES, Measure, measure
+from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_card
-from workbook_helpers.privacy.policy import current_policy
 from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.run_dates import check_run_date, date_range
@@ -211,13 +211,12 @@ class TeamPerformance:
         actions are count cards, so a public report hides small ones."""
         f = self.figures()
         on = f"on {fmt_date(self.as_at)}"
-        policy = current_policy()
         cards: list = []
         if self.service_wide:
             cards.append(("Teams", fmt_int(f["teams"]), "in this report"))
         if f.get("open_items") is not None:
             cards.append(count_card("Open work items", f["open_items"], on))
-            small = policy.hides(f["overdue_items"]) or policy.hides(f["open_items"])
+            small = audience.hides(f["overdue_items"]) or audience.hides(f["open_items"])
             share = _share(f["overdue_items"], f["open_items"])
             cards.append(count_card("Overdue", f["overdue_items"],
                                     "of the open items" if small else f"{fmt_pct(share)} of open items"))
@@ -415,10 +414,12 @@ class TeamPerformance:
         totals = {"row": ALL_TEAMS} if self.service_wide else {}
         return self.work_now_table()[list(columns)], columns, totals
 
-    @staticmethod
-    def age_band_hidden(protected) -> pd.Series:
-        """Which age bands a chart of the scope's open work must leave out: those hidden in the
-        age table's last row (the service total, or the one team)."""
+    def age_band_hidden(self) -> pd.Series:
+        """Which age bands a chart of the scope's open work must leave out: those the age table
+        (:meth:`age_table`, as the report protects it) hides in its last row (the service total,
+        or the one team)."""
+        ages, columns, totals = self.age_table()
+        protected = audience.protect_table(ages, list(columns)[1:], totals=totals)
         return pd.Series([bool(protected.mask.iloc[-1][key]) for key in AGE_BAND_LABELS])
 
     def spending_year(self) -> pd.DataFrame | None:
@@ -494,6 +495,17 @@ class TeamPerformance:
         """The measures the service-wide view shows team by team (``main`` in the table)."""
         return [m for m in self.measures_shown() if m.main]
 
+    def summary_record(self) -> dict:
+        """The figures and tables of the run's JSON summary, with what each of them is (which
+        figures are counts), as ``record_summary`` takes them:
+        ``record_summary(**performance.summary_record(), inputs=...)``."""
+        return {
+            "figures": self.figures(),
+            "tables": {"matrix": self.summary_table()},
+            "counts": ["open_items", "overdue_items", "due_next_28_days", "open_under_4_weeks",
+                       "open_4_to_12_weeks", "open_over_12_weeks"],
+        }
+
     def summary_table(self) -> pd.DataFrame:
         """The JSON summary's ``tables.matrix``: team, measure, label, latest value and period,
         variation, assurance and target. In a public report a latest count of 1 to
@@ -501,9 +513,8 @@ class TeamPerformance:
         table = self.matrix_table()[
             ["team", "measure", "label", "latest", "latest_period", "variation", "assurance", "target"]
         ]
-        policy = current_policy()
         counts = table["measure"].map(lambda key: measure(key).unit == "count")
-        hidden = counts & table["latest"].map(policy.hides)
+        hidden = counts & table["latest"].map(audience.hides)
         if hidden.any():
             table = table.astype({"latest": object})
             table.loc[hidden, "latest"] = SUPPRESSED

@@ -1,5 +1,6 @@
-"""XmR charts with targets, rebasing, units and the Making Data Count icons; small multiples; the
-sentences that are their text alternatives. Checked on the Vega-Lite specs (chart.to_dict())."""
+"""XmR charts (:mod:`workbook_helpers.present.charts.xmr`, ``xmr_icons``) with targets, rebasing,
+units, gaps and annotations, with the Making Data Count icons, and small multiples. Checked on the
+Vega-Lite specs (chart.to_dict()). Their sentences are in ``test_charts_xmr_words.py``."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook_helpers.present import charts
-
-from workbook_helpers.present import icons
-
+from chart_specs import data_values, layers, mark, target_lines, y_field
+from workbook_helpers.present import charts, icons, palette
 from workbook_helpers.spc import xmr as spc
 
 MONTHS = pd.date_range("2023-04-01", periods=24, freq="MS")
@@ -37,40 +36,6 @@ def _rebased() -> pd.DataFrame:
     return frame
 
 
-def _layers(spec: dict) -> list[dict]:
-    """Every single-view layer in a spec, however nested."""
-    found = []
-    if "mark" in spec:
-        found.append(spec)
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        for child in spec.get(key, []):
-            found.extend(_layers(child))
-    return found
-
-
-def _mark(layer: dict) -> dict:
-    return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
-
-
-def _target_lines(spec: dict) -> list[dict]:
-    return [l for l in _layers(spec) if _mark(l).get("color") == charts.TARGET_COLOUR]
-
-
-def _y_field(layer: dict) -> str | None:
-    y = layer.get("encoding", {}).get("y", {})
-    return y.get("field") if isinstance(y, dict) else None
-
-
-def _data_values(spec: dict) -> list[dict]:
-    """The rows of every data set a spec carries (named or inline)."""
-    rows = [row for values in spec.get("datasets", {}).values() for row in values]
-    rows += spec.get("data", {}).get("values", [])
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        for child in spec.get(key, []):
-            rows += [row for row in child.get("data", {}).get("values", [])]
-    return rows
-
-
 # --------------------------------------------------------------------------------------------
 # xmr_chart
 
@@ -80,8 +45,8 @@ def test_existing_calls_still_work():
     chart = charts.xmr_chart(points, "Failure share", "A description.", "Share", True)
     spec = chart.to_dict()
     assert spec["title"] == "Failure share" and spec["description"] == "A description."
-    assert not _target_lines(spec)
-    axis = next(l for l in _layers(spec) if _y_field(l) == "value")["encoding"]["y"]["axis"]
+    assert not target_lines(spec)
+    axis = next(l for l in layers(spec) if y_field(l) == "value")["encoding"]["y"]["axis"]
     assert axis["format"] == ".0%"
     # subtitle, height and x_title as before
     spec = charts.xmr_chart(points, "t", "d", "Demands", height=150, subtitle="Sub", x_title="Week").to_dict()
@@ -90,52 +55,52 @@ def test_existing_calls_still_work():
 
 def test_target_layer_only_when_a_target_is_present():
     points = _points()
-    assert not _target_lines(charts.xmr_chart(points, "t", "d", "Days", unit="days").to_dict())
+    assert not target_lines(charts.xmr_chart(points, "t", "d", "Days", unit="days").to_dict())
     no_target = points.assign(target=np.nan)
-    assert not _target_lines(charts.xmr_chart(no_target, "t", "d", "Days", unit="days").to_dict())
+    assert not target_lines(charts.xmr_chart(no_target, "t", "d", "Days", unit="days").to_dict())
 
     with_target = points.assign(target=[np.nan] * 6 + [25.0] * 18)
     spec = charts.xmr_chart(with_target, "t", "d", "Days", unit="days").to_dict()
-    (line,) = _target_lines(spec)
+    (line,) = target_lines(spec)
     assert line["encoding"]["y"]["field"] == "target"
-    assert _mark(line)["strokeDash"]  # dashed as well as coloured
-    labels = [row["target_label"] for row in _data_values(spec) if row.get("target_label")]
+    assert mark(line)["strokeDash"]  # dashed as well as coloured
+    labels = [row["target_label"] for row in data_values(spec) if row.get("target_label")]
     assert labels == ["Target: 25"]
     # and in the tooltips of the points
-    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    dots = next(l for l in layers(spec) if mark(l)["type"] == "point")
     assert "Target" in [tip.get("title") for tip in dots["encoding"]["tooltip"]]
 
 
 def test_a_changed_target_is_drawn_as_separate_runs():
     points = _points().assign(target=[25.0] * 12 + [20.0] * 12)
     spec = charts.xmr_chart(points, "t", "d", "Days", unit="days").to_dict()
-    (line,) = _target_lines(spec)
+    (line,) = target_lines(spec)
     assert line["encoding"]["detail"]["field"] == "target_segment"
-    rows = _data_values(spec)
+    rows = data_values(spec)
     assert len({row["target_segment"] for row in rows}) == 2
     assert [row["target_label"] for row in rows if row.get("target_label")] == ["Target: 25", "Target: 20"]
 
 
 def test_mean_and_limits_are_drawn_per_rebase_group():
     spec = charts.xmr_chart(_rebased(), "t", "d", "Days", unit="days", x_title="Month").to_dict()
-    layers = _layers(spec)
+    drawn = layers(spec)
     for field in ("mean", "lpl", "upl"):
-        (layer,) = [l for l in layers if _y_field(l) == field or l["encoding"].get("y") == {"field": field, "type": "quantitative"}]
+        (layer,) = [l for l in drawn if y_field(l) == field or l["encoding"].get("y") == {"field": field, "type": "quantitative"}]
         assert layer["encoding"]["detail"]["field"] == "rebase_group"
-    assert {row["rebase_group"] for row in _data_values(spec)} == {0, 1}
+    assert {row["rebase_group"] for row in data_values(spec)} == {0, 1}
     # the values themselves stay joined: no detail on the value line
-    value_line = next(l for l in layers if _y_field(l) == "value")
+    value_line = next(l for l in drawn if y_field(l) == "value")
     assert "detail" not in value_line["encoding"]
     # a rule marks where the new limits start
-    rules = [l for l in layers if _mark(l)["type"] == "rule"]
+    rules = [l for l in drawn if mark(l)["type"] == "rule"]
     assert len(rules) == 1 and rules[0]["transform"][0]["filter"] == "datum.rebase_start"
-    assert sum(bool(row["rebase_start"]) for row in _data_values(spec)) == 1
+    assert sum(bool(row["rebase_start"]) for row in data_values(spec)) == 1
 
 
 def test_without_rebase_group_there_is_one_group_and_no_rule():
     spec = charts.xmr_chart(_points(), "t", "d", "Days").to_dict()
-    assert {row["rebase_group"] for row in _data_values(spec)} == {0}
-    assert not [l for l in _layers(spec) if _mark(l)["type"] == "rule"]
+    assert {row["rebase_group"] for row in data_values(spec)} == {0}
+    assert not [l for l in layers(spec) if mark(l)["type"] == "rule"]
 
 
 @pytest.mark.parametrize(
@@ -144,9 +109,9 @@ def test_without_rebase_group_there_is_one_group_and_no_rule():
 )
 def test_units_set_axis_and_tooltip_formats(unit, axis_format, tip_format):
     spec = charts.xmr_chart(_points(), "t", "d", "Y", unit=unit).to_dict()
-    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    value_line = next(l for l in layers(spec) if y_field(l) == "value")
     assert value_line["encoding"]["y"]["axis"]["format"] == axis_format
-    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    dots = next(l for l in layers(spec) if mark(l)["type"] == "point")
     value_tip = next(t for t in dots["encoding"]["tooltip"] if t["field"] == "value")
     assert value_tip["format"] == tip_format
     assert spec["config"]["locale"]["number"]["currency"] == ["£", ""]  # "$" formats write £
@@ -154,14 +119,14 @@ def test_units_set_axis_and_tooltip_formats(unit, axis_format, tip_format):
 
 def test_monthly_dates_are_written_as_months():
     spec = charts.xmr_chart(_points(), "t", "d", "Y").to_dict()
-    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    value_line = next(l for l in layers(spec) if y_field(l) == "value")
     assert value_line["encoding"]["x"]["axis"]["format"] == "%b %Y"
     ends = charts.xmr_chart(_points(dates=MONTHS + pd.offsets.MonthEnd(0)), "t", "d", "Y").to_dict()
-    value_line = next(l for l in _layers(ends) if _y_field(l) == "value")
+    value_line = next(l for l in layers(ends) if y_field(l) == "value")
     assert value_line["encoding"]["x"]["axis"]["format"] == "%b %Y"
     weekly = charts.xmr_chart(_points(dates=WEEKS), "t", "d", "Y").to_dict()
-    value_line = next(l for l in _layers(weekly) if _y_field(l) == "value")
-    assert value_line["encoding"]["x"]["axis"]["format"] == charts.DATE_FORMAT
+    value_line = next(l for l in layers(weekly) if y_field(l) == "value")
+    assert value_line["encoding"]["x"]["axis"]["format"] == charts.theme.DATE_FORMAT
 
 
 def test_unknown_unit_and_missing_columns_are_refused():
@@ -176,7 +141,7 @@ def test_special_cause_points_differ_in_shape_as_well_as_colour():
     points = spc.xmr(values, dates=WEEKS[:15], improvement="decrease")
     assert points["point_type"].iloc[-1] == "special_cause_concern"
     spec = charts.xmr_chart(points, "t", "d", "Y").to_dict()
-    dots = next(l for l in _layers(spec) if _mark(l)["type"] == "point")
+    dots = next(l for l in layers(spec) if mark(l)["type"] == "point")
     colour, shape = dots["encoding"]["color"]["scale"], dots["encoding"]["shape"]["scale"]
     assert colour["domain"] == shape["domain"]
     assert {"Common cause", "Special cause: concern"} <= set(shape["domain"])
@@ -201,14 +166,14 @@ def test_xmr_with_icons_shows_the_icons_words():
         assert words in spec["description"]  # and in the text alternative
     assert spec["description"].startswith("Days, month by month.")
     panel = spec["hconcat"][1]
-    texts = [l for l in _layers(panel) if _mark(l)["type"] == "text"]
+    texts = [l for l in layers(panel) if mark(l)["type"] == "text"]
     assert {l["encoding"]["text"]["field"] for l in texts} >= {"lines", "letter", "kind"}
-    shapes = next(l for l in _layers(panel) if _mark(l)["type"] == "point")
+    shapes = next(l for l in layers(panel) if mark(l)["type"] == "point")
     assert shapes["encoding"]["shape"] == {"field": "path", "scale": None, "type": "nominal"}
-    rows = panel["data"]["values"] if "data" in panel else _data_values(spec)
+    rows = panel["data"]["values"] if "data" in panel else data_values(spec)
     paths = {row["path"] for row in rows if "path" in row}
     assert paths == {icons.icon_style("improvement_low")["path"], icons.icon_style("inconsistent")["path"]}
-    assert _target_lines(spec)
+    assert target_lines(spec)
 
 
 def test_xmr_with_icons_does_not_repeat_describe_xmr_summary():
@@ -270,10 +235,10 @@ def test_small_multiples_has_one_panel_per_team():
     assert "4 teams" in spec["description"]
     # each panel: its own team's data, special causes by shape and colour, one shared key
     for panel in panels:
-        dots = next(l for l in _layers(panel) if _mark(l)["type"] == "point")
+        dots = next(l for l in layers(panel) if mark(l)["type"] == "point")
         assert {"color", "shape"} <= set(dots["encoding"])
     assert spec["resolve"]["scale"] == {"color": "shared", "shape": "shared"}
-    assert len(_target_lines(spec)) == 2
+    assert len(target_lines(spec)) == 2
 
 
 def test_small_multiples_with_summaries_words_each_panel():
@@ -291,56 +256,6 @@ def test_small_multiples_needs_teams():
         charts.small_multiples(_points(), "X")
     with pytest.raises(ValueError, match="no points"):
         charts.small_multiples(pd.DataFrame(), "X")
-
-
-# --------------------------------------------------------------------------------------------
-# sentences
-
-
-def test_describe_xmr_summary_the_example():
-    summary = {"variation": "improvement_low", "assurance": "inconsistent", "value": 18.0, "mean": 21.0,
-               "lpl": 15.0, "upl": 27.0, "target": 20.0}
-    sentence = charts.describe_xmr_summary("Median days to complete", summary, "days",
-                                           when=pd.Timestamp("2025-07-01"), monthly=True)
-    assert sentence == (
-        "Median days to complete: latest 18 (July 2025), average 21; improving (special-cause "
-        "variation), and the target of 20 will be met and missed at random (hit and miss)."
-    )
-
-
-@pytest.mark.parametrize(
-    ("summary", "unit", "when", "expected"),
-    [
-        ({"variation": "concern_high", "assurance": "consistent_fail", "value": 12300, "mean": 11000.4,
-          "target": 10000},
-         "pounds", pd.Timestamp("2024-04-01"),
-         "Spending: latest £12,300 (1 April 2024), average £11,000; getting worse (special-cause "
-         "variation), and the target of £10,000 will be missed consistently unless something changes."),
-        ({"variation": "common_cause", "assurance": None, "value": 0.642, "mean": 0.61, "target": np.nan},
-         "share", "Q1 2025",
-         "Spending: latest 64% (Q1 2025), average 61%; no significant change (common-cause variation)."),
-        ({"variation": "neutral_low", "assurance": None, "value": 5, "mean": 9, "target": 8},
-         "count", None,
-         "Spending: latest 5, average 9; unusually low (special-cause variation), and the target is 8."),
-        ({"variation": "improvement_high", "assurance": "consistent_pass", "value": 0.95, "target": 0.9},
-         "share", None,
-         "Spending: latest 95%; improving (special-cause variation), and the target of 90% will be met "
-         "consistently."),
-        ({"variation": "common_cause", "points": 20, "special_cause_points": 0}, "count", None,
-         "Spending: no significant change (common-cause variation)."),
-        ({"variation": "no_variation", "assurance": "not_judged", "value": 0, "mean": 0.0667, "target": 2},
-         "count", None,
-         "Spending: latest 0, average 0; no variation to judge limits from, and the target of 2 "
-         "cannot be judged without limits."),
-    ],
-)
-def test_describe_xmr_summary(summary, unit, when, expected):
-    assert charts.describe_xmr_summary("Spending", summary, unit, when=when) == expected
-
-
-def test_describe_xmr_summary_refuses_unknown_icons():
-    with pytest.raises(ValueError, match="consistent_pass"):
-        charts.describe_xmr_summary("X", {"variation": "common_cause", "assurance": "yes", "target": 1})
 
 
 def test_describe_xmr_still_works():
@@ -376,7 +291,7 @@ def test_a_chart_of_small_whole_numbers_labels_each_tick_once(unit):
 def test_wide_charts_keep_the_ticks_vega_chooses():
     points = spc.xmr(list(range(40, 58)), dates=MONTHS[:18], improvement="decrease")
     spec = charts.xmr_chart(points, "t", "d", "Open", unit="count").to_dict()
-    value_line = next(l for l in _layers(spec) if _y_field(l) == "value")
+    value_line = next(l for l in layers(spec) if y_field(l) == "value")
     assert "values" not in value_line["encoding"]["y"]["axis"]
 
 
@@ -402,10 +317,10 @@ def test_a_gap_keeps_its_period_on_the_axis_and_breaks_the_line():
     months = pd.date_range("2024-01-31", periods=8, freq="ME")
     points = spc.xmr([1, 2, None, 4, 5, 3, 2, 6], dates=months)
     spec = charts.xmr_chart(points, "t", "d", "Y", x_title="Month").to_dict()
-    rows = _data_values(spec)
+    rows = data_values(spec)
     assert [row["x"] for row in rows] == [f"{m:%Y-%m-%d}" for m in months]  # every month
     gap = rows[2]
-    assert gap["value"] is None and gap["point"] == charts.GAP_LABEL
+    assert gap["value"] is None and gap["point"] == charts.xmr.GAP_LABEL
     assert all(row["point"] == "Common cause" for row in rows if row is not gap)
     # Drawn by the Vega the report bundles: the line of values is two pieces (a move to the
     # start of each), while the mean runs on across the gap's month.
@@ -437,7 +352,7 @@ def test_a_chart_with_no_variation_has_no_limit_lines_and_says_why():
         "value hardly changes from one week to the next, so no week can be called unusual."
     )
     spec = charts.xmr_chart(points, "t", "d", "Complaints").to_dict()
-    rows = _data_values(spec)
+    rows = data_values(spec)
     assert len(rows) == 15
     assert all(row["lpl"] is None and row["upl"] is None for row in rows)  # no limit is drawn
     assert {row["point"] for row in rows} == {"Common cause"}
@@ -477,45 +392,6 @@ def test_small_multiples_word_a_team_with_no_variation():
 
 
 # --------------------------------------------------------------------------------------------
-# Time to close
-
-
-def test_time_to_close_chart_steps_dashes_and_medians():
-    from workbook_helpers.report.chart_tables import chart_data_tables
-    from workbook_helpers.privacy.policy import using_policy
-    from workbook_helpers.measures.time_to_close import drawable, time_to_close
-
-    # before: closes on days 10, 20 and 30 (median 20); after: 5, 15 and one still open on day 40.
-    durations = pd.DataFrame({"days": [10, 20, 30, 5, 15, 40], "closed": [True] * 5 + [False]})
-    groups = pd.Series(["before"] * 3 + ["after"] * 3)
-    curve, summary = time_to_close(durations, groups, order=["before", "after"])
-    line, marks, medians = drawable(curve, summary, each_case=True)
-    description = charts.describe_time_to_close(summary)
-    assert description.startswith(
-        "Step chart of the share of cases still open by days since opening, for the before cohort "
-        "(median 20 days, none still open) and the after cohort (median 15 days, 1 case still open).")
-    spec = charts.time_to_close_chart(line, marks, medians, ["before", "after"], "Time to close", description).to_dict()
-    layers = _layers(spec)
-    lines = [layer for layer in layers if (layer["mark"] if isinstance(layer["mark"], str) else layer["mark"]["type"]) == "line"]
-    assert lines[0]["mark"]["interpolate"] == "step-after"
-    # Colour is not the only cue: the cohorts differ in dash too.
-    assert lines[0]["encoding"]["strokeDash"]["field"] == "group"
-    assert lines[0]["encoding"]["y"]["axis"]["format"] == ".0%"
-    labels = json.dumps(spec)
-    assert "median 20 days" in labels and "median 15 days" in labels
-    # The data behind the chart: the curve, the crosses and the medians, each once.
-    tables = chart_data_tables(spec, "Time to close")
-    assert tables.count("<table") == 3
-    with using_policy("publish", 5):
-        # 3 cases per cohort: fewer than 5 at risk from the start, so nothing is drawn but day 0 is
-        # not either; the description says why.
-        curve, summary = time_to_close(durations, groups, order=["before", "after"], min_at_risk=5)
-        line, marks, medians = drawable(curve, summary, each_case=False)
-        assert line.empty and marks is None and medians.empty
-        assert "The curves stop where fewer than 5 cases" in charts.describe_time_to_close(summary)
-
-
-# --------------------------------------------------------------------------------------------
 # Rebasing named, and annotations (issue 16)
 
 
@@ -546,9 +422,9 @@ def test_a_rebased_chart_names_its_new_limits_on_the_chart_and_in_its_descriptio
                              x_title="Month")
     spec = chart.to_dict()
     assert "Limits are worked out afresh from February 2025 (rebased)" in spec["description"]
-    labels = [row.get("rebase_label") for row in _data_values(spec) if row.get("rebase_label")]
+    labels = [row.get("rebase_label") for row in data_values(spec) if row.get("rebase_label")]
     assert labels == ["New limits from Feb 2025"]
-    texts = [l for l in _layers(spec) if _mark(l)["type"] == "text"]
+    texts = [l for l in layers(spec) if mark(l)["type"] == "text"]
     assert any(l["encoding"].get("text", {}).get("field") == "rebase_label" for l in texts)
 
 
@@ -561,8 +437,8 @@ def test_annotations_are_drawn_at_their_dates_and_listed_in_the_description():
     assert spec["description"].endswith("Marked on the chart: 6 January 2025, \u201cNew allocation\u201d.")
     annotation_rows = [row for dataset in spec["datasets"].values() for row in dataset if "annotation" in row]
     assert [(row["x"], row["annotation"]) for row in annotation_rows] == [("2025-01-06", "New allocation")]
-    rules = [l for l in _layers(spec) if _mark(l)["type"] == "rule"
-             and _mark(l).get("color") == charts.INK]
+    rules = [l for l in layers(spec) if mark(l)["type"] == "rule"
+             and mark(l).get("color") == palette.INK]
     assert len(rules) == 1
     # A mapping of date to text works too, and no annotations draws nothing extra.
     assert charts.xmr_chart(_stepped(), "t", "d", "y", annotations={"2025-01-06": "New allocation"}).to_dict() \
