@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import run_cli
-from workbook_helpers.present.formatting import SYMBOL_MEANINGS
+from workbook_helpers.present.formatting import SYMBOL_MEANINGS, symbol_html
 from workbook_helpers.report.html import symbol_key
 
 WORDS = {
@@ -18,6 +18,19 @@ WORDS = {
 
 def test_one_table_gives_the_words():
     assert SYMBOL_MEANINGS == WORDS
+
+
+def test_a_symbol_is_marked_one_way_on_every_page_with_its_meaning_on_hover():
+    assert symbol_html("[c]", "sw-c") == (
+        '<abbr class="sw-c" title="confidential: hidden to protect privacy, as a small number could '
+        'identify someone">[c]</abbr>')
+    assert symbol_html("[x]") == '<abbr title="not available: the data do not give this figure">[x]</abbr>'
+    assert symbol_html("[x]", meaning='not "given" here') == '<abbr title="not &quot;given&quot; here">[x]</abbr>'
+    # Every page takes its marking from there: the chart tables, the display helpers, the icons.
+    from workbook_helpers.present import notebook
+    from workbook_helpers.report import chart_tables
+
+    assert notebook.SUPPRESSED_HTML == chart_tables._SUPPRESSED_HTML == symbol_html("[c]", "sw-c")
 
 
 def test_the_key_lists_the_symbols_used_and_only_those():

@@ -45,9 +45,8 @@ import pandas as pd
 
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
-from workbook_helpers.present.formatting import MISSING, SYMBOL_MEANINGS, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing
+from workbook_helpers.present.formatting import MISSING, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing, symbol_html
 
-_HIDDEN_TITLE = SYMBOL_MEANINGS[SUPPRESSED]
 
 __all__ = [
     "ASSURANCE_ICONS",
@@ -337,7 +336,7 @@ def icon_key_html(size: int = 22, missing: bool = True) -> str:
         for icon in (*ASSURANCE_ICONS, None)
     )
     foot = (
-        f'<p class="sw-icon-key-note"><abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>: not available '
+        f'<p class="sw-icon-key-note">{symbol_html(MISSING)}: not available '
         "(no data for the period, or too few points for a chart).</p>" if missing else ""
     )
     return (
@@ -425,9 +424,9 @@ def summary_matrix_html(
             latest = None if record is None else record.latest
             text = fmt_measure(latest, unit, table=True)
             if unit == "count" and audience.hides(latest):  # a small count, in a public report
-                text = f'<abbr title="{_HIDDEN_TITLE}">{SUPPRESSED}</abbr>'
+                text = symbol_html(SUPPRESSED)
             elif text == MISSING:
-                text = f'<abbr title="{SYMBOL_MEANINGS[MISSING]}">{MISSING}</abbr>'
+                text = symbol_html(MISSING)
             icons = ""
             if record is not None and not is_missing(record.variation):
                 icons = (

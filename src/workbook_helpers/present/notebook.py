@@ -30,7 +30,7 @@ from IPython.display import HTML, Markdown, display
 from workbook_helpers.privacy import audience, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import (
-    MISSING, SYMBOL_MEANINGS, esc, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
+    MISSING, esc, symbol_html, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
 )
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, find_input, json_safe  # noqa: F401 (find_input: for workbooks)
 
@@ -56,9 +56,7 @@ _SHARE_KINDS = {"pct", "pct0", "share"}
 
 #: How a hidden value is shown in HTML: the GSS symbol, with its meaning for screen readers
 #: and on hover.
-SUPPRESSED_HTML = (
-    f'<abbr class="sw-c" title="{SYMBOL_MEANINGS[disclosure.SUPPRESSED]}">{disclosure.SUPPRESSED}</abbr>'
-)
+SUPPRESSED_HTML = symbol_html(disclosure.SUPPRESSED, "sw-c")
 
 
 def say(markdown: str) -> None:

@@ -14,7 +14,7 @@ import json
 import re
 from datetime import datetime
 
-from workbook_helpers.present.formatting import MISSING, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct
+from workbook_helpers.present.formatting import HIDDEN, MISSING, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, symbol_html
 
 
 #: At most this many rows of a chart's data are written out in its table.
@@ -241,7 +241,7 @@ def _data_table(records: list[dict], fields: list[dict], caption: str) -> str:
     )
 
 
-_SUPPRESSED_HTML = '<abbr class="sw-c" title="confidential: hidden to protect privacy">[c]</abbr>'
+_SUPPRESSED_HTML = symbol_html(HIDDEN, "sw-c")
 _DECIMALS = re.compile(r"\.(\d+)[f%]")
 _DAY_DIRECTIVES = ("%d", "%e", "%-d", "%a", "%A", "%j")
 

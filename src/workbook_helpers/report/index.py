@@ -17,7 +17,7 @@ from pathlib import Path
 from workbook_helpers import __version__, clock
 
 from workbook_helpers.present import palette
-from workbook_helpers.present.formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from workbook_helpers.present.formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, symbol_html, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
 from workbook_helpers.run.outputs import write_atomic
 from workbook_helpers.privacy.policy import AUDIENCE_SHORT
 from workbook_helpers.report.html import _CSS as _REPORT_CSS  # one house style for reports and their index
@@ -93,7 +93,7 @@ def figure_html(text: str) -> str:
     reader and on hover."""
     escaped = _esc(text)
     for symbol, meaning in SYMBOLS.items():
-        escaped = escaped.replace(_esc(symbol), f'<abbr title="{_esc(meaning)}">{_esc(symbol)}</abbr>')
+        escaped = escaped.replace(_esc(symbol), symbol_html(symbol, meaning=meaning))
     return escaped
 
 
