@@ -17,6 +17,22 @@ from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.run.registry import BUILT_IN, ENTRY_POINT_GROUP, WORKBOOKS, Headline, Workbook, get_workbook, register
 
 
+
+def test_the_modules_a_kernel_imports_early_are_read_from_the_notebook(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from workbook_helpers.present import charts, formatting as f\nimport pandas as pd"),
+        nbformat.v4.new_markdown_cell("from workbook_helpers.run import cli"),  # words, not code
+        nbformat.v4.new_code_cell("%matplotlib inline\nfrom workbook_helpers.run import batch"),  # magics: skipped
+        nbformat.v4.new_code_cell("import workbook_helpers.spc.xmr\nfrom workbook_helpers.present.formatting import esc"),
+        nbformat.v4.new_code_cell("if True:\n    from workbook_helpers.data.loading import load_demand"),
+    ])
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(notebook, path)
+    tiny = Workbook(name="tiny", title="Tiny", notebook_path=path)
+    assert tiny.preload == ("workbook_helpers.present.charts", "workbook_helpers.present.formatting",
+                            "workbook_helpers.spc.xmr", "workbook_helpers.data.loading")
+    assert Workbook(name="tiny", title="Tiny", notebook_path=tmp_path / "gone.ipynb").preload == ()
+
 def test_the_suites_workbooks_in_order():
     assert [w.name for w in BUILT_IN] == ["demand_study", "case_review", "experiment_comparison", "team_performance"]
     assert list(WORKBOOKS)[:4] == [w.name for w in BUILT_IN]

@@ -2,10 +2,10 @@
 
 A :class:`Workbook` says everything the rest of the suite needs to know about a workbook: its
 name and titles, its notebook, which parameters name files it reads, where ``--each-team``
-finds the teams, its free-text parameter, the modules its kernel imports while the runner gets
-ready, and the headline figures the batch index shows. The runner (:mod:`workbook_helpers.run.execute`),
-the CLI's help, the batch plan checker, the index page, the tests and the benchmarks all read
-:data:`WORKBOOKS`; none of them lists the workbooks by name.
+finds the teams, its free-text parameter, and the headline figures the batch index shows. The
+runner (:mod:`workbook_helpers.run.execute`), the CLI's help, the batch plan checker, the index
+page, the tests and the benchmarks all read :data:`WORKBOOKS`; none of them lists the workbooks
+by name. What the kernel imports early is read from the notebook (:attr:`Workbook.preload`).
 
 Adding a workbook (see ``docs/adding-a-workbook.md``): write its notebook, declare it here (a
 workbook of this suite) or in a module of your own that an installed package names under the
@@ -17,8 +17,11 @@ This module imports nothing heavy, so the runner can check parameters without lo
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from workbook_helpers.exceptions import ParameterError
@@ -79,8 +82,6 @@ class Workbook:
     ``free_text``
         The parameters that ask for free text (people's own words), which only the team's
         report shows.
-    ``preload``
-        Modules the kernel imports while the runner gets ready.
     ``headlines``
         Up to three figures of its summary for the batch index.
     ``notebook_path``
@@ -96,7 +97,6 @@ class Workbook:
     setting_files: tuple[str, ...] = ()
     data_files: tuple[tuple[str, str, str], ...] = ()
     free_text: tuple[str, ...] = ()
-    preload: tuple[str, ...] = ()
     headlines: tuple[Headline, ...] = ()
     short_title: str | None = None
     notebook_path: Path | None = None
@@ -115,11 +115,53 @@ class Workbook:
     def index_title(self) -> str:
         return self.short_title or self.title
 
+    @property
+    def preload(self) -> tuple[str, ...]:
+        """The suite's modules its notebook imports, read from the notebook itself, for the kernel
+        to import while the runner gets ready (nothing to keep in step by hand)."""
+        path = self.notebook
+        try:
+            return _suite_imports(path, path.stat().st_mtime_ns)
+        except OSError:  # no notebook: the run says so in its own words
+            return ()
+
 
 def is_settings_file(value: object) -> bool:
     """Whether a setting's value names a YAML file (``changes.yaml``) rather than giving the
     setting itself."""
     return isinstance(value, str) and value.strip().lower().endswith((".yaml", ".yml"))
+
+
+@lru_cache(maxsize=32)
+def _suite_imports(notebook: Path, _modified: int) -> tuple[str, ...]:
+    """The ``workbook_helpers`` modules a notebook's code cells import, in the order first met
+    (``from workbook_helpers.present import charts`` names the module ``...present.charts``)."""
+    package = Path(__file__).resolve().parents[1]
+
+    def is_module(dotted: str) -> bool:
+        where = package.joinpath(*dotted.split(".")[1:])
+        return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+
+    found: dict[str, None] = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(source) if isinstance(source, list) else source)
+        except SyntaxError:  # a cell with IPython magics: not ours to read
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [f"{node.module}.{alias.name}" if is_module(f"{node.module}.{alias.name}")
+                         else node.module for alias in node.names]
+            else:
+                continue
+            found.update(dict.fromkeys(
+                name for name in names if name.startswith("workbook_helpers.") and is_module(name)))
+    return tuple(found)
 
 
 def notebooks_folder() -> Path:
@@ -138,10 +180,6 @@ BUILT_IN: tuple[Workbook, ...] = (
         data_files=(("demand_path", "column_map", "demand"),),
         free_text=("show_what_matters",),
         setting_files=("rebase", "annotations"),
-        preload=(
-            "workbook_helpers.present.charts", "workbook_helpers.measures.demand", "workbook_helpers.data.loading",
-            "workbook_helpers.present.notebook", "workbook_helpers.present.story",
-        ),
         headlines=(
             Headline("total_demand", "Demand", "count"),
             Headline("failure_demand_share", "Failure demand", "share"),
@@ -159,10 +197,6 @@ BUILT_IN: tuple[Workbook, ...] = (
         team_sources=(("cases_path", "cases", "cases_column_map"),
                       ("events_path", "events", "column_map")),
         data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
-        preload=(
-            "workbook_helpers.workbooks.case_review", "workbook_helpers.present.charts", "workbook_helpers.data.loading",
-            "workbook_helpers.present.notebook", "workbook_helpers.privacy.pseudonyms", "workbook_helpers.present.story",
-        ),
         headlines=(
             Headline("cases", "Cases", "count"),
             Headline("total_hours_median", "Hours per case (median)", "number"),
@@ -177,10 +211,6 @@ BUILT_IN: tuple[Workbook, ...] = (
         data_parameters=("events_path", "cases_path", "measures_path", "activity_map", "column_map",
                          "cases_column_map", "measure_config"),
         data_files=(("events_path", "column_map", "events"), ("cases_path", "cases_column_map", "cases")),
-        preload=(
-            "workbook_helpers.measures.cases", "workbook_helpers.present.charts", "workbook_helpers.workbooks.comparison",
-            "workbook_helpers.data.loading", "workbook_helpers.present.notebook",
-        ),
         headlines=(
             Headline("n_before", "Cases before", "count"),
             Headline("n_after", "Cases after", "count"),
@@ -201,10 +231,6 @@ BUILT_IN: tuple[Workbook, ...] = (
                     ("actions_path", "actions_column_map", "actions")),
         free_text=("show_action_text",),
         setting_files=("rebase", "annotations"),
-        preload=(
-            "workbook_helpers.present.charts", "workbook_helpers.present.explore", "workbook_helpers.present.icons",
-            "workbook_helpers.data.loading", "workbook_helpers.present.notebook", "workbook_helpers.workbooks.team_performance",
-        ),
         headlines=(
             Headline("open_items", "Open work items", "count"),
             Headline("overdue_items", "Overdue", "count"),
