@@ -20,16 +20,16 @@ from workbook_helpers.run.registry import BUILT_IN, ENTRY_POINT_GROUP, WORKBOOKS
 
 def test_the_modules_a_kernel_imports_early_are_read_from_the_notebook(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from workbook_helpers.present import charts, formatting as f\nimport pandas as pd"),
+        nbformat.v4.new_code_cell("from workbook_helpers.present import charts, icons as i\nimport pandas as pd"),
         nbformat.v4.new_markdown_cell("from workbook_helpers.run import cli"),  # words, not code
         nbformat.v4.new_code_cell("%matplotlib inline\nfrom workbook_helpers.run import batch"),  # magics: skipped
-        nbformat.v4.new_code_cell("import workbook_helpers.spc.xmr\nfrom workbook_helpers.present.formatting import esc"),
+        nbformat.v4.new_code_cell("import workbook_helpers.spc.xmr\nfrom workbook_helpers.present.icons import icon_html"),
         nbformat.v4.new_code_cell("if True:\n    from workbook_helpers.data.loading import load_demand"),
     ])
     path = tmp_path / "tiny.ipynb"
     nbformat.write(notebook, path)
     tiny = Workbook(name="tiny", title="Tiny", notebook_path=path)
-    assert tiny.preload == ("workbook_helpers.present.charts", "workbook_helpers.present.formatting",
+    assert tiny.preload == ("workbook_helpers.present.charts", "workbook_helpers.present.icons",
                             "workbook_helpers.spc.xmr", "workbook_helpers.data.loading")
     assert Workbook(name="tiny", title="Tiny", notebook_path=tmp_path / "gone.ipynb").preload == ()
 
