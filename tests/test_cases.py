@@ -481,13 +481,13 @@ def test_case_timeline_replaces_every_identifier():
     events = make_events(EVENTS)
     measures = case_measures(events)
     labels = pseudonyms(measures["case_id"])  # K-100 01, K-200 02, K-300 03 (by first event)
-    timeline = case_timeline(events, labels)
+    # The workers' labels: this installation's salted pseudonyms (tested in test_privacy).
+    worker = stable_worker_pseudonyms(["ann", "bob", "cat", "dev", "eve"])
+    timeline = case_timeline(events, labels, worker)
     assert timeline.columns.tolist() == ["case", "date", "activity", "worker", "organisation", "hours",
                                          "face_to_face"]
     assert len(timeline) == len(events)
     assert timeline["case"].tolist()[:6] == ["Case 01"] * 5 + ["Case 02"]
-    # Workers by default get this installation's salted pseudonyms (tested in test_privacy).
-    worker = stable_worker_pseudonyms(["ann", "bob", "cat", "dev", "eve"])
     assert timeline["worker"].tolist()[:5] == [worker[w] for w in ("ann", "ann", "bob", "bob", "cat")]
     assert timeline["activity"].tolist()[:3] == ["assessment", "referral", "assessment"]
     raw = set(events["case_id"]) | set(events["worker"]) | set(events["activity_name"])
@@ -499,11 +499,10 @@ def test_case_timeline_replaces_every_identifier():
 
 def test_case_timeline_draws_only_the_cases_labelled_in_label_order():
     events = make_events(EVENTS)
-    timeline = case_timeline(events, {"K-300": "Case 01", "K-200": "Case 02"})
+    worker = stable_worker_pseudonyms(["ann", "bob", "cat", "dev", "eve"])
+    timeline = case_timeline(events, {"K-300": "Case 01", "K-200": "Case 02"}, worker)
     assert timeline["case"].tolist() == ["Case 01", "Case 01", "Case 02"]
     assert timeline["case"].cat.categories.tolist() == ["Case 01", "Case 02"]
-    # A worker's pseudonym does not depend on which cases are drawn.
-    worker = stable_worker_pseudonyms(["ann", "bob", "cat", "dev", "eve"])
     assert timeline["worker"].tolist() == [worker["eve"], worker["eve"], worker["dev"]]
     assert timeline["date"].tolist() == [pd.Timestamp("2024-04-05"), pd.Timestamp("2024-04-06"),
                                          pd.Timestamp("2024-04-02")]

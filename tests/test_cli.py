@@ -339,7 +339,7 @@ def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
 
 
 def test_workbook_default_paths_resolve_from_any_folder(tmp_path, monkeypatch):
-    from workbook_helpers.run.outputs import find_input
+    from workbook_helpers.data.inputs import find_input
 
     monkeypatch.chdir(tmp_path)
     assert find_input("data/sample/demand.csv") == SAMPLE

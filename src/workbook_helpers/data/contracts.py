@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbook_helpers.run.outputs import YES_NO  # noqa: F401 (part of the contracts' vocabulary)
 from workbook_helpers.measures.performance_measures import MEASURES
 
 CHANNELS = ("phone", "e-mail", "web", "face-to-face", "letter", "other")

@@ -41,9 +41,9 @@ from workbook_helpers.data.contracts import (
     SPENDING,
     TARGETS,
     WORK_ITEMS,
-    YES_NO,
     file_columns,
 )
+from workbook_helpers.data.inputs import YES_NO
 from workbook_helpers.data.notes import copies_warning, exact_copies, plausibility_warnings
 from workbook_helpers.data.parsing import as_text, fill_blanks, normalise
 from workbook_helpers.data.problems import check_contract, noun_count, problem_from_mask

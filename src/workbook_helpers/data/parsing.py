@@ -15,7 +15,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbook_helpers.data.activities import map_activities
-from workbook_helpers.data.contracts import CATEGORY_SYNONYMS, MEASURE_KEYS, YES_NO
+from workbook_helpers.data.contracts import CATEGORY_SYNONYMS, MEASURE_KEYS
+from workbook_helpers.data.inputs import YES_NO
 from workbook_helpers.data.problems import SHOWN_ROWS, problem_from_mask, row_count
 from workbook_helpers.exceptions import Problem
 from workbook_helpers.measures.performance_measures import MEASURES, measure_key

@@ -44,7 +44,6 @@ import pandas as pd
 from pandas.api.types import is_integer_dtype
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy.pseudonyms import stable_worker_pseudonyms
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -637,9 +636,9 @@ def by_organisation(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def case_timeline(
-    events: pd.DataFrame, case_labels: dict, worker_labels: dict | None = None
+    events: pd.DataFrame, case_labels: dict, worker_labels: dict
 ) -> pd.DataFrame:
-    """The events to draw as a journey timeline, with identifiers replaced by pseudonyms.
+    """The events to draw as a journey timeline, with identifiers replaced by the labels given.
 
     Parameters
     ----------
@@ -650,9 +649,9 @@ def case_timeline(
         :mod:`workbook_helpers.privacy.pseudonyms`. Only the cases it names are returned, so pass the
         labels of the cases to draw (the rest of the mapping order decides lane order).
     worker_labels:
-        Optional ``{worker: label}``. By default each worker gets this installation's salted
-        pseudonym (``Worker QX``, :func:`workbook_helpers.privacy.pseudonyms.stable_worker_pseudonyms`),
-        worked out over all the events, so it is the same whichever cases are drawn.
+        ``{worker: label}``, usually this installation's salted pseudonyms (``Worker QX``,
+        :func:`workbook_helpers.privacy.pseudonyms.stable_worker_pseudonyms`) worked out over all
+        the events, so a worker's label is the same whichever cases are drawn.
 
     Returns
     -------
@@ -678,10 +677,6 @@ def case_timeline(
     # Within the labelled cases, lanes follow the labels; each lane stays in journey order.
     rows = journey.order[drawn][np.argsort(label_codes[drawn], kind="stable")]
 
-    if worker_labels is None:
-        dates = events["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-        by_date = np.lexsort((_row_numbers(events), dates))
-        worker_labels = stable_worker_pseudonyms(events["worker"].to_numpy()[by_date])
     workers = events["worker"].iloc[rows].reset_index(drop=True)
     shown = workers.map(worker_labels)
     unlabelled = shown.isna() & workers.notna()

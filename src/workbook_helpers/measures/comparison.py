@@ -56,7 +56,7 @@ from scipy.stats import bootstrap
 
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import fmt_number, fmt_pct, fmt_points
-from workbook_helpers.run.outputs import YES_NO
+from workbook_helpers.data.inputs import YES_NO
 from workbook_helpers.measures.time_to_close import km_median
 
 __all__ = [

@@ -32,7 +32,8 @@ from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import (
     MISSING, esc, symbol_html, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
 )
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, find_input, json_safe  # noqa: F401 (find_input: for workbooks)
+from workbook_helpers.data.inputs import find_input  # noqa: F401 (for workbooks)
+from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
 
 __all__ = [
     "say", "say_text", "show_free_text", "headline_cards", "Card", "count_card", "share_card",

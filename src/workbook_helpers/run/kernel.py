@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from workbook_helpers.run.outputs import project_folder
+from workbook_helpers.data.inputs import project_folder
 from workbook_helpers.run.registry import Workbook
 
 #: The suite's own kernel, registered by ``make setup``; without it, this Python's.

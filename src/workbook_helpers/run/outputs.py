@@ -1,4 +1,4 @@
-"""What passes between a running workbook and the runner: output kinds, plain JSON values, paths.
+"""What passes between a running workbook and the runner: output kinds, plain JSON values, writing files.
 
 Kept free of heavy imports, so the ``workbook`` command starts quickly.
 """
@@ -14,12 +14,6 @@ from pathlib import Path
 SUMMARY_MIMETYPE = "application/vnd.service-workbooks.summary+json"
 #: The kind of output a chart displays (alongside HTML for JupyterLab); reports embed it.
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
-
-
-#: The words accepted for yes and no, in data files and in yes/no parameters (compared lower-cased).
-YES_NO = {
-    "yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False,
-}
 
 
 def json_safe(value):
@@ -39,27 +33,6 @@ def json_safe(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def project_folder() -> Path:
-    """The folder holding ``notebooks/`` and ``data/`` (the repository, for an editable install);
-    ``SERVICE_WORKBOOKS_HOME`` overrides it."""
-    override = os.environ.get("SERVICE_WORKBOOKS_HOME")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3]
-
-
-def find_input(path: str | Path | None) -> Path | None:
-    """Resolve a data path given to a workbook: as given (absolute, or relative to the current
-    folder), else relative to the project folder, so the sample paths work from anywhere."""
-    if path is None or str(path).strip() == "":
-        return None
-    candidate = Path(str(path).strip()).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        return candidate
-    in_project = project_folder() / candidate
-    return in_project if in_project.exists() else candidate
 
 
 def write_atomic(path: Path, text: str) -> None:

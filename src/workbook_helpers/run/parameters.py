@@ -10,7 +10,7 @@ import ast
 
 from workbook_helpers.exceptions import DataError, ParameterError
 from workbook_helpers.privacy.policy import RUN_AUDIENCE, audience_from, check_audience
-from workbook_helpers.run.outputs import YES_NO, find_input
+from workbook_helpers.data.inputs import YES_NO, find_input
 from workbook_helpers.run.registry import Workbook
 
 DEFAULT_TIMEOUT_MINUTES = 60  # a run's time limit unless told otherwise (workbook run, batch)

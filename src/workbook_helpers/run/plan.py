@@ -22,7 +22,7 @@ from workbook_helpers.run.parameters import DEFAULT_TIMEOUT_MINUTES
 from workbook_helpers.run.naming import (
     audience_stem, batch_run_stem, default_batch_folder, run_key, team_folders, team_name,
 )
-from workbook_helpers.run.outputs import YES_NO, find_input, project_folder
+from workbook_helpers.data.inputs import YES_NO, find_input, project_folder
 from workbook_helpers.data.teams import WHOLE_SERVICE, chosen_team, is_all_teams, team_parameter
 
 _PLAN_KEYS = ("name", "out", "timeout_minutes", "defaults", "runs")

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.run.outputs import project_folder
+from workbook_helpers.data.inputs import project_folder
 
 __all__ = [
     "ENTRY_POINT_GROUP", "HEADLINE_KINDS", "Headline", "Workbook", "WORKBOOKS", "BUILT_IN",

@@ -902,7 +902,7 @@ def comparison_config(
     partial entries change only the fields they name."""
     import yaml
 
-    from workbook_helpers.run.outputs import find_input
+    from workbook_helpers.data.inputs import find_input
 
     config = own_measures(table, cohort_col, id_col) if own_table else {}
     if config_file:
