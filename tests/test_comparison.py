@@ -19,8 +19,8 @@ from workbook_helpers.measures.comparison import (
     COMPARISON_COLUMNS,
     compare_cohorts,
     comparison_direction,
-    measure_config,
 )
+from workbook_helpers.measures.comparison_measures import measure_config
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import fmt_pct, fmt_points
 

@@ -7,8 +7,7 @@ and a sentence a director can repeat. :func:`comparison_direction` says whether 
 better, worse or not clear, for the report's arrows.
 
 Which measures are compared, in what order, with what words and which direction counts as better,
-comes from one table, ``comparison_measures.yaml`` next to this module; :func:`measure_config`
-returns it as a data frame, with a team's own entries on top.
+comes from one table (:mod:`workbook_helpers.measures.comparison_measures`).
 
 How each kind of measure is compared:
 
@@ -46,46 +45,30 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy.stats import bootstrap
 
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import fmt_number, fmt_pct, fmt_points
 from workbook_helpers.data.inputs import YES_NO
+from workbook_helpers.measures.comparison_measures import MEASURE_KINDS, measure_config
 from workbook_helpers.measures.time_to_close import km_median
 
 __all__ = [
-    "BETTER",
     "COMPARISON_COLUMNS",
-    "MEASURE_KINDS",
     "MIN_CASES_FOR_INTERVAL",
     "OPEN_COLUMN",
     "available_measures",
     "interval_text",
     "compare_cohorts",
     "comparison_direction",
-    "measure_config",
 ]
 
-#: How each kind of measure is compared: ``"percent"`` (change in the per-case mean, as a share of
-#: the standard way's mean) or ``"points"`` (change in a share, in percentage points).
-MEASURE_KINDS: dict[str, str] = {
-    "count": "percent",
-    "hours": "percent",
-    "days": "percent",
-    "hours_share": "points",
-    "share": "points",
-    "yes_no": "points",
-    "time_to_close": "percent",
-}
 #: The column of a per-case table that says which cases are still open (for ``time_to_close``).
 OPEN_COLUMN = "open"
-BETTER = ("lower", "higher", "neutral")
 
 #: The columns of :func:`compare_cohorts`'s result, in order.
 COMPARISON_COLUMNS = (
@@ -97,132 +80,9 @@ COMPARISON_COLUMNS = (
 MIN_CASES_FOR_INTERVAL = 10  # below this in a cohort, no interval is given
 MIN_CASES_FOR_FIRM_INTERVAL = 20  # below this, the interval is given but called rough
 _MIN_RESAMPLES = 100
-_CONFIG_FILE = "comparison_measures.yaml"
-_FIELDS = ("label", "better", "kind", "numerator", "denominator", "subject", "share_of")
 _UNITS = {"hours": " hours", "days": " days", "time_to_close": " days"}  # after the per-case means in a sentence
 # scipy 1.15 renamed bootstrap's random_state to rng (the old name still works there).
 _RNG_KEYWORD = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
-
-
-# --------------------------------------------------------------------------------------------
-# Configuration
-
-
-def measure_config(extra: Mapping | pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
-    """The table of measures the comparison knows: built-in entries, with ``extra`` on top.
-
-    Parameters
-    ----------
-    extra:
-        A team's own entries: a dict ``{measure: {field: value}}``, a YAML file of the same shape
-        (see ``comparison_measures.yaml``), or a data frame indexed by measure (or with a
-        ``measure`` column) whose columns are fields. Fields: ``label``, ``better`` (``lower``,
-        ``higher`` or ``neutral``), ``kind`` (one of :data:`MEASURE_KINDS`), ``numerator`` and
-        ``denominator`` (columns, for ``hours_share``), ``subject`` and ``share_of`` (words for the
-        sentence). An entry for a built-in measure changes only the fields it gives (e.g.
-        ``{"total_hours": {"better": "lower"}}``); a new measure needs ``label``, ``better`` and
-        ``kind`` and is listed after the built-in ones.
-
-    Returns
-    -------
-    DataFrame
-        One row per measure, indexed by measure (the column name in the per-case table), in the
-        order the comparison lists them, with the columns ``label``, ``better``, ``kind``,
-        ``change_kind`` (``percent`` or ``points``), ``numerator``, ``denominator``, ``subject``
-        (``label`` when not given) and ``share_of`` (blank when not given).
-
-    Raises
-    ------
-    ParameterError
-        Naming the measure and field that is wrong, and what was expected.
-    """
-    entries = {name: dict(entry) for name, entry in _built_in().items()}
-    for name, entry in _read_extra(extra).items():
-        entries[name] = {**entries.get(name, {}), **entry}
-    rows = []
-    for name, entry in entries.items():
-        _check_entry(name, entry)
-        row = {field: entry.get(field) for field in _FIELDS}
-        row["change_kind"] = MEASURE_KINDS[row["kind"]]
-        row["subject"] = row["subject"] or row["label"]
-        row["share_of"] = row["share_of"] or ""
-        rows.append({"measure": name, **row})
-    columns = ["measure", "label", "better", "kind", "change_kind", "numerator", "denominator",
-               "subject", "share_of"]
-    return pd.DataFrame(rows, columns=columns).set_index("measure")
-
-
-def _built_in() -> dict[str, dict]:
-    text = resources.files(__package__).joinpath(_CONFIG_FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-def _read_extra(extra: Mapping | pd.DataFrame | str | Path | None) -> dict[str, dict]:
-    if extra is None:
-        return {}
-    if isinstance(extra, (str, Path)):
-        path = Path(extra)
-        if not path.is_file():
-            raise ParameterError(f"measure configuration: there is no file {path}.")
-        try:
-            extra = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            raise ParameterError(f"measure configuration: {path} is not valid YAML ({error}).") from None
-    if isinstance(extra, pd.DataFrame):
-        table = extra.set_index("measure") if "measure" in extra.columns else extra
-        extra = {
-            str(name): {field: value for field, value in row.items() if not _blank(value)}
-            for name, row in table.to_dict(orient="index").items()
-        }
-    if not isinstance(extra, Mapping):
-        raise ParameterError(
-            "measure configuration: expected a dict of {measure: {label, better, kind, ...}}, a YAML "
-            f"file of that shape or a data frame, not {type(extra).__name__}."
-        )
-    read = {}
-    for name, entry in extra.items():
-        if not isinstance(entry, Mapping):
-            raise ParameterError(
-                f"measure configuration: the entry for {name!r} should be a mapping of fields "
-                f"({', '.join(_FIELDS)}), not {entry!r}."
-            )
-        unknown = [str(k) for k in entry if k not in _FIELDS]
-        if unknown:
-            raise ParameterError(
-                f"measure configuration: the entry for {name!r} has the field(s) {', '.join(unknown)}; "
-                f"the fields are {', '.join(_FIELDS)}."
-            )
-        read[str(name)] = dict(entry)
-    return read
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _check_entry(name: str, entry: dict) -> None:
-    missing = [f for f in ("label", "better", "kind") if not entry.get(f)]
-    if missing:
-        raise ParameterError(
-            f"measure configuration: the measure {name!r} needs {', '.join(missing)} "
-            "(label: the words a reader sees; better: lower, higher or neutral; kind: "
-            f"{', '.join(MEASURE_KINDS)})."
-        )
-    if entry["better"] not in BETTER:
-        raise ParameterError(
-            f"measure configuration: better = {entry['better']!r} for {name!r}; expected one of "
-            f"{', '.join(BETTER)}."
-        )
-    if entry["kind"] not in MEASURE_KINDS:
-        raise ParameterError(
-            f"measure configuration: kind = {entry['kind']!r} for {name!r}; expected one of "
-            f"{', '.join(MEASURE_KINDS)}."
-        )
-    if entry["kind"] == "hours_share" and not (entry.get("numerator") and entry.get("denominator")):
-        raise ParameterError(
-            f"measure configuration: {name!r} is an hours_share, so it needs numerator and "
-            "denominator (the columns whose totals make the pooled share)."
-        )
 
 
 # --------------------------------------------------------------------------------------------
