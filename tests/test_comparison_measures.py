@@ -1,0 +1,36 @@
+"""Tests for :mod:`workbook_helpers.measures.comparison_measures`: the table of measures the
+before/after comparison knows, with a team's own entries on top."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.measures.comparison_measures import measure_config
+
+
+def test_a_teams_own_entry_changes_only_the_fields_it_gives():
+    config = measure_config({"visits_per_case": {"label": "Home visits per case", "better": "higher", "kind": "count"},
+                             "total_hours": {"better": "lower"}})
+    assert config.loc["total_hours", "better"] == "lower"
+    assert config.loc["total_hours", "kind"] == "hours"  # as built in
+    assert config.loc["total_hours", "label"] == "Total hours per case"
+    assert config.loc["visits_per_case", "change_kind"] == "percent"  # a count: percentage change
+    assert config.index[-1] == "visits_per_case"  # built-in measures first
+
+
+def test_entries_that_cannot_be_used_are_named():
+    with pytest.raises(ParameterError, match="better = 'up'"):
+        measure_config({"x": {"label": "X", "better": "up", "kind": "count"}})
+    with pytest.raises(ParameterError, match="needs numerator and denominator"):
+        measure_config({"x": {"label": "X", "better": "higher", "kind": "hours_share"}})
+
+
+def test_a_missing_file_of_own_measures_is_named(tmp_path):
+    with pytest.raises(ParameterError, match="no file"):
+        measure_config(tmp_path / "missing.yaml")
+
+
+def test_total_hours_is_neutral_by_default():
+    # Fewer hours is not automatically better (time for a fair assessment is not waste).
+    assert measure_config().loc["total_hours", "better"] == "neutral"
