@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from workbook_helpers.present import story
+from workbook_helpers.present.story import counting
 from workbook_helpers.measures.cases import case_measures, open_known_from
 from workbook_helpers.workbooks.comparison import ComparisonView
 from workbook_helpers.present.notebook import record_summary
@@ -72,11 +72,11 @@ def test_the_case_review_sentence_for_cases_still_open():
     # The case review's headline with the open cases included: organisation gives the count,
     # the public its bound; the number of cases is given in both (it does not cascade).
     with using_policy("organisation"):
-        assert story.count_words(2, "case") + " " + story._agree(2, "is", "are") == "2 cases are"
+        assert counting.count_words(2, "case") + " " + counting.agreeing_word(2, "is", "are") == "2 cases are"
     with using_policy("public"):
-        said = story.sentence_case(f"{story.count_words(2, 'case')} {story._agree(2, 'is', 'are')} still open")
+        said = counting.sentence_case(f"{counting.count_words(2, 'case')} {counting.agreeing_word(2, 'is', 'are')} still open")
         assert said == "Fewer than 5 cases are still open"
-        assert story.count_words(37, "case") == "37 cases"
+        assert counting.count_words(37, "case") == "37 cases"
 
 
 def test_the_summary_is_numbers_or_null_and_says_what_was_hidden_and_why():

@@ -194,19 +194,19 @@ def test_open_cases_are_left_out_of_every_measure_by_default():
     assert figures["predicted_return_share"] == pytest.approx(0.5)
     assert figures["open_cases_left_out_by_cohort"] == {"before": 1, "after": 0}
     assert review.open_by_cohort() == {"before": 1, "after": 0, "all": 1}
-    from workbook_helpers.present import story
+    from workbook_helpers.present.story import cases as case_story
 
-    headline = story.case_headline(review, story.case_scope("all", "all", 2, closed=True))
+    headline = case_story.case_headline(review, case_story.case_scope("all", "all", 2, closed=True))
     assert headline.startswith("Between 1 April 2024 and 10 April 2024, the 2 closed cases went through")
     assert "1 case still open is left out of these figures, as its journey is not complete." in headline
-    assert "a run with include_open_cases set" in " ".join(story.case_notes(review, []))
+    assert "a run with include_open_cases set" in " ".join(case_story.case_notes(review, []))
     # Time to close, counting Y as open up to 20 April (its last activity, the latest date):
     # before: Z closes on day 0 with 2 at risk -> 1/2 -> median 0; Y last seen open on day 17.
     # after: X closes on day 4 -> median 4.
     _, summary = review.time_to_close()
     assert summary.set_index("group")["median_days"].to_dict() == {"before": 0, "after": 4}
     assert figures["time_to_close"] == {"as_at": "2024-04-20", "median_days": {"before": 0.0, "after": 4.0}}
-    assert story.time_to_close_sentence(review) == (
+    assert case_story.time_to_close_sentence(review) == (
         "Counting the cases still open as open up to 20 April 2024, the latest date in the data (the "
         "Kaplan–Meier estimate), half of the before cases had closed by day 0 (1 case still open); "
         "half of the after cases had closed by day 4.")
@@ -240,9 +240,9 @@ def test_open_cases_count_in_everything_but_end_to_end_time_when_included():
     assert review.figures()["predicted_return_judgements"] == 2
     assert review.figures()["predicted_return_share"] == pytest.approx(0.5)
     assert review.closed_in_order()["case"].tolist() == [X, Z]
-    from workbook_helpers.present import story
+    from workbook_helpers.present.story import cases as case_story
 
-    headline = story.case_headline(review, "all 3 cases")
+    headline = case_story.case_headline(review, "all 3 cases")
     assert "The 2 cases that have closed took a median of 2 days from start to finish." in headline
     assert "Of the 2 cases with a judgement recorded at closure, practitioners expected **50%** to come back." in headline
     assert "1 case is still open, included with its journey so far." in headline
@@ -254,9 +254,9 @@ def test_a_team_called_all_is_chosen_with_team_prefix_and_all_stays_every_case()
     cases["team"] = pd.Series(["All", "Revenues", "All"], dtype="category")
     assert CaseReview.build(LOG, cases, team="all", include_open=True).measures["case_id"].tolist() == ["X", "Y", "Z"]
     assert CaseReview.build(LOG, cases, team="team:All").measures["case_id"].tolist() == ["X", "Z"]
-    from workbook_helpers.present import story
+    from workbook_helpers.present.story import cases as case_story
 
-    assert story.case_scope("all", "team:All", 2) == "the 2 cases of the All team"
+    assert case_story.case_scope("all", "team:All", 2) == "the 2 cases of the All team"
 
 
 def test_without_closing_dates_open_cases_are_not_known():
@@ -266,9 +266,9 @@ def test_without_closing_dates_open_cases_are_not_known():
                     ("Z", "2024-04-10", None, None)]).drop(columns=["closed"])
     review = CaseReview.build(LOG, cases)
     assert review.open_cases is None and len(review.closed_in_order()) == 3
-    from workbook_helpers.present import story
+    from workbook_helpers.present.story import cases as case_story
 
-    notes = " ".join(story.case_notes(review, []))
+    notes = " ".join(case_story.case_notes(review, []))
     assert "which cases are still open is not known" in notes
     assert "Only 3 cases on the end-to-end chart" in notes
 

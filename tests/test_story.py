@@ -14,7 +14,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from workbook_helpers.measures import demand as dm
 from workbook_helpers.spc import xmr as spc
-from workbook_helpers.present import story
+from workbook_helpers.present.story import cases as case_story, counting, demand as demand_story
 
 from test_demand import HEADLINE_ROWS, MONDAY_TO_FRIDAY, NA, ONE_DAY, TWO_WEEKS, make_log, period, row
 
@@ -23,7 +23,7 @@ SCRIPT_NAME = "<img src=x onerror=alert(1)>"
 
 def headline_for(rows, scope="the Revenues team", covered=TWO_WEEKS) -> str:
     log = make_log(rows)
-    return story.headline(dm.headline_figures(log, covered), dm.failure_types(log), scope)
+    return demand_story.headline(dm.headline_figures(log, covered), dm.failure_types(log), scope)
 
 
 # --------------------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def headline_for(rows, scope="the Revenues team", covered=TWO_WEEKS) -> str:
     ],
 )
 def test_scope_phrase(team, service, expected):
-    assert story.scope_phrase(team, service) == expected
+    assert demand_story.scope_phrase(team, service) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def test_headline_when_nothing_is_classified():
 
 
 def test_headline_escapes_a_team_name_with_markup():
-    text = headline_for(HEADLINE_ROWS[:5], scope=story.scope_phrase(SCRIPT_NAME, None))
+    text = headline_for(HEADLINE_ROWS[:5], scope=demand_story.scope_phrase(SCRIPT_NAME, None))
     assert "the &lt;img src=x onerror=alert(1)&gt; team received" in text
     assert "<img" not in text
     rendered = markdown2html_mistune(text)
@@ -100,7 +100,7 @@ def test_headline_escapes_failure_type_names():
     log = make_log(HEADLINE_ROWS[:5])
     kinds = pd.DataFrame({"failure_type": ["*bold* <b>x</b>"], "demand": [3], "share": [1.0],
                           "cumulative_share": [1.0]})
-    text = story.headline(dm.headline_figures(log, TWO_WEEKS), kinds, "the Revenues team")
+    text = demand_story.headline(dm.headline_figures(log, TWO_WEEKS), kinds, "the Revenues team")
     assert "The kind of failure demand: &#42;bold&#42; &lt;b&gt;x&lt;/b&gt; (100%)." in text
 
 
@@ -115,7 +115,7 @@ def test_headline_leaves_unrecorded_failure_types_out_of_the_largest_kinds():
 
 def test_headline_leaves_out_what_was_not_recorded():
     log = make_log(HEADLINE_ROWS[:5], drop=["one_stop", "handling_minutes"])
-    text = story.headline(dm.headline_figures(log, TWO_WEEKS), dm.failure_types(log), "x")
+    text = demand_story.headline(dm.headline_figures(log, TWO_WEEKS), dm.failure_types(log), "x")
     assert "first contact" not in text
     assert "hours" not in text
 
@@ -169,9 +169,9 @@ def test_headline_for_monday_to_friday_gives_the_hours_in_five_working_days():
 
 def test_capacity_card_says_a_week_only_with_complete_weeks():
     day = dm.headline_figures(make_log(MONDAY_TO_FRIDAY), period("2024-04-01", "2024-04-05"))
-    assert story.capacity_card(day) == ("Lost to failure demand", "9.4 hours", "in 5 working days, handling it")
+    assert demand_story.capacity_card(day) == ("Lost to failure demand", "9.4 hours", "in 5 working days, handling it")
     weeks = dm.headline_figures(make_log(HEADLINE_ROWS), TWO_WEEKS)
-    assert story.capacity_card(weeks) == ("Lost to failure demand", "1.5 hours", "a week, handling it")
+    assert demand_story.capacity_card(weeks) == ("Lost to failure demand", "1.5 hours", "a week, handling it")
 
 
 @pytest.mark.parametrize(
@@ -184,7 +184,7 @@ def test_capacity_card_says_a_week_only_with_complete_weeks():
 )
 def test_days_of_data(start, end, expected):
     figures = dm.headline_figures(make_log([row(start, "value")]), period(start, end))
-    assert story.days_of_data(figures) == expected
+    assert demand_story.days_of_data(figures) == expected
 
 
 def test_headline_cautions_about_failure_demands_over_the_ceiling():
@@ -192,33 +192,33 @@ def test_headline_cautions_about_failure_demands_over_the_ceiling():
     # 225,225,225 full-time staff of 37 hours. The figure stays, with the caution beside it.
     log = make_log([row("2024-04-01", "failure", "repeat", minutes=10 ** 12)])
     figures = dm.headline_figures(log, TWO_WEEKS, max_handling_minutes=480)
-    text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
+    text = demand_story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
     assert "the time of about 225,225,225 full-time staff." in text
     assert ("That includes 1 failure demand recorded at over 8 hours of handling: check them "
             "before relying on the figure.") in text
     from workbook_helpers.privacy.policy import using_policy
 
     with using_policy("public"):  # a small count reads as its bound, and its noun is plural
-        text = story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
+        text = demand_story.headline(figures, dm.failure_types(log), "x", max_handling_minutes=480)
     assert "That includes fewer than 5 failure demands recorded at over 8 hours" in text
 
 
 def test_weekly_sections_say_nothing_of_stability_without_two_complete_weeks():
-    assert story.too_few_weeks(0, "chart failure demand week by week") == (
+    assert demand_story.too_few_weeks(0, "chart failure demand week by week") == (
         "The period holds no complete week (Monday to Sunday): too few to chart failure demand "
         "week by week.")
-    assert story.too_few_weeks(1, "say how predictable demand is").startswith(
+    assert demand_story.too_few_weeks(1, "say how predictable demand is").startswith(
         "The period holds only 1 complete week")
-    assert story.too_few_weeks(2, "x") is None
-    assert story.weekly_intro(20, "The chart.") == "The chart."
-    assert story.weekly_intro(3, "The chart.") == (
+    assert demand_story.too_few_weeks(2, "x") is None
+    assert demand_story.weekly_intro(20, "The chart.") == "The chart."
+    assert demand_story.weekly_intro(3, "The chart.") == (
         "The chart. With only 3 complete weeks, the process limits are a first estimate: they need "
         "about 15 to 20 weeks to be trusted.")
 
 
 def test_demand_notes_without_complete_weeks_say_so_and_leave_out_process_limits():
     figures = dm.headline_figures(make_log(MONDAY_TO_FRIDAY), period("2024-04-01", "2024-04-05"))
-    notes = story.demand_notes(figures, figures["complete_weeks"], [])
+    notes = demand_story.demand_notes(figures, figures["complete_weeks"], [])
     text = " ".join(notes)
     assert "Only 0" not in text and "0 complete weeks" not in text
     assert "Process limits" not in text
@@ -230,7 +230,7 @@ def test_demand_notes_say_what_the_part_weeks_held():
     log = make_log([row("2024-04-04", "failure", "repeat", minutes=90),
                     row("2024-04-09", "failure", "repeat", minutes=60)])
     figures = dm.headline_figures(log, period("2024-04-03", "2024-04-16"))
-    notes = story.demand_notes(figures, figures["complete_weeks"], [])
+    notes = demand_story.demand_notes(figures, figures["complete_weeks"], [])
     # 90 minutes on Thursday 4 April, before the one complete week (8 to 14 April)
     assert ("The hours a week are from the complete weeks only: 1.5 hours of failure demand handled "
             "in the part weeks at the ends of the period are not in that figure.") in notes
@@ -255,7 +255,7 @@ def test_variation_sentence_names_the_week_outside_the_limits():
     # and the mean moving range is 4; limits 13 -/+ 2.66 x 4 = 2.36 to 23.64 -> "2 to 24".
     # Only 30 is outside, in the week beginning 8 April + 15 weeks = 22 July 2024.
     points = weekly_points([10, 14] * 7 + [10, 30])
-    assert story.variation_sentence(SCRIPT_NAME, points, "demand", percent=False) == (
+    assert demand_story.variation_sentence(SCRIPT_NAME, points, "demand", percent=False) == (
         "**&lt;img src=x onerror=alert(1)&gt;**: demand averaged 13 a week (limits 2 to 24). "
         "Special-cause variation: higher than usual in the week beginning 22 July 2024. "
         "(Rule: a week outside the process limits.)"
@@ -266,7 +266,7 @@ def test_variation_sentence_keeps_share_limits_between_0_and_100_percent():
     # 0.4 and 0.6 alternate: mean 0.5, moving ranges all 0.2, limits 0.5 -/+ 2.66 x 0.2 =
     # -3.2% to 103.2%, shown as 0% to 100%: a share cannot go beyond them
     points = weekly_points([0.4, 0.6] * 4, improvement="decrease")
-    assert story.variation_sentence("Council tax", points, "the failure share") == (
+    assert demand_story.variation_sentence("Council tax", points, "the failure share") == (
         "**Council tax**: the failure share averaged 50% a week (limits 0% to 100%). "
         "Common-cause variation only: no sign of a change."
     )
@@ -281,7 +281,7 @@ def test_variation_sentence_describes_each_spell_in_order_with_its_meaning():
     # special cause: higher than usual first (a concern, as lower is better), then lower (an
     # improvement). Weeks begin 8 April 2024; the 8th is 27 May, the 9th 3 June, the 16th 22 July.
     points = weekly_points([0.62, 0.58] * 4 + [0.42, 0.38] * 4, improvement="decrease")
-    assert story.variation_sentence("Council tax", points, "the failure share") == (
+    assert demand_story.variation_sentence("Council tax", points, "the failure share") == (
         "**Council tax**: the failure share averaged 50% a week (limits 39% to 61%). "
         "Special-cause variation: higher than usual (a concern) in the 8 weeks from 8 April to "
         "27 May 2024, then lower than usual (an improvement) in the 8 weeks from 3 June to "
@@ -297,7 +297,7 @@ def test_variation_sentence_for_a_share_with_no_variation_and_gaps():
     # no variation to judge limits from. Mean 0.5 / 12 = 4%. Nothing is unusual.
     values = [0.0] * 4 + [0.5] + [0.0] * 3 + [None, None] + [0.0] * 4
     points = weekly_points(values, improvement="decrease")
-    assert story.variation_sentence("Council tax", points, "the failure share") == (
+    assert demand_story.variation_sentence("Council tax", points, "the failure share") == (
         "**Council tax**: the failure share averaged 4% a week, and there is no variation to "
         "judge limits from: it hardly changes from week to week. 2 weeks had nothing to measure "
         "and are left as gaps. No week can be called unusual."
@@ -309,7 +309,7 @@ def test_variation_sentence_with_one_gap_and_limits():
     # 0.2 each (four, then none to or from the gap, then one): limits 0.486 -/+ 2.66 x 0.2,
     # -4.6% to 101.8%, shown as 0% to 100%.
     points = weekly_points([0.4, 0.6, 0.4, 0.6, 0.4, None, 0.4, 0.6], improvement="decrease")
-    assert story.variation_sentence("Council tax", points, "the failure share") == (
+    assert demand_story.variation_sentence("Council tax", points, "the failure share") == (
         "**Council tax**: the failure share averaged 49% a week (limits 0% to 100%). 1 week had "
         "nothing to measure and is left as a gap. Common-cause variation only: no sign of a change."
     )
@@ -317,7 +317,7 @@ def test_variation_sentence_with_one_gap_and_limits():
 
 def test_capability_sentence_when_every_case_takes_as_long():
     points = spc.xmr([30] * 16, improvement="decrease")
-    assert story.capability_sentence(points) == (
+    assert case_story.capability_sentence(points) == (
         "As the work is designed now, a case takes 30 days on average; the cases' times hardly "
         "vary from one case to the next, so there is no variation to judge limits from."
     )
@@ -325,11 +325,11 @@ def test_capability_sentence_when_every_case_takes_as_long():
 
 def test_demand_notes_add_cautions_only_when_they_apply():
     figures = {"failure_rows_without_minutes": 3}
-    notes = story.demand_notes(figures, 12, ["In the data file, <b>2 rows</b> ..."])
+    notes = demand_story.demand_notes(figures, 12, ["In the data file, <b>2 rows</b> ..."])
     assert "Only 12 complete weeks of data" in notes[3]
     assert notes[4].startswith("3 failure demands had no handling time")
     assert notes[5] == "In the data file, &lt;b&gt;2 rows&lt;/b&gt; ..."
-    assert len(story.demand_notes({"failure_rows_without_minutes": 0}, 20, [])) == 3
+    assert len(demand_story.demand_notes({"failure_rows_without_minutes": 0}, 20, [])) == 3
 
 
 def test_what_matters_quotes_are_escaped_and_limited():
@@ -338,9 +338,9 @@ def test_what_matters_quotes_are_escaped_and_limited():
     # Only the two columns the quotes use matter: four for "pay" (three shown), none for "move".
     log = pd.DataFrame({"demand_type": ["pay"] * 4 + ["move"],
                         "what_matters": ["<script>x</script>", "a", "b", "c", None]})
-    quotes = story.what_matters_quotes(log, ["pay", "move"], per_type=3)
+    quotes = demand_story.what_matters_quotes(log, ["pay", "move"], per_type=3)
     assert quotes == "**pay**\n\n> &lt;script&gt;x&lt;/script&gt;\n\n> a\n\n> b\n"
-    assert story.what_matters_quotes(log.drop(columns="what_matters"), ["pay"]) == ""
+    assert demand_story.what_matters_quotes(log.drop(columns="what_matters"), ["pay"]) == ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,21 +350,21 @@ def test_what_matters_quotes_are_escaped_and_limited():
 def test_small_counts_in_sentences_read_as_bounds_in_a_public_report():
     from workbook_helpers.privacy.policy import using_policy
 
-    assert story.case_scope("all", "West", 3) == "the 3 cases of the West team"
-    assert story.case_scope(None, None, 1) == "the one case"
+    assert case_story.case_scope("all", "West", 3) == "the 3 cases of the West team"
+    assert case_story.case_scope(None, None, 1) == "the one case"
     with using_policy("publish"):
         # A small count reads as the bound it implies: 1 to 4 is "fewer than 5".
-        assert story.case_scope("all", "West", 3) == "the fewer than 5 cases of the West team"
-        assert story.case_scope(None, None, 1) == "all fewer than 5 cases"  # not "the one case"
-        assert story.case_scope("after", "Experiment team", 32) == "the 32 after cases of the Experiment team"
-        assert story.count_words(1, "case") == "fewer than 5 cases"
+        assert case_story.case_scope("all", "West", 3) == "the fewer than 5 cases of the West team"
+        assert case_story.case_scope(None, None, 1) == "all fewer than 5 cases"  # not "the one case"
+        assert case_story.case_scope("after", "Experiment team", 32) == "the 32 after cases of the Experiment team"
+        assert counting.count_words(1, "case") == "fewer than 5 cases"
         # A count hidden in a table only to protect another is given in prose, which states no
         # totals to subtract from (the headline does not cascade).
-        assert story.count_words(12, "case", hidden=True) == "12 cases"
-        assert story.count_words(12, "case") == "12 cases"
-        assert story.count_words("[c]", "case") == "an unstated number of cases"
-        assert story.open_note(2) == "fewer than 5 still open" and story.open_note(0) == "all closed"
-        notes = story.demand_notes({"failure_rows_without_minutes": 3}, 20, [])
+        assert counting.count_words(12, "case", hidden=True) == "12 cases"
+        assert counting.count_words(12, "case") == "12 cases"
+        assert counting.count_words("[c]", "case") == "an unstated number of cases"
+        assert counting.open_note(2) == "fewer than 5 still open" and counting.open_note(0) == "all closed"
+        notes = demand_story.demand_notes({"failure_rows_without_minutes": 3}, 20, [])
         assert notes[3].startswith("Fewer than 5 failure demands had no handling time")
         # Four demands (1 value, 3 failure): the total is fewer than 5; the failure share of 4
         # and the one-stop share of the 1 value demand with an outcome rest on too few for a
@@ -379,14 +379,14 @@ def test_small_counts_in_sentences_read_as_bounds_in_a_public_report():
 def test_failure_share_comparison_names_only_shares_shown():
     table = pd.DataFrame({"service": ["A", "B"], "failure_share": [0.6, 0.4]})
     hidden = pd.DataFrame({"failure_share": [True, False]})
-    assert story.failure_share_comparison(table, "service") == "A has the highest failure share, at 60%"
-    assert story.failure_share_comparison(table, "service", hidden) == (
+    assert demand_story.failure_share_comparison(table, "service") == "A has the highest failure share, at 60%"
+    assert demand_story.failure_share_comparison(table, "service", hidden) == (
         "B has the highest failure share of those shown, at 40%")
     everything = pd.DataFrame({"failure_share": [True, True]})
-    assert story.failure_share_comparison(table, "service", everything).startswith(
+    assert demand_story.failure_share_comparison(table, "service", everything).startswith(
         "the failure share of each is not shown: it rests on few demands")
-    assert story.failure_share_comparison(table.iloc[:1], "service", everything.iloc[:1]).startswith(
+    assert demand_story.failure_share_comparison(table.iloc[:1], "service", everything.iloc[:1]).startswith(
         "its failure share is not shown: it rests on few demands")
     nothing = pd.DataFrame({"service": ["A"], "failure_share": [float("nan")]})
-    assert story.failure_share_comparison(nothing, "service") == (
+    assert demand_story.failure_share_comparison(nothing, "service") == (
         "none of it is classified as value or failure demand yet")

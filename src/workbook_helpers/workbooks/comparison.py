@@ -198,7 +198,7 @@ class ComparisonView:
     def open_sentence(self) -> str:
         """What the comparison did with cases still open, in a sentence or two ("" for a team's
         own table, which does not say)."""
-        from workbook_helpers.present.story import count_words
+        from workbook_helpers.present.story.counting import count_words
 
         counts = self.open_counts()
         if counts is None:
@@ -679,7 +679,7 @@ class ComparisonView:
     def time_to_close_text(self) -> str:
         """What the time-to-close chart says: the comparison of the median days to close with
         its interval, and how many cases are still open."""
-        from workbook_helpers.present.story import count_words
+        from workbook_helpers.present.story.counting import count_words
 
         if self.closure is None or self.closure.empty:
             return ""
