@@ -230,9 +230,9 @@ def test_percentile_interval_when_bca_is_not_defined(monkeypatch):
     # BCa is undefined when the estimate sits at the edge of the resampled values; scipy then
     # returns NaN ends. Make scipy's BCa fail and check the fallback: the percentile interval of
     # the same resamples, named in interval_method and explained in caution.
-    from workbook_helpers.measures import comparison
+    from workbook_helpers.measures import comparison_bootstrap
 
-    real = comparison.bootstrap
+    real = comparison_bootstrap.bootstrap
 
     def failing_bca(data, statistic, **options):
         result = real(data, statistic, **options)
@@ -240,7 +240,7 @@ def test_percentile_interval_when_bca_is_not_defined(monkeypatch):
             result.confidence_interval = type(result.confidence_interval)(np.nan, np.nan)
         return result
 
-    monkeypatch.setattr(comparison, "bootstrap", failing_bca)
+    monkeypatch.setattr(comparison_bootstrap, "bootstrap", failing_bca)
     before, after = [2, 3] * 10, [1, 0, 1, 2] * 5
     row = one(compare_cohorts(table({"assessments": before}, {"assessments": after}), resamples=999),
               "assessments")

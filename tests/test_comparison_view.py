@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from workbook_helpers.measures.cases import case_measures, open_known_from
-from workbook_helpers.measures.comparison import compare_cohorts, comparison_direction, interval_text
+from workbook_helpers.measures.comparison import compare_cohorts, comparison_direction
+from workbook_helpers.measures.comparison_sentences import interval_text
 from workbook_helpers.workbooks.comparison import ComparisonView
 from workbook_helpers.privacy.policy import using_policy
 

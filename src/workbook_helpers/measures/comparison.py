@@ -3,7 +3,7 @@
 :func:`compare_cohorts` takes one row per case (as :func:`workbook_helpers.measures.cases.case_measures`
 returns it, or a team's own table with a cohort column and numeric measure columns) and returns one
 row per measure: the standard way, the new way, the change, a bootstrap confidence interval for it,
-and a sentence a director can repeat. :func:`comparison_direction` says whether a row's change is
+and a sentence a director can repeat (:mod:`workbook_helpers.measures.comparison_sentences`). :func:`comparison_direction` says whether a row's change is
 better, worse or not clear, for the report's arrows.
 
 Which measures are compared, in what order, with what words and which direction counts as better,
@@ -30,7 +30,8 @@ the two cohorts' figures and says there are too few cases to judge a change
 (:func:`comparison_direction` gives ``"too few cases"``). An interval that reaches no change at
 either end says that it includes no change.
 
-The interval comes from :func:`scipy.stats.bootstrap`: the cases of each cohort are resampled
+The interval comes from :func:`scipy.stats.bootstrap`
+(:mod:`workbook_helpers.measures.comparison_bootstrap`): the cases of each cohort are resampled
 independently (for a pooled share a case's numerator and denominator move together), or, with
 ``paired=True``, the matched pairs are resampled. BCa where it is defined, else the percentile
 interval (``caution`` says so). Each bootstrap starts from ``numpy.random.default_rng(seed)``, so a
@@ -39,30 +40,25 @@ measure's interval is the same whichever other measures are asked for, and the s
 
 from __future__ import annotations
 
-import inspect
-import math
-import re
-import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import bootstrap
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import fmt_number, fmt_pct, fmt_points
 from workbook_helpers.data.inputs import YES_NO
 from workbook_helpers.measures.comparison_measures import MEASURE_KINDS, measure_config
-from workbook_helpers.measures.time_to_close import km_median
+from workbook_helpers.measures.comparison_bootstrap import (
+    ESTIMATES, Interval, MIN_RESAMPLES, Settings, bootstrap_interval, cohort_estimate, finite,
+)
+from workbook_helpers.measures.comparison_sentences import row_sentence
 
 __all__ = [
     "COMPARISON_COLUMNS",
     "MIN_CASES_FOR_INTERVAL",
     "OPEN_COLUMN",
     "available_measures",
-    "interval_text",
     "compare_cohorts",
     "comparison_direction",
 ]
@@ -79,10 +75,6 @@ COMPARISON_COLUMNS = (
 
 MIN_CASES_FOR_INTERVAL = 10  # below this in a cohort, no interval is given
 MIN_CASES_FOR_FIRM_INTERVAL = 20  # below this, the interval is given but called rough
-_MIN_RESAMPLES = 100
-_UNITS = {"hours": " hours", "days": " days", "time_to_close": " days"}  # after the per-case means in a sentence
-# scipy 1.15 renamed bootstrap's random_state to rng (the old name still works there).
-_RNG_KEYWORD = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,7 +171,7 @@ def compare_cohorts(
         in_before, in_after, pair_note = _pairs(table, id_col, in_before, in_after, before, after)
 
     # Cautions and sentences name the cohorts as the report does ("standard way"), if given.
-    settings = _Settings(str(before_label or before), str(after_label or after), paired, confidence,
+    settings = Settings(str(before_label or before), str(after_label or after), paired, confidence,
                          resamples, seed)
     rows = [
         _compare_one(table, name, configured.loc[name], in_before, in_after, settings, pair_note)
@@ -207,12 +199,12 @@ def comparison_direction(row: Mapping | pd.Series) -> str:
     interval at all, is ``"no clear change"``.
     """
     sizes = [row.get("n_before"), row.get("n_after")] if hasattr(row, "get") else []
-    if any(_finite(n) and 0 < float(n) < MIN_CASES_FOR_INTERVAL for n in sizes):
+    if any(finite(n) and 0 < float(n) < MIN_CASES_FOR_INTERVAL for n in sizes):
         return "too few cases"
     if row["better"] == "neutral":
         return "neutral"
     low, high = row["ci_low"], row["ci_high"]
-    if not (_finite(low) and _finite(high)):
+    if not (finite(low) and finite(high)):
         return "no clear change"
     if low > 0:
         return "better" if row["better"] == "higher" else "worse"
@@ -260,10 +252,10 @@ def _check_options(table, cohort_col, before, after, paired, id_col, confidence,
             "such as 0.95."
         )
     whole = isinstance(resamples, (int, np.integer)) and not isinstance(resamples, bool)
-    if not whole or resamples < _MIN_RESAMPLES:
+    if not whole or resamples < MIN_RESAMPLES:
         raise ParameterError(
             f"resamples = {resamples!r}; expected a whole number of at least "
-            f"{_MIN_RESAMPLES} (9999 by default)."
+            f"{MIN_RESAMPLES} (9999 by default)."
         )
     if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)):
         raise ParameterError(f"seed = {seed!r}; expected a whole number or None.")
@@ -359,25 +351,6 @@ def _pairs(table, id_col, in_before, in_after, before, after):
 # One measure
 
 
-@dataclass(frozen=True)
-class _Settings:
-    before: str
-    after: str
-    paired: bool
-    confidence: float
-    resamples: int
-    seed: int | None
-
-
-@dataclass(frozen=True)
-class _Interval:
-    low: float
-    high: float
-    method: str | None
-    note: str = ""  # why there is no interval, or how it was made other than BCa
-    constant: bool = False
-
-
 def measure_values(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
     """A measure column as floats, NaN = not known. Text yes/no is read for yes_no measures."""
     if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
@@ -400,11 +373,11 @@ def measure_values(column: pd.Series, name: str, yes_no: bool) -> np.ndarray:
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, pair_note: str) -> dict:
+def _compare_one(table, name, entry, in_before, in_after, settings: Settings, pair_note: str) -> dict:
     kind = entry["kind"]
     cautions = [pair_note] if pair_note else []
     needed = _columns_needed(entry)
-    estimate = _ESTIMATES.get(kind, _estimate)
+    estimate = ESTIMATES.get(kind, cohort_estimate)
     if kind == "time_to_close":
         # (days, closed): a case still open counts as open for at least its days so far.
         days = measure_values(table[name], name, False)
@@ -442,7 +415,7 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
     value_a = estimate(part_a) if n_a else np.nan
     if kind == "time_to_close":
         unreached = [c for c, n, v in ((settings.before, n_b, value_b), (settings.after, n_a, value_a))
-                     if n and not _finite(v)]
+                     if n and not finite(v)]
         if unreached:
             cautions.append(
                 f"More than half the cases of the {' and of the '.join(unreached)} cohort "
@@ -482,22 +455,22 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
     if smallest == 0:
         missing = [c for c, n in ((settings.before, n_b), (settings.after, n_a)) if n == 0]
         cautions.append(f"No known values in the {' or '.join(missing)} cohort.")
-        main = diff = _Interval(np.nan, np.nan, None, "no known values")
+        main = diff = Interval(np.nan, np.nan, None, "no known values")
     elif smallest < MIN_CASES_FOR_INTERVAL:
         cautions.append(
             f"Fewer than {MIN_CASES_FOR_INTERVAL} {who} ({small_where}): too few to say how sure we "
             "can be, so no interval is given."
         )
-        main = diff = _Interval(np.nan, np.nan, None, "too few cases for a confidence interval")
+        main = diff = Interval(np.nan, np.nan, None, "too few cases for a confidence interval")
     else:
         if smallest < MIN_CASES_FOR_FIRM_INTERVAL:
             cautions.append(
                 f"Fewer than {MIN_CASES_FOR_FIRM_INTERVAL} {who} ({small_where}): treat the "
                 "interval as rough."
             )
-        diff = _interval(part_b, part_a, "difference", settings, estimate)
-        main = _interval(part_b, part_a, "percent", settings, estimate) if change_kind == "percent" else diff
-        if change_kind == "percent" and not _finite(main.low) and _finite(diff.low):
+        diff = bootstrap_interval(part_b, part_a, "difference", settings, estimate)
+        main = bootstrap_interval(part_b, part_a, "percent", settings, estimate) if change_kind == "percent" else diff
+        if change_kind == "percent" and not finite(main.low) and finite(diff.low):
             # A baseline near zero: the percentage has no interval (and may be huge), so the
             # change is given as the difference per case, which has one.
             cautions.append(
@@ -524,7 +497,7 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
         where = ("each cohort" if max(n_b, n_a) < MIN_CASES_FOR_INTERVAL else f"the {small_cohort} cohort")
         too_few = (f"fewer than {MIN_CASES_FOR_INTERVAL} matched pairs" if settings.paired else
                    f"fewer than {MIN_CASES_FOR_INTERVAL} in {where}")
-    sentence = _sentence(entry, kind, change_kind, value_b, value_a, change, main, settings, too_few)
+    sentence = row_sentence(entry, kind, change_kind, value_b, value_a, change, main, settings, too_few)
     return {
         "measure": name, "label": entry["label"], "better": entry["better"],
         "n_before": n_b, "n_after": n_a, "before": value_b, "after": value_a,
@@ -533,215 +506,3 @@ def _compare_one(table, name, entry, in_before, in_after, settings: _Settings, p
         "difference": difference, "difference_low": diff.low, "difference_high": diff.high,
         "interval_method": main.method,
     }
-
-
-def _estimate(parts: tuple[np.ndarray, ...], index: np.ndarray | None = None) -> np.ndarray | float:
-    """The cohort's figure from its cases' values; ``index`` (..., n) picks resampled cases.
-
-    One part: the mean per case (a yes/no is 1 or 0, so the mean is the share of yes). Two parts
-    (numerator, denominator): the pooled share, total over total."""
-    if index is not None:
-        parts = tuple(p[index] for p in parts)
-    if len(parts) == 1:
-        return parts[0].mean(axis=-1)
-    return parts[0].sum(axis=-1) / parts[1].sum(axis=-1)
-
-
-def _median_days_to_close(parts: tuple[np.ndarray, ...], index: np.ndarray | None = None):
-    """The Kaplan–Meier median days to close of (days, closed); ``index`` picks resampled cases."""
-    days, closed = parts if index is None else (parts[0][index], parts[1][index])
-    return km_median(days, closed)
-
-
-# How each kind of measure makes a cohort's figure from its cases (default: _estimate).
-_ESTIMATES = {"time_to_close": _median_days_to_close}
-
-
-def _interval(part_b, part_a, statistic_kind: str, settings: _Settings, estimate=_estimate) -> _Interval:
-    """The bootstrap interval of after/before - 1 (``"percent"``) or after - before, of the
-    cohorts' figures as ``estimate`` makes them from their cases."""
-
-    # The samples handed to scipy are the cases' row numbers, so a resample of a cohort moves a
-    # case's numerator and denominator together (pooled shares) and, paired, both halves of a pair.
-    def statistic(index_b, index_a, axis=-1):
-        b, a = estimate(part_b, index_b), estimate(part_a, index_a)
-        return a / b - 1 if statistic_kind == "percent" else a - b
-
-    data = (np.arange(len(part_b[0])), np.arange(len(part_a[0])))
-    options = dict(
-        n_resamples=settings.resamples, vectorized=True, paired=settings.paired,
-        confidence_level=settings.confidence,
-    )
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        # scipy warns when BCa is undefined; that case is handled below, with a caution.
-        warnings.simplefilter("ignore")
-        result = bootstrap(data, statistic, method="BCa", **options,
-                           **{_RNG_KEYWORD: np.random.default_rng(settings.seed)})
-        spread = result.bootstrap_distribution
-        if estimate is _median_days_to_close and np.isnan(spread).any():
-            return _Interval(
-                np.nan, np.nan, None,
-                "In some resamples of the cases more than half were still open at the date of "
-                "the data, so the median days to close has no interval.",
-            )
-        if not np.isfinite(spread).all():
-            what = (f"the {settings.before} cohort's median days to close was 0"
-                    if estimate is _median_days_to_close else f"no case in the {settings.before} cohort had any")
-            return _Interval(
-                np.nan, np.nan, None,
-                f"In some resamples {what}, so the "
-                "percentage change has no interval; read the interval of the difference instead.",
-            )
-        if np.ptp(spread) == 0:
-            value = float(spread[0])
-            return _Interval(value, value, None, constant=True)
-        low, high = result.confidence_interval
-        if _finite(low) and _finite(high):
-            return _Interval(float(low), float(high), "BCa")
-        # BCa is undefined when the estimate sits at the edge of the resampled values (few distinct
-        # values, or a statistic that cannot move one way): the percentile interval still is.
-        percentile = bootstrap(data, statistic, method="percentile", bootstrap_result=result,
-                               **{**options, "n_resamples": 0})
-    low, high = percentile.confidence_interval
-    return _Interval(
-        float(low), float(high), "percentile",
-        "The BCa interval is not defined for these values (too few distinct values), so the "
-        "interval is the simple percentile interval.",
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Sentences
-
-
-def _finite(value) -> bool:
-    try:
-        return value is not None and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def confidence_words(confidence: float) -> str:
-    whole = abs(confidence * 100 - round(confidence * 100)) < 1e-9
-    return fmt_pct(confidence, 0 if whole else 1)
-
-
-def _mean_text(value: float) -> str:
-    return "0" if value == 0 else fmt_number(value, 1)
-
-
-def _points_number(value: float) -> str:
-    """A share change as a bare number of percentage points (0.14 -> "14")."""
-    return fmt_points(value).split(" ", 1)[0]
-
-
-def interval_text(low: float, high: float, change: float, change_kind: str = "percent",
-                  confidence: float = 0.95) -> str:
-    """A confidence interval in the words the sentences use: ``"95% confidence interval 35% to
-    81%"`` for one wholly on one side of no change, and for one that reaches no change at
-    either end or crosses it, each end named and ``"; the interval includes no change"``
-    (``"95% confidence interval no change to a rise of 11%; the interval includes no change"``).
-
-    ``low``, ``high``, ``change``: as in a :func:`compare_cohorts` row (fractions for
-    ``"percent"`` and ``"points"``, the measure's units for ``"difference"``)."""
-    magnitude = {"percent": fmt_pct, "points": _points_number}.get(change_kind, lambda v: fmt_number(v, 1))
-    settings = _Settings("before", "after", False, confidence, _MIN_RESAMPLES, None)
-    return _interval_text(_Interval(float(low), float(high), "BCa"), change, settings, magnitude)
-
-
-def _interval_text(interval: _Interval, change: float, settings: _Settings, magnitude) -> str:
-    """The interval in words; ``magnitude`` writes the size of an end (always positive).
-
-    An interval wholly on one side of no change gives its two ends as sizes ("95% confidence
-    interval 35% to 81%"); one that reaches no change at either end, or crosses it, names each end
-    and says that it includes no change ("... no change to a rise of 11%; the interval includes no
-    change"). An end that rounds to nothing without being nothing reads "less than 1%", so that
-    an interval that excludes no change never reads as if it started at 0."""
-    if interval.constant:
-        return "the interval has no width"
-    if not (_finite(interval.low) and _finite(interval.high)):
-        if interval.note in ("too few cases for a confidence interval", "no known values"):
-            return interval.note
-        return "no confidence interval could be worked out"
-    low, high = interval.low, interval.high
-    level = f"{confidence_words(settings.confidence)} confidence interval"
-
-    def size(value: float) -> str:
-        text = magnitude(value)
-        if value != 0 and re.fullmatch(r"0(\.0+)?\D*", text.split(" ", 1)[0]):
-            return "less than " + re.sub(r"0(?=\D*$)", "1", text, count=1)  # 0% -> 1%, 0.0 -> 0.1
-        return text
-
-    if change >= 0 and low > 0:
-        return f"{level} {size(low)} to {size(high)}"
-    if change <= 0 and high < 0:
-        return f"{level} {size(-high)} to {size(-low)}"
-
-    def end(value: float) -> str:
-        if value < 0:
-            return f"a fall of {size(-value)}"
-        if value > 0:
-            return f"a rise of {size(value)}"
-        return "no change"
-
-    text = f"{level} {end(low)} to {end(high)}"
-    if low <= 0 <= high:
-        text += "; the interval includes no change"
-    return text
-
-
-def _sentence(entry, kind, change_kind, value_b, value_a, change, interval: _Interval, settings,
-              too_few: str | None = None) -> str:
-    """The row's sentence. ``too_few``: why there are too few cases to judge a change (the
-    cohort or pairs that have fewer than :data:`MIN_CASES_FOR_INTERVAL`): the sentence then gives
-    the two cohorts' figures and says so, and no change in words."""
-    subject = entry["subject"]
-    # A median of whole days is a whole number of days.
-    mean_text = (lambda v: fmt_number(v, 0)) if kind == "time_to_close" else _mean_text
-    if not (_finite(value_b) and _finite(value_a)):
-        missing = [c for c, v in ((settings.before, value_b), (settings.after, value_a)) if not _finite(v)]
-        if kind == "time_to_close":
-            return (f"{subject}: more than half the cases of the {' and of the '.join(missing)} cohort "
-                    "were still open at the date of the data, so there is no median yet.")
-        return f"{subject}: not known for the {' or '.join(missing)} cohort."
-
-    if too_few is not None:
-        if change_kind == "points":
-            share_of = f" {entry['share_of']}" if entry["share_of"] else ""
-            first, second = f"{fmt_pct(value_b)}{share_of}", fmt_pct(value_a)
-        else:
-            unit = _UNITS.get(kind, "")
-            first, second = f"{mean_text(value_b)}{unit}", f"{mean_text(value_a)}{unit}"
-        return (f"{subject}: {first} for the {settings.before} cohort and {second} for the "
-                f"{settings.after} cohort; too few cases to judge a change ({too_few}).")
-
-    if change_kind == "points":
-        share_of = f" {entry['share_of']}" if entry["share_of"] else ""
-        inside = _interval_text(interval, change, settings, _points_number)
-        if change == 0:
-            return f"{subject} did not change: {fmt_pct(value_b)}{share_of} in both cohorts ({inside})."
-        size = fmt_points(abs(change))
-        if size.startswith("0 "):
-            size = "less than 1 percentage point"
-        verb, way = ("rose", "up") if change > 0 else ("fell", "down")
-        return (f"{subject} {verb} from {fmt_pct(value_b)} to {fmt_pct(value_a)}{share_of} "
-                f"({way} {size}, {inside}).")
-
-    unit = _UNITS.get(kind, "")
-    if change_kind == "difference":
-        inside = _interval_text(interval, change, settings, lambda v: fmt_number(v, 1))
-        if change == 0:
-            return f"{subject} did not change: {mean_text(value_b)}{unit} in both cohorts ({inside})."
-        verb, way = ("rose", "up") if change > 0 else ("fell", "down")
-        return (f"{subject} {verb} from {mean_text(value_b)} to {mean_text(value_a)}{unit} "
-                f"({way} {fmt_number(abs(change), 1)}, {inside}).")
-
-    inside = _interval_text(interval, change, settings, fmt_pct)
-    if change == 0:
-        return f"{subject} did not change: {mean_text(value_b)}{unit} in both cohorts ({inside})."
-    size = fmt_pct(abs(change))
-    if size == "0%":
-        size = "less than 1%"
-    verb = "rose by" if change > 0 else "fell by"
-    return (f"{subject} {verb} {size} ({inside}), from {mean_text(value_b)} to "
-            f"{mean_text(value_a)}{unit}.")

@@ -36,8 +36,9 @@ from IPython.display import HTML, display
 from workbook_helpers.present import charts
 from workbook_helpers.measures.comparison import (
     MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
-    confidence_words, measure_values,
+    measure_values,
 )
+from workbook_helpers.measures.comparison_sentences import confidence_words
 from workbook_helpers.measures.comparison_measures import measure_config
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
