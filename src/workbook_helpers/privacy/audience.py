@@ -32,7 +32,7 @@ from workbook_helpers.privacy.policy import ReportPolicy, current_policy
 
 __all__ = [
     "ProtectedTable", "protect_table", "protect_grid", "share_hidden", "suppression_note", "bound_note",
-    "protect_chart_counts", "protect_handoffs", "protect_follows", "protect_summary", "count_shown", "share_shown", "count_phrase",
+    "protect_chart_counts", "protect_value_failure", "counts_hidden_with_totals", "hidden_below", "protect_handoffs", "protect_follows", "protect_summary", "count_shown", "share_shown", "count_phrase",
     "hides", "few", "handoffs_hidden", "hides_small_numbers", "shows_each_case", "allows_text", "suppress_below",
     "audience_context",
 ]
@@ -73,6 +73,13 @@ def handoffs_hidden(pairs: pd.DataFrame, follows: pd.DataFrame) -> tuple[pd.Seri
     policy = current_policy()
     return (protect_handoffs(pairs, policy.suppress_below, policy.hides_small_numbers),
             protect_follows(follows, policy.suppress_below, policy.hides_small_numbers))
+
+
+def hidden_below() -> int | None:
+    """The smallest count this report shows when it hides small counts (``suppress_below``, for
+    a chart's words to say so); None when it hides none."""
+    policy = current_policy()
+    return policy.suppress_below if policy.hides_small_numbers else None
 
 
 def few(counts: object) -> object:
@@ -397,8 +404,8 @@ def protect_chart_counts(
     if not bool(whole.to_numpy().all()) or bool((numbers < 0).to_numpy().any()):
         raise ParameterError(
             f"This chart draws {', '.join(columns)} as counts, which must be whole numbers of 0 "
-            "or more to be checked for small numbers; for a chart of hours or amounts, pass "
-            "counts=False."
+            "or more to be checked for small numbers; a chart of hours or amounts is drawn as it "
+            "is, without this check."
         )
     primary = pd.DataFrame(False, index=grid.index, columns=columns)
     further = 0
@@ -425,6 +432,47 @@ def protect_chart_counts(
     small = int(primary.to_numpy().sum())
     more = int(mask.to_numpy().sum()) - small
     return result, _gap_sentence(small, more, k)
+
+
+def protect_value_failure(table: pd.DataFrame, hidden: object = None) -> tuple[pd.DataFrame, str]:
+    """A :func:`workbook_helpers.measures.demand.value_failure_by` table as a chart of value and
+    failure demand may draw it (:func:`protect_chart_counts`): small counts of value, failure and
+    unclassified demand are gaps, protected as if each group's total were known (a table beside
+    the chart usually gives it); ``hidden`` adds the cells a table of the same counts hides, so
+    the chart never shows what the table beside it hides. Where anything is hidden, a
+    ``share_hidden`` column flags the failure shares not shown: those of a group with any count
+    hidden, or (in a public report) with fewer than ``suppress_below`` classified demands."""
+    classified = (pd.to_numeric(table["value"], errors="coerce").fillna(0)
+                  + pd.to_numeric(table["failure"], errors="coerce").fillna(0)).to_numpy()
+    result, note = protect_chart_counts(table, ["value", "failure", "unclassified"], row_total=True,
+                                        column_total=False, hidden=hidden)
+    if "suppressed" in result:
+        result = result.copy()
+        result["share_hidden"] = result["suppressed"].to_numpy() | few(classified)
+    return result, note
+
+
+def counts_hidden_with_totals(
+    table: pd.DataFrame, columns: list[str], *, row_total: str | None = None,
+    totals_hidden: Iterable[str] = (),
+) -> pd.DataFrame | None:
+    """Which counts of ``table`` a public report hides, row for row, when the reader knows each
+    column's total (a table elsewhere gives it) and, with ``row_total`` (one of ``columns``),
+    each row's: small counts, and more so that none can be worked out from the totals. The
+    total of a column in ``totals_hidden`` is hidden elsewhere, so it counts as hidden here.
+    None when the report hides nothing, or ``table`` is empty."""
+    if not hides_small_numbers() or table.empty:
+        return None
+    grid = table[columns].astype("int64").reset_index(drop=True)
+    grid.loc["__all__"] = grid.sum()
+    for column in totals_hidden:
+        if grid.loc["__all__", column]:
+            grid.loc["__all__", column] = 1  # counts as hidden
+    rows = {"row_totals": row_total} if row_total else {}
+    mask = disclosure.suppress_table(
+        grid.reset_index(drop=True), suppress_below=suppress_below(), column_totals=len(grid) - 1, **rows,
+    ).mask
+    return pd.DataFrame(mask[columns].iloc[:-1].to_numpy(), index=table.index, columns=columns).astype(bool)
 
 
 def _gap_sentence(small: int, more: int, suppress_below: int) -> str:

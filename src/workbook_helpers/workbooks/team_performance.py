@@ -414,6 +414,13 @@ class TeamPerformance:
         totals = {"row": ALL_TEAMS} if self.service_wide else {}
         return self.work_now_table()[list(columns)], columns, totals
 
+    def age_band_bars(self) -> tuple[pd.DataFrame, str]:
+        """Open work by age band (:meth:`age_bands`) as its bar chart draws it: the total of the
+        bars is known, and the bands the age table hides are hidden too
+        (:func:`~workbook_helpers.privacy.audience.protect_chart_counts`)."""
+        return audience.protect_chart_counts(self.age_bands(), ["items"], row_total=False, column_total=True,
+                                             hidden=self.age_band_hidden())
+
     def age_band_hidden(self) -> pd.Series:
         """Which age bands a chart of the scope's open work must leave out: those the age table
         (:meth:`age_table`, as the report protects it) hides in its last row (the service total,
