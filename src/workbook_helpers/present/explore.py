@@ -10,7 +10,7 @@ import pandas as pd
 from workbook_helpers.present import charts
 
 from workbook_helpers.measures import demand as dm
-from workbook_helpers.privacy import audience
+from workbook_helpers.privacy import chart_counts
 
 from workbook_helpers.spc import xmr as spc
 
@@ -91,11 +91,11 @@ def explorer_charts(
     )
     shown = [
         charts.value_failure_bars(
-            audience.protect_value_failure(dm.value_failure_by(chosen, "channel")), "channel",
+            chart_counts.protect_value_failure(dm.value_failure_by(chosen, "channel")), "channel",
             "Value and failure demand by channel", "Demand by channel for the selection.",
         ),
         charts.pareto_chart(
-            audience.protect_chart_counts(dm.failure_types(chosen), ["demand"], row_total=False, column_total=True),
+            chart_counts.protect_chart_counts(dm.failure_types(chosen), ["demand"], row_total=False, column_total=True),
             "failure_type",
             "Failure demand by type", "Failure types, largest first, for the selection.",
         ),

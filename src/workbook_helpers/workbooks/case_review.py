@@ -31,7 +31,7 @@ from functools import cached_property
 import pandas as pd
 
 from workbook_helpers.measures import cases as cr
-from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy import audience, chart_counts, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
@@ -634,7 +634,7 @@ class CaseReview:
         organisations add up to all the cases' assessments, which the summary table gives:
         both are protected (secondary suppression), and a total the summary table hides
         counts as hidden here. None when nothing is (a team's report)."""
-        return audience.counts_hidden_with_totals(
+        return chart_counts.counts_hidden_with_totals(
             table, ["first_assessments", "repeat_assessments", "assessments"], row_total="assessments",
             totals_hidden=[measure for measure in ("assessments", "repeat_assessments") if self._total_hidden(measure)],
         )
@@ -643,21 +643,21 @@ class CaseReview:
         """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
         hides, row for row: small ones, and more so that none can be worked out from the total
         handoffs (which the summary table gives, or hides). None in a team's report."""
-        hidden = audience.counts_hidden_with_totals(
+        hidden = chart_counts.counts_hidden_with_totals(
             table, ["handoffs_in"], totals_hidden=["handoffs_in"] if self._total_hidden("handoffs") else [])
         return None if hidden is None else hidden["handoffs_in"]
 
     def organisation_bars(self, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         """First and repeat assessments by organisation (:meth:`organisations`) as their stacked
         bar chart draws them: each bar's total is known, and what :meth:`organisations_hidden`
-        hides is hidden too (:func:`~workbook_helpers.privacy.audience.protect_chart_counts`)."""
-        return audience.protect_chart_counts(table, ["first_assessments", "repeat_assessments"], row_total=True,
+        hides is hidden too (:func:`~workbook_helpers.privacy.chart_counts.protect_chart_counts`)."""
+        return chart_counts.protect_chart_counts(table, ["first_assessments", "repeat_assessments"], row_total=True,
                                              column_total=False, hidden=self.organisations_hidden(table))
 
     def handoff_bars(self, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         """Handoffs into each organisation as their bar chart draws them: the total of the bars is
         known, and what :meth:`handoffs_hidden` hides is hidden too."""
-        return audience.protect_chart_counts(table, ["handoffs_in"], row_total=False, column_total=True,
+        return chart_counts.protect_chart_counts(table, ["handoffs_in"], row_total=False, column_total=True,
                                              hidden=self.handoffs_hidden(table))
 
     @property

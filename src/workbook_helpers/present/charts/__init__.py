@@ -9,7 +9,7 @@ Colours are the Okabe-Ito colour-blind-safe palette; colour is never the only cu
 points also differ in shape, and bars are labelled).
 
 Charts never decide what to hide, and never read the report's policy: bar charts of counts take
-what the audience layer (:func:`workbook_helpers.privacy.audience.protect_chart_counts`) made of
+what the audience layer (:func:`workbook_helpers.privacy.chart_counts.protect_chart_counts`) made of
 their frame, with gaps and the sentence saying how many values are not shown; XmR charts are left as they are (see
 :mod:`workbook_helpers.privacy.policy`).
 

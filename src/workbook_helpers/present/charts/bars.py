@@ -1,7 +1,7 @@
 """Bar charts of counts: value and failure demand, Pareto charts, ranked bars and stacked bars.
 
 They draw the frames they are given and never decide what to hide. A chart of counts takes
-what the audience layer (:func:`workbook_helpers.privacy.audience.protect_chart_counts`) made
+what the audience layer (:func:`workbook_helpers.privacy.chart_counts.protect_chart_counts`) made
 of them: the frame with gaps where counts are hidden and a ``suppressed`` flag per row (so the
 report's table of the data behind the chart shows ``[c]`` there), and the sentence added to the
 description, as a pair ``(frame, note)``. A plain frame (hours, amounts, or counts in a report
@@ -25,7 +25,7 @@ def value_failure_bars(table: object, by: str, title: str, description: str) -> 
     written at the end of each bar. Takes :func:`workbook_helpers.measures.demand.value_failure_by`.
 
     ``table`` is the frame or, in a report that hides small numbers, what
-    :func:`workbook_helpers.privacy.audience.protect_value_failure` made of it: its hidden
+    :func:`workbook_helpers.privacy.chart_counts.protect_value_failure` made of it: its hidden
     counts are gaps, a failure share flagged ``share_hidden`` is written ``[c]``, and the
     share's label sits at the end of what is drawn; the description says how many values are
     not shown.
