@@ -42,4 +42,4 @@ def test_time_to_close_chart_steps_dashes_and_medians():
         curve, summary = time_to_close(durations, groups, order=["before", "after"], min_at_risk=5)
         line, marks, medians = drawable(curve, summary, each_case=False)
         assert line.empty and marks is None and medians.empty
-        assert "The curves stop where fewer than 5 cases" in charts.describe_time_to_close(summary)
+        assert "The curves stop where fewer than 5 cases" in charts.describe_time_to_close(summary, hidden_below=5)

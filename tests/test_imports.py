@@ -157,3 +157,13 @@ def test_only_the_audience_layer_reads_the_policy():
         declared = {keyword.arg for keyword in calls[0].keywords} & {
             "counts", "rates", "table_counts", "table_totals", "table_rates"}
         assert declared == set(), notebook.name
+
+
+def test_charts_draw_frames_already_protected():
+    """Charts never decide what to hide: what a bar chart of counts may show comes in with its
+    frame, protected by the audience layer, so no chart module imports that layer or the policy."""
+    importing = sorted(
+        module for module, targets in _imports().items()
+        if module.startswith("present.charts") and targets & {"privacy.audience", "privacy.policy"}
+    )
+    assert importing == []

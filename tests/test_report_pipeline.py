@@ -27,6 +27,7 @@ from workbook_helpers.present.notebook import (
 )
 from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
 from workbook_helpers.privacy.audience import protect_table
+from workbook_helpers.privacy.chart_counts import protect_chart_counts, protect_value_failure
 from workbook_helpers.privacy.policy import using_policy
 
 C = "[c]"
@@ -441,14 +442,16 @@ AGES = pd.DataFrame({"band": ["Under 4 weeks", "4 to 12 weeks", "Over 12 weeks"]
 
 
 def test_ranked_bars_in_an_internal_report_are_unchanged(internal):
-    chart = charts.ranked_bars(AGES, "band", "items", "Open items", "Bars of open items.")
+    counted = protect_chart_counts(AGES, ["items"], row_total=False, column_total=True)
+    chart = charts.ranked_bars(counted, "band", "items", "Open items", "Bars of open items.")
     assert chart.to_dict()["description"] == "Bars of open items."
     assert _values(chart, "items") == [40, 12, 3]
     assert "suppressed" not in json.dumps(_data_sets(chart.to_dict()))
 
 
 def test_ranked_bars_leave_gaps_and_say_so(publish):
-    chart = charts.ranked_bars(AGES, "band", "items", "Open items", "Bars of open items.")
+    counted = protect_chart_counts(AGES, ["items"], row_total=False, column_total=True)
+    chart = charts.ranked_bars(counted, "band", "items", "Open items", "Bars of open items.")
     # 3 is hidden; with the total of the bars known (55 open items, in the table), 55 - 40
     # would give 12 + 3 and not 3 alone... but 55 - 40 - 12 gives 3: so 12 is hidden too.
     assert _values(chart, "items") == [40, None, None]
@@ -457,7 +460,8 @@ def test_ranked_bars_leave_gaps_and_say_so(publish):
         "Bars of open items. 1 value of 1 to 4 is not shown, to protect privacy ([c]). "
         "1 more value is not shown ([c]), so that hidden values cannot be worked out from the totals."
     )
-    alone = charts.ranked_bars(AGES, "band", "items", "Open items", "Bars.", total_shown=False)
+    alone = charts.ranked_bars(protect_chart_counts(AGES, ["items"], row_total=False, column_total=False),
+                               "band", "items", "Open items", "Bars.")
     assert _values(alone, "items") == [40, 12, None]
     assert alone.to_dict()["description"] == "Bars. 1 value of 1 to 4 is not shown, to protect privacy ([c])."
 
@@ -466,7 +470,8 @@ def test_pareto_hides_the_shares_that_would_give_a_count_away(publish):
     from workbook_helpers.measures import demand
 
     table = demand.pareto(pd.Series({"chasing": 40, "not done": 20, "wrong place": 9, "repeat": 3}), "failure_type")
-    chart = charts.pareto_chart(table, "failure_type", "Failure types", "Pareto chart.")
+    counted = protect_chart_counts(table, ["demand"], row_total=False, column_total=True)
+    chart = charts.pareto_chart(counted, "failure_type", "Failure types", "Pareto chart.")
     # Total 72. "repeat" (3) is hidden; the shares give the total away (40 is 55.6%), so one
     # more is hidden: "wrong place" (9), the smallest shown. Their shares go, and the
     # cumulative line stops after "not done" (each step of it is a bar's share).
@@ -482,7 +487,7 @@ def test_value_failure_bars_hide_the_share_of_a_group_with_a_hidden_count(publis
     table = pd.DataFrame({"service": ["Care", "Housing"], "demand": [120, 62], "value": [70, 30],
                           "failure": [50, 30], "unclassified": [0, 2]})
     table["failure_share"] = table["failure"] / (table["value"] + table["failure"])
-    chart = charts.value_failure_bars(table, "service", "By service", "Bars.")
+    chart = charts.value_failure_bars(protect_value_failure(table), "service", "By service", "Bars.")
     # Housing's 2 unclassified is hidden, and with its total of 62 known, one more: 30 (the
     # first of equals). Care is shown in full, with its share.
     assert _values(chart, "count") == [70, None, 50, 30, None]
@@ -496,10 +501,9 @@ def test_value_failure_bars_hide_the_share_of_a_group_with_a_hidden_count(publis
 def test_stacked_bars_of_hours_are_not_counts(publish):
     hours = pd.DataFrame({"group": ["All"], "face_to_face_hours": [2.5], "other_hours": [10.25]})
     parts = {"face_to_face_hours": "Face to face", "other_hours": "Other"}
-    with pytest.raises(ParameterError, match="counts=False"):
-        charts.stacked_bars(hours, "group", parts, ["#0072B2", "#767676"], "Time", "Bars.", "Hours")
-    chart = charts.stacked_bars(hours, "group", parts, ["#0072B2", "#767676"], "Time", "Bars.", "Hours",
-                                counts=False)
+    with pytest.raises(ParameterError, match="hours or amounts"):
+        protect_chart_counts(hours, list(parts), row_total=True, column_total=False)
+    chart = charts.stacked_bars(hours, "group", parts, ["#0072B2", "#767676"], "Time", "Bars.", "Hours")
     assert chart.to_dict()["description"] == "Bars." and _values(chart, "amount") == [2.5, 10.25]
 
 
@@ -508,20 +512,22 @@ def test_stacked_bars_take_the_mask_of_the_table_beside_them(publish):
     parts = {"referred": "Referred", "assessed": "Assessed"}
     # On its own, the chart hides North's 3 and, as each bar's total is known, North's 10;
     # South (8 and 9) is drawn. Values in the order melted: referred North, South; assessed.
-    alone = charts.stacked_bars(bars, "team", parts, ["#0072B2", "#D55E00"], "Referrals", "Bars.", "People")
+    alone = charts.stacked_bars(protect_chart_counts(bars, list(parts), row_total=True, column_total=False),
+                                "team", parts, ["#0072B2", "#D55E00"], "Referrals", "Bars.", "People")
     assert _values(alone, "amount") == [None, 8, None, 9]
     # The table beside it, with its totals row, also hides South's 8 and 9: given the table's
     # mask, the chart hides them too, so the two together give nothing away.
     protected = protect_table(TEAMS, ["referred", "assessed", "people"], TEAM_TOTALS)
-    chart = charts.stacked_bars(bars, "team", parts, ["#0072B2", "#D55E00"], "Referrals", "Bars.",
-                                "People", hidden=protected.mask.iloc[:2])
+    counted = protect_chart_counts(bars, list(parts), row_total=True, column_total=False,
+                                   hidden=protected.mask.iloc[:2])
+    chart = charts.stacked_bars(counted, "team", parts, ["#0072B2", "#D55E00"], "Referrals", "Bars.", "People")
     assert _values(chart, "amount") == [None, None, None, None]
     assert chart.to_dict()["description"] == (
         "Bars. 1 value of 1 to 4 is not shown, to protect privacy ([c]). 3 more values are not "
         "shown ([c]), so that hidden values cannot be worked out from the totals.")
     with pytest.raises(ParameterError, match="row for row"):
-        charts.stacked_bars(bars, "team", parts, ["#0072B2", "#D55E00"], "Referrals", "Bars.",
-                            "People", hidden=protected.mask)  # three rows for two bars
+        protect_chart_counts(bars, list(parts), row_total=True, column_total=False,
+                             hidden=protected.mask)  # three rows for two bars
 
 
 # --------------------------------------------------------------------------------------------
@@ -549,7 +555,8 @@ def published_page() -> str:
                                   "demand": [1040, 20, 9, 3]})
             table["share"] = table["demand"] / table["demand"].sum()
             table["cumulative_share"] = table["share"].cumsum()
-            pareto = charts.pareto_chart(table, "failure_type", "Failure <types>", "Pareto chart.")
+            counted = protect_chart_counts(table, ["demand"], row_total=False, column_total=True)
+            pareto = charts.pareto_chart(counted, "failure_type", "Failure <types>", "Pareto chart.")
             notebook.headline_cards([count_card("Cases", 3, "all closed"), count_card("Open", 12, "")])
             notebook.show_table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
     finally:
@@ -612,7 +619,7 @@ def test_each_chart_has_its_data_as_a_table_collapsed_by_default(rendered):
 def test_the_data_table_escapes_and_caps_rows():
     frame = pd.DataFrame({"kind": [f"<b>type {n}</b>" for n in range(250)], "count": range(250)})
     with using_policy("internal"):
-        chart = charts.ranked_bars(frame, "kind", "count", "Many", "Bars.", counts=False)
+        chart = charts.ranked_bars(frame, "kind", "count", "Many", "Bars.")
     markup = chart_tables.chart_data_tables(chart.to_dict(), "Many")
     tree = parse(markup)
     rows = cells(tree.find("table"))

@@ -10,6 +10,7 @@ import pandas as pd
 from workbook_helpers.present import charts
 
 from workbook_helpers.measures import demand as dm
+from workbook_helpers.privacy import chart_counts
 
 from workbook_helpers.spc import xmr as spc
 
@@ -90,11 +91,12 @@ def explorer_charts(
     )
     shown = [
         charts.value_failure_bars(
-            dm.value_failure_by(chosen, "channel"), "channel",
+            chart_counts.protect_value_failure(dm.value_failure_by(chosen, "channel")), "channel",
             "Value and failure demand by channel", "Demand by channel for the selection.",
         ),
         charts.pareto_chart(
-            dm.failure_types(chosen), "failure_type",
+            chart_counts.protect_chart_counts(dm.failure_types(chosen), ["demand"], row_total=False, column_total=True),
+            "failure_type",
             "Failure demand by type", "Failure types, largest first, for the selection.",
         ),
     ]

@@ -9,7 +9,8 @@ here decide, under the policy in force, what a report hides, with the algorithms
 
 - tables: :func:`protect_table` (small counts, secondary suppression against declared totals,
   shares with their denominators) and :class:`ProtectedTable`;
-- bar charts of counts: :func:`protect_chart_counts` (gaps, and the sentence saying so);
+- bar charts of counts: :mod:`workbook_helpers.privacy.chart_counts` (gaps, and the sentence
+  saying so), which asks this module what the report hides;
 - headline cards and sentences: :func:`count_shown`, :func:`share_shown`, :func:`count_phrase`;
 - the JSON summary: :func:`protect_summary`;
 - what a report shows at all: :func:`shows_each_case`, :func:`hides_small_numbers`,
@@ -32,7 +33,7 @@ from workbook_helpers.privacy.policy import ReportPolicy, current_policy
 
 __all__ = [
     "ProtectedTable", "protect_table", "protect_grid", "share_hidden", "suppression_note", "bound_note",
-    "protect_chart_counts", "protect_handoffs", "protect_follows", "protect_summary", "count_shown", "share_shown", "count_phrase",
+    "hidden_below", "protect_handoffs", "protect_follows", "protect_summary", "count_shown", "share_shown", "count_phrase",
     "hides", "few", "handoffs_hidden", "hides_small_numbers", "shows_each_case", "allows_text", "suppress_below",
     "audience_context",
 ]
@@ -73,6 +74,13 @@ def handoffs_hidden(pairs: pd.DataFrame, follows: pd.DataFrame) -> tuple[pd.Seri
     policy = current_policy()
     return (protect_handoffs(pairs, policy.suppress_below, policy.hides_small_numbers),
             protect_follows(follows, policy.suppress_below, policy.hides_small_numbers))
+
+
+def hidden_below() -> int | None:
+    """The smallest count this report shows when it hides small counts (``suppress_below``, for
+    a chart's words to say so); None when it hides none."""
+    policy = current_policy()
+    return policy.suppress_below if policy.hides_small_numbers else None
 
 
 def few(counts: object) -> object:
@@ -345,99 +353,6 @@ def protect_grid(
         frame.reset_index(drop=True), suppress_below=suppress_below, row_totals=row_total,
         column_totals=len(frame) - 1 if with_totals else False,
     ).mask.set_axis(frame.index)
-
-
-# --------------------------------------------------------------------------------------------
-# Bar charts of counts
-
-
-def _hidden_mask(hidden: object, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``hidden`` (a table's mask, a ProtectedTable or a bool series for one column) as a bool
-    frame over ``columns``, matched to ``frame`` row by row."""
-    mask = pd.DataFrame(False, index=frame.index, columns=columns)
-    if hidden is None:
-        return mask
-    if not isinstance(hidden, (pd.DataFrame, pd.Series)):
-        hidden = getattr(hidden, "mask", hidden)  # a ProtectedTable
-    if isinstance(hidden, pd.Series):
-        hidden = hidden.to_frame(columns[0] if len(columns) == 1 else hidden.name)
-    if not isinstance(hidden, pd.DataFrame) or len(hidden) != len(frame):
-        raise ParameterError(
-            "hidden must be the mask of the same table, row for row (for example "
-            "audience.protect_table(...).mask), with one row per row of the chart's table; "
-            f"got {type(hidden).__name__}"
-            + (f" of {len(hidden)} rows for {len(frame)}" if hasattr(hidden, "__len__") else "") + "."
-        )
-    for column in columns:
-        if column in hidden.columns:
-            mask[column] = hidden[column].fillna(False).astype(bool).to_numpy()
-    return mask
-
-
-def protect_chart_counts(
-    frame: pd.DataFrame, columns: list[str], *, row_total: bool, column_total: bool,
-    hidden: object = None,
-) -> tuple[pd.DataFrame, str]:
-    """The chart's table with its small counts hidden under the current policy.
-
-    Returns the frame with hidden counts as NaN and a ``suppressed`` column (True in any row
-    with a value hidden), and the sentence saying what is not shown ("" when nothing is, and
-    the frame unchanged in a team's report with no ``hidden`` given). ``row_total`` and
-    ``column_total`` say whether the reader knows the total of each row (a stacked bar's
-    length, a table beside it) and of each column (a headline figure, shares of the whole): one
-    more count is then hidden where a single hidden one could be worked out from that total.
-    """
-    policy = current_policy()
-    if not policy.hides_small_numbers and hidden is None:
-        return frame, ""
-    k = policy.suppress_below
-    grid = frame[columns].reset_index(drop=True)
-    numbers = grid.apply(pd.to_numeric, errors="coerce")
-    whole = (numbers % 1 == 0) | numbers.isna()
-    if not bool(whole.to_numpy().all()) or bool((numbers < 0).to_numpy().any()):
-        raise ParameterError(
-            f"This chart draws {', '.join(columns)} as counts, which must be whole numbers of 0 "
-            "or more to be checked for small numbers; for a chart of hours or amounts, pass "
-            "counts=False."
-        )
-    primary = pd.DataFrame(False, index=grid.index, columns=columns)
-    further = 0
-    if policy.hides_small_numbers:
-        primary = disclosure.primary_mask(numbers, suppress_below=k)
-        row_total = row_total and len(columns) > 1
-        column_total = column_total and len(grid) > 1
-        if row_total or column_total:
-            checked = disclosure.suppress_table(
-                numbers.fillna(0), suppress_below=k, row_totals=row_total,
-                column_totals=column_total, total_label="__total__",
-            )
-            mask = checked.mask.loc[grid.index, columns]
-        else:
-            mask = primary
-    else:
-        mask = primary
-    outside = _hidden_mask(hidden, frame, columns).reset_index(drop=True)
-    mask = (mask | outside).astype(bool)
-    result = frame.copy()
-    for column in columns:
-        result[column] = numbers[column].mask(mask[column]).to_numpy()
-    result["suppressed"] = mask.any(axis=1).to_numpy()
-    small = int(primary.to_numpy().sum())
-    more = int(mask.to_numpy().sum()) - small
-    return result, _gap_sentence(small, more, k)
-
-
-def _gap_sentence(small: int, more: int, suppress_below: int) -> str:
-    sentences = []
-    if small:
-        sentences.append(disclosure.gap_note(small, suppress_below))
-    if more:
-        are = "is" if more == 1 else "are"
-        sentences.append(
-            f"{plural(more, 'more value' if small else 'value')} {are} not shown "
-            f"({disclosure.SUPPRESSED}), so that hidden values cannot be worked out from the totals."
-        )
-    return " ".join(sentences)
 
 
 # --------------------------------------------------------------------------------------------

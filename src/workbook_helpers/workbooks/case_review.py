@@ -31,7 +31,7 @@ from functools import cached_property
 import pandas as pd
 
 from workbook_helpers.measures import cases as cr
-from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy import audience, chart_counts, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
@@ -634,37 +634,37 @@ class CaseReview:
         organisations add up to all the cases' assessments, which the summary table gives:
         both are protected (secondary suppression), and a total the summary table hides
         counts as hidden here. None when nothing is (a team's report)."""
-        columns = ["first_assessments", "repeat_assessments", "assessments"]
-        hidden = pd.DataFrame(False, index=table.index, columns=columns)
-        if not audience.hides_small_numbers() or table.empty:
-            return None
-        grid = table[columns].astype("int64").reset_index(drop=True)
-        grid.loc["__all__"] = grid.sum()
-        for measure in ("assessments", "repeat_assessments"):
-            if self._total_hidden(measure) and grid.loc["__all__", measure]:
-                grid.loc["__all__", measure] = 1  # counts as hidden
-        mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
-            row_totals="assessments", column_totals=len(grid) - 1,
-        ).mask
-        hidden[columns] = mask[columns].iloc[:-1].to_numpy()
-        return hidden
+        return chart_counts.counts_hidden_with_totals(
+            table, ["first_assessments", "repeat_assessments", "assessments"], row_total="assessments",
+            totals_hidden=[measure for measure in ("assessments", "repeat_assessments") if self._total_hidden(measure)],
+        )
 
     def handoffs_hidden(self, table: pd.DataFrame) -> pd.Series | None:
         """Which counts of handoffs into each organisation (:meth:`organisations`) the chart
         hides, row for row: small ones, and more so that none can be worked out from the total
         handoffs (which the summary table gives, or hides). None in a team's report."""
-        if not audience.hides_small_numbers() or table.empty:
-            return None
-        grid = table[["handoffs_in"]].astype("int64").reset_index(drop=True)
-        grid.loc["__all__"] = grid.sum()
-        if self._total_hidden("handoffs") and grid.loc["__all__", "handoffs_in"]:
-            grid.loc["__all__", "handoffs_in"] = 1
-        mask = disclosure.suppress_table(
-            grid.reset_index(drop=True), suppress_below=audience.suppress_below(),
-            column_totals=len(grid) - 1,
-        ).mask
-        return pd.Series(mask["handoffs_in"].iloc[:-1].to_numpy(), index=table.index, dtype=bool)
+        hidden = chart_counts.counts_hidden_with_totals(
+            table, ["handoffs_in"], totals_hidden=["handoffs_in"] if self._total_hidden("handoffs") else [])
+        return None if hidden is None else hidden["handoffs_in"]
+
+    def organisation_bars(self, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """First and repeat assessments by organisation (:meth:`organisations`) as their stacked
+        bar chart draws them: each bar's total is known, and what :meth:`organisations_hidden`
+        hides is hidden too (:func:`~workbook_helpers.privacy.chart_counts.protect_chart_counts`)."""
+        return chart_counts.protect_chart_counts(table, ["first_assessments", "repeat_assessments"], row_total=True,
+                                             column_total=False, hidden=self.organisations_hidden(table))
+
+    def handoff_bars(self, table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """Handoffs into each organisation as their bar chart draws them: the total of the bars is
+        known, and what :meth:`handoffs_hidden` hides is hidden too."""
+        return chart_counts.protect_chart_counts(table, ["handoffs_in"], row_total=False, column_total=True,
+                                             hidden=self.handoffs_hidden(table))
+
+    @property
+    def hidden_below(self) -> int | None:
+        """The smallest count the report shows when it hides small ones (None when it hides
+        none), for the words of its charts."""
+        return audience.hidden_below()
 
     def handoffs(self):
         """The handoff map and directly-follows table of the cases reviewed, by cohort

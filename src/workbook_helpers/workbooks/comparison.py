@@ -675,7 +675,7 @@ class ComparisonView:
         counts = self.open_counts() or {}
         still = {self.before_label: counts.get("before", 0), self.after_label: counts.get("after", 0)}
         return charts.time_to_close_chart(line, marks, medians, self.groups, "How long cases take to close",
-                                          charts.describe_time_to_close(summary, still))
+                                          charts.describe_time_to_close(summary, still, audience.hidden_below()))
 
     def time_to_close_text(self) -> str:
         """What the time-to-close chart says: the comparison of the median days to close with

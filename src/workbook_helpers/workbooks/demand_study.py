@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from workbook_helpers.privacy import audience
+from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 
 
@@ -63,6 +63,13 @@ class ShownTypes(NamedTuple):
         """``counts_hidden`` for the chart's ``hidden`` (None when nothing is hidden)."""
         return self.counts_hidden if self.counts_hidden.any() else None
 
+    def drawn(self) -> tuple[pd.DataFrame, str]:
+        """The table as its Pareto or ranked bar chart draws it, with the sentence saying what is
+        not shown (:func:`~workbook_helpers.privacy.chart_counts.protect_chart_counts`): the shares
+        give the class's total away, so the counts are protected against it."""
+        return chart_counts.protect_chart_counts(self.table, ["demand"], row_total=False, column_total=True,
+                                             hidden=self.hidden)
+
 
 @dataclass(frozen=True)
 class ShownDemand:
@@ -99,6 +106,15 @@ class ShownDemand:
         nothing is hidden: the chart is then as a team's report draws it)."""
         mask = self.service_mask.iloc[:-1].reset_index(drop=True)
         return mask if mask.to_numpy().any() else None
+
+    def service_bars(self, by_service: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """Value and failure demand by service as its chart draws it, hiding what the table
+        beside it hides (:func:`~workbook_helpers.privacy.chart_counts.protect_value_failure`)."""
+        return chart_counts.protect_value_failure(by_service, hidden=self.by_service_hidden)
+
+    def channel_bars(self, by_channel: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """Value and failure demand by channel as its chart draws it (``channel_hidden``)."""
+        return chart_counts.protect_value_failure(by_channel, hidden=self.channel_hidden)
 
     def types(self, table: pd.DataFrame, demand_class: str) -> ShownTypes:
         """A Pareto or ranked table of ``demand_class`` demand (``"value"`` or ``"failure"``:

@@ -17,7 +17,7 @@ from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
 from workbook_helpers.measures.performance_measures import MEASURES, Measure, measure
-from workbook_helpers.privacy import audience
+from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_card
 from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
@@ -413,6 +413,13 @@ class TeamPerformance:
                    "overdue_items": ("Overdue", "count")}
         totals = {"row": ALL_TEAMS} if self.service_wide else {}
         return self.work_now_table()[list(columns)], columns, totals
+
+    def age_band_bars(self) -> tuple[pd.DataFrame, str]:
+        """Open work by age band (:meth:`age_bands`) as its bar chart draws it: the total of the
+        bars is known, and the bands the age table hides are hidden too
+        (:func:`~workbook_helpers.privacy.chart_counts.protect_chart_counts`)."""
+        return chart_counts.protect_chart_counts(self.age_bands(), ["items"], row_total=False, column_total=True,
+                                             hidden=self.age_band_hidden())
 
     def age_band_hidden(self) -> pd.Series:
         """Which age bands a chart of the scope's open work must leave out: those the age table

@@ -8,9 +8,9 @@ the chart in the report).
 Colours are the Okabe-Ito colour-blind-safe palette; colour is never the only cue (special-cause
 points also differ in shape, and bars are labelled).
 
-Charts never decide what to hide: bar charts of counts have their small counts protected by the
-audience layer (:func:`workbook_helpers.privacy.audience.protect_chart_counts`), which leaves
-gaps and says how many values are not shown; XmR charts are left as they are (see
+Charts never decide what to hide, and never read the report's policy: bar charts of counts take
+what the audience layer (:func:`workbook_helpers.privacy.chart_counts.protect_chart_counts`) made of
+their frame, with gaps and the sentence saying how many values are not shown; XmR charts are left as they are (see
 :mod:`workbook_helpers.privacy.policy`).
 
 The builders live in modules by concern, and are all importable from here

@@ -1,10 +1,11 @@
 """Bar charts of counts: value and failure demand, Pareto charts, ranked bars and stacked bars.
 
-They draw the frames they are given. In a public report the audience layer
-(:func:`workbook_helpers.privacy.audience.protect_chart_counts`) leaves gaps where counts are
-hidden, hides one more where a total would give a single hidden one away, and gives the sentence
-added to the description; the chart's data keeps a ``suppressed`` flag per row, so the report's
-table of the data behind the chart shows ``[c]`` there.
+They draw the frames they are given and never decide what to hide. A chart of counts takes
+what the audience layer (:func:`workbook_helpers.privacy.chart_counts.protect_chart_counts`) made
+of them: the frame with gaps where counts are hidden and a ``suppressed`` flag per row (so the
+report's table of the data behind the chart shows ``[c]`` there), and the sentence added to the
+description, as a pair ``(frame, note)``. A plain frame (hours, amounts, or counts in a report
+that hides nothing) is drawn as it is.
 """
 
 from __future__ import annotations
@@ -14,36 +15,28 @@ import json
 import altair as alt
 import pandas as pd
 
-from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.palette import FAILURE_COLOUR, INK, UNCLASSIFIED_COLOUR, VALUE_COLOUR
-from workbook_helpers.present.charts.theme import WIDTH, records, titled, with_note
+from workbook_helpers.present.charts.theme import WIDTH, protected_frame, records, titled, with_note
 
 
-def value_failure_bars(
-    table: pd.DataFrame, by: str, title: str, description: str, hidden: object = None,
-) -> alt.Chart:
+def value_failure_bars(table: object, by: str, title: str, description: str) -> alt.Chart:
     """Horizontal stacked bars of value and failure demand per ``by`` group, with the failure share
     written at the end of each bar. Takes :func:`workbook_helpers.measures.demand.value_failure_by`.
 
-    In a public report, small counts of value, failure and unclassified demand are gaps,
-    protected as if each group's total were known (a table beside the chart usually gives it);
-    the failure share of a group with any count hidden, or with fewer than ``suppress_below``
-    classified demands, is hidden (``[c]``), and the share's label sits at the end of what is
-    drawn; the description says how many values are not shown. ``hidden`` adds the cells a
-    table of the same counts hides (``audience.protect_table(...).mask``, row for row), so the
-    chart never shows what the table beside it hides.
+    ``table`` is the frame or, in a report that hides small numbers, what
+    :func:`workbook_helpers.privacy.chart_counts.protect_value_failure` made of it: its hidden
+    counts are gaps, a failure share flagged ``share_hidden`` is written ``[c]``, and the
+    share's label sits at the end of what is drawn; the description says how many values are
+    not shown.
     """
     parts = ["value", "failure", "unclassified"]
-    classified = (pd.to_numeric(table["value"], errors="coerce").fillna(0)
-                  + pd.to_numeric(table["failure"], errors="coerce").fillna(0)).to_numpy()
-    table, note = audience.protect_chart_counts(table, parts, row_total=True, column_total=False, hidden=hidden)
+    table, note = protected_frame(table)
     protected = "suppressed" in table
     labelled = table.copy()
     if protected:
-        few = audience.few(classified)
-        share_hidden = labelled["suppressed"].to_numpy() | few
+        share_hidden = labelled["share_hidden"].to_numpy()
         labelled["failure_share"] = labelled["failure_share"].mask(share_hidden)
-        labelled["share_hidden"] = share_hidden
         # The label sits at the end of what is drawn, not at the group's total.
         labelled["demand"] = labelled[parts].sum(axis=1, min_count=1).to_numpy()
     id_vars = [by, "demand", "failure_share"] + (["suppressed"] if protected else [])
@@ -102,17 +95,17 @@ def value_failure_bars(
 
 
 def pareto_chart(
-    table: pd.DataFrame, category: str, title: str, description: str, colour: str = FAILURE_COLOUR,
-    hidden: object = None,
+    table: object, category: str, title: str, description: str, colour: str = FAILURE_COLOUR,
 ) -> alt.LayerChart:
     """Bars of each category's count, largest first, with the cumulative share as a line on a
     second axis. Takes :func:`workbook_helpers.measures.demand.pareto` output.
 
-    In a public report a small count is a gap marked ``[c]``; as the shares give the total
-    away, one more is hidden where a single one could be worked out from it; the share of a
-    hidden bar is hidden, and the cumulative line stops before the first hidden bar (each
-    step of it is a bar's share). The description says how many values are not shown."""
-    table, note = audience.protect_chart_counts(table, ["demand"], row_total=False, column_total=True, hidden=hidden)
+    ``table`` is the frame, or the pair ``(frame, note)`` the audience layer made of it (the
+    shares give the total away, so it is protected against the column's total): a hidden count
+    is a gap marked ``[c]``, the share of a hidden bar is hidden, and the cumulative line stops
+    before the first hidden bar (each step of it is a bar's share). The description says how
+    many values are not shown."""
+    table, note = protected_frame(table)
     if "suppressed" in table:
         table = table.copy()
         table["share"] = table["share"].mask(table["suppressed"])
@@ -144,28 +137,22 @@ def pareto_chart(
         # "[c]" where a hidden bar would stand, on the bars' own scale.
         gaps = base.transform_filter("!isValid(datum.demand)").transform_calculate(zero="0").mark_text(
             baseline="bottom", dy=-3, color=INK,
-        ).encode(y=alt.Y("zero:Q", title="Demands"), text=alt.value(disclosure.SUPPRESSED))
+        ).encode(y=alt.Y("zero:Q", title="Demands"), text=alt.value(SUPPRESSED))
         counted = alt.layer(bars, gaps)
     chart = alt.layer(counted, line).resolve_scale(y="independent").properties(width=WIDTH, height=240)
     return titled(chart, title, with_note(description, note))
 
 
 def ranked_bars(
-    table: pd.DataFrame, category: str, count: str, title: str, description: str,
-    colour: str = VALUE_COLOUR, count_title: str = "Demands", counts: bool = True,
-    total_shown: bool = True, hidden: object = None,
+    table: object, category: str, count: str, title: str, description: str,
+    colour: str = VALUE_COLOUR, count_title: str = "Demands",
 ) -> alt.LayerChart:
     """Horizontal bars, largest at the top, each labelled with its count.
 
-    ``counts``: the bars are counts of people, cases, items or contacts (False for hours or
-    amounts). Then, in a public report, a small count is a gap labelled ``[c]``, and with
-    ``total_shown`` (the reader knows the total of the bars, from a headline or a table) one
-    more is hidden where a single one could be worked out from it; the description says how
-    many values are not shown. ``hidden``: as for :func:`value_failure_bars`."""
-    note = ""
-    if counts:
-        table, note = audience.protect_chart_counts(table, [count], row_total=False, column_total=total_shown,
-                                      hidden=hidden)
+    ``table`` is the frame (hours, amounts, or counts as they may be shown), or the pair
+    ``(frame, note)`` the audience layer made of counts: a hidden count is a gap labelled
+    ``[c]``, and the description says how many values are not shown."""
+    table, note = protected_frame(table)
     order = table[category].tolist()
     base = alt.Chart(records(table)).encode(
         y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
@@ -180,30 +167,24 @@ def ranked_bars(
     ).transform_calculate(
         label_x=f"isValid(datum[{json.dumps(count)}]) ? datum[{json.dumps(count)}] : 0",
         label=f"isValid(datum[{json.dumps(count)}]) ? format(datum[{json.dumps(count)}], ',') : "
-        + (f"'{disclosure.SUPPRESSED}'" if "suppressed" in table else "''"),
+        + (f"'{SUPPRESSED}'" if "suppressed" in table else "''"),
     )
     chart = alt.layer(base.mark_bar(color=colour), labels).properties(width=WIDTH - 200, height=alt.Step(24))
     return titled(chart, title, with_note(description, note))
 
 
 def stacked_bars(
-    table: pd.DataFrame, category: str, parts: dict[str, str], colours: list[str],
+    table: object, category: str, parts: dict[str, str], colours: list[str],
     title: str, description: str, count_title: str, value_format: str = ",.0f",
-    counts: bool = True, total_shown: bool = True, hidden: object = None,
 ) -> alt.Chart:
     """Horizontal bars per ``category``, split into ``parts`` (column -> label) in that order.
 
-    ``counts``: the parts are counts of people, cases, items or contacts; pass False for hours
-    or amounts. For counts, in a public report a small count is a gap, and with
-    ``total_shown`` (each bar's total is known: a whole bar shows it, and a table often gives
-    it) one more part of the bar is hidden where a single one could be worked out from its
-    total; the description says how many values are not shown. ``hidden``: as for
-    :func:`value_failure_bars` (use it when a table gives the totals of each part too).
+    ``table`` is the frame (hours, amounts, or counts as they may be shown), or the pair
+    ``(frame, note)`` the audience layer made of counts: a hidden part is a gap, ``[c]`` is
+    written at the end of what is drawn of its bar, and the description says how many values
+    are not shown.
     """
-    note = ""
-    if counts:
-        table, note = audience.protect_chart_counts(table, list(parts), row_total=total_shown,
-                                      column_total=False, hidden=hidden)
+    table, note = protected_frame(table)
     id_vars = [category] + (["suppressed"] if "suppressed" in table else [])
     long = table.melt(id_vars=id_vars, value_vars=list(parts), var_name="part", value_name="amount")
     if "suppressed" in long:
@@ -240,7 +221,7 @@ def stacked_bars(
             .encode(
                 y=alt.Y(f"{category}:N", sort=table[category].tolist(), title=None),
                 x=alt.X("drawn:Q", title=count_title),
-                text=alt.value(disclosure.SUPPRESSED),
+                text=alt.value(SUPPRESSED),
             )
         )
         chart = alt.layer(chart, gaps)

@@ -8,7 +8,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy import disclosure
 from workbook_helpers.present.formatting import join_words, plural
 from workbook_helpers.present.palette import COMMON_COLOUR, INK, MUTED, VALUE_COLOUR
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
@@ -155,13 +155,17 @@ def time_to_close_chart(
     return titled(chart, title, description)
 
 
-def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None) -> str:
+def describe_time_to_close(
+    summary: pd.DataFrame, still_open: dict | None = None, hidden_below: int | None = None,
+) -> str:
     """The text alternative of a time-to-close chart, from
     :func:`workbook_helpers.measures.time_to_close.time_to_close`'s summary: each group's median and how
     many of its cases are still open (``still_open``: ``{group: count or "[c]"}`` as the report
-    may give them; the summary's own counts when not given). In a public report it says the
-    curves stop where fewer than ``suppress_below`` cases remain."""
-    publishing = audience.hides_small_numbers()
+    may give them; the summary's own counts when not given). ``hidden_below``: the smallest
+    count the report shows when it hides small ones
+    (:func:`workbook_helpers.privacy.audience.hidden_below`; None when it hides none); counts
+    of 1 up to it are written ``[c]``, and the text says the curves stop where fewer cases remain."""
+    publishing = hidden_below is not None
     parts = []
     for _, row in summary.iterrows():
         median = row["median_days"]
@@ -176,7 +180,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
             still = f"{count} cases still open"
         elif count == 0:
             still = "none still open"
-        elif audience.hides(count):
+        elif publishing and not isinstance(count, bool) and 1 <= count < hidden_below:
             still = f"{disclosure.SUPPRESSED} cases still open"
         else:
             still = f"{plural(count, 'case')} still open"
@@ -185,7 +189,7 @@ def describe_time_to_close(summary: pd.DataFrame, still_open: dict | None = None
     text = ("Step chart of the share of cases still open by days since opening, for "
             + join_words(parts) + ". Each curve drops where cases closed; a dashed line marks half.")
     if publishing:
-        text += (f" The curves stop where fewer than {audience.suppress_below()} cases of a cohort were "
+        text += (f" The curves stop where fewer than {hidden_below} cases of a cohort were "
                  "still open, as steps resting on so few would show what happened to one or two people.")
     else:
         text += " Crosses mark the days on which cases still open were last seen."

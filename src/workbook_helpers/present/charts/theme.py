@@ -137,3 +137,13 @@ def dataset(frame: pd.DataFrame) -> pd.DataFrame:
 
 def with_note(description: str, note: str) -> str:
     return f"{description.rstrip()} {note}".strip() if note else description
+
+
+def protected_frame(table: object) -> tuple[pd.DataFrame, str]:
+    """A chart's frame and the sentence to add to its description: ``table`` is either a frame,
+    drawn as it is, or the pair ``(frame, note)`` the audience layer
+    (:mod:`workbook_helpers.privacy.audience`) made of a frame of counts."""
+    if isinstance(table, pd.DataFrame):
+        return table, ""
+    frame, note = table
+    return frame, note
