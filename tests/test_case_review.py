@@ -38,7 +38,7 @@ X, Y, Z = CASE["X"], CASE["Y"], CASE["Z"]
 
 
 # Three cases. X (after) starts 1 April, Y (before) 3 April, Z (before) 10 April: tables list them
-# in that order. Their pseudonyms are this installation's salted codes (tested in test_privacy).
+# in that order. Their pseudonyms are this installation's salted codes (tested in test_pseudonyms).
 LOG = _events([
     ("X", "2024-04-01", "assessment", "ann", 2.0, True, "after"),
     ("X", "2024-04-05", "visit", "ann", 3.0, True, "after"),

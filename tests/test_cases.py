@@ -481,7 +481,7 @@ def test_case_timeline_replaces_every_identifier():
     events = make_events(EVENTS)
     measures = case_measures(events)
     labels = pseudonyms(measures["case_id"])  # K-100 01, K-200 02, K-300 03 (by first event)
-    # The workers' labels: this installation's salted pseudonyms (tested in test_privacy).
+    # The workers' labels: this installation's salted pseudonyms (tested in test_pseudonyms).
     worker = stable_worker_pseudonyms(["ann", "bob", "cat", "dev", "eve"])
     timeline = case_timeline(events, labels, worker)
     assert timeline.columns.tolist() == ["case", "date", "activity", "worker", "organisation", "hours",

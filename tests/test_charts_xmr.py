@@ -371,7 +371,7 @@ def test_a_chart_with_no_variation_has_no_limit_lines_and_says_why():
 
 
 def test_a_trend_in_a_chart_with_no_variation_is_still_told():
-    # Fifteen 0s then 1 to 6 (see test_spc): no variation to judge limits from, but a trend of 7.
+    # Fifteen 0s then 1 to 6 (see test_xmr): no variation to judge limits from, but a trend of 7.
     points = spc.xmr([0] * 15 + [1, 2, 3, 4, 5, 6], improvement="increase")
     sentence = charts.describe_xmr(points, "Items a week")
     assert "no variation to judge limits from" in sentence

@@ -21,7 +21,7 @@ from workbook_helpers.measures.comparison import (
     comparison_direction,
 )
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import fmt_pct, fmt_points
+from workbook_helpers.formatting import fmt_pct, fmt_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -27,7 +27,7 @@ from workbook_helpers.privacy.disclosure import (
     suppressed_text,
 )
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import fmt_pct
+from workbook_helpers.formatting import fmt_pct
 
 # --------------------------------------------------------------------------------------------
 # The attackers: they see only what a report shows (the values, with <NA> where hidden) and

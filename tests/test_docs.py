@@ -21,7 +21,7 @@ def test_readme_links_the_contract_page():
 
 
 def test_method_page_defines_every_team_performance_measure():
-    from workbook_helpers.measures.performance_measures import MEASURES
+    from workbook_helpers.data.performance_measures import MEASURES
 
     method = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
     for m in MEASURES:

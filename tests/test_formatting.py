@@ -1,4 +1,4 @@
-"""Tests for :mod:`workbook_helpers.present.formatting`: numbers, dates and data text in the house style.
+"""Tests for :mod:`workbook_helpers.formatting`: numbers, dates and data text in the house style.
 
 House style: British English; ``1 April 2024``; ``£12,300``; whole percentages in headlines and one
 decimal place in tables; "percentage points" for a change in a share; ``[x]`` (the Government
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from workbook_helpers.present.formatting import (
+from workbook_helpers.formatting import (
     MISSING,
     esc,
     fmt_date,

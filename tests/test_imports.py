@@ -86,17 +86,25 @@ def test_colours_are_written_in_one_module():
 # Layers: data flows one way (conventions: "a measure never draws", "a chart never decides what
 # to hide")
 
-#: The packages a measure (``measures/``, ``spc/``) must not import: what shows, what decides
-#: what a report hides, what runs and what a workbook's view does with the measures.
-_ABOVE_MEASURES = ("present", "privacy", "report", "run", "workbooks")
+#: The package's layers, in the order data flows: file -> contract -> measures -> audience ->
+#: charts and tables -> each workbook's view -> report, with the runner outside. A module imports
+#: from its own layer and the layers before it, never from one after (README: "How it is built").
+LAYERS = (
+    ("workbook_helpers", "exceptions", "clock", "formatting", "outputs"),  # the ground: the version,
+    # errors, today, numbers in words, values passed from a kernel
+    ("data",),
+    ("spc",),
+    ("measures",),
+    ("privacy",),
+    ("present",),
+    ("workbooks",),
+    ("report", "run"),  # the outer layer: the report and the runner, which use everything
+)
 
-#: What measures still import from those packages, each to be moved out in its turn. The list
-#: is exact: a new import fails the test, and so does one that has gone and is still listed.
-_NOT_YET_MOVED = {
-    "measures.comparison_sentences": {"present.formatting"},  # the rows' sentences
-    "measures.demand": {"present.formatting"},  # notes on the period, in words
-    "spc.process_changes": {"present.formatting"},  # notes in words
-}
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    return next(number for number, names in enumerate(LAYERS) if top in names)
 
 
 def _calls_current_policy(path: Path) -> bool:
@@ -112,16 +120,18 @@ def _calls_current_policy(path: Path) -> bool:
     return False
 
 
-def test_measures_import_nothing_that_shows_hides_or_runs():
+def test_every_module_imports_only_from_its_own_layer_and_those_before_it():
     imports = _imports()
     assert "spc.xmr" in imports["measures.demand"]  # the graph is really read
-    found = {}
-    for module, targets in imports.items():
-        if module.split(".")[0] in ("measures", "spc"):
-            above = {target for target in targets if target.split(".")[0] in _ABOVE_MEASURES}
-            if above:
-                found[module] = above
-    assert found == _NOT_YET_MOVED
+    assert {_layer(module) for module in imports} == set(range(len(LAYERS)))  # every layer is met
+    upward = sorted(f"{module} -> {target}" for module, targets in imports.items()
+                    for target in targets if _layer(target) > _layer(module))
+    assert upward == []
+
+
+def test_the_layer_check_sees_an_import_the_wrong_way():
+    assert _layer("measures.demand") < _layer("present.charts.bars") < _layer("run.batch")
+    assert _layer("formatting") == _layer("exceptions") < _layer("data.loading")
 
 
 def test_nothing_that_shows_reads_the_policy():

@@ -28,7 +28,7 @@ from workbook_helpers.data.datasets import DATASETS
 from workbook_helpers.data.docs import contracts_page
 from workbook_helpers.exceptions import DataError, Problem
 from workbook_helpers.data.loading import load_actions, load_spending, load_targets, load_work_items
-from workbook_helpers.measures.performance_measures import MEASURES
+from workbook_helpers.data.performance_measures import MEASURES
 
 DATE_EXPECTED = "a date such as 03/04/2024 (day first) or 2024-04-03, optionally with a time"
 MONTH_EXPECTED = (

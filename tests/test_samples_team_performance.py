@@ -17,7 +17,7 @@ from workbook_helpers.data.samples.team_performance import (
     make_actions, make_spending, make_targets, make_work_items,
 )
 from workbook_helpers.measures import performance
-from workbook_helpers.measures.performance_measures import MEASURES, measure_key
+from workbook_helpers.data.performance_measures import MEASURES, measure_key
 from workbook_helpers.spc import xmr as spc
 
 

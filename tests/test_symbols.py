@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import run_cli
-from workbook_helpers.present.formatting import SYMBOL_MEANINGS, symbol_html
+from workbook_helpers.formatting import SYMBOL_MEANINGS, symbol_html
 from workbook_helpers.report.html import symbol_key
 
 WORDS = {

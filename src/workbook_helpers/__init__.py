@@ -3,13 +3,17 @@
 Data flows one way, and the subpackages follow it:
 
     data/       file -> contract: read, map columns, normalise, check (and the sample data)
-    measures/   pure pandas: demand, cases, time to close, the comparison, team performance
     spc/        XmR limits and signals, and where limits start afresh
+    measures/   pure pandas: demand, cases, time to close, the comparison, team performance
     privacy/    the audience: what this reader may see, and pseudonyms
-    present/    palette, formatting, charts, icons, sentences, what a cell shows
+    present/    palette, charts, icons, sentences, what a cell shows
     workbooks/  one view per workbook, gathered once and protected for its audience
     report/     the HTML report, its PDF, and a batch's index page
     run/        the registry of workbooks, the runner, the batch, the ``workbook`` command
+
+Under them all: ``exceptions``, ``clock`` (the day a run takes as today), ``formatting`` (numbers
+and dates in words) and ``outputs`` (what a kernel passes to the runner). A module imports only
+from its own layer and those before it (``tests/test_imports.py``).
 """
 
 import sys

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from workbook_helpers.measures.performance_measures import MEASURES
+from workbook_helpers.data.performance_measures import MEASURES
 
 CHANNELS = ("phone", "e-mail", "web", "face-to-face", "letter", "other")
 DEMAND_CLASSES = ("value", "failure")

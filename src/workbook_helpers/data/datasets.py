@@ -120,7 +120,7 @@ def _resolve(reference):
 
 
 def summarise_demand(log) -> list[str]:
-    from workbook_helpers.present.formatting import fmt_date, join_words
+    from workbook_helpers.formatting import fmt_date, join_words
 
     services = sorted(log["service"].dropna().astype(str).unique())
     lines = [f"OK: {len(log):,} rows, from {fmt_date(log['received'].min())} to "
@@ -135,7 +135,7 @@ def summarise_demand(log) -> list[str]:
 
 
 def summarise_events(events) -> list[str]:
-    from workbook_helpers.present.formatting import fmt_date, plural
+    from workbook_helpers.formatting import fmt_date, plural
 
     cases = events["case_id"].nunique()
     return [f"OK: {plural(len(events), 'event')} for {plural(cases, 'case')}, from "
@@ -143,7 +143,7 @@ def summarise_events(events) -> list[str]:
 
 
 def summarise_cases(cases) -> list[str]:
-    from workbook_helpers.present.formatting import plural
+    from workbook_helpers.formatting import plural
 
     still_open = int(cases["closed"].isna().sum()) if "closed" in cases else len(cases)
     lines = [f"OK: {plural(len(cases), 'case')}, {still_open:,} still open."]
@@ -153,7 +153,7 @@ def summarise_cases(cases) -> list[str]:
 
 
 def summarise_work_items(items) -> list[str]:
-    from workbook_helpers.present.formatting import fmt_date, plural
+    from workbook_helpers.formatting import fmt_date, plural
 
     teams = items["team"].nunique()
     still_open = int(items["closed"].isna().sum())
@@ -168,7 +168,7 @@ def summarise_work_items(items) -> list[str]:
 
 
 def summarise_spending(spending) -> list[str]:
-    from workbook_helpers.present.formatting import fmt_money, plural
+    from workbook_helpers.formatting import fmt_money, plural
 
     teams = spending["team"].nunique()
     first, last = spending["month"].min(), spending["month"].max()
@@ -178,7 +178,7 @@ def summarise_spending(spending) -> list[str]:
 
 
 def summarise_targets(targets) -> list[str]:
-    from workbook_helpers.present.formatting import plural
+    from workbook_helpers.formatting import plural
 
     measures = targets["measure"].nunique()
     every_team = int(targets["team"].isna().sum())
@@ -187,7 +187,7 @@ def summarise_targets(targets) -> list[str]:
 
 
 def summarise_actions(actions) -> list[str]:
-    from workbook_helpers.present.formatting import fmt_date, plural
+    from workbook_helpers.formatting import fmt_date, plural
 
     teams = actions["team"].nunique()
     not_done = int(actions["done"].isna().sum())

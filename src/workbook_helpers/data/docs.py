@@ -12,7 +12,7 @@ import pandera.pandas as pa
 from workbook_helpers.data.activities import default_activity_map
 from workbook_helpers.data.contracts import ACTIVITY_KINDS, CATEGORY_SYNONYMS
 from workbook_helpers.data.datasets import DATASETS
-from workbook_helpers.measures.performance_measures import MEASURES
+from workbook_helpers.data.performance_measures import MEASURES
 
 _INTRO = """\
 # Data contracts

@@ -307,7 +307,7 @@ def load_targets(
         whether written 0.8 or 80%); ``direction`` as a category of ``increase``, ``decrease``
         and ``neutral``: as the file gives it (``higher``, ``lower is better``, ...), else the
         measure's own direction of good from
-        :data:`~workbook_helpers.measures.performance_measures.MEASURES`.
+        :data:`~workbook_helpers.data.performance_measures.MEASURES`.
 
     Raises
     ------

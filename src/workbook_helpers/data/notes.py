@@ -12,7 +12,7 @@ import pandera.pandas as pa
 
 from workbook_helpers import clock
 from workbook_helpers.data.problems import SHOWN_ROWS, row_count
-from workbook_helpers.present.formatting import fmt_date, fmt_hours, fmt_int, fmt_number, join_words
+from workbook_helpers.formatting import fmt_date, fmt_hours, fmt_int, fmt_number, join_words
 
 
 def exact_copies(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

@@ -19,7 +19,7 @@ from workbook_helpers.data.contracts import CATEGORY_SYNONYMS, MEASURE_KEYS
 from workbook_helpers.data.inputs import YES_NO
 from workbook_helpers.data.problems import SHOWN_ROWS, problem_from_mask, row_count
 from workbook_helpers.exceptions import Problem
-from workbook_helpers.measures.performance_measures import MEASURES, measure_key
+from workbook_helpers.data.performance_measures import MEASURES, measure_key
 
 LOCAL_TIME_ZONE = "Europe/London"  # date-times with a time zone are read as UK clock time
 #: Numbers larger than this (either side of 0) are refused: no count, time or amount a service

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import fmt_date
+from workbook_helpers.formatting import fmt_date
 
 
 def check_run_date(

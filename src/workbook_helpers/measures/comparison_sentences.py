@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from workbook_helpers.present.formatting import fmt_number, fmt_pct, fmt_points
+from workbook_helpers.formatting import fmt_number, fmt_pct, fmt_points
 from workbook_helpers.measures.comparison_bootstrap import MIN_RESAMPLES, Interval, Settings, finite
 
 _UNITS = {"hours": " hours", "days": " days", "time_to_close": " days"}  # after the per-case means in a sentence

@@ -28,7 +28,7 @@ import pandas as pd
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.data.run_dates import check_run_date, date_range
-from workbook_helpers.present.formatting import fmt_date, join_words
+from workbook_helpers.formatting import fmt_date, join_words
 from workbook_helpers.data.teams import TEAM_PREFIX, as_in_data, chosen_team
 from workbook_helpers.spc.process_changes import (
     ProcessChanges, read_changes, rebase_points, shift_note, xmr_by_rebased, xmr_rebased,

@@ -3,7 +3,7 @@ and actions, period by period.
 
 The functions take the loaded files (:func:`workbook_helpers.data.loading.load_work_items`,
 ``load_spending``, ``load_targets``, ``load_actions``) and return tidy frames: one row per team,
-period and measure. The measures are those of :data:`workbook_helpers.measures.performance_measures.MEASURES`,
+period and measure. The measures are those of :data:`workbook_helpers.data.performance_measures.MEASURES`,
 each counted as its ``definition`` there says. Dates are whole days (a time of day in the file is
 ignored): an item closed on the last day of a period is no longer open at its end, and an item
 opened and closed on the same day is never open at a period's end but is counted as opened and
@@ -32,7 +32,7 @@ from workbook_helpers import clock
 
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.measures.performance_measures import MEASURES, measure
+from workbook_helpers.data.performance_measures import MEASURES, measure
 from workbook_helpers.spc.process_changes import xmr_rebased
 
 __all__ = [
@@ -488,7 +488,7 @@ def team_measures(
     -------
     pandas.DataFrame
         ``team``, ``measure``, ``period_start``, ``period_end``, ``value``, ordered by team, by
-        measure as in :data:`~workbook_helpers.measures.performance_measures.MEASURES`, then by date.
+        measure as in :data:`~workbook_helpers.data.performance_measures.MEASURES`, then by date.
         ``attrs["as_at"]`` and ``attrs["period"]`` record what was used.
     """
     period = _check_period(period)

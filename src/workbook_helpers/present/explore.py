@@ -248,7 +248,7 @@ def performance_chart(performance, team: str, key: str):
     """One team's XmR chart for measure ``key`` with its variation and assurance icons and a
     sentence saying what it shows, or None when the team has no chart for it. Takes a
     :class:`workbook_helpers.workbooks.team_performance.TeamPerformance`."""
-    from workbook_helpers.measures.performance_measures import measure
+    from workbook_helpers.data.performance_measures import measure
 
     found = performance.chart(team, key)
     if found is None:

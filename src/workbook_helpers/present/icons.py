@@ -45,7 +45,7 @@ import pandas as pd
 
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED
-from workbook_helpers.present.formatting import MISSING, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing, symbol_html
+from workbook_helpers.formatting import MISSING, esc, fmt_int, fmt_money, fmt_number, fmt_pct, is_missing, symbol_html
 
 
 __all__ = [

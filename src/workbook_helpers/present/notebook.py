@@ -29,11 +29,11 @@ from IPython.display import HTML, Markdown, display
 
 from workbook_helpers.privacy import audience, disclosure
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import (
+from workbook_helpers.formatting import (
     MISSING, esc, symbol_html, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
 )
 from workbook_helpers.data.inputs import find_input  # noqa: F401 (for workbooks)
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
+from workbook_helpers.outputs import SUMMARY_MIMETYPE, json_safe
 
 __all__ = [
     "say", "say_text", "show_free_text", "headline_cards", "Card", "count_card", "share_card",
@@ -62,7 +62,7 @@ SUPPRESSED_HTML = symbol_html(disclosure.SUPPRESSED, "sw-c")
 
 def say(markdown: str) -> None:
     """Show a paragraph of narrative. Values taken from data must be passed through
-    :func:`workbook_helpers.present.formatting.esc` (the f-strings in the workbooks do)."""
+    :func:`workbook_helpers.formatting.esc` (the f-strings in the workbooks do)."""
     display(Markdown(markdown))
 
 

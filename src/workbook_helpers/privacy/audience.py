@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import is_missing, plural
+from workbook_helpers.formatting import is_missing, plural
 from workbook_helpers.privacy import disclosure
 from workbook_helpers.privacy.policy import ReportPolicy, current_policy
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import plural
+from workbook_helpers.formatting import plural
 from workbook_helpers.privacy import audience, disclosure
 
 __all__ = ["protect_chart_counts", "protect_value_failure", "counts_hidden_with_totals"]

@@ -43,7 +43,7 @@ from pandas.api.types import (
 )
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import HIDDEN, fmt_int, plural
+from workbook_helpers.formatting import HIDDEN, fmt_int, plural
 
 __all__ = [
     "SUPPRESSED",

@@ -14,7 +14,7 @@ import json
 import re
 from datetime import datetime
 
-from workbook_helpers.present.formatting import HIDDEN, MISSING, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, symbol_html
+from workbook_helpers.formatting import HIDDEN, MISSING, fmt_date_short, fmt_int, fmt_money, fmt_number, fmt_pct, symbol_html
 
 
 #: At most this many rows of a chart's data are written out in its table.

@@ -38,10 +38,10 @@ import mistune
 from workbook_helpers import __version__
 
 from workbook_helpers.present import palette
-from workbook_helpers.present.formatting import SYMBOL_MEANINGS, fmt_date, fmt_period
+from workbook_helpers.formatting import SYMBOL_MEANINGS, fmt_date, fmt_period
 from workbook_helpers.present.chart_svg import ChartRenderer, inline_svg
 from workbook_helpers.report.chart_tables import chart_data_tables, title_text
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE
+from workbook_helpers.outputs import SUMMARY_MIMETYPE
 from workbook_helpers.privacy.policy import AUDIENCE_WORDS, OLDER_NAMES
 
 _VEGALITE = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
@@ -111,7 +111,7 @@ _SYMBOL = re.compile(r"(?:\[|&#91;|&#x5[bB];|&lbrack;)([cxz])(?:\]|&#93;|&#x5[dD
 
 def symbol_key(body: str) -> str:
     """The key to the Government Statistical Service symbols the report uses, each once, in the
-    words :data:`~workbook_helpers.present.formatting.SYMBOL_MEANINGS` gives them ("" when it uses none)."""
+    words :data:`~workbook_helpers.formatting.SYMBOL_MEANINGS` gives them ("" when it uses none)."""
     used = {f"[{letter}]" for letter in _SYMBOL.findall(body)}
     if not used:
         return ""

@@ -17,8 +17,8 @@ from pathlib import Path
 from workbook_helpers import __version__, clock
 
 from workbook_helpers.present import palette
-from workbook_helpers.present.formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, symbol_html, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
-from workbook_helpers.run.outputs import write_atomic
+from workbook_helpers.formatting import HIDDEN, MISSING, SYMBOL_MEANINGS, fmt_date, symbol_html, fmt_int, fmt_money, fmt_number, fmt_pct, is_finite, plural
+from workbook_helpers.outputs import write_atomic
 from workbook_helpers.privacy.policy import AUDIENCE_SHORT
 from workbook_helpers.report.html import _CSS as _REPORT_CSS  # one house style for reports and their index
 from workbook_helpers.run.naming import chosen_selections, without_audience

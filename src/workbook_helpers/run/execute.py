@@ -21,12 +21,12 @@ from pathlib import Path
 
 from workbook_helpers import __version__, clock
 from workbook_helpers.exceptions import DataError, ParameterError, RunError
-from workbook_helpers.present.formatting import fmt_duration
+from workbook_helpers.formatting import fmt_duration
 from workbook_helpers.run.naming import (
     NOTEBOOK_SUFFIX, PDF_SUFFIX, REPORT_SUFFIX, SUMMARY_SUFFIX, failed_notebook, scratch_folder, single_run_stem,
 )
 from workbook_helpers.run.kernel import TimeLimit, default_kernel, shutdown, start_kernel
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, json_safe
+from workbook_helpers.outputs import SUMMARY_MIMETYPE, json_safe
 from workbook_helpers.run.parameters import check_parameters, default_parameters
 from workbook_helpers.run.registry import Workbook, get_workbook
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workbook_helpers import __version__, clock
 from workbook_helpers.privacy.pseudonyms import salt_id
-from workbook_helpers.run.outputs import json_safe, write_atomic
+from workbook_helpers.outputs import json_safe, write_atomic
 from workbook_helpers.run.plan import Plan, PlannedRun
 
 MANIFEST_NAME = "manifest.json"

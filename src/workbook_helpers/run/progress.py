@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from workbook_helpers.present.formatting import fmt_duration
+from workbook_helpers.formatting import fmt_duration
 
 
 class SilentProgress:

@@ -46,7 +46,7 @@ import yaml
 
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import fmt_date, join_words, plural
+from workbook_helpers.formatting import fmt_date, join_words, plural
 from workbook_helpers.data.inputs import find_input
 from workbook_helpers.data.teams import chosen_team
 

@@ -33,7 +33,7 @@ import pandas as pd
 from workbook_helpers.measures import cases as cr
 from workbook_helpers.privacy import audience, chart_counts, disclosure
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
+from workbook_helpers.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.teams import chosen_team
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, time_to_close

@@ -42,7 +42,7 @@ from workbook_helpers.measures.comparison_sentences import confidence_words
 from workbook_helpers.measures.comparison_measures import measure_config
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
-from workbook_helpers.present.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
+from workbook_helpers.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, drawable, time_to_close
 
@@ -599,7 +599,7 @@ class ComparisonView:
         left_out = self.change_left_out()
         if not left_out:
             return ""
-        from workbook_helpers.present.formatting import join_words
+        from workbook_helpers.formatting import join_words
 
         return (f"Not on the chart: {join_words(left_out)}, as {'it rests' if len(left_out) == 1 else 'each rests'} "
                 "on too few cases for a public report (the table shows it as "

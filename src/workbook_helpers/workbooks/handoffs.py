@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbook_helpers.measures.handoffs import case_groups, directly_follows, handoff_pairs
 from workbook_helpers.present import charts
-from workbook_helpers.present.formatting import fmt_number, join_words
+from workbook_helpers.formatting import fmt_number, join_words
 from workbook_helpers.privacy import audience, disclosure
 
 __all__ = ["HandoffView", "handoff_sentence"]

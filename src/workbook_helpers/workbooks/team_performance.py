@@ -15,8 +15,8 @@ import pandas as pd
 from workbook_helpers.measures import performance as pf
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
-from workbook_helpers.measures.performance_measures import MEASURES, Measure, measure
+from workbook_helpers.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
+from workbook_helpers.data.performance_measures import MEASURES, Measure, measure
 from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_card

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from workbook_helpers.privacy import disclosure
-from workbook_helpers.present.formatting import join_words, plural
+from workbook_helpers.formatting import join_words, plural
 from workbook_helpers.present.palette import COMMON_COLOUR, INK, MUTED, VALUE_COLOUR
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
 from workbook_helpers.present.charts.theme import WIDTH, dataset, records, titled

@@ -12,7 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from workbook_helpers.run.outputs import VEGALITE_MIMETYPE
+from workbook_helpers.outputs import VEGALITE_MIMETYPE
 from workbook_helpers.present.palette import FONT, GRID_COLOUR, INK, MUTED, VALUE_COLOUR
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
 

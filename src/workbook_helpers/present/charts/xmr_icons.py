@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbook_helpers.present import icons
 from workbook_helpers.spc import xmr as spc
-from workbook_helpers.present.formatting import join_words, plural
+from workbook_helpers.formatting import join_words, plural
 from workbook_helpers.present.palette import INK, MUTED
 from workbook_helpers.present.charts.theme import WIDTH, titled
 from workbook_helpers.present.charts.xmr import point_styles, xmr_frame, xmr_layer

@@ -7,7 +7,7 @@ import pandas as pd
 
 from workbook_helpers.present import icons
 from workbook_helpers.spc import xmr as spc
-from workbook_helpers.present.formatting import fmt_date, is_finite, join_words
+from workbook_helpers.formatting import fmt_date, is_finite, join_words
 
 
 def checked_unit(unit: str | None, percent: bool = False) -> str:

@@ -10,7 +10,7 @@ from workbook_helpers.present.story.counting import (
 )
 from workbook_helpers.privacy import audience
 from workbook_helpers.data.teams import chosen_team
-from workbook_helpers.present.formatting import esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct
+from workbook_helpers.formatting import esc, fmt_date, fmt_hours, fmt_int, fmt_number, fmt_pct
 
 
 def case_scope(cohort: str | None, team: str | None, cases: int, closed: bool = False) -> str:

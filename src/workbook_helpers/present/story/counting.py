@@ -6,7 +6,7 @@ from __future__ import annotations
 from workbook_helpers.privacy.disclosure import SUPPRESSED, count_bound
 from workbook_helpers.present.notebook import count_text
 from workbook_helpers.privacy import audience
-from workbook_helpers.present.formatting import fmt_int, fmt_pct
+from workbook_helpers.formatting import fmt_int, fmt_pct
 
 
 def kept_back(count: object, hidden: bool = False) -> bool:

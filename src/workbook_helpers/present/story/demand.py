@@ -10,7 +10,7 @@ from workbook_helpers.present.story.counting import (
     count_words, kept_back, number_words, pct_or_hidden, sentence_case, share_text,
 )
 from workbook_helpers.data.teams import chosen_team
-from workbook_helpers.present.formatting import (
+from workbook_helpers.formatting import (
     esc, fmt_date, fmt_hours, fmt_int, fmt_pct, fmt_period, join_words, plural,
 )
 

@@ -25,7 +25,7 @@ from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.notebook import (
     Card, count_card, record_summary, say_text, share_card, show_free_text, table_html,
 )
-from workbook_helpers.run.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
+from workbook_helpers.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
 from workbook_helpers.privacy.audience import protect_table
 from workbook_helpers.privacy.chart_counts import protect_chart_counts, protect_value_failure
 from workbook_helpers.privacy.policy import using_policy
