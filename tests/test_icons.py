@@ -35,8 +35,7 @@ def _words(icon) -> str:
 
 
 def test_the_words_cover_every_icon_spc_can_give():
-    assert tuple(icons.VARIATION_WORDS) == spc.VARIATION_ICONS == icons.VARIATION_ICONS
-    assert tuple(icons.ASSURANCE_ICONS) == spc.ASSURANCE_ICONS
+    assert tuple(icons.VARIATION_WORDS) == spc.VARIATION_ICONS
     assert set(icons.ASSURANCE_WORDS) == {"consistent_pass", "consistent_fail", "inconsistent", "not_judged", None}
     assert icons.ASSURANCE_WORDS[None] == "No target set"
     assert icons.VARIATION_WORDS["improvement_high"].startswith("Improving")

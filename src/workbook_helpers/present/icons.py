@@ -64,18 +64,9 @@ __all__ = [
 
 # One palette for charts, icons and pages (workbook_helpers.present.palette, which needs no Altair).
 from workbook_helpers.present.palette import COMMON_COLOUR, CONCERN_COLOUR, FONT, IMPROVEMENT_COLOUR, INK, MUTED, NEUTRAL_COLOUR, WHITE  # noqa: E402,F401
+# The icons SPC can give are named where it gives them, once.
+from workbook_helpers.spc.xmr import ASSURANCE_ICONS, VARIATION_ICONS  # noqa: E402
 
-VARIATION_ICONS: tuple[str, ...] = (
-    "common_cause",
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neutral_high",
-    "neutral_low",
-    "no_variation",
-)
-ASSURANCE_ICONS: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent", "not_judged")
 #: How a measure's values are written: see :func:`fmt_measure`.
 UNITS: tuple[str, ...] = ("count", "share", "days", "pounds")
 
