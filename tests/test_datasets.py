@@ -125,6 +125,14 @@ def test_a_second_dataset_of_the_same_name_is_refused(tiny) -> None:
         register(Dataset(**{**TINY.__dict__, "what": "something else"}))
 
 
+@pytest.mark.parametrize("name", ["Repairs-Log", "repairs log", "2024_log", ""])
+def test_a_dataset_name_the_command_line_could_not_find_is_refused(name) -> None:
+    # The command line takes a name with hyphens or underscores, in lower case: a name it would
+    # offer but not find is refused when the dataset is declared.
+    with pytest.raises(ParameterError, match="lower-case letters, digits and underscores"):
+        register(Dataset(**{**TINY.__dict__, "name": name}))
+
+
 def test_a_dataset_registered_here_shows_in_validate_help(tiny) -> None:
     help_text = validate_help()
     flat = " ".join(help_text.split())

@@ -153,6 +153,7 @@ def test_fmt_hours(hours, expected):
     ("seconds", "table", "sentence"),
     [
         (0, "0.0 s", "0 seconds"),
+        (-0.0, "0.0 s", "0 seconds"),  # no time at all, not "-0.0 s"
         (1, "1.0 s", "1 second"),
         (1.04, "1.0 s", "1 second"),  # to a tenth: 1.0, said as it is shown
         (7.25, "7.3 s", "7.3 seconds"),  # halves away from zero, as every figure is rounded

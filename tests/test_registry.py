@@ -32,6 +32,8 @@ def test_the_modules_a_kernel_imports_early_are_read_from_the_notebook(tmp_path)
     assert tiny.preload == ("workbook_helpers.present.charts", "workbook_helpers.present.icons",
                             "workbook_helpers.spc.xmr", "workbook_helpers.data.loading")
     assert Workbook(name="tiny", title="Tiny", notebook_path=tmp_path / "gone.ipynb").preload == ()
+    (tmp_path / "broken.ipynb").write_text("{not a notebook", encoding="utf-8")  # the run says so itself
+    assert Workbook(name="tiny", title="Tiny", notebook_path=tmp_path / "broken.ipynb").preload == ()
 
 def test_the_suites_workbooks_in_order():
     assert [w.name for w in BUILT_IN] == ["demand_study", "case_review", "experiment_comparison", "team_performance"]

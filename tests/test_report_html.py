@@ -525,7 +525,7 @@ def test_stacked_bars_take_the_mask_of_the_table_beside_them(publish):
     assert chart.to_dict()["description"] == (
         "Bars. 1 value of 1 to 4 is not shown, to protect privacy ([c]). 3 more values are not "
         "shown ([c]), so that hidden values cannot be worked out from the totals.")
-    with pytest.raises(ParameterError, match="row for row"):
+    with pytest.raises(ParameterError, match="a yes or no for each of its table.s 2 rows, and was given 3 rows"):
         protect_chart_counts(bars, list(parts), row_total=True, column_total=False,
                              hidden=protected.mask)  # three rows for two bars
 
@@ -744,3 +744,14 @@ def test_a_cell_ending_in_record_summary_shows_one_line_and_no_out_value(shown):
     # IPython echoes a cell's last value as Out[...] only when it formats to something.
     assert DisplayFormatter().format(summary) == ({}, {})
     assert summary["figures"] == {"contacts": 1204, "hours": 2.5}  # still the summary, as a dict
+
+
+def test_a_chart_told_what_to_hide_in_a_form_it_cannot_use_says_so_in_words():
+    from workbook_helpers.privacy import chart_counts
+
+    frame = pd.DataFrame({"team": ["North", "South", "West"], "cases": [12, 3, 30]})
+    with pytest.raises(ParameterError) as raised:
+        chart_counts.protect_chart_counts(frame, ["cases"], row_total=False, column_total=True,
+                                          hidden=[True, False])
+    assert str(raised.value) == ("The chart was told which values to hide in a form it cannot use: it "
+                                 "needs a yes or no for each of its table's 3 rows, and was given 2 rows.")

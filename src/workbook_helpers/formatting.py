@@ -161,6 +161,7 @@ def fmt_duration(seconds: float | None, words: bool = False) -> str:
     number = _finite(seconds)
     if number is None or number < 0:
         return _not_a_number(seconds)
+    number = abs(number)  # -0.0 is no time at all
     tenths = _half_up(number, 1)
     if tenths < 60:
         text = f"{tenths:.1f}"

@@ -6,7 +6,9 @@ draws it, the column-map parameter the workbooks give it, what ``workbook valida
 it, and the workbook it feeds. ``workbook validate`` (its choices, its help and what it prints),
 ``workbook sample`` (:func:`write_sample`), the data-contract page
 (:mod:`workbook_helpers.data.docs`), the workbook registry's ``team_sources`` and ``data_files``
-and the tests all read :data:`DATASETS`; none of them lists the datasets by name.
+and the tests all read :data:`DATASETS` rather than list the datasets. (Two loader options that
+only one dataset takes, the activity map and the handling-time ceiling, are still named where
+``workbook validate`` offers them.)
 
 Adding a dataset (see ``docs/adding-a-workbook.md``): declare its contract in
 :mod:`workbook_helpers.data.contracts`, its ``load_`` verb in :mod:`workbook_helpers.data.loading`
@@ -20,6 +22,7 @@ its help without loading pandas.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -314,6 +317,10 @@ DATASETS: dict[str, Dataset] = {dataset.name: dataset for dataset in BUILT_IN}
 def register(dataset: Dataset) -> Dataset:
     """Add a dataset for this process: ``workbook validate``, ``workbook sample`` and the contract
     page take it up."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", dataset.name):
+        raise ParameterError(
+            f'A dataset\'s name is lower-case letters, digits and underscores, starting with a '
+            f'letter (the command line spells its underscores as hyphens); "{dataset.name}" is not.')
     known = DATASETS.get(dataset.name)
     if known is not None and known != dataset:
         raise ParameterError(f'There is already a dataset called "{dataset.name}".')

@@ -33,11 +33,10 @@ def _hidden_mask(hidden: object, frame: pd.DataFrame, columns: list[str]) -> pd.
     if isinstance(hidden, pd.Series):
         hidden = hidden.to_frame(columns[0] if len(columns) == 1 else hidden.name)
     if not isinstance(hidden, pd.DataFrame) or len(hidden) != len(frame):
+        given = f"{len(hidden)} rows" if hasattr(hidden, "__len__") else "something else"
         raise ParameterError(
-            "hidden must be the mask of the same table, row for row (for example "
-            "audience.protect_table(...).mask), with one row per row of the chart's table; "
-            f"got {type(hidden).__name__}"
-            + (f" of {len(hidden)} rows for {len(frame)}" if hasattr(hidden, "__len__") else "") + "."
+            "The chart was told which values to hide in a form it cannot use: it needs a yes or "
+            f"no for each of its table's {len(frame)} rows, and was given {given}."
         )
     for column in columns:
         if column in hidden.columns:
@@ -72,7 +71,6 @@ def protect_chart_counts(
             "is, without this check."
         )
     primary = pd.DataFrame(False, index=grid.index, columns=columns)
-    further = 0
     if publishing:
         primary = disclosure.primary_mask(numbers, suppress_below=k)
         row_total = row_total and len(columns) > 1

@@ -122,7 +122,7 @@ class Workbook:
         path = self.notebook
         try:
             return _suite_imports(path, path.stat().st_mtime_ns)
-        except OSError:  # no notebook: the run says so in its own words
+        except (OSError, ValueError):  # no notebook, or not one: the run says so in its own words
             return ()
 
 

@@ -172,10 +172,11 @@ class ShownDemand:
 
 
 def hidden_counts(table: pd.DataFrame, column: str = "demand", total_hidden: bool = False) -> pd.Series:
-    """Which counts of a Pareto or ranked table (:func:`~workbook_helpers.measures.demand.pareto`, :func:`demand_types`) a report
-    hides, row for row, under the current policy: the small ones, and one more where the total
-    (which the shares give away) would otherwise reveal a single hidden count; the same cells as
-    the bar charts hide (``charts.pareto_chart``, ``charts.ranked_bars``). ``total_hidden``:
+    """Which counts of a Pareto or ranked table (:func:`~workbook_helpers.measures.demand.pareto`,
+    :func:`~workbook_helpers.measures.demand.demand_types`) a report hides, row for row, under the
+    current policy: the small ones, and one more where the total (which the shares give away)
+    would otherwise reveal a single hidden count; the same cells as the bar charts drawn from
+    :func:`workbook_helpers.privacy.chart_counts.protect_chart_counts` leave out. ``total_hidden``:
     the report hides that total, so one more count is hidden where none would be, and the
     counts shown do not add up to it."""
     if table.empty:

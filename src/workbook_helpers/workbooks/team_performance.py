@@ -15,7 +15,7 @@ import pandas as pd
 from workbook_helpers.measures import performance as pf
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, join_words, plural
+from workbook_helpers.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_pct, join_words, plural
 from workbook_helpers.data.performance_measures import MEASURES, Measure, measure
 from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
@@ -25,13 +25,6 @@ from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker
 from workbook_helpers.data.run_dates import check_run_date, date_range
 from workbook_helpers.data.teams import as_in_data, chosen_team, keyword_notes
 
-#: How a value of each unit is written for people.
-UNIT_FORMATS = {
-    "count": fmt_int,
-    "share": fmt_pct,
-    "days": lambda value: fmt_number(value, 0) if value is not None else fmt_number(value),
-    "pounds": fmt_money,
-}
 #: The kind of column :func:`workbook_helpers.present.notebook.table_html` uses for each unit.
 UNIT_KINDS = {"count": "int", "share": "pct0", "days": "number", "pounds": "money"}
 ALL_TEAMS = "All teams"  # the label of the row adding the teams up
@@ -40,11 +33,6 @@ AGE_BAND_LABELS = {
     "open_4_to_12_weeks": "4 to 12 weeks",
     "open_over_12_weeks": "Over 12 weeks",
 }
-
-
-def format_value(key: str, value: object) -> str:
-    """A measure's value written for people (``£12,300``, ``64%``, ``1,204``)."""
-    return UNIT_FORMATS[measure(key).unit](value)
 
 
 @dataclass

@@ -142,7 +142,7 @@ def with_note(description: str, note: str) -> str:
 def protected_frame(table: object) -> tuple[pd.DataFrame, str]:
     """A chart's frame and the sentence to add to its description: ``table`` is either a frame,
     drawn as it is, or the pair ``(frame, note)`` the audience layer
-    (:mod:`workbook_helpers.privacy.audience`) made of a frame of counts."""
+    (:mod:`workbook_helpers.privacy.chart_counts`) made of a frame of counts."""
     if isinstance(table, pd.DataFrame):
         return table, ""
     frame, note = table
