@@ -9,7 +9,7 @@ from jupyter_client.manager import start_new_kernel
 from conftest import SAMPLE
 from workbook_helpers.measures import demand as dm
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.present.explore import demand_explorer, explorer_charts, interactive_front_end
+from workbook_helpers.workbooks.explore import demand_explorer, explorer_charts, interactive_front_end
 from workbook_helpers.data.loading import load_demand
 
 
@@ -62,7 +62,7 @@ def test_controls_offer_the_data_services_channels_and_weeks(log):
 def test_case_picker_offers_every_case_and_narrows_by_cohort():
     from conftest import ROOT
     from workbook_helpers.workbooks.case_review import CaseReview
-    from workbook_helpers.present.explore import case_explorer
+    from workbook_helpers.workbooks.explore import case_explorer
     from workbook_helpers.data.loading import load_cases, load_events
 
     events = load_events(ROOT / "data" / "sample" / "events.csv")
@@ -83,15 +83,15 @@ def test_comparison_explorer_switches_between_mean_and_median():
 
     from workbook_helpers.measures.comparison import compare_cohorts
     from workbook_helpers.workbooks.comparison import ComparisonView
-    from workbook_helpers.present.explore import comparison_explorer, comparison_table
+    from workbook_helpers.workbooks.explore import comparison_explorer
 
     # Before: 1, 2, 9 visits (mean 4, median 2); after: 1, 1, 4 (mean 2, median 1).
     table = pd.DataFrame({"case_id": list("abcdef"), "cohort": ["before"] * 3 + ["after"] * 3,
                           "assessments": [1.0, 2.0, 9.0, 1.0, 1.0, 4.0]})
     comparison = compare_cohorts(table, measures=["assessments"], resamples=199)
     view = ComparisonView(table, comparison, "cohort", "before", "after", "standard way", "new way", 0.95)
-    assert comparison_table(view, ["assessments"], "mean")[["before", "after"]].values.tolist() == [[4.0, 2.0]]
-    assert comparison_table(view, ["assessments"], "median")[["before", "after"]].values.tolist() == [[2.0, 1.0]]
+    assert view.statistics_table(["assessments"], "mean").frame[["before", "after"]].values.tolist() == [[4.0, 2.0]]
+    assert view.statistics_table(["assessments"], "median").frame[["before", "after"]].values.tolist() == [[2.0, 1.0]]
     box = comparison_explorer(view)
     chooser, statistic = box.children[0], box.children[1]
     assert chooser.value == ("assessments",) and statistic.value == "mean"
@@ -161,7 +161,7 @@ def _run(client, code: str, allow_stdin: bool) -> str:
     return "".join(printed).strip()
 
 
-CHECK = "from workbook_helpers.present.explore import interactive_front_end; print(interactive_front_end())"
+CHECK = "from workbook_helpers.workbooks.explore import interactive_front_end; print(interactive_front_end())"
 
 
 def test_a_front_end_with_a_person_at_it_gets_the_controls(kernel):

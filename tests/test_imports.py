@@ -199,3 +199,37 @@ def test_charts_draw_frames_already_protected():
         if module.startswith("present.charts") and targets & {"privacy.audience", "privacy.chart_counts", "privacy.policy"}
     )
     assert importing == []
+
+
+# What the privacy layer offers for deciding what to hide; the display layer only draws what it
+# made (ShownTable, Card, a protected chart frame), and sentences ask it for words.
+_PROTECTING = {"protect_table", "protect_grid", "protect_summary", "protect_chart_counts",
+               "protect_value_failure", "protect_handoffs", "protect_follows", "shown_table",
+               "count_shown", "count_card", "share_card"}
+
+
+def _names_called(path: Path) -> set[str]:
+    """The names of the functions a module calls (``f(...)`` or ``x.f(...)``)."""
+    called = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called.add(getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+    return called
+
+
+def test_nothing_that_shows_decides_what_to_hide():
+    """Tables, cards and charts arrive protected: no module of present/ protects a table, a
+    chart's counts or a headline figure itself (the summary's protection excepted: the one
+    call that records it, in notebook.record_summary). The views in workbooks/ do that."""
+    deciding = {}
+    for path in (PACKAGE / "present").rglob("*.py"):
+        called = _names_called(path) & _PROTECTING
+        name = str(path.relative_to(PACKAGE))
+        if name == "present/notebook.py":
+            called -= {"protect_summary"}
+        if called:
+            deciding[name] = sorted(called)
+    assert deciding == {}
+    # The check sees such a call.
+    assert "protect_table" in _names_called(PACKAGE / "workbooks" / "demand_study.py") | _names_called(
+        PACKAGE / "privacy" / "shown.py")

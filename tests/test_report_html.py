@@ -23,12 +23,13 @@ from workbook_helpers.report import chart_tables
 from workbook_helpers.report import html as report
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.present.notebook import (
-    Card, count_card, record_summary, say_text, share_card, show_free_text, table_html,
+    record_summary, say_text, show_free_text, table_html,
 )
 from workbook_helpers.outputs import SUMMARY_MIMETYPE, VEGALITE_MIMETYPE
 from workbook_helpers.privacy.audience import protect_table
 from workbook_helpers.privacy.chart_counts import protect_chart_counts, protect_value_failure
 from workbook_helpers.privacy.policy import using_policy
+from workbook_helpers.privacy.shown import Card, count_card, share_card, shown_table
 
 C = "[c]"
 
@@ -138,9 +139,14 @@ TEAM_COLUMNS = {
 TEAM_TOTALS = {"row": "Total", "column": "people"}
 
 
+def _table(frame, columns, caption, totals=None, rates=None) -> str:
+    """The table as a view would show it: the audience applied, then drawn."""
+    return table_html(shown_table(frame, columns, totals=totals, rates=rates), caption)
+
+
 def test_internal_tables_are_shown_in_full_and_as_before(internal):
-    with_counts = table_html(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
-    as_before = table_html(TEAMS, {k: (label, "int" if kind == "count" else kind)
+    with_counts = _table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
+    as_before = _table(TEAMS, {k: (label, "int" if kind == "count" else kind)
                                    for k, (label, kind) in TEAM_COLUMNS.items()}, "Referrals")
     assert with_counts == as_before  # kind "count" is formatted like "int"; nothing added
     assert C not in with_counts and "sw-suppression-note" not in with_counts
@@ -150,7 +156,7 @@ def test_internal_tables_are_shown_in_full_and_as_before(internal):
 def test_primary_suppression_alone_would_leave_the_small_count_recoverable(publish):
     # Without totals declared, only the 3 is hidden, and North's total of 13 less the 10
     # assessed gives it back: this is why tables must declare their totals.
-    alone = cells(parse(table_html(TEAMS, TEAM_COLUMNS, "Referrals")).find("table"))
+    alone = cells(parse(_table(TEAMS, TEAM_COLUMNS, "Referrals")).find("table"))
     assert alone[0] == ["North", C, "10", "13"]
 
 
@@ -160,7 +166,7 @@ def test_published_table_hides_the_cells_that_would_give_the_small_count_away(pu
     # Column referred has one hidden cell: hide South/referred (8); column assessed likewise:
     # South/assessed (9). Now every row and column with a hidden cell has two, and the four
     # hidden cells form a loop, so no sum of rows and columns pins any of them down.
-    markup = table_html(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
+    markup = _table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
     tree = parse(markup)
     assert cells(tree.find("table")) == [
         ["North", C, C, "13"],
@@ -191,7 +197,7 @@ def test_protect_table_reports_what_it_hid(publish):
 def test_shares_resting_on_hidden_counts_are_hidden(publish):
     frame = TEAMS.assign(share=TEAMS["referred"] / TEAMS["people"])
     columns = {**TEAM_COLUMNS, "share": ("Referred, share", "pct")}
-    rows = cells(parse(table_html(frame, columns, "Referrals", totals=TEAM_TOTALS,
+    rows = cells(parse(_table(frame, columns, "Referrals", totals=TEAM_TOTALS,
                                   rates={"share": "people"})).find("table"))
     # North: 3 of 13, a small numerator. South: 8 of 17, but its row has hidden counts and no
     # numerator was named, so 8/17 x 17 would give the hidden 8 back. Total: 11 of 30, shown.
@@ -205,7 +211,7 @@ def test_shares_of_few_people_or_giving_a_small_count_away(publish):
         "share": [1 / 3, 0.10, 0.50, 0.95, float("nan"), 0.0],
     })
     columns = {"group": ("Group", "text"), "cases": ("Cases", "int"), "share": ("Share", "pct")}
-    markup = table_html(frame, columns, "Shares", rates={"share": "cases"})
+    markup = _table(frame, columns, "Shares", rates={"share": "cases"})
     # A: out of 3. B: 10% of 20 is 2 people. C: 10 of 20, shown. D: 95% of 20 leaves 1.
     # E: no cases, not applicable: blank, shown as [x]. F: 0% of 20, no one: shown.
     # Kind "int" is never suppressed (the 3 cases stay): only declared shares are.
@@ -220,62 +226,81 @@ def test_a_share_with_a_named_numerator(publish):
     frame = pd.DataFrame({"group": ["A", "B"], "done": [6, 12], "all": [20, 13], "share": [0.3, 12 / 13]})
     columns = {"group": ("Group", "text"), "done": ("Done", "count"), "all": ("All", "count"),
                "share": ("Share", "pct")}
-    rows = cells(parse(table_html(frame, columns, "Done", rates={"share": ("done", "all")})).find("table"))
+    rows = cells(parse(_table(frame, columns, "Done", rates={"share": ("done", "all")})).find("table"))
     # A: 6 of 20 (rest 14): shown. B: 12 of 13 leaves 1 not done: hidden.
     assert [row[-1] for row in rows] == ["30.0%", C]
 
 
 def test_no_note_when_nothing_is_hidden(publish):
     frame = pd.DataFrame({"team": ["North", "South"], "open": [12, 0], "days": [3, 4]})
-    markup = table_html(frame, {"team": ("Team", "text"), "open": ("Open", "count"),
+    markup = _table(frame, {"team": ("Team", "text"), "open": ("Open", "count"),
                                 "days": ("Days", "int")}, "Open work")
     assert C not in markup and "sw-suppression-note" not in markup
     assert cells(parse(markup).find("table")) == [["North", "12", "3"], ["South", "0", "4"]]
 
 
 def test_show_table_displays_the_same_as_table_html(publish, shown):
-    notebook.show_table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
-    assert shown == [table_html(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)]
+    notebook.show_table(shown_table(TEAMS, TEAM_COLUMNS, totals=TEAM_TOTALS), "Referrals")
+    assert shown == [_table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)]
+
+
+def test_a_table_is_drawn_as_the_audience_left_it_and_nothing_is_decided_when_drawn():
+    # The audience is applied when the view makes the table, not when it is drawn: a table
+    # made for the public and drawn with another policy in force still hides North's 3.
+    with using_policy("publish"):
+        table = shown_table(TEAMS, TEAM_COLUMNS, totals=TEAM_TOTALS)
+    with using_policy("internal"):
+        assert cells(parse(table_html(table, "Referrals")).find("table"))[0] == ["North", C, C, "13"]
+
+
+def test_a_plain_frame_is_not_drawn_as_a_table(publish):
+    # A frame with no audience applied must not reach the page: its 3 would be shown.
+    with pytest.raises(ParameterError, match="audience has been applied"):
+        table_html(TEAMS, "Referrals")
+    with pytest.raises(ParameterError, match="audience has been applied"):
+        notebook.show_table(TEAMS, "Referrals")
 
 
 @pytest.mark.parametrize("totals, rates, words", [
     ({"row": "All"}, None, "exactly one row"),
     ({"column": "team"}, None, "must be one of the count columns"),
     ({"rows": "Total"}, None, "totals may say only"),
-    (None, {"share": "people"}, "rate column 'share' is not one of the table's columns"),
+    (None, {"share": "people"}, "share column 'share' is not one of the columns the table shows"),
 ])
 def test_mistaken_declarations_are_refused_in_both_modes(totals, rates, words):
     for mode in ("internal", "publish"):
         with using_policy(mode), pytest.raises(ParameterError, match=words):
-            table_html(TEAMS, TEAM_COLUMNS, "Referrals", totals=totals, rates=rates)
+            _table(TEAMS, TEAM_COLUMNS, "Referrals", totals=totals, rates=rates)
 
 
 def test_counts_must_be_whole_numbers(publish):
     frame = TEAMS.assign(referred=[3.5, 8, 11.5])
     with pytest.raises(ValueError, match="whole numbers"):
-        table_html(frame, TEAM_COLUMNS, "Referrals")
+        _table(frame, TEAM_COLUMNS, "Referrals")
 
 
 def test_markup_in_a_cell_stays_text_in_both_modes():
     frame = pd.DataFrame({"team": ['<img src=x onerror="alert(1)">'], "open": [3]})
     for mode in ("internal", "publish"):
         with using_policy(mode):
-            markup = table_html(frame, {"team": ("Team", "text"), "open": ("Open", "count")}, "<b>x</b>")
+            markup = _table(frame, {"team": ("Team", "text"), "open": ("Open", "count")}, "<b>x</b>")
         assert "<img" not in markup and "<b>" not in markup
 
 
 # --------------------------------------------------------------------------------------------
 # Headline cards
 
-CARDS = [
-    ("Demand", "4,316", "in 20 weeks"),  # the old three-tuple of text: shown as it is
-    count_card("Cases", 3, "all closed"),
-    count_card("Open", 12, "today"),
-    ("Waiting", 0, "nobody", "count"),
-    share_card("Predicted to return", 0.5, 4, "of cases judged"),
-    share_card("Face to face", 0.46, 50, "of hours"),
-    Card("Hours per case", 21.5, "median", "number"),
-]
+def _cards() -> list:
+    """Cards as a view makes them, under the policy in force."""
+    return [
+        ("Demand", "4,316", "in 20 weeks"),  # the old three-tuple of text: shown as it is
+        count_card("Cases", 3, "all closed"),
+        count_card("Open", 12, "today"),
+        count_card("Waiting", 0, "nobody"),
+        share_card("Predicted to return", 0.5, 4, "of cases judged"),
+        share_card("Face to face", 0.46, 50, "of hours"),
+        Card("Hours per case", 21.5, "median", "number"),
+    ]
 
 
 def _figures(markup: str) -> list[str]:
@@ -283,13 +308,13 @@ def _figures(markup: str) -> list[str]:
 
 
 def test_headline_cards_in_an_internal_report(internal, shown):
-    notebook.headline_cards(CARDS)
+    notebook.headline_cards(_cards())
     assert _figures(shown[0]) == ["4,316", "3", "12", "0", "50%", "46%", "21.5"]
     assert "sw-suppression-note" not in shown[0]
 
 
 def test_headline_cards_in_a_published_report(publish, shown):
-    notebook.headline_cards(CARDS)
+    notebook.headline_cards(_cards())
     # 3 cases: hidden, and said as the bound it implies (1 to 4 is fewer than 5). 0 waiting:
     # shown ("no one" singles no one out). 50% of 4: out of too few for any bound. No card
     # shows a bare [c].
@@ -305,11 +330,29 @@ def test_a_hidden_share_card_gives_the_bound_its_denominator_allows(publish, sho
     assert _figures(shown[0]) == ["under 17%", "over 83%"]
 
 
+def test_a_count_already_hidden_by_its_table_reads_not_shown(publish, shown):
+    # Demand of 120 shown, but hidden as [c] by the table it is the total of: the card says
+    # "not shown" (no bound can be given for it), and no note about bounds follows.
+    notebook.headline_cards([count_card("Demand", "[c]", "in 20 weeks")])
+    assert _figures(shown[0]) == ["not shown"] and "sw-suppression-note" not in shown[0]
+
+
 def test_a_bad_card_is_refused():
     with pytest.raises(ParameterError, match="headline_cards"):
         notebook.headline_cards([("only a label",)])
     with pytest.raises(ParameterError, match="kind 'counted'"):
         notebook.headline_cards([("Cases", 3, "", "counted")])
+
+
+@pytest.mark.parametrize("card", [
+    ("Cases", 3, "all closed", "count"),
+    Card("Cases", 3, "all closed", "count"),
+    Card("Returning", 0.1, "of cases", "pct", denominator=30),
+])
+def test_a_count_or_share_card_not_made_by_the_audience_is_refused(publish, card):
+    # Shown as it is, this card would give 3 cases (or 3 of 30) away in a public report.
+    with pytest.raises(ParameterError, match="make it with count_card or share_card"):
+        notebook.headline_cards([card])
 
 
 def test_count_text_for_narrative(shown):
@@ -558,7 +601,7 @@ def published_page() -> str:
             counted = protect_chart_counts(table, ["demand"], row_total=False, column_total=True)
             pareto = charts.pareto_chart(counted, "failure_type", "Failure <types>", "Pareto chart.")
             notebook.headline_cards([count_card("Cases", 3, "all closed"), count_card("Open", 12, "")])
-            notebook.show_table(TEAMS, TEAM_COLUMNS, "Referrals", totals=TEAM_TOTALS)
+            notebook.show_table(shown_table(TEAMS, TEAM_COLUMNS, totals=TEAM_TOTALS), "Referrals")
     finally:
         notebook.display = original
     show = nbformat.v4.new_code_cell("")

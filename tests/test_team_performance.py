@@ -272,7 +272,8 @@ def test_published_matrix_hides_small_latest_counts_but_not_shares():
 
 
 def test_age_table_declares_open_items_and_the_all_teams_row_as_totals(service):
-    ages, columns, totals = service.age_table()
+    shown = service.shown_ages()
+    ages, columns, totals = shown.frame, shown.columns, shown.totals
     assert totals == {"column": "open_items", "row": "All teams"}
     assert ages["team"].tolist() == ["A", "B", "All teams"]
     assert ages.iloc[-1][["open_4_to_12_weeks", "open_items"]].tolist() == [1, 1]  # B opened 1 Oct: 30 days
@@ -407,7 +408,7 @@ def test_the_run_below_the_average_is_named_until_the_chart_is_rebased(sample_fi
 
 
 def test_rebasing_and_annotations_are_in_the_notes_and_on_the_chart(north_rebased):
-    from workbook_helpers.present.explore import performance_chart
+    from workbook_helpers.workbooks.explore import performance_chart
 
     notes = " ".join(north_rebased.method_notes())
     assert "The charts for Community Team North are rebased from 1 February 2025" in notes

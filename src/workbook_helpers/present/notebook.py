@@ -4,9 +4,10 @@ Everything shown goes through here, so data values are escaped on the way out: a
 customer's words that contain markup are shown as text, never run.
 
 The report's audience (:mod:`workbook_helpers.privacy.policy`, set once in the workbook's setup cell) is
-applied by :mod:`workbook_helpers.privacy.audience`, not here: a workbook declares *what* its numbers
-are (a column of counts, its totals, a share and its denominator), the audience layer decides what
-to hide, and these helpers show what it leaves:
+applied by the privacy layer, not here: a workbook's view declares *what* its numbers are (a column
+of counts, its totals, a share and its denominator), :mod:`workbook_helpers.privacy.shown` applies
+the audience to the declaration and gives back a :class:`~workbook_helpers.privacy.shown.ShownTable`
+or :class:`~workbook_helpers.privacy.shown.Card`, and these helpers draw what it leaves:
 
 - in a ``public`` report, counts of 1 to ``suppress_below - 1`` in table columns of kind
   ``count`` become ``[c]``, and tables with totals get secondary suppression
@@ -22,12 +23,12 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy.shown import CHECKED_KINDS, Card, ShownTable
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.formatting import (
     MISSING, esc, symbol_html, fmt_date_short, fmt_hours, fmt_int, fmt_money, fmt_number, fmt_pct, plural,
@@ -36,8 +37,7 @@ from workbook_helpers.data.inputs import find_input  # noqa: F401 (for workbooks
 from workbook_helpers.outputs import SUMMARY_MIMETYPE, json_safe
 
 __all__ = [
-    "say", "say_text", "show_free_text", "headline_cards", "Card", "count_card", "share_card",
-    "count_text", "table_html", "show_table", "record_summary", "input_record", "SUPPRESSED_HTML",
+    "say", "say_text", "show_free_text", "headline_cards", "count_text", "table_html", "show_table", "record_summary", "input_record", "SUPPRESSED_HTML",
 ]
 
 _FORMATTERS = {
@@ -53,7 +53,6 @@ _FORMATTERS = {
     "figure": str,  # already formatted, shown as a number
 }
 _NUMERIC = {"int", "count", "pct", "pct0", "number", "hours", "money", "figure"}
-_SHARE_KINDS = {"pct", "pct0", "share"}
 
 #: How a hidden value is shown in HTML: the GSS symbol, with its meaning for screen readers
 #: and on hover.
@@ -99,90 +98,57 @@ def say_text(text: str | Iterable[str], requested: object) -> bool:
 # Headline cards
 
 
-@dataclass(frozen=True)
-class Card:
-    """One headline figure: ``label``, ``value``, ``note`` and the ``kind`` of value.
-
-    ``kind`` is ``"figure"`` (already written as text; shown as it is), ``"count"`` (a count of
-    people, cases, items or contacts: its bound, "fewer than 5", when small in a public report),
-    ``"share"`` (a share out of ``denominator``, written as a whole percentage; its bound, "under
-    17%", when it rests on few people or gives a small count away), or any column kind of
-    :func:`table_html`."""
-
-    label: str
-    value: object
-    note: str = ""
-    kind: str = "figure"
-    denominator: object = None
-
-
-def count_card(label: str, value: object, note: str = "") -> Card:
-    """A headline card for a count of people, cases, items or contacts."""
-    return Card(label, value, note, "count")
-
-
-def share_card(label: str, share: object, denominator: object, note: str = "") -> Card:
-    """A headline card for a share (0.64 shows as 64%) out of ``denominator`` people or cases."""
-    return Card(label, share, note, "share", denominator)
-
-
 def _card(item: Card | tuple) -> Card:
     if isinstance(item, Card):
         card = item
-    elif isinstance(item, tuple) and len(item) == 3:
-        card = Card(*item)
-    elif isinstance(item, tuple) and len(item) == 4:
+    elif isinstance(item, tuple) and len(item) in (3, 4):
         card = Card(*item)
     else:
         raise ParameterError(
             "headline_cards: each card must be (label, figure, note), (label, value, note, kind) "
             f"or a Card; got {item!r}."
         )
-    if card.kind not in _FORMATTERS and card.kind != "share":
+    if card.kind not in _FORMATTERS and card.kind not in CHECKED_KINDS:
         raise ParameterError(
             f"headline_cards: the card {card.label!r} has kind {card.kind!r}; expected count, "
             f"share or one of {', '.join(sorted(_FORMATTERS))}."
         )
+    if (card.kind in CHECKED_KINDS or card.denominator is not None) and not card.checked:
+        raise ParameterError(
+            f"headline_cards: the card {card.label!r} is a count or a share, which the report's "
+            "audience may hide: make it with count_card or share_card (workbook_helpers.privacy.shown)."
+        )
     return card
 
 
-def _card_figure(card: Card) -> tuple[str, str | None]:
-    """The card's figure as HTML, and what was hidden (None, "count" or "share"). A hidden
-    figure is given as the bound the report gives it ("fewer than 5", "under 17%"), never a bare [c]."""
-    if card.kind == "count":
-        bound = audience.count_shown(card.value)
-        if bound is not None:
-            return esc(bound.words()), "count"
-    if card.kind in _SHARE_KINDS and card.denominator is not None:
-        bound = audience.share_shown(card.value, card.denominator)
-        if bound is not None:
-            return esc(bound.words(percent=True)), "share"
+def _card_figure(card: Card) -> str:
+    """The card's figure as HTML: the bound the report gives a hidden figure ("fewer than 5",
+    "under 17%"), never a bare [c]."""
+    if card.bound is not None:
+        return esc(card.bound.words(percent=card.kind == "share"))
     if card.kind == "share":
-        return esc(fmt_pct(card.value)), None
-    return esc(_FORMATTERS[card.kind](card.value)), None
+        return esc(fmt_pct(card.value))
+    return esc(_FORMATTERS[card.kind](card.value))
 
 
 def headline_cards(cards: list[Card | tuple]) -> None:
     """Show the headline figures as a row of cards.
 
-    Each card is a :class:`Card` (see :func:`count_card` and :func:`share_card`), a tuple
-    ``(label, figure, note)`` with the figure already written as text, or ``(label, value,
-    note, kind)``. In a public report a count of 1 to ``suppress_below - 1`` reads as its bound
-    ("fewer than 5"), as does a share that rests on few ("under 17%"), and a note under the
-    cards says why."""
-    items, hidden = [], set()
+    Each card is a :class:`~workbook_helpers.privacy.shown.Card` (counts and shares made by
+    :func:`~workbook_helpers.privacy.shown.count_card` and
+    :func:`~workbook_helpers.privacy.shown.share_card`, which apply the report's audience), a
+    tuple ``(label, figure, note)`` with the figure already written as text, or ``(label, value,
+    note, kind)``. A figure the report hides reads as its bound ("fewer than 5", "under 17%"),
+    and a note under the cards says why."""
+    items, notes = [], []
     for card in map(_card, cards):
-        figure, what = _card_figure(card)
-        if what:
-            hidden.add(what)
+        if card.why and card.why not in notes:
+            notes.append(card.why)
         items.append(
             f'<div class="sw-card"><p class="sw-card-label">{esc(card.label)}</p>'
-            f'<p class="sw-card-figure">{figure}</p><p class="sw-card-note">{esc(card.note)}</p></div>'
+            f'<p class="sw-card-figure">{_card_figure(card)}</p><p class="sw-card-note">{esc(card.note)}</p></div>'
         )
-    note = ""
-    if hidden:
-        sentence = audience.bound_note(audience.suppress_below())
-        note = f'<p class="sw-suppression-note">{html.escape(sentence)}</p>'
+    note = "".join(f'<p class="sw-suppression-note">{html.escape(sentence)}</p>' for sentence in notes)
     display(HTML(f'<div class="sw-cards">{"".join(items)}</div>{note}'))
 
 
@@ -197,49 +163,37 @@ def count_text(value: object, singular: str, plural_form: str | None = None) -> 
 # Tables
 
 
-def table_html(
-    frame: pd.DataFrame,
-    columns: dict[str, tuple[str, str]],
-    caption: str,
-    totals: Mapping[str, object] | None = None,
-    rates: Mapping[object, object] | None = None,
-) -> str:
+def table_html(table: ShownTable, caption: str) -> str:
     """An accessible HTML table: a caption, column headers with scope, numbers formatted in the
     house style and right-aligned, every cell escaped.
 
-    ``columns`` maps a column of ``frame`` to (heading, kind), kind one of ``count`` (a count of
-    people, cases, items or contacts), ``int`` (a whole number that is not a count of people,
-    such as days), ``pct`` (1 dp), ``pct0``, ``number``, ``hours``, ``money``, ``date``,
-    ``text`` or ``figure`` (already written). The first column heads each row.
-
-    ``totals`` and ``rates`` say which totals and shares the table shows, as for
-    :func:`workbook_helpers.privacy.audience.protect_table` (the total row is found by the first column). In a public report,
-    ``count`` columns are suppressed against those totals and shown as ``[c]``, declared shares
-    are hidden likewise, and a note under the table says so, only when something was hidden.
-    In a team's report the table is shown in full.
+    ``table`` is a :class:`~workbook_helpers.privacy.shown.ShownTable`, made by the workbook's
+    view with :func:`~workbook_helpers.privacy.shown.shown_table`: the report's audience has
+    already decided which cells are hidden. They are drawn as ``[c]``, with the note that says
+    why under the table; nothing is decided here. Column kinds: ``count`` (a count of people,
+    cases, items or contacts), ``int`` (a whole number that is not a count of people, such as
+    days), ``pct`` (1 dp), ``pct0``, ``number``, ``hours``, ``money``, ``date``, ``text`` or
+    ``figure`` (already written). The first column heads each row.
     """
-    for column, spec in columns.items():
-        if not (isinstance(spec, tuple) and len(spec) == 2 and spec[1] in _FORMATTERS):
+    if not isinstance(table, ShownTable):
+        raise ParameterError(
+            f"A table is shown only once the report's audience has been applied to it (shown_table in "
+            f"workbook_helpers.privacy.shown, or the workbook's view); got {type(table).__name__}."
+        )
+    columns = table.columns
+    for column, (_, kind) in columns.items():
+        if kind not in _FORMATTERS:
             raise ParameterError(
-                f"table_html: column {column!r} should be (heading, kind) with kind one of "
-                f"{', '.join(sorted(_FORMATTERS))}; got {spec!r}."
+                f"table_html: column {column!r} has kind {kind!r}; expected one of "
+                f"{', '.join(sorted(_FORMATTERS))}."
             )
-    if rates:
-        for rate in rates:
-            if rate not in columns:
-                raise ParameterError(f"table_html: the rate column {rate!r} is not one of the table's "
-                                     "columns.")
-    counts = [column for column, (_, kind) in columns.items() if kind == "count"]
-    protected = audience.protect_table(frame, counts, totals, rates, label_column=next(iter(columns), None))
     head = "".join(
         f'<th scope="col"{" class=num" if kind in _NUMERIC else ""}>{esc(label)}</th>'
         for label, kind in columns.values()
     )
     body = []
-    names = list(columns)
-    shown = frame[names]
-    hidden = protected.mask[names].to_numpy()
-    for row, record in enumerate(shown.itertuples(index=False)):
+    hidden = table.hidden.to_numpy()
+    for row, record in enumerate(table.frame[list(columns)].itertuples(index=False)):
         cells = []
         for position, (value, (_, kind)) in enumerate(zip(record, columns.values())):
             text = SUPPRESSED_HTML if hidden[row, position] else esc(_FORMATTERS[kind](value))
@@ -248,7 +202,7 @@ def table_html(
             else:
                 cells.append(f'<td{" class=num" if kind in _NUMERIC else ""}>{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    note = protected.note()
+    note = table.note()
     return (
         f'<table class="sw-table"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
@@ -256,15 +210,9 @@ def table_html(
     )
 
 
-def show_table(
-    frame: pd.DataFrame,
-    columns: dict[str, tuple[str, str]],
-    caption: str,
-    totals: Mapping[str, object] | None = None,
-    rates: Mapping[object, object] | None = None,
-) -> None:
+def show_table(table: ShownTable, caption: str) -> None:
     """Display :func:`table_html`."""
-    display(HTML(table_html(frame, columns, caption, totals=totals, rates=rates)))
+    display(HTML(table_html(table, caption)))
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from workbook_helpers.measures import cases as cr
 from workbook_helpers.privacy import audience, chart_counts, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
+from workbook_helpers.privacy.shown import ShownTable, shown_table
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.teams import chosen_team
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, time_to_close
@@ -379,15 +380,28 @@ class CaseReview:
         table["status"] = table["open"].map({True: "still open", False: "closed"})
         if "predicted_return" in table.columns:
             table["predicted_return"] = table["predicted_return"].map({True: "yes", False: "no"})
-        return table[[c for c in self.case_table_columns()]].reset_index(drop=True)
+        return table[[c for c in self._case_columns()]].reset_index(drop=True)
 
-    def case_table_columns(self) -> dict[str, tuple[str, str]]:
+    def _case_columns(self) -> dict[str, tuple[str, str]]:
         columns = {k: v for k, v in CASE_COLUMNS.items() if k in self.measures.columns or k == "status"}
         if not self.several_cohorts:
             columns.pop("cohort", None)
         if self.measures.get("organisations_involved", pd.Series(dtype=float)).isna().all():
             columns.pop("organisations_involved", None)
         return columns
+
+    def shown_cases(self) -> ShownTable:
+        """The table of each case, as the report shows it (only the team's report shows it)."""
+        return shown_table(self.case_table(), self._case_columns())
+
+    def shown_case(self, case: str) -> ShownTable:
+        """One case's row of :meth:`shown_cases`."""
+        return shown_table(self.case_detail(case), self._case_columns())
+
+    def shown_summary(self) -> ShownTable:
+        """The per-case summary (:meth:`summary_table`) as the report shows it: its counts are
+        already written, with ``[c]`` where a public report hides them."""
+        return shown_table(self.summary_table(), self._summary_columns())
 
     def summary_table(self) -> pd.DataFrame:
         """Rows of measures with mean, median and total (or pooled share), per cohort, and the
@@ -430,7 +444,7 @@ class CaseReview:
         table.attrs["overall"] = overall
         return table
 
-    def summary_table_columns(self) -> dict[str, tuple[str, str]]:
+    def _summary_columns(self) -> dict[str, tuple[str, str]]:
         columns = {"label": ("Measure", "text")}
         if self.several_cohorts:
             columns["group"] = ("Cohort", "text")

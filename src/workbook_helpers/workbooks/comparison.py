@@ -44,6 +44,7 @@ from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
 from workbook_helpers.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms
+from workbook_helpers.privacy.shown import ShownTable, shown_table
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, drawable, time_to_close
 
 #: The measure that compares time to close, and the one it stands for when open cases are in.
@@ -509,6 +510,20 @@ class ComparisonView:
                                  str(self.table[measure].dtype) in {"boolean", "bool", "object", "str"}),
         })
         return frame.dropna(subset=["value"]).reset_index(drop=True)
+
+    def statistics_table(self, measures: list[str], statistic: str = "mean") -> ShownTable:
+        """Each chosen measure's per-case ``statistic`` ("mean" or "median") in both cohorts, from
+        the cases' own values (shares here are each case's own, not pooled), for the explorer."""
+        rows = []
+        for measure in measures:
+            label = self.comparison.set_index("measure").loc[measure, "label"]
+            summary = self.case_values(measure).groupby("group")["value"].agg(statistic)
+            rows.append({"label": label,
+                         "before": summary.get(self.before_label), "after": summary.get(self.after_label)})
+        frame = pd.DataFrame(rows, columns=["label", "before", "after"])
+        return shown_table(frame, {"label": ("Measure", "text"),
+                                   "before": (self.before_label.capitalize(), "number"),
+                                   "after": (self.after_label.capitalize(), "number")})
 
     def estimation_charts(self, measures: list[str] | None = None) -> list:
         shown = []

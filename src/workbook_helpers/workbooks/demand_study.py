@@ -16,6 +16,7 @@ import pandas as pd
 
 from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
+from workbook_helpers.privacy.shown import ShownTable, shown_table
 
 
 #: The count columns of a :func:`~workbook_helpers.measures.demand.value_failure_by` table.
@@ -40,12 +41,34 @@ def with_totals(table: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
 
 
 def breakdown_declarations(table: pd.DataFrame, by: str) -> dict:
-    """What a :func:`with_totals` table shows, as ``show_table`` and ``protect_table`` take it:
+    """What a :func:`with_totals` table shows, as ``shown_table`` and ``protect_table`` take it:
     its row of totals (the last), each row's total (``demand``), and the failure share of
     ``classified`` demand. No numerator is named for the share, so it is hidden wherever any
     count in its row is (a share and the counts shown beside it could give a hidden one away)."""
     return {"totals": {"row": table[by].iloc[-1], "column": "demand"},
             "rates": {"failure_share": "classified"}}
+
+
+#: The columns of the table of demand by service: (heading, kind).
+SERVICE_COLUMNS = {
+    "service": ("Service", "text"), "demand": ("Demand", "count"), "value": ("Value", "count"),
+    "failure": ("Failure", "count"), "unclassified": ("Not classified", "count"),
+    "failure_share": ("Failure share", "pct"),
+}
+
+#: The columns of the table of what to expect in a normal week (:func:`expected_table`).
+EXPECTED_COLUMNS = {
+    "demand_type": ("Demand type", "text"), "demand_class": ("Class", "text"),
+    "mean": ("Average a week", "number"), "low": ("Expect at least", "int"),
+    "high": ("Expect at most", "int"), "stable": ("Predictable", "text"),
+}
+
+
+def expected_table(expected: pd.DataFrame) -> ShownTable:
+    """What to expect in a normal week for the largest demand types
+    (:func:`~workbook_helpers.measures.demand.predictability`), as the report shows it: the
+    process limits are not counts of people, so nothing in it is hidden."""
+    return shown_table(expected, EXPECTED_COLUMNS)
 
 
 class ShownTypes(NamedTuple):
@@ -136,14 +159,11 @@ class ShownDemand:
         return table[["service", "demand", "value", "failure", "unclassified", "classified",
                       "failure_share"]]
 
-    def services_columns(self) -> dict[str, tuple[str, str]]:
-        """The columns of the table of demand by service, as ``show_table`` takes them: its
-        counts are of kind ``count``, so a public report hides the small ones."""
-        return {
-            "service": ("Service", "text"), "demand": ("Demand", "count"), "value": ("Value", "count"),
-            "failure": ("Failure", "count"), "unclassified": ("Not classified", "count"),
-            "failure_share": ("Failure share", "pct"),
-        }
+    def services_table(self) -> ShownTable:
+        """The table of demand by service, with its row of totals, as the report shows it: its
+        counts are of kind ``count``, protected against the totals ``declared``, so a public
+        report hides what ``service_mask`` hides."""
+        return shown_table(self.services, SERVICE_COLUMNS, **self.declared)
 
     def summary_record(self) -> dict:
         """The figures and tables of the run's JSON summary, with what each of them is (which

@@ -16,6 +16,7 @@ from workbook_helpers.measures.handoffs import case_groups, directly_follows, ha
 from workbook_helpers.present import charts
 from workbook_helpers.formatting import fmt_number, join_words
 from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy.shown import ShownTable, shown_table
 
 __all__ = ["HandoffView", "handoff_sentence"]
 
@@ -174,7 +175,12 @@ class HandoffView:
         wide.columns = ["first_kind", "next_kind", *self.groups]
         return wide
 
-    def follows_columns(self) -> dict[str, tuple[str, str]]:
+    def shown_follows(self) -> ShownTable:
+        """The directly-follows table (:meth:`follows_table`) as the report shows it: its figures
+        are already written, with ``[c]`` where a public report hides them."""
+        return shown_table(self.follows_table(), self._follows_columns())
+
+    def _follows_columns(self) -> dict[str, tuple[str, str]]:
         columns = {"first_kind": ("After", "text"), "next_kind": ("Comes next", "text")}
         for group in self.groups:
             columns[group] = (f"Per case, {group}" if self.several else "Per case", "figure")

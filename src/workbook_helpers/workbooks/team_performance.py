@@ -19,7 +19,7 @@ from workbook_helpers.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_m
 from workbook_helpers.data.performance_measures import MEASURES, Measure, measure
 from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
-from workbook_helpers.present.notebook import count_card
+from workbook_helpers.privacy.shown import ShownTable, count_card, shown_table
 from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
 from workbook_helpers.data.run_dates import check_run_date, date_range
@@ -32,6 +32,23 @@ AGE_BAND_LABELS = {
     "open_under_4_weeks": "Under 4 weeks",
     "open_4_to_12_weeks": "4 to 12 weeks",
     "open_over_12_weeks": "Over 12 weeks",
+}
+
+
+#: The columns of the tables the report shows: (heading, kind).
+_SHIFT_COLUMNS = {"team": ("Team", "text"), "measure": ("Measure", "text"), "since": ("Since", "text"),
+                  "points": ("Periods in a row", "int"), "side": ("Where", "text"),
+                  "setting": ("To rebase there", "text")}
+_SPENDING_COLUMNS = {
+    "month_name": ("Month", "text"), "budget": ("Budget", "money"), "actual": ("Spent", "money"),
+    "variance": ("Over (+) or under (-)", "money"), "variance_pct": ("Over or under, %", "pct"),
+    "variance_ytd": ("Year to date, over or under", "money"),
+    "variance_ytd_pct": ("Year to date, %", "pct"),
+}
+_SPENDING_TEAM_COLUMNS = {
+    "team": ("Team", "text"), "budget_ytd": ("Budget to date", "money"),
+    "actual_ytd": ("Spent to date", "money"), "variance_ytd": ("Over (+) or under (-)", "money"),
+    "variance_ytd_pct": ("Over or under, %", "pct"),
 }
 
 
@@ -345,11 +362,9 @@ class TeamPerformance:
                                  "setting": run["hint"]})
         return pd.DataFrame(rows, columns=["team", "measure", "since", "points", "side", "setting"])
 
-    @staticmethod
-    def shift_columns() -> dict[str, tuple[str, str]]:
-        return {"team": ("Team", "text"), "measure": ("Measure", "text"), "since": ("Since", "text"),
-                "points": ("Periods in a row", "int"), "side": ("Where", "text"),
-                "setting": ("To rebase there", "text")}
+    def shown_shifts(self) -> ShownTable:
+        """:meth:`shift_table` as the report shows it (no counts of people: nothing hidden)."""
+        return shown_table(self.shift_table(), _SHIFT_COLUMNS)
 
     def matrix_table(self) -> pd.DataFrame:
         """The summary matrix for the shown teams: team, measure, label, latest value, latest
@@ -384,23 +399,22 @@ class TeamPerformance:
             table = pd.concat([table, pd.DataFrame([{"team": ALL_TEAMS, **total}])], ignore_index=True)
         return table
 
-    def age_table(self) -> tuple[pd.DataFrame, dict, dict]:
-        """Open work by age for each shown team: the frame, its columns for
-        :func:`~workbook_helpers.present.notebook.show_table` and its totals (open items are each row's
-        total; the service's last row adds the teams up), so a public report can hide small
-        counts safely."""
+    def shown_ages(self) -> ShownTable:
+        """Open work by age for each shown team, as the report shows it: its counts are
+        protected against its totals (open items are each row's total; the service's last row
+        adds the teams up), so a public report can hide small counts safely."""
         columns = {"team": ("Team", "text"),
                    **{key: (label, "count") for key, label in AGE_BAND_LABELS.items()},
                    "open_items": ("Open", "count")}
         totals = {"column": "open_items", **({"row": ALL_TEAMS} if self.service_wide else {})}
-        return self.work_now_table()[list(columns)], columns, totals
+        return shown_table(self.work_now_table()[list(columns)], columns, totals=totals)
 
-    def upcoming_table(self) -> tuple[pd.DataFrame, dict, dict]:
-        """Work due in the next four weeks and overdue, per shown team, as :meth:`age_table`."""
+    def shown_upcoming(self) -> ShownTable:
+        """Work due in the next four weeks and overdue, per shown team, as :meth:`shown_ages`."""
         columns = {"team": ("Team", "text"), "due_next_28_days": ("Due in the next 4 weeks", "count"),
                    "overdue_items": ("Overdue", "count")}
         totals = {"row": ALL_TEAMS} if self.service_wide else {}
-        return self.work_now_table()[list(columns)], columns, totals
+        return shown_table(self.work_now_table()[list(columns)], columns, totals=totals)
 
     def age_band_bars(self) -> tuple[pd.DataFrame, str]:
         """Open work by age band (:meth:`age_bands`) as its bar chart draws it: the total of the
@@ -411,11 +425,9 @@ class TeamPerformance:
 
     def age_band_hidden(self) -> pd.Series:
         """Which age bands a chart of the scope's open work must leave out: those the age table
-        (:meth:`age_table`, as the report protects it) hides in its last row (the service total,
-        or the one team)."""
-        ages, columns, totals = self.age_table()
-        protected = audience.protect_table(ages, list(columns)[1:], totals=totals)
-        return pd.Series([bool(protected.mask.iloc[-1][key]) for key in AGE_BAND_LABELS])
+        (:meth:`shown_ages`) hides in its last row (the service total, or the one team)."""
+        last = self.shown_ages().hidden.iloc[-1]
+        return pd.Series([bool(last[key]) for key in AGE_BAND_LABELS])
 
     def spending_year(self) -> pd.DataFrame | None:
         """This financial year's months for the scope (all teams added together for the
@@ -435,6 +447,17 @@ class TeamPerformance:
         totals["variance_ytd_pct"] = totals["variance_ytd"] / totals["budget_ytd"].where(totals["budget_ytd"] != 0)
         totals["month_name"] = totals["month"].dt.strftime("%B %Y")
         return totals
+
+    def shown_spending(self) -> ShownTable | None:
+        """:meth:`spending_year` as the report shows it (money, not counts of people), or None
+        without spending."""
+        year = self.spending_year()
+        return None if year is None else shown_table(year, _SPENDING_COLUMNS)
+
+    def shown_spending_by_team(self) -> ShownTable | None:
+        """:meth:`spending_by_team` as the report shows it, or None without spending."""
+        teams = self.spending_by_team()
+        return None if teams is None else shown_table(teams, _SPENDING_TEAM_COLUMNS)
 
     def spending_by_team(self) -> pd.DataFrame | None:
         """Each shown team's spending in the financial year to date, most over budget first."""
@@ -474,7 +497,12 @@ class TeamPerformance:
             table["description"] = open_now["description"]
         return table.reset_index(drop=True)
 
-    def actions_table_columns(self, show_text: bool = False) -> dict[str, tuple[str, str]]:
+    def shown_actions(self, show_text: bool = False) -> ShownTable:
+        """The open actions (:meth:`actions_table`) as the report lists them: pseudonyms, and the
+        description only with ``show_text``."""
+        return shown_table(self.actions_table(show_text=show_text), self._actions_columns(show_text))
+
+    def _actions_columns(self, show_text: bool = False) -> dict[str, tuple[str, str]]:
         columns = {"action": ("Action", "text")}
         if self.service_wide:
             columns["team"] = ("Team", "text")
@@ -514,21 +542,6 @@ class TeamPerformance:
             table = table.astype({"latest": object})
             table.loc[hidden, "latest"] = SUPPRESSED
         return table
-
-    def spending_columns(self) -> dict[str, tuple[str, str]]:
-        return {
-            "month_name": ("Month", "text"), "budget": ("Budget", "money"), "actual": ("Spent", "money"),
-            "variance": ("Over (+) or under (-)", "money"), "variance_pct": ("Over or under, %", "pct"),
-            "variance_ytd": ("Year to date, over or under", "money"),
-            "variance_ytd_pct": ("Year to date, %", "pct"),
-        }
-
-    def spending_team_columns(self) -> dict[str, tuple[str, str]]:
-        return {
-            "team": ("Team", "text"), "budget_ytd": ("Budget to date", "money"),
-            "actual_ytd": ("Spent to date", "money"), "variance_ytd": ("Over (+) or under (-)", "money"),
-            "variance_ytd_pct": ("Over or under, %", "pct"),
-        }
 
     def spending_sentence(self) -> str:
         """Spending against budget in the financial year so far, in one sentence."""

@@ -52,16 +52,6 @@ def agreeing_word(count: object, one: str, many: str, hidden: bool = False) -> s
     return one if not kept_back(count, hidden) and fmt_int(count) == "1" else many
 
 
-def headline_count(label: str, count: object, note: str = ""):
-    """A headline card for a count (``notebook.count_card``), also when the count is given as
-    ``"[c]"`` (hidden already, by a table it adds up with)."""
-    from workbook_helpers.present.notebook import Card, count_card
-
-    if isinstance(count, str) and count == SUPPRESSED:
-        return Card(label, "not shown", note, "figure")
-    return count_card(label, count, note)
-
-
 def open_note(open_cases: object, left_out: object = None) -> str:
     """The note under a case review's count of cases: how many are still open (its bound when
     small in a public report), all closed, or not known (``None``); with ``left_out`` (cases

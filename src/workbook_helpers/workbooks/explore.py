@@ -180,8 +180,7 @@ def case_explorer(review):
             return
         _show_in(
             output,
-            HTML(table_html(review.case_detail(case.value), review.case_table_columns(),
-                            f"{case.value}: its measures")),
+            HTML(table_html(review.shown_case(case.value), f"{case.value}: its measures")),
             charts.journey_timeline(
                 review.timeline([case.value]), review.spans([case.value]),
                 f"The journey of {case.value}", f"Timeline of every activity on {case.value}.",
@@ -193,19 +192,6 @@ def case_explorer(review):
     case.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox([cohort, team]), case, output])
-
-
-def comparison_table(view, measures: list[str], statistic: str = "mean") -> pd.DataFrame:
-    """Each chosen measure's per-case ``statistic`` ("mean" or "median") in both cohorts, from the
-    cases' own values (shares here are each case's own, not pooled)."""
-    rows = []
-    for measure in measures:
-        label = view.comparison.set_index("measure").loc[measure, "label"]
-        values = view.case_values(measure)
-        summary = values.groupby("group")["value"].agg(statistic)
-        rows.append({"label": label,
-                     "before": summary.get(view.before_label), "after": summary.get(view.after_label)})
-    return pd.DataFrame(rows, columns=["label", "before", "after"])
 
 
 def comparison_explorer(view):
@@ -230,12 +216,7 @@ def comparison_explorer(view):
         if not chosen:
             _show_in(output, "Choose one or more measures.")
             return
-        table = HTML(table_html(
-            comparison_table(view, chosen, statistic.value),
-            {"label": ("Measure", "text"), "before": (view.before_label.capitalize(), "number"),
-             "after": (view.after_label.capitalize(), "number")},
-            f"{statistic.label} per case",
-        ))
+        table = HTML(table_html(view.statistics_table(chosen, statistic.value), f"{statistic.label} per case"))
         _show_in(output, table, *view.estimation_charts(chosen))
 
     chooser.observe(redraw, names="value")
