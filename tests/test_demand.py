@@ -722,6 +722,13 @@ def test_a_small_count_of_unclassified_demand_hides_what_would_give_it_away():
     assert rows.loc["Council tax", "failure"] == 20  # a number here: record_summary hides it
     assert bool(shown.service_mask.iloc[0]["failure"]) and bool(shown.service_mask.iloc[0]["unclassified"])
     assert rows.loc["All services", "classified"] == "[c]"
+    # The table the report draws hides the same cells: 2 unclassified and 20 failure (Council
+    # tax, the one service, and the totals row), and the failure shares that rest on them.
+    with using_policy("publish"):
+        table = shown.shown_services()
+    assert table.hidden.to_dict("list") == {
+        "service": [False, False], "demand": [False, False], "value": [False, False],
+        "failure": [True, True], "unclassified": [True, True], "failure_share": [True, True]}
     # Failure types add up to failure demand, which is hidden: the one type's count is hidden
     # too, and its share (100% of failure demand would tell that it is all of it).
     kinds = shown.failure_kinds

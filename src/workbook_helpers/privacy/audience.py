@@ -8,7 +8,8 @@ here decide, under the policy in force, what a report hides, with the algorithms
 (:mod:`workbook_helpers.present`) then show what they are given: they never read the policy.
 
 - tables: :func:`protect_table` (small counts, secondary suppression against declared totals,
-  shares with their denominators) and :class:`ProtectedTable`;
+  shares with their denominators) and :class:`ProtectedTable`; the views make the tables and
+  headline cards they offer through :mod:`workbook_helpers.privacy.shown`, which applies these;
 - bar charts of counts: :mod:`workbook_helpers.privacy.chart_counts` (gaps, and the sentence
   saying so), which asks this module what the report hides;
 - headline cards and sentences: :func:`count_shown`, :func:`share_shown`, :func:`count_phrase`;

@@ -20,8 +20,9 @@ managers inside the organisation)
 ``public`` (anyone: a published paper, a board paper on the web, a partner outside)
     As ``organisation``, and small numbers are hidden:
 
-    - tables (:func:`workbook_helpers.present.notebook.table_html` / ``show_table``, protected by
-      :func:`workbook_helpers.privacy.audience.protect_table`): columns of kind
+    - tables (made by the views with :func:`workbook_helpers.privacy.shown.shown_table`, which
+      applies :func:`workbook_helpers.privacy.audience.protect_table`, and drawn by
+      :func:`workbook_helpers.present.notebook.show_table`): columns of kind
       ``count`` have counts of 1 to ``suppress_below - 1`` replaced by ``[c]``, with secondary
       suppression against the totals the table declares, so no hidden count can be worked out
       by subtraction; shares declared with ``rates=`` are hidden where their denominator is
@@ -239,7 +240,7 @@ def using_policy(
     audience: object = None, suppress_below: object = DEFAULT_SUPPRESS_BELOW, privacy: object = None
 ) -> Iterator[ReportPolicy]:
     """Apply a policy for a ``with`` block, then put back the one before (for tests and for
-    previews: ``with using_policy("public"): html = table_html(...)``)."""
+    previews: ``with using_policy("public"): table = shown_table(...)``)."""
     global _current
     before = _current
     policy = set_policy(audience, suppress_below, privacy)

@@ -56,7 +56,7 @@ SERVICE_COLUMNS = {
     "failure_share": ("Failure share", "pct"),
 }
 
-#: The columns of the table of what to expect in a normal week (:func:`expected_table`).
+#: The columns of the table of what to expect in a normal week (:func:`shown_expected`).
 EXPECTED_COLUMNS = {
     "demand_type": ("Demand type", "text"), "demand_class": ("Class", "text"),
     "mean": ("Average a week", "number"), "low": ("Expect at least", "int"),
@@ -64,7 +64,7 @@ EXPECTED_COLUMNS = {
 }
 
 
-def expected_table(expected: pd.DataFrame) -> ShownTable:
+def shown_expected(expected: pd.DataFrame) -> ShownTable:
     """What to expect in a normal week for the largest demand types
     (:func:`~workbook_helpers.measures.demand.predictability`), as the report shows it: the
     process limits are not counts of people, so nothing in it is hidden."""
@@ -159,7 +159,7 @@ class ShownDemand:
         return table[["service", "demand", "value", "failure", "unclassified", "classified",
                       "failure_share"]]
 
-    def services_table(self) -> ShownTable:
+    def shown_services(self) -> ShownTable:
         """The table of demand by service, with its row of totals, as the report shows it: its
         counts are of kind ``count``, protected against the totals ``declared``, so a public
         report hides what ``service_mask`` hides."""
