@@ -163,7 +163,8 @@ def timed(function, repeat: int) -> tuple[float, list[float], object]:
 
 def measure(events_path: Path, cases_path: Path, repeat: int) -> dict:
     """Load the data, time the measures and record memory (runs in its own process)."""
-    from workbook_helpers.measures.cases import by_organisation, case_measures, cohort_summary
+    from workbook_helpers.measures.case_summaries import by_organisation, cohort_summary
+    from workbook_helpers.measures.cases import case_measures
 
     events = pd.read_parquet(events_path)
     cases = pd.read_parquet(cases_path)

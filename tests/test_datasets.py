@@ -10,7 +10,14 @@ import pandera.pandas as pa
 import pytest
 
 from conftest import ROOT
-from workbook_helpers.data.datasets import DATASETS, Dataset, get_dataset, register, write_sample
+from workbook_helpers.data.datasets import (
+    DATASETS,
+    Dataset,
+    LoaderOption,
+    get_dataset,
+    register,
+    write_sample,
+)
 from workbook_helpers.data.docs import contracts_page
 from workbook_helpers.data.loading import load_table
 from workbook_helpers.exceptions import ParameterError
@@ -29,8 +36,12 @@ TINY_CONTRACT = pa.DataFrameSchema(
 )
 
 
-def load_tiny(path, column_map=None, sheet=None):
-    return load_table(path, TINY_CONTRACT, column_map=column_map, sheet=sheet)
+def load_tiny(path, column_map=None, sheet=None, largest_size=None):
+    things = load_table(path, TINY_CONTRACT, column_map=column_map, sheet=sheet)
+    if largest_size is not None:
+        big = things["thing"][things["size"] > largest_size].tolist()
+        things.attrs["warnings"] = [f"bigger than {largest_size!r}: {', '.join(big)}"]
+    return things
 
 
 TINY = Dataset(
@@ -46,6 +57,8 @@ TINY = Dataset(
     sample=lambda seed: pd.DataFrame({"thing": ["pin", "bead"], "size": [seed % 7, 2]}),
     validate_note="Tiny things are for this test only.",
     examples=("my_tiny_things.csv",),
+    options=(LoaderOption(keyword="largest_size", metavar="SIZE", reads="positive number", example="5",
+                          help="things bigger than this are noted"),),
 )
 
 
@@ -139,6 +152,8 @@ def test_a_dataset_registered_here_shows_in_validate_help(tiny) -> None:
     assert "workbook validate tiny-things my_tiny_things.csv" in help_text
     assert "Tiny things are for this test only." in help_text
     assert "for the tiny study workbook, tiny-things (one row per tiny thing)" in flat
+    assert "[--largest-size SIZE]" in flat
+    assert "--largest-size SIZE tiny-things only: things bigger than this are noted" in flat
 
 
 def test_a_dataset_registered_here_is_validated(tiny, tmp_path, capsys) -> None:
@@ -151,13 +166,21 @@ def test_a_dataset_registered_here_is_validated(tiny, tmp_path, capsys) -> None:
     assert 'Column "thing": 1 row left blank.' in capsys.readouterr().err
 
 
-def test_an_option_of_another_dataset_is_refused_naming_the_one_that_takes_it(tiny, tmp_path, capsys) -> None:
+@pytest.mark.parametrize(("dataset", "option", "refusal"), [
+    # a built-in dataset's option, given for the tiny things
+    ("tiny-things", ["--activity-map", "map.yaml"],
+     "--activity-map is for case events only: workbook validate events FILE --activity-map MAP.yaml\n"),
+    # the tiny things' own option, given for a built-in dataset
+    ("targets", ["--largest-size", "3"],
+     "--largest-size is for a file of tiny things only: workbook validate tiny-things FILE --largest-size 5\n"),
+])
+def test_an_option_of_another_dataset_is_refused_naming_the_one_that_takes_it(
+    tiny, tmp_path, capsys, dataset, option, refusal
+) -> None:
     path = tmp_path / "things.csv"
     path.write_text("thing\npin\n", encoding="utf-8")
-    assert cli.main(["validate", "tiny-things", str(path), "--activity-map", "map.yaml"]) == 2
-    assert capsys.readouterr().err == (
-        "--activity-map is for case events only: workbook validate events FILE --activity-map MAP.yaml\n"
-    )
+    assert cli.main(["validate", dataset, str(path), *option]) == 2
+    assert capsys.readouterr().err == refusal
 
 
 def test_a_dataset_registered_here_gets_a_sample_file_and_a_section(tiny, tmp_path) -> None:
@@ -171,3 +194,36 @@ def test_a_dataset_registered_here_gets_a_sample_file_and_a_section(tiny, tmp_pa
            "as `-p tiny_column_map MAP.yaml`." in page
     assert "| `thing` | yes |" in page and "| `size` | no |" in page
     assert "`tiny-things` for the tiny study workbook" in page
+
+
+def test_a_dataset_registered_here_has_its_own_option_passed_to_its_loader(tiny, tmp_path, capsys) -> None:
+    path = tmp_path / "things.csv"
+    path.write_text("thing,size\npin,1\nbead,4\nshell,3\n", encoding="utf-8")
+    # read as a number: 2.5, not the text "2.5"; bead (4) and shell (3) are bigger
+    assert cli.main(["validate", "tiny-things", str(path), "--largest-size", "2.5"]) == 0
+    assert capsys.readouterr().out == "OK: 3 tiny things.\nNote: bigger than 2.5: bead, shell\n"
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["validate", "tiny-things", str(path), "--largest-size", "big"])
+    assert stopped.value.code == 2
+    assert "--largest-size: should be a number above 0, such as 5, not 'big'" in capsys.readouterr().err
+
+
+def test_the_built_in_loader_options_keep_their_flags_and_words() -> None:
+    flat = " ".join(validate_help().split())
+    assert "--max-handling-minutes MINUTES demand only: handling times above this are noted as worth " \
+           "checking (default: 480, 8 hours; the demand study's max_handling_minutes)" in flat
+    assert "--activity-map MAP.yaml events only: a YAML file of 'local activity name: kind', on top " \
+           "of the built-in one" in flat
+
+
+@pytest.mark.parametrize("keyword", ["sheet", "column_map", "Largest", "largest-size"])
+def test_a_loader_option_validate_could_not_offer_is_refused(keyword) -> None:
+    with pytest.raises(ParameterError, match="loader option's keyword is lower-case letters"):
+        LoaderOption(keyword=keyword, metavar="X", help="words")
+
+
+def test_an_option_declared_otherwise_by_another_dataset_is_refused(tiny) -> None:
+    other = LoaderOption(keyword="largest_size", metavar="SIZE", help="something else")
+    with pytest.raises(ParameterError, match='"tiny_things" already takes --largest-size, declared otherwise'):
+        register(Dataset(**{**TINY.__dict__, "name": "other_things", "options": (other,)}))
+    assert "other_things" not in DATASETS

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_cases import NA, ev, make_events
+from case_logs import NA, ev, make_events
 from workbook_helpers.measures import handoffs as h
 from workbook_helpers.privacy import audience
 from workbook_helpers.workbooks import handoffs as hv

@@ -6,9 +6,10 @@ draws it, the column-map parameter the workbooks give it, what ``workbook valida
 it, and the workbook it feeds. ``workbook validate`` (its choices, its help and what it prints),
 ``workbook sample`` (:func:`write_sample`), the data-contract page
 (:mod:`workbook_helpers.data.docs`), the workbook registry's ``team_sources`` and ``data_files``
-and the tests all read :data:`DATASETS` rather than list the datasets. (Two loader options that
-only one dataset takes, the activity map and the handling-time ceiling, are still named where
-``workbook validate`` offers them.)
+and the tests all read :data:`DATASETS` rather than list the datasets. A loader's own options
+(the events' activity map, the demand log's handling-time ceiling) are declared with their dataset
+too, as :class:`LoaderOption`: ``workbook validate`` makes its flags, their help and its refusal of
+an option given for another dataset from these declarations.
 
 Adding a dataset (see ``docs/adding-a-workbook.md``): declare its contract in
 :mod:`workbook_helpers.data.contracts`, its ``load_`` verb in :mod:`workbook_helpers.data.loading`
@@ -27,12 +28,70 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from workbook_helpers.data.samples import DEFAULT_SEED
 from workbook_helpers.exceptions import ParameterError
 
-__all__ = ["DATASETS", "Dataset", "get_dataset", "register", "write_sample"]
+__all__ = [
+    "DATASETS", "Dataset", "LoaderOption", "get_dataset", "loader_options", "register", "write_sample",
+]
+
+#: How ``workbook validate`` reads an option's value: as a file's path, passed on as given, or as
+#: a number above 0 (anything else is refused with the option's example).
+READS = ("path", "positive number")
+# A dataset's name or a loader option's keyword: what the command line can spell with hyphens.
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# The names ``workbook validate`` gives its own arguments and the loader's common keywords: a
+# loader option may not take one.
+_VALIDATE_NAMES = frozenset({"dataset", "path", "map", "column_map", "sheet", "help", "command", "version"})
+
+
+@dataclass(frozen=True)
+class LoaderOption:
+    """A keyword argument of a dataset's loader that ``workbook validate`` offers as a flag.
+
+    ``keyword``
+        The loader's keyword: ``"activity_map"``. The flag is the keyword with hyphens for
+        underscores (:attr:`flag`: ``--activity-map``).
+    ``metavar``
+        What the help shows for the value: ``"MAP.yaml"``, ``"MINUTES"``.
+    ``help``
+        The option's words in ``workbook validate --help``, which puts the datasets that take it
+        first ("events only: ...").
+    ``reads``
+        How the value is read (:data:`READS`): ``"path"``, a file, passed on as given, or
+        ``"positive number"``, a number above 0 (anything else is refused).
+    ``example``
+        A value to show in a message: the refusal of the option for another dataset, and what a
+        bad number should look like (the metavar when not given).
+    """
+
+    keyword: str
+    metavar: str
+    help: str
+    reads: Literal["path", "positive number"] = "path"
+    example: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.keyword) or self.keyword in _VALIDATE_NAMES:
+            raise ParameterError(
+                f'A loader option\'s keyword is lower-case letters, digits and underscores, starting '
+                f'with a letter, and not one of {", ".join(sorted(_VALIDATE_NAMES))} (workbook '
+                f'validate has those already); "{self.keyword}" is not.')
+        if self.reads not in READS:
+            raise ParameterError(f'A loader option is read as {" or ".join(READS)}; the option '
+                                 f'"{self.keyword}" says "{self.reads}".')
+
+    @property
+    def flag(self) -> str:
+        """The flag ``workbook validate`` takes it as: ``--`` and the keyword, hyphens for
+        underscores."""
+        return "--" + self.keyword.replace("_", "-")
+
+    @property
+    def example_value(self) -> str:
+        return self.example or self.metavar
 
 
 @dataclass(frozen=True)
@@ -67,8 +126,8 @@ class Dataset:
     ``examples``
         What follows ``workbook validate COMMAND`` in the examples of that help.
     ``options``
-        The loader's own keyword arguments that ``workbook validate`` passes on when given
-        (``activity_map``, ``max_handling_minutes``); the command refuses them for other datasets.
+        The loader's own keyword arguments that ``workbook validate`` offers as flags and passes
+        on when given (:class:`LoaderOption`); the command refuses them for other datasets.
 
     ``contract``, ``loader``, ``sample`` and ``summary`` may be given as the object itself or as
     ``"module:attribute"``, imported when first used.
@@ -86,7 +145,7 @@ class Dataset:
     sample: Callable | str | None = None
     validate_note: str = ""
     examples: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()
+    options: tuple[LoaderOption, ...] = ()
 
     @property
     def command(self) -> str:
@@ -219,7 +278,11 @@ BUILT_IN: tuple[Dataset, ...] = (
         summary=summarise_demand,
         described="a demand log",
         examples=("data/sample/demand.csv", 'my_export.xlsx --map my_headers.yaml --sheet "Contacts"'),
-        options=("max_handling_minutes",),
+        options=(LoaderOption(
+            keyword="max_handling_minutes", metavar="MINUTES", reads="positive number", example="480",
+            help="handling times above this are noted as worth checking (default: 480, 8 hours; the "
+            "demand study's max_handling_minutes)",
+        ),),
     ),
     Dataset(
         name="events",
@@ -237,7 +300,10 @@ Case events can name activities in the service's own words ("Care Act assessment
 visit"): a built-in activity map reads common names as assessment, referral, visit, call, meeting,
 review, admin, closure or other, and --activity-map adds yours ('local name: kind' lines).""",
         examples=("my_case_events.csv --activity-map my_activities.yaml",),
-        options=("activity_map",),
+        options=(LoaderOption(
+            keyword="activity_map", metavar="MAP.yaml",
+            help="a YAML file of 'local activity name: kind', on top of the built-in one",
+        ),),
     ),
     Dataset(
         name="cases",
@@ -317,15 +383,33 @@ DATASETS: dict[str, Dataset] = {dataset.name: dataset for dataset in BUILT_IN}
 def register(dataset: Dataset) -> Dataset:
     """Add a dataset for this process: ``workbook validate``, ``workbook sample`` and the contract
     page take it up."""
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", dataset.name):
+    if not _NAME.fullmatch(dataset.name):
         raise ParameterError(
             f'A dataset\'s name is lower-case letters, digits and underscores, starting with a '
             f'letter (the command line spells its underscores as hyphens); "{dataset.name}" is not.')
     known = DATASETS.get(dataset.name)
     if known is not None and known != dataset:
         raise ParameterError(f'There is already a dataset called "{dataset.name}".')
+    for option in dataset.options:
+        for other in DATASETS.values():
+            declared = next((o for o in other.options if o.keyword == option.keyword), None)
+            if other.name != dataset.name and declared is not None and declared != option:
+                raise ParameterError(
+                    f'The dataset "{other.name}" already takes {option.flag}, declared otherwise: '
+                    f'a flag of workbook validate means one thing for every dataset that takes it.')
     DATASETS[dataset.name] = dataset
     return dataset
+
+
+def loader_options() -> dict[str, tuple[LoaderOption, tuple[Dataset, ...]]]:
+    """Every loader option a dataset declares, by keyword, with the datasets that take it, in
+    the order of :data:`DATASETS`: what ``workbook validate`` offers beyond its own arguments."""
+    found: dict[str, tuple[LoaderOption, tuple[Dataset, ...]]] = {}
+    for dataset in DATASETS.values():
+        for option in dataset.options:
+            first, takers = found.get(option.keyword, (option, ()))
+            found[option.keyword] = (first, (*takers, dataset))
+    return found
 
 
 def get_dataset(name: str) -> Dataset:

@@ -1,13 +1,16 @@
 """Case review: the measures of each case's end-to-end journey, from its event log.
 
-Every function takes case events as :func:`workbook_helpers.data.loading.load_events` returns them
-(one row per activity, indexed by spreadsheet row number) and, optionally, the cases file as
-:func:`workbook_helpers.data.loading.load_cases` returns it. Each returns a tidy frame. Nothing here
-reads files or draws, and nothing loops over cases in Python: every measure is computed on whole
-columns at once, so 100,000 cases with 3,000,000 events take seconds (see
-``benchmarks/bench_case_measures.py``).
+:func:`case_measures` takes case events as :func:`workbook_helpers.data.loading.load_events`
+returns them (one row per activity, indexed by spreadsheet row number) and, optionally, the cases
+file as :func:`workbook_helpers.data.loading.load_cases` returns it, and gives one row of measures
+per case. Nothing here reads files or draws, and nothing loops over cases in Python: every measure
+is computed on whole columns at once, so 100,000 cases with 3,000,000 events take seconds (see
+``benchmarks/bench_case_measures.py``). The summaries across cases (by cohort, by organisation)
+and the journey timeline are in :mod:`workbook_helpers.measures.case_summaries`, built on the
+journey order and the checks defined here.
 
-Definitions (the words a reader sees are in :data:`MEASURE_LABELS`):
+Definitions (the words a reader sees are in
+:data:`workbook_helpers.measures.case_summaries.MEASURE_LABELS`):
 
 - *journey order*: a case's events sorted by ``date`` (and time, when one is recorded). Events
   of one case on the same date (the same moment, when times are recorded) keep their file
@@ -47,13 +50,9 @@ from workbook_helpers.exceptions import ParameterError
 
 __all__ = [
     "EVENT_COLUMNS",
-    "MEASURE_LABELS",
     "NOT_RECORDED",
-    "by_organisation",
     "case_measures",
     "open_known_from",
-    "case_timeline",
-    "cohort_summary",
 ]
 
 EVENT_COLUMNS = ("case_id", "date", "activity", "worker", "hours", "face_to_face")
@@ -61,39 +60,17 @@ ASSESSMENT = "assessment"
 REFERRAL = "referral"
 CLOSURE = "closure"
 NOT_RECORDED = "not recorded"
-ALL = "all"
 _DAY_NS = 86_400 * 10**9
-
-#: The measures :func:`cohort_summary` summarises, in the order it lists them, with the words a
-#: reader sees. Shares are 0 to 1.
-MEASURE_LABELS: dict[str, str] = {
-    "assessments": "Assessments per case",
-    "repeat_assessments": "Repeat assessments per case",
-    "referrals": "Referrals per case",
-    "people_involved": "People involved per case",
-    "organisations_involved": "Organisations involved per case",
-    "handoffs": "Handoffs per case",
-    "total_hours": "Hours per case",
-    "face_to_face_hours": "Face-to-face hours per case",
-    "face_to_face_share": "Face-to-face time as a share of total time",
-    "value_work_share": "Value work as a share of time (where known)",
-    "end_to_end_days": "Days end to end per case",
-    "predicted_return": "Cases predicted to return (share of cases with a yes or no)",
-    "returned": "Cases that returned (share of cases with a yes or no)",
-}
-_SHARES = {
-    # measure: (numerator, denominator) columns whose group totals give the pooled share
-    "face_to_face_share": ("face_to_face_hours", "total_hours"),
-    "value_work_share": ("value_work_hours", "value_work_known_hours"),
-}
-_YES_NO = ("predicted_return", "returned")
+#: The cases file's yes-or-no columns that case_measures passes on.
+YES_NO = ("predicted_return", "returned")
 
 
 # --------------------------------------------------------------------------------------------
-# Checks and the journey order shared by every function
+# Checks, the journey order and the counts per group, shared with the summaries across cases
+# (case_summaries.py) and the handoffs (handoffs.py)
 
 
-def _check_events(events: pd.DataFrame, needed: tuple[str, ...], function: str) -> None:
+def check_events(events: pd.DataFrame, needed: tuple[str, ...], function: str) -> None:
     """Raise ParameterError naming what is missing, before any work is done."""
     if not isinstance(events, pd.DataFrame):
         raise ParameterError(
@@ -136,7 +113,7 @@ def _check_cases(cases: pd.DataFrame, function: str) -> None:
 
 
 @dataclass(frozen=True)
-class _Journey:
+class Journey:
     """The events in journey order (case, then date, then file order) and per-event flags.
 
     Arrays named ``*_j`` are in journey order; ``codes`` is in the frame's own row order.
@@ -167,7 +144,7 @@ def _is(column: pd.Series, kind: str) -> np.ndarray:
     return column.eq(kind).fillna(False).to_numpy(dtype=bool)
 
 
-def _journey(events: pd.DataFrame) -> _Journey:
+def journey_of(events: pd.DataFrame) -> Journey:
     codes, case_ids = pd.factorize(events["case_id"])
     dates = events["date"].to_numpy(dtype="datetime64[ns]")
     # lexsort is stable: rows equal on case, date and row number keep their position.
@@ -191,20 +168,20 @@ def _journey(events: pd.DataFrame) -> _Journey:
         changed = (c[1:] == c[:-1]) & (w[1:] != w[:-1])
         handoff_j[known[1:][changed]] = True
 
-    return _Journey(
+    return Journey(
         order=order, codes=codes, case_ids=pd.Index(case_ids), case_j=case_j,
         date_j=dates[order], assessment_j=assessment_j, referral_j=referral_j,
         repeat_assessment_j=repeat_j, handoff_in_j=handoff_j, worker_j=worker_j,
     )
 
 
-def _count(groups: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+def count_per(groups: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Rows per group (int64) or, with ``weights``, the sum of the weights per group (float)."""
     counted = np.bincount(groups, weights=weights, minlength=n)
     return counted.astype(np.float64 if weights is not None else np.int64)
 
 
-def _distinct(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+def distinct_per(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """How many distinct values (codes, -1 = blank, not counted) each group has."""
     keep = values >= 0
     if not keep.any():
@@ -297,7 +274,8 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
           when total hours are 0), ``value_work_share`` (float, null when no hours have a
           known ``value_work``), and the two totals it is made of, ``value_work_hours`` and
           ``value_work_known_hours`` (null without a ``value_work`` column), which
-          :func:`cohort_summary` needs for the pooled share;
+          :func:`~workbook_helpers.measures.case_summaries.cohort_summary` needs for the pooled
+          share;
         - ``first_event``, ``last_event``, ``start``, ``end`` (datetime64[ns]),
           ``end_to_end_days`` (Int64: whole days from start to end);
         - ``open`` (bool: the case is still open, by its ``closed`` date in the cases file or,
@@ -311,10 +289,10 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
         When a required column is missing, ``case_id`` or ``date`` is blank, or the cases frame
         repeats a case.
     """
-    _check_events(events, EVENT_COLUMNS, "case_measures")
+    check_events(events, EVENT_COLUMNS, "case_measures")
     if cases is not None:
         _check_cases(cases, "case_measures")
-    journey = _journey(events)
+    journey = journey_of(events)
     case_ids = journey.case_ids
     if cases is not None:
         # get_indexer hashes; Series.isin on Arrow-backed text loops in Python over the values
@@ -326,23 +304,23 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
 
     hours = events["hours"].to_numpy(dtype=np.float64, na_value=np.nan)
     face_to_face = events["face_to_face"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-    counts = _count(codes, n)
-    total_hours = _count(codes, n, hours)
-    face_hours = _count(codes, n, np.where(face_to_face, hours, 0.0))
-    assessments = _count(case_j[journey.assessment_j], n)
+    counts = count_per(codes, n)
+    total_hours = count_per(codes, n, hours)
+    face_hours = count_per(codes, n, np.where(face_to_face, hours, 0.0))
+    assessments = count_per(case_j[journey.assessment_j], n)
 
     out: dict[str, object] = {"case_id": case_ids}
     out["events"] = counts
     out["assessments"] = assessments
     out["repeat_assessments"] = np.maximum(assessments - 1, 0)
-    out["referrals"] = _count(case_j[journey.referral_j], n)
-    out["people_involved"] = _distinct(case_j, journey.worker_j, n)
+    out["referrals"] = count_per(case_j[journey.referral_j], n)
+    out["people_involved"] = distinct_per(case_j, journey.worker_j, n)
     if "organisation" in events.columns:
-        organisations = _distinct(codes, pd.factorize(events["organisation"])[0], n)
+        organisations = distinct_per(codes, pd.factorize(events["organisation"])[0], n)
         out["organisations_involved"] = pd.array(organisations, dtype="Int64")
     else:
         out["organisations_involved"] = pd.array([pd.NA] * n, dtype="Int64")
-    out["handoffs"] = _count(case_j[journey.handoff_in_j], n)
+    out["handoffs"] = count_per(case_j[journey.handoff_in_j], n)
     out["total_hours"] = total_hours
     out["face_to_face_hours"] = face_hours
     out["face_to_face_share"] = _share(face_hours, total_hours)
@@ -350,8 +328,8 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
         value_work = events["value_work"].astype("boolean")
         known = value_work.notna().to_numpy()
         valued = value_work.to_numpy(dtype=bool, na_value=False)
-        value_hours = _count(codes, n, np.where(valued, hours, 0.0))
-        known_hours = _count(codes, n, np.where(known, hours, 0.0))
+        value_hours = count_per(codes, n, np.where(valued, hours, 0.0))
+        known_hours = count_per(codes, n, np.where(known, hours, 0.0))
         out["value_work_share"] = _share(value_hours, known_hours)
     else:
         value_hours = known_hours = np.full(n, np.nan)
@@ -370,7 +348,7 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
 
     start, end = first, last
     # Without a closing date, a case is open when the events record closures but none for it.
-    closures = _count(case_j[_is(events["activity"], CLOSURE)[journey.order]], n)
+    closures = count_per(case_j[_is(events["activity"], CLOSURE)[journey.order]], n)
     is_open = (closures == 0) if closures.any() else np.zeros(n, dtype=bool)
     in_cases = None  # each case's row position in the cases frame, -1 = not there
     if cases is not None:
@@ -387,7 +365,7 @@ def case_measures(events: pd.DataFrame, cases: pd.DataFrame | None = None) -> pd
     out["end_to_end_days"] = _days(start, end)
     out["open"] = is_open
     if cases is not None:
-        for column in _YES_NO:
+        for column in YES_NO:
             out[column] = (
                 pd.array(_take(cases[column].astype("boolean"), in_cases), dtype="boolean")
                 if column in cases.columns else pd.array([pd.NA] * n, dtype="boolean")
@@ -425,7 +403,7 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 def _case_label(
-    column: str, events: pd.DataFrame, journey: _Journey, cases: pd.DataFrame | None,
+    column: str, events: pd.DataFrame, journey: Journey, cases: pd.DataFrame | None,
     in_cases: np.ndarray | None, n: int,
 ) -> pd.Categorical | None:
     """A case's cohort or team: the cases file's value where it has one, else the most frequent
@@ -446,255 +424,3 @@ def _case_label(
     if not sources:
         return None
     return pd.Categorical(values, categories=_categories(*sources))
-
-
-# --------------------------------------------------------------------------------------------
-# Cohort summary
-
-
-def cohort_summary(
-    measures: pd.DataFrame, by: str | None = "cohort", include_all: bool = False
-) -> pd.DataFrame:
-    """Per-case means and medians, totals and pooled shares of each measure, per cohort.
-
-    Parameters
-    ----------
-    measures:
-        One row per case, as :func:`case_measures` returns it (or a user's own table with some
-        of the same columns: measures it lacks are left out).
-    by:
-        The column that names each case's group (``"cohort"`` by default). ``None`` puts every
-        case in one group, ``"all"``; so does the default when the table has no ``cohort``
-        column. Another column name that is not in the table is an error. Cases with a blank
-        group form the group ``"not recorded"``.
-    include_all:
-        Also give the rows for all cases together (group ``"all"``, after the cohorts).
-
-    Returns
-    -------
-    DataFrame
-        Tidy, one row per (group, measure), groups in their category order (or sorted), measures
-        in the order of :data:`MEASURE_LABELS`. Columns:
-
-        - ``group``, ``measure`` (the column name), ``label`` (plain words);
-        - ``cases``: cases in the group with a known value of the measure;
-        - ``mean``, ``median``: per case (for the share measures, the mean and median of the
-          cases' own shares, each case counting once);
-        - ``total``: the sum over cases for counts, hours and days; the number of cases
-          answering yes for ``predicted_return`` and ``returned``; null for the share measures;
-        - ``pooled``: only for shares. ``face_to_face_share``: the group's face-to-face hours
-          over its total hours (so long cases weigh more than in ``mean``);
-          ``value_work_share``: value work hours over hours whose value is known;
-          ``predicted_return`` and ``returned``: the share of cases with a known yes or no that
-          are yes (the same as ``mean``). Null elsewhere, and when nothing is known.
-
-        Null where a figure cannot be worked out (no known values); never an error.
-    """
-    if not isinstance(measures, pd.DataFrame):
-        raise ParameterError(
-            f"The measures should be a data frame (as case_measures returns), "
-            f"not {type(measures).__name__}."
-        )
-    if by is not None and by not in measures.columns and by != "cohort":
-        raise ParameterError(
-            f"by = {by!r} is not a column of the measures. "
-            f"The columns are: {', '.join(map(str, measures.columns))}. Use by=None for all cases."
-        )
-    groups = _groups(measures, by)
-    frames = [_summarise(measures, groups)]
-    if include_all and list(groups.cat.categories) != [ALL]:
-        frames.append(_summarise(measures, _groups(measures, None)))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _groups(measures: pd.DataFrame, by: str | None) -> pd.Series:
-    if by is None or by not in measures.columns:
-        return pd.Series(pd.Categorical([ALL] * len(measures), categories=[ALL]), index=measures.index)
-    column = measures[by]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        present = set(column.dropna().unique().tolist())
-        order = [str(c) for c in column.cat.categories if c in present]
-    else:
-        order = sorted({str(v) for v in column.dropna().unique().tolist()})
-    names = column.astype(object).where(column.notna(), None)
-    names = names.map(lambda v: NOT_RECORDED if v is None else str(v))
-    if column.isna().any() and NOT_RECORDED not in order:
-        order.append(NOT_RECORDED)
-    return pd.Series(pd.Categorical(names, categories=order), index=measures.index)
-
-
-def _numbers(column: pd.Series) -> pd.Series:
-    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
-        return column.astype("Float64").astype("float64")
-    return pd.to_numeric(column, errors="coerce").astype("float64")
-
-
-def _summarise(measures: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
-    names = list(groups.cat.categories)
-    present = [m for m in MEASURE_LABELS if m in measures.columns]
-    pooled_parts = sorted({c for m in present if m in _SHARES for c in _SHARES[m] if c in measures.columns})
-    columns = ["group", "measure", "label", "cases", "mean", "median", "total", "pooled"]
-    if not present:
-        return pd.DataFrame(columns=columns)
-    # One grouped pass over every measure at once (a frame of floats, NaN = not known).
-    values = pd.DataFrame({m: _numbers(measures[m]) for m in present + pooled_parts}, index=measures.index)
-    grouped = values.groupby(groups, observed=False)
-    count = grouped.count().reindex(names)
-    mean = grouped.mean().reindex(names)
-    median = grouped.median().reindex(names)
-    total = grouped.sum(min_count=1).reindex(names)
-
-    def long(wide: pd.DataFrame) -> np.ndarray:
-        return wide[present].to_numpy(dtype=np.float64).T.ravel()  # measure-major, groups inside
-
-    summary = pd.DataFrame({
-        "measure": np.repeat(present, len(names)),
-        "group": np.tile(np.asarray(names, dtype=object), len(present)),
-        "cases": long(count).astype(np.int64),
-        "mean": long(mean), "median": long(median), "total": long(total),
-        "pooled": np.nan,
-    })
-    for measure in present:
-        rows = (summary["measure"] == measure).to_numpy()
-        if measure in _SHARES:
-            summary.loc[rows, "total"] = np.nan  # a sum of shares means nothing
-            numerator, denominator = _SHARES[measure]
-            if numerator in values.columns and denominator in values.columns:
-                bottom = total[denominator]
-                summary.loc[rows, "pooled"] = (total[numerator] / bottom.where(bottom > 0)).to_numpy()
-        elif measure in _YES_NO:
-            summary.loc[rows, "median"] = np.nan  # the middle of yes/no answers is not useful
-            summary.loc[rows, "pooled"] = summary.loc[rows, "mean"]
-    summary["label"] = summary["measure"].map(MEASURE_LABELS)
-    # Group first, then measures in their listed order.
-    order = np.lexsort((np.repeat(np.arange(len(present)), len(names)),
-                        np.tile(np.arange(len(names)), len(present))))
-    summary = summary.iloc[order].reset_index(drop=True)
-    summary["group"] = summary["group"].astype("str")
-    return summary[columns]
-
-
-# --------------------------------------------------------------------------------------------
-# By organisation
-
-
-def by_organisation(events: pd.DataFrame) -> pd.DataFrame:
-    """Work, rework and handoffs by the organisation that did them.
-
-    Parameters
-    ----------
-    events:
-        Case events with an ``organisation`` column (see :func:`case_measures`).
-
-    Returns
-    -------
-    DataFrame
-        One row per organisation found in the events (blank organisations together as
-        ``"not recorded"``), sorted by hours, most first (ties by name), with columns
-        ``organisation``, ``events``, ``cases`` (distinct cases it worked on), ``hours``,
-        ``face_to_face_hours``, ``assessments``, ``repeat_assessments`` (assessments after
-        the case's first, counted against the organisation that did the repeat),
-        ``referrals``, and ``handoffs_in`` (handoffs whose receiving event, the one by the new
-        worker, is this organisation's). Summed over organisations, each count equals the total
-        over cases from :func:`case_measures`.
-
-    Raises
-    ------
-    ParameterError
-        When the events have no ``organisation`` column or miss a required column.
-    """
-    _check_events(events, EVENT_COLUMNS + ("organisation",), "by_organisation")
-    journey = _journey(events)
-    org_codes, names = pd.factorize(events["organisation"])
-    names = [str(name) for name in names]
-    if (org_codes < 0).any():
-        org_codes = np.where(org_codes < 0, len(names), org_codes)
-        names.append(NOT_RECORDED)
-    m = len(names)
-    org_j = org_codes[journey.order]
-    hours = events["hours"].to_numpy(dtype=np.float64, na_value=np.nan)
-    face_to_face = events["face_to_face"].astype("boolean").to_numpy(dtype=bool, na_value=False)
-
-    table = pd.DataFrame({
-        "organisation": pd.array(names, dtype="str"),
-        "events": _count(org_codes, m),
-        "cases": _distinct(org_codes, journey.codes, m),
-        "hours": _count(org_codes, m, hours),
-        "face_to_face_hours": _count(org_codes, m, np.where(face_to_face, hours, 0.0)),
-        "assessments": _count(org_j[journey.assessment_j], m),
-        "repeat_assessments": _count(org_j[journey.repeat_assessment_j], m),
-        "referrals": _count(org_j[journey.referral_j], m),
-        "handoffs_in": _count(org_j[journey.handoff_in_j], m),
-    })
-    return table.sort_values(
-        ["hours", "organisation"], ascending=[False, True], kind="stable", ignore_index=True
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Timeline
-
-
-def case_timeline(
-    events: pd.DataFrame, case_labels: dict, worker_labels: dict
-) -> pd.DataFrame:
-    """The events to draw as a journey timeline, with identifiers replaced by the labels given.
-
-    Parameters
-    ----------
-    events:
-        Case events (see :func:`case_measures`).
-    case_labels:
-        ``{case_id: label}``, usually ``pseudonyms(measures["case_id"])`` from
-        :mod:`workbook_helpers.privacy.pseudonyms`. Only the cases it names are returned, so pass the
-        labels of the cases to draw (the rest of the mapping order decides lane order).
-    worker_labels:
-        ``{worker: label}``, usually this installation's salted pseudonyms (``Worker QX``,
-        :func:`workbook_helpers.privacy.pseudonyms.stable_worker_pseudonyms`) worked out over all
-        the events, so a worker's label is the same whichever cases are drawn.
-
-    Returns
-    -------
-    DataFrame
-        One row per event of the labelled cases, sorted by the order of ``case_labels`` then
-        journey order, with a fresh index and columns ``case`` (label, category in the order
-        of ``case_labels``), ``date``, ``activity`` (the canonical kind), ``worker``
-        (pseudonym), ``organisation`` (blank when the events have none), ``hours`` and
-        ``face_to_face``. No ``case_id``, worker name, local activity name or row number.
-
-    Raises
-    ------
-    ParameterError
-        When a required column is missing, or ``worker_labels`` lacks some workers (their
-        number is given, not their names).
-    """
-    _check_events(events, EVENT_COLUMNS, "case_timeline")
-    journey = _journey(events)
-    lane_order = list(dict.fromkeys(case_labels.values()))
-    labels = pd.Categorical(journey.case_ids.map(case_labels), categories=lane_order)
-    label_codes = labels.codes[journey.case_j]  # journey order; -1 = not drawn
-    drawn = label_codes >= 0
-    # Within the labelled cases, lanes follow the labels; each lane stays in journey order.
-    rows = journey.order[drawn][np.argsort(label_codes[drawn], kind="stable")]
-
-    workers = events["worker"].iloc[rows].reset_index(drop=True)
-    shown = workers.map(worker_labels)
-    unlabelled = shown.isna() & workers.notna()
-    if unlabelled.any():
-        raise ParameterError(
-            f"case_timeline: worker_labels has no label for {workers[unlabelled].nunique():,} "
-            "of the workers on the cases drawn; expected a label for every worker."
-        )
-    organisation = (
-        events["organisation"].iloc[rows].array if "organisation" in events.columns
-        else pd.Categorical([None] * len(rows))
-    )
-    return pd.DataFrame({
-        "case": pd.Categorical.from_codes(np.sort(label_codes[drawn], kind="stable"), categories=lane_order),
-        "date": events["date"].iloc[rows].to_numpy(dtype="datetime64[ns]"),
-        "activity": events["activity"].iloc[rows].array,
-        "worker": shown.array,
-        "organisation": organisation,
-        "hours": events["hours"].iloc[rows].to_numpy(dtype=np.float64, na_value=np.nan),
-        "face_to_face": events["face_to_face"].iloc[rows].astype("boolean").array,
-    })

@@ -74,7 +74,7 @@ def _journey_of(events: pd.DataFrame, case_ids: pd.Index) -> tuple[pd.DataFrame,
         if column not in events.columns:
             raise ParameterError(f"The case events have no {column} column.")
     chosen = events[events["case_id"].isin(set(case_ids)).to_numpy()]
-    return chosen, cr._journey(chosen)
+    return chosen, cr.journey_of(chosen)
 
 
 def handoff_pairs(

@@ -90,14 +90,6 @@ worth checking: rows that repeat an earlier row exactly, handling times over 8 h
 or a worker's day of more than 24 hours, and dates after today.
 """
 
-# The options of `workbook validate` that only some datasets take (their ``options``): the flag,
-# and an example value for the message that says which dataset takes it.
-_DATASET_OPTIONS = {
-    "activity_map": ("--activity-map", "MAP.yaml"),
-    "max_handling_minutes": ("--max-handling-minutes", "480"),
-}
-
-
 def _validate_help(datasets) -> str:
     """The description of `workbook validate`: what it does, each dataset's note, examples."""
     notes = [dataset.validate_note for dataset in datasets if dataset.validate_note]
@@ -155,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="time limit for each run: one still going then (a cell that never finishes, "
                      "say) is stopped and fails, naming the cell (default: 60)")
 
-    from workbook_helpers.data.datasets import DATASETS  # the one place the datasets are declared
+    # the one place the datasets are declared
+    from workbook_helpers.data.datasets import DATASETS, loader_options
 
     datasets = list(DATASETS.values())
     validate = commands.add_parser(
@@ -170,15 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", help="the file: CSV, Excel (.xlsx) or Parquet")
     validate.add_argument("--map", metavar="MAP.yaml", help="column map: a YAML file of 'their header: our column'")
     validate.add_argument("--sheet", help="Excel only: the sheet to read (default: the first)")
-    validate.add_argument(
-        "--activity-map", metavar="MAP.yaml",
-        help="events only: a YAML file of 'local activity name: kind', on top of the built-in one",
-    )
-    validate.add_argument(
-        "--max-handling-minutes", type=_positive_number, metavar="MINUTES",
-        help="demand only: handling times above this are noted as worth checking (default: 480, "
-        "8 hours; the demand study's max_handling_minutes)",
-    )
+    # The options only some datasets' loaders take, as the dataset registry declares them.
+    for option, takers in loader_options().values():
+        validate.add_argument(
+            option.flag, dest=option.keyword, metavar=option.metavar, type=_reader(option),
+            help=_or_words([dataset.command for dataset in takers]) + " only: " + option.help,
+        )
 
     batch = commands.add_parser(
         "batch", help="run every workbook in a plan for every team, in parallel, with an index page",
@@ -365,11 +355,19 @@ def _positive_minutes(text: str) -> float:
     return value
 
 
-def _positive_number(text: str) -> float:
-    value = _above_zero(text)
-    if value is None:
-        raise argparse.ArgumentTypeError(f"should be a number above 0, such as 480, not {text!r}")
-    return value
+def _reader(option):
+    """How validate reads a loader option's value (see ``LoaderOption.reads``)."""
+    if option.reads == "path":
+        return str
+
+    def positive_number(text: str) -> float:
+        value = _above_zero(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(
+                f"should be a number above 0, such as {option.example_value}, not {text!r}")
+        return value
+
+    return positive_number
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -396,19 +394,19 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from workbook_helpers.data.datasets import DATASETS, get_dataset
+    from workbook_helpers.data.datasets import get_dataset, loader_options
 
     dataset = get_dataset(args.dataset)
     options = {}
-    for option, (flag, example) in _DATASET_OPTIONS.items():
-        value = getattr(args, option)
+    for option, takers in loader_options().values():
+        value = getattr(args, option.keyword)
         if value is None:
             continue
-        if option not in dataset.options:
-            takes = next(other for other in DATASETS.values() if option in other.options)
-            raise ParameterError(f"{flag} is for {takes.what} only: workbook validate {takes.command} "
-                                 f"FILE {flag} {example}")
-        options[option] = value
+        if dataset not in takers:
+            raise ParameterError(
+                f"{option.flag} is for {_or_words([taker.what for taker in takers])} only: workbook "
+                f"validate {takers[0].command} FILE {option.flag} {option.example_value}")
+        options[option.keyword] = value
     frame = dataset.load(args.path, column_map=args.map, sheet=_sheet(args.sheet), **options)
     for line in dataset.summarise(frame):
         print(line)

@@ -30,7 +30,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from workbook_helpers.measures import cases as cr
+from workbook_helpers.measures import case_summaries, cases as cr
 from workbook_helpers.privacy import audience, chart_counts, disclosure
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.formatting import NOT_APPLICABLE, fmt_int, fmt_number, fmt_pct, join_words
@@ -273,13 +273,13 @@ class CaseReview:
     # ---- summaries ------------------------------------------------------------------------
 
     def summary(self, by_cohort: bool = False) -> pd.DataFrame:
-        """:func:`workbook_helpers.measures.cases.cohort_summary` of the selection, overall or by cohort."""
+        """:func:`workbook_helpers.measures.case_summaries.cohort_summary` of the selection, overall or by cohort."""
         frame = self.measures.drop(columns=["case_id", "case"])
         # A case still open has not finished: its days so far are not an end-to-end time.
         frame["end_to_end_days"] = frame["end_to_end_days"].astype("Float64").where(~frame["open"])
         if by_cohort and "cohort" in frame.columns:
-            return cr.cohort_summary(frame, by="cohort")
-        return cr.cohort_summary(frame.drop(columns=["cohort"], errors="ignore"), by="cohort")
+            return case_summaries.cohort_summary(frame, by="cohort")
+        return case_summaries.cohort_summary(frame.drop(columns=["cohort"], errors="ignore"), by="cohort")
 
     @cached_property
     def overall(self) -> dict[str, dict]:
@@ -618,7 +618,7 @@ class CaseReview:
         labels = dict(zip(self.measures["case_id"], self.measures["case"]))
         # Lanes in the order the cases began (measures are in that order).
         ordered = {case_id: label for case_id, label in labels.items() if label in set(shown)}
-        return cr.case_timeline(self.events, ordered, self.worker_labels)
+        return case_summaries.case_timeline(self.events, ordered, self.worker_labels)
 
     def spans(self, shown: list[str]) -> pd.DataFrame:
         """case, start, end for the ``shown`` cases."""
@@ -636,7 +636,7 @@ class CaseReview:
         """Per organisation: first and repeat assessments, referrals, handoffs in, hours."""
         if "organisation" not in self.events.columns:
             return None
-        table = cr.by_organisation(self.events)
+        table = case_summaries.by_organisation(self.events)
         table["first_assessments"] = table["assessments"] - table["repeat_assessments"]
         table["organisation"] = table["organisation"].astype(str)
         return table

@@ -58,7 +58,7 @@ def journey_timeline(
     coloured and shaped by kind, with its hours and who did it in the tooltip.
 
     ``events``: case, date, activity, worker, organisation, hours, face_to_face (pseudonymised,
-    see :func:`workbook_helpers.measures.cases.case_timeline`); ``spans``: case, start, end.
+    see :func:`workbook_helpers.measures.case_summaries.case_timeline`); ``spans``: case, start, end.
     """
     order = spans["case"].tolist()
     y = alt.Y("case:N", sort=order, title=None)
