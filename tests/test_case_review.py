@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli
+from workbook_helpers.present.story import cases as case_story
 from workbook_helpers.workbooks.case_review import CaseReview
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
@@ -419,7 +420,7 @@ def test_a_published_review_of_three_cases_hides_their_counts_and_names_no_case(
     with using_policy("publish"):
         table = review.summary_table()
         figures = review.figures()
-        note = review.summary_note(table)
+        note = case_story.summary_note(table)
     # 1 after case, 2 before: every count of cases is 1 to 4, and the means rest on them.
     assert set(table["cases_shown"]) == {"[c]"} and set(table.loc[table["measure"] == "assessments", "mean_shown"]) == {"[c]"}
     # Y's one repeat assessment: the total (1) is hidden, and so is the most on one case, unnamed.
@@ -429,7 +430,7 @@ def test_a_published_review_of_three_cases_hides_their_counts_and_names_no_case(
     assert note.startswith("[c]: a count of 1 to 4, hidden to protect privacy")
     # Internal: as before.
     assert review.figures()["most_repeat_assessments"] == {"case": Y, "repeat_assessments": 1}
-    assert review.summary_note() == ""
+    assert case_story.summary_note(review.summary_table()) == ""
 
 
 def test_the_handoff_map_and_what_comes_next_in_the_review(after_run, published_run):

@@ -11,6 +11,7 @@ import pandas as pd
 from conftest import run_cli
 from workbook_helpers.run.execute import setting_notes
 from workbook_helpers.run.registry import WORKBOOKS
+from workbook_helpers.present.story import performance as performance_story
 from workbook_helpers.workbooks.team_performance import TeamPerformance
 
 
@@ -77,4 +78,4 @@ def test_a_target_for_a_team_not_in_the_data_is_a_warning():
     view = TeamPerformance.build(items, None, targets, None, as_at="2025-03-03")
     (warning,) = [text for text in view.warnings if "Nowhere" in text]
     assert warning.startswith("The targets file names 1 team not in the data (Nowhere)")
-    assert warning in view.method_notes()
+    assert warning in performance_story.method_notes(view)

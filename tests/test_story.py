@@ -1,7 +1,8 @@
 """Tests for :mod:`workbook_helpers.present.story`: the sentences a director reads first.
 
-Figures come from small hand-built logs (see ``tests/test_demand.py`` for the log builder); the
-expected numbers are worked out by hand beside each assertion.
+Figures come from small hand-built logs (see ``tests/test_demand.py`` for the log builder, and
+``tests/test_team_performance.py`` for the team-performance files); the expected numbers are
+worked out by hand beside each assertion.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from workbook_helpers.measures import demand as dm
 from workbook_helpers.spc import xmr as spc
 from workbook_helpers.present.story import cases as case_story, counting, demand as demand_story
+from workbook_helpers.present.story import performance as performance_story
+from workbook_helpers.workbooks.team_performance import TeamPerformance
 
 from test_demand import HEADLINE_ROWS, MONDAY_TO_FRIDAY, NA, ONE_DAY, TWO_WEEKS, make_log, period, row
+from test_team_performance import NORTH, items, sample_files, service, spending  # noqa: F401 (fixtures)
 
 SCRIPT_NAME = "<img src=x onerror=alert(1)>"
 
@@ -390,3 +394,55 @@ def test_failure_share_comparison_names_only_shares_shown():
     nothing = pd.DataFrame({"service": ["A"], "failure_share": [float("nan")]})
     assert demand_story.failure_share_comparison(nothing, "service") == (
         "none of it is classified as value or failure demand yet")
+
+
+# --------------------------------------------------------------------------------------------
+# team performance (the view's figures from tests/test_team_performance.py's small files)
+
+
+def test_headline_sentence_counts_charts_and_open_work(service):
+    sentence = performance_story.headline_sentence(service.figures(), service.matrix_table(), service.one_team)
+    assert sentence.startswith("Across 2 teams, 1 work item was open on 31 October 2025, 1 of them overdue.")
+    assert "charts" in sentence
+
+
+@pytest.mark.parametrize("month, words", [
+    ("2025-04", "in April 2025"),
+    ("2025-10", "April to October 2025"),
+    ("2026-01", "April 2025 to January 2026"),
+    ("2026-03", "April 2025 to March 2026"),
+])
+def test_year_to_date_words(month, words):
+    assert performance_story.year_to_date(month) == words
+
+
+@pytest.mark.parametrize("month, first, words", [
+    ("2025-10", "2025-06", "June to October 2025"),  # the data starts in June
+    ("2026-01", "2025-06", "June 2025 to January 2026"),
+    ("2025-06", "2025-06", "in June 2025"),
+    ("2025-10", "2025-04", "April to October 2025"),
+])
+def test_year_to_date_words_start_where_the_data_does(month, first, words):
+    assert performance_story.year_to_date(month, first=first) == words
+
+
+def test_spending_from_mid_year_is_not_called_from_april():
+    late = spending().assign(month=pd.to_datetime(["2025-06-01", "2025-07-01"] * 2))
+    team = TeamPerformance.build(items(), late, None, None, team="B", as_at="2025-10-31")
+    assert performance_story.spending_sentence(team.figures(), team.one_team) == (
+        "B spent £120 against a budget of £100 from June to July 2025: £20 over budget (20.0%)."
+    )
+    assert team.headline_cards()[-1][2] == "over budget, June to July 2025"
+
+
+def test_missing_files_are_named_with_or():
+    view = TeamPerformance.build(items(), team="all", as_at="2025-10-31")
+    assert "No spending or actions file was given, so those measures are absent." in performance_story.method_notes(view)
+    view = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
+    assert "No actions file was given, so its measures are absent." in performance_story.method_notes(view)
+
+
+def test_an_annotation_outside_the_charts_is_noted(sample_files):
+    view = TeamPerformance.build(*sample_files, team=NORTH, annotations={"2023-01-09": "Old system"})
+    assert any("1 annotation" not in note and "9 January 2023" in note and "not drawn" in note
+               for note in performance_story.method_notes(view))

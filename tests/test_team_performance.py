@@ -7,7 +7,8 @@ import pytest
 
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
-from workbook_helpers.workbooks.team_performance import TeamPerformance, year_to_date
+from workbook_helpers.present.story import performance as story
+from workbook_helpers.workbooks.team_performance import TeamPerformance
 
 
 def dates(frame, *columns):
@@ -71,7 +72,7 @@ def test_a_team_called_all_is_reached_with_team_prefix_and_the_service_view_says
     whole = TeamPerformance.build(named, team="all", as_at="2025-10-31")
     assert whole.service_wide and whole.shown_teams == ["A", "All"]
     assert ('This report covers the whole service. The data also has a team called "All"; for '
-            'that team\'s own report, give team = "team:All".') in whole.method_notes()
+            'that team\'s own report, give team = "team:All".') in story.method_notes(whole)
 
 
 def test_service_figures_add_up_the_teams(service):
@@ -94,7 +95,8 @@ def test_one_team_figures(service):
     figures = team.figures()
     assert (figures["teams"], figures["open_items"], figures["spend_variance_ytd"]) == (1, 1, 20)
     assert figures["actions_open"] == 0
-    assert "B spent £120 against a budget of £100 from April to May 2025: £20 over budget (20.0%)." == team.spending_sentence()
+    assert "B spent £120 against a budget of £100 from April to May 2025: £20 over budget (20.0%)." == (
+        story.spending_sentence(figures, team.one_team))
 
 
 def test_spending_year_adds_teams_month_by_month(service):
@@ -120,45 +122,10 @@ def test_actions_table_shows_pseudonyms_and_no_text_unless_asked(service):
     assert shown["description"].iloc[0] == "Call Mrs Smith about <b>care</b>"  # escaped when shown
 
 
-def test_headline_sentence_counts_charts_and_open_work(service):
-    sentence = service.headline_sentence()
-    assert sentence.startswith("Across 2 teams, 1 work item was open on 31 October 2025, 1 of them overdue.")
-    assert "charts" in sentence
-
-
 def test_matrix_table_is_one_row_per_team_and_measure(service):
     table = service.summary_table()
     assert not table.duplicated(["team", "measure"]).any()
     assert set(table.columns) >= {"team", "measure", "latest", "variation", "assurance"}
-
-
-@pytest.mark.parametrize("month, words", [
-    ("2025-04", "in April 2025"),
-    ("2025-10", "April to October 2025"),
-    ("2026-01", "April 2025 to January 2026"),
-    ("2026-03", "April 2025 to March 2026"),
-])
-def test_year_to_date_words(month, words):
-    assert year_to_date(month) == words
-
-
-@pytest.mark.parametrize("month, first, words", [
-    ("2025-10", "2025-06", "June to October 2025"),  # the data starts in June
-    ("2026-01", "2025-06", "June 2025 to January 2026"),
-    ("2025-06", "2025-06", "in June 2025"),
-    ("2025-10", "2025-04", "April to October 2025"),
-])
-def test_year_to_date_words_start_where_the_data_does(month, first, words):
-    assert year_to_date(month, first=first) == words
-
-
-def test_spending_from_mid_year_is_not_called_from_april():
-    late = spending().assign(month=pd.to_datetime(["2025-06-01", "2025-07-01"] * 2))
-    team = TeamPerformance.build(items(), late, None, None, team="B", as_at="2025-10-31")
-    assert team.spending_sentence() == (
-        "B spent £120 against a budget of £100 from June to July 2025: £20 over budget (20.0%)."
-    )
-    assert team.headline_cards()[-1][2] == "over budget, June to July 2025"
 
 
 def test_an_as_at_before_every_period_keeps_the_teams_and_says_why_there_are_no_charts():
@@ -167,7 +134,7 @@ def test_an_as_at_before_every_period_keeps_the_teams_and_says_why_there_are_no_
     early = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2024-04-15")
     assert early.teams == ["A", "B"]
     assert early.charts == {}
-    sentence = early.headline_sentence()
+    sentence = story.headline_sentence(early.figures(), early.matrix_table(), early.one_team)
     assert sentence == (
         "Across 2 teams, 0 work items were open on 15 April 2024, none of them overdue. No measure "
         "can be charted yet: a chart needs at least 2 complete months up to 15 April 2024."
@@ -178,78 +145,13 @@ def test_an_as_at_before_every_period_keeps_the_teams_and_says_why_there_are_no_
         TeamPerformance.build(items(), team="C", as_at="2024-04-15")
 
 
-def test_an_as_at_outside_the_data_is_an_error_naming_the_date_and_the_range():
-    # The files run from 1 April 2024 (the first item opened) to 30 November 2025 (action 2 due).
-    for as_at, side in (("2024-03-31", "before"), ("2030-01-01", "after")):
-        with pytest.raises(ParameterError) as caught:
-            TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at=as_at)
-        day = "31 March 2024" if side == "before" else "1 January 2030"
-        assert str(caught.value) == (
-            f"as_at is {day}, {side} the data, which runs from 1 April 2024 to 30 November 2025. "
-            "Give a date in that range, or leave as_at blank."
-        )
-    # The first and last days themselves are inside.
-    assert TeamPerformance.build(items(), spending(), None, actions(), as_at="2024-04-01").warnings == []
-    TeamPerformance.build(items(), spending(), None, actions(), as_at="2025-11-30")
-
-
-def test_an_as_at_after_the_last_event_is_a_warning_in_the_notes():
-    # The last opening or closing is item A-2025-11 closed on 10 November 2025; actions are due
-    # to 30 November, so 20 November is inside the data but after anything happened.
-    late = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-20")
-    warning = ("as_at is 20 November 2025, after the last opening, closing, raising or completion in the "
-               "data (10 November 2025): nothing is recorded after that day")
-    assert len(late.warnings) == 1 and late.warnings[0].startswith(warning)
-    assert late.warnings[0] in late.method_notes()
-    on_time = TeamPerformance.build(items(), spending(), None, actions(), team="all", as_at="2025-11-10")
-    assert not any("after the last opening" in note for note in on_time.method_notes())
-
-
-def test_targets_for_a_team_not_in_the_data_are_reported_not_dropped_silently():
-    targets = pd.DataFrame({
-        "measure": ["open_items", "open_items"],
-        "team": pd.array(["a", "A"], dtype="string"),
-        "target": [5.0, 3.0],
-        "direction": ["decrease", "decrease"],
-    })
-    view = TeamPerformance.build(items(), None, targets, None, team="all", as_at="2025-10-31")
-    notes = view.method_notes()
-    assert "The targets file names 1 team not in the data (a); its targets were not used. " \
-           "Check the spelling." in notes
-
-
-def test_dates_after_today_are_reported():
-    # Items in 2020; one closing mistyped as 2205.
-    typo = pd.DataFrame({
-        "item_id": ["P", "Q", "T"], "team": ["A", "A", "A"],
-        "opened": pd.to_datetime(["2020-01-06", "2020-02-03", "2020-03-02"]),
-        "closed": pd.to_datetime(["2020-01-20", "2020-03-09", "2205-03-03"]),
-        "due": pd.NaT, "next_review": pd.NaT,
-    })
-    view = TeamPerformance.build(typo, team="all")
-    # The last real date is Q's closing on 9 March 2020, not 2205.
-    assert view.as_at == pd.Timestamp("2020-03-09")
-    assert ("The work items file has 1 closed date after today, the latest 3 March 2205; they "
-            "were left out when finding the last date in the data. Check them.") in view.method_notes()
-    # Given an as_at, nothing is said: the reader chose the date.
-    chosen = TeamPerformance.build(typo, team="all", as_at="2020-03-31")
-    assert not any("after today" in note for note in chosen.method_notes())
-
-
-def test_missing_files_are_named_with_or():
-    view = TeamPerformance.build(items(), team="all", as_at="2025-10-31")
-    assert "No spending or actions file was given, so those measures are absent." in view.method_notes()
-    view = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
-    assert "No actions file was given, so its measures are absent." in view.method_notes()
-
-
 def test_a_team_whose_spending_stops_early_is_named_in_the_notes():
     # B has April only; A has April and May: B is missing from May's service totals.
     spend = spending().iloc[[0, 1, 2]]
     view = TeamPerformance.build(items(), spend, None, None, team="all", as_at="2025-10-31")
     assert view.spending_behind() == [("B", pd.Timestamp("2025-05-01"))]
     assert any(note.startswith("The spending file stops before May 2025 for B, so its spending is left out")
-               for note in view.method_notes())
+               for note in story.method_notes(view))
     full = TeamPerformance.build(items(), spending(), None, None, team="all", as_at="2025-10-31")
     assert full.spending_behind() == []
 
@@ -305,7 +207,7 @@ def test_a_team_with_empty_months_is_not_called_special_cause():
     figures = view.figures()
     assert figures["measures_improving"] == 0 and figures["measures_concerning"] == 0
     assert figures["measures_without_variation"] == 8
-    sentence = view.headline_sentence()
+    sentence = story.headline_sentence(view.figures(), view.matrix_table(), view.one_team)
     assert "none show special-cause improvement and none special-cause concern" in sentence
     assert sentence.endswith(
         "In eight of them the value hardly changes from month to month, so there is no "
@@ -381,18 +283,6 @@ def test_only_the_team_named_is_rebased(sample_files):
     assert view.charts[("Community Team West", "open_items")]["rebase_group"].max() == 0
 
 
-def test_a_bad_rebase_date_is_a_parameter_error_naming_the_date_and_the_range(sample_files):
-    with pytest.raises(ParameterError, match=(
-        r"rebase \(for Community Team North\): 2025-02-14 falls inside February 2025.*give 2025-02-01"
-        r".*The charts run month by month from April 2024 to October 2025\."
-    )):
-        TeamPerformance.build(*sample_files, team=NORTH, rebase={NORTH: ["2025-02-14"]})
-    with pytest.raises(ParameterError, match=r"rebase: 2026-01-01 is after the data"):
-        TeamPerformance.build(*sample_files, team=NORTH, rebase="2026-01-01")
-    with pytest.raises(ParameterError, match=r"rebase names the team \"Community Team South\""):
-        TeamPerformance.build(*sample_files, rebase={"Community Team South": ["2025-02-01"]})
-
-
 def test_the_run_below_the_average_is_named_until_the_chart_is_rebased(sample_files, north_rebased):
     plain = TeamPerformance.build(*sample_files, team=NORTH)
     # Without rebasing, February 2025 onwards sits below the average of all 19 months.
@@ -410,19 +300,13 @@ def test_the_run_below_the_average_is_named_until_the_chart_is_rebased(sample_fi
 def test_rebasing_and_annotations_are_in_the_notes_and_on_the_chart(north_rebased):
     from workbook_helpers.workbooks.explore import performance_chart
 
-    notes = " ".join(north_rebased.method_notes())
+    notes = " ".join(story.method_notes(north_rebased))
     assert "The charts for Community Team North are rebased from 1 February 2025" in notes
     spec = performance_chart(north_rebased, NORTH, "open_items").to_dict()
     assert "Limits are worked out afresh from February 2025 (rebased)" in spec["description"]
     assert "Marked on the chart: 6 January 2025, \u201cWork allocated on the day\u201d." in spec["description"]
     text = json_text(spec)
     assert "New limits from Feb 2025" in text and "Work allocated on the day" in text
-
-
-def test_an_annotation_outside_the_charts_is_noted(sample_files):
-    view = TeamPerformance.build(*sample_files, team=NORTH, annotations={"2023-01-09": "Old system"})
-    assert any("1 annotation" not in note and "9 January 2023" in note and "not drawn" in note
-               for note in view.method_notes())
 
 
 def json_text(spec) -> str:

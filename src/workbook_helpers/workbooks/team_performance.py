@@ -4,6 +4,10 @@ what a report shows of it for the whole service or for one team.
 :class:`TeamPerformance` gathers, once, what the workbook's cells show. Work item ids, action ids
 and owners' names never leave it: actions are listed under salted pseudonyms (``Action 7K3P``)
 with their owner as ``Owner QX``, and action descriptions only when the workbook is asked for internal text.
+
+Its sentences (headline, spending, method notes) are made from its figures in
+:mod:`workbook_helpers.present.story.performance`; what it checks in its inputs as it is built is
+in :mod:`workbook_helpers.workbooks.team_performance_inputs`.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from workbook_helpers.spc import xmr as spc
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.formatting import NOT_APPLICABLE, fmt_date, fmt_int, fmt_money, fmt_pct, join_words, plural
 from workbook_helpers.data.performance_measures import MEASURES, Measure, measure
+from workbook_helpers.present.story.performance import period_word, year_to_date
 from workbook_helpers.privacy import audience, chart_counts
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.privacy.shown import ShownTable, count_card, shown_table
-from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, rebase_points, shift_note, shift_run
+from workbook_helpers.spc.process_changes import Annotation, ProcessChanges, read_changes, shift_note, shift_run
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms, stable_worker_pseudonyms
-from workbook_helpers.data.run_dates import check_run_date, date_range
 from workbook_helpers.data.teams import as_in_data, chosen_team, keyword_notes
+from workbook_helpers.workbooks.team_performance_inputs import check_as_at, data_notes, rebase_days
 
 #: The kind of column :func:`workbook_helpers.present.notebook.table_html` uses for each unit.
 UNIT_KINDS = {"count": "int", "share": "pct0", "days": "number", "pounds": "money"}
@@ -103,7 +108,7 @@ class TeamPerformance:
         charts. A rebase date that is not the first day of a period the charts show is a
         :class:`ParameterError` saying why.
         """
-        date_notes = _check_as_at(work_items, spending, actions, as_at)
+        date_notes = check_as_at(work_items, spending, actions, as_at)
         measures = pf.team_measures(work_items, spending, actions, period=period, as_at=as_at)
         # The teams in the files, whether or not any period is complete by as_at.
         teams = pf.teams_in(work_items, spending, actions)
@@ -115,9 +120,9 @@ class TeamPerformance:
                 f"team {chosen!r} is not in the data. The teams are: {join_words(teams)}."
             )
         changes = read_changes(rebase, annotations, teams)
-        charts, notes = pf.measure_charts(measures, targets, rebase=_rebase_days(changes, measures, teams))
+        charts, notes = pf.measure_charts(measures, targets, rebase=rebase_days(changes, measures, teams))
         as_at_day = measures.attrs["as_at"]
-        warnings = date_notes + _data_notes(work_items, actions, targets, teams, as_at, as_at_day)
+        warnings = date_notes + data_notes(work_items, actions, targets, teams, as_at, as_at_day)
         notes = warnings + keyword_notes(team, teams) + notes
         view = cls(
             team="all" if chosen is None else chosen,
@@ -152,7 +157,12 @@ class TeamPerformance:
 
     @property
     def period_word(self) -> str:
-        return "month" if self.period == "month" else "week"
+        return period_word(self.period)
+
+    @property
+    def one_team(self) -> str | None:
+        """The team the view is of, or None for the whole service (the sentences' ``team``)."""
+        return None if self.service_wide else self.team
 
     @property
     def x_title(self) -> str:
@@ -238,59 +248,6 @@ class TeamPerformance:
             # Actions are tasks agreed by managers, not records about people: shown as they are.
             cards.append(("Open actions", fmt_int(f["actions_open"]), f"{fmt_int(f['actions_overdue'])} overdue"))
         return cards
-
-    def headline_sentence(self) -> str:
-        """The first sentence a director reads: open and overdue work, then what the charts say."""
-        f = self.figures()
-        who = f"Across {plural(f['teams'], 'team')}" if self.service_wide else f"In {self.team}"
-        parts = []
-        if f.get("open_items") is not None:
-            parts.append(
-                f"{who}, {plural(f['open_items'], 'work item')} {'was' if f['open_items'] == 1 else 'were'} "
-                f"open on {fmt_date(self.as_at)}, "
-                + (f"{fmt_int(f['overdue_items'])} of them overdue." if f["overdue_items"] else "none of them overdue.")
-            )
-        judged = self.matrix.loc[self.matrix["team"].isin(self.shown_teams)]
-        improving = judged.loc[judged["variation"].str.startswith("improvement")]
-        concerning = judged.loc[judged["variation"].str.startswith("concern")]
-        failing = judged.loc[judged["assurance"] == "consistent_fail"]
-        flat = int((judged["variation"] == "no_variation").sum())
-        charts = len(judged)
-        if not charts:
-            parts.append(
-                f"No measure can be charted yet: a chart needs at least {spc.MIN_POINTS} complete "
-                f"{self.period_word}s up to {fmt_date(self.as_at)}."
-            )
-            return " ".join(parts)
-        if self.service_wide:
-            measures = judged["measure"].nunique()
-            opening = (f"Of {fmt_int(charts)} charts ({plural(measures, 'measure')} for "
-                       f"{plural(f['teams'], 'team')})")
-        else:
-            opening = f"Of its {plural(charts, 'measure')}"
-        parts.append(
-            f"{opening}, {_count_words(len(improving))} "
-            f"{'shows' if len(improving) == 1 else 'show'} special-cause improvement and "
-            f"{_count_words(len(concerning))} special-cause concern in the latest "
-            f"{self.period_word}, judged against each chart's own record."
-        )
-        if flat:
-            parts.append(
-                f"In {_count_words(flat)} of {'them' if charts > 1 else 'it'} the value hardly "
-                f"changes from {self.period_word} to {self.period_word}, so there is no variation "
-                "to judge limits from."
-            )
-        if len(failing):
-            named = [self._chart_name(row) for row in failing.itertuples()]
-            parts.append(
-                f"As things stand, {plural(len(failing), 'target')} will not be met: "
-                f"{join_words(named[:4])}{' and others' if len(named) > 4 else ''}."
-            )
-        return " ".join(parts)
-
-    def _chart_name(self, row) -> str:
-        label = measure(row.measure).label.lower()
-        return label if not self.service_wide else f"{row.team} ({label})"
 
     # ----------------------------------------------------------------------------------------
     # charts
@@ -543,87 +500,6 @@ class TeamPerformance:
             table.loc[hidden, "latest"] = SUPPRESSED
         return table
 
-    def spending_sentence(self) -> str:
-        """Spending against budget in the financial year so far, in one sentence."""
-        f = self.figures()
-        variance, budget = f["spend_variance_ytd"], f["spend_budget_ytd"]
-        who = "The service" if self.service_wide else self.team
-        to = year_to_date(f["spend_month"], "from ", first=f["spend_first_month"])
-        if variance == 0:
-            return f"{who} spent exactly its budget of {fmt_money(budget)} {to}."
-        word = "over" if variance > 0 else "under"
-        share = _share(abs(variance), budget)
-        return (
-            f"{who} spent {fmt_money(f['spend_actual_ytd'])} against a budget of {fmt_money(budget)} "
-            f"{to}: {fmt_money(abs(variance))} {word} budget"
-            + (f" ({fmt_pct(share, 1)})." if share is not None else ".")
-        )
-
-    def method_notes(self) -> list[str]:
-        """What a reader should know about how the figures were made, in plain words."""
-        word = self.period_word
-        notes = [
-            f"Figures are as at {fmt_date(self.as_at)}. Charts show complete "
-            + ("calendar months." if self.period == "month" else "weeks, Monday to Sunday."),
-            "Open work is counted at the end of each period's last day: an item closed that day is "
-            "no longer open. Overdue means the due date or next review had passed; due in the next "
-            "4 weeks means it falls on that day or within the 28 days after it.",
-            "Completed on time is the share of the items closed in the "
-            f"{word} that had a due date and were closed on or before it. Days to complete run "
-            "from opening to closing.",
-            "Spending is by month whatever the period chosen, all categories together; the financial "
-            "year starts in April. Over budget is shown as a positive figure.",
-            "Process limits sit at the mean plus or minus 2.66 times the average moving range, with "
-            "unusually large moving ranges screened out. Special cause means a point outside the "
-            "limits, 7 points in a row on one side of the mean, 7 points rising or falling, or 2 of "
-            "3 points close to a limit. The icons judge the latest point.",
-            "A chart whose value hardly changes (a count that is nearly always 0, say) has no "
-            "variation to judge limits from: it has no limits, no point in it counts as special "
-            "cause unless it is one of 7 rising or falling in a row, and no target is judged "
-            "against it. A share or median with nothing to work it out from in a "
-            f"{word} (no item closed, no action due) leaves a gap in its chart, and no moving "
-            "range is taken across a gap.",
-            "A target outside the limits on the bad side will not be met unless the process "
-            "changes; on the good side it will be met every time; inside the limits it will be met "
-            "and missed at random.",
-        ]
-        notes += self.changes.describe(self.shown_teams)
-        notes += self._annotations_not_drawn()
-        missing = [name for name, frame in (("spending", self.spending), ("actions", self.actions))
-                   if frame is None]
-        if missing:
-            notes.append(f"No {' or '.join(missing)} file was given, so "
-                         f"{'those measures are' if len(missing) > 1 else 'its measures are'} absent.")
-        behind = self.spending_behind()
-        if behind:
-            notes.append(
-                f"The spending file stops before {fmt_month(behind[0][1])} for "
-                f"{join_words([team for team, _ in behind])}, so "
-                f"{'its' if len(behind) == 1 else 'their'} spending is left out of the service's "
-                "totals for the latest month and the year to date."
-            )
-        # What the loader noticed in the spending file (months of spending still to come). The
-        # work items' and actions' dates after today are in self.notes, with what they mean for
-        # the as-at date.
-        if self.spending is not None:
-            notes += [f"In the spending file, {w[:1].lower()}{w[1:]}"
-                      for w in self.spending.attrs.get("warnings", [])]
-        return notes + list(self.notes)
-
-    def _annotations_not_drawn(self) -> list[str]:
-        """Notes on annotations for the shown teams dated outside every chart's periods."""
-        if self.measures.empty:
-            return []
-        first = pd.Timestamp(self.measures["period_start"].min())
-        last = pd.Timestamp(self.measures["period_end"].max())
-        outside = sorted({a for team in self.shown_teams for a in self.annotations_for(team)
-                          if not first <= a.date <= last}, key=lambda a: a.date)
-        return [
-            f"The annotation for {fmt_date(a.date)} (\u201c{a.text}\u201d) falls outside the "
-            f"charts, which run from {fmt_date(first)} to {fmt_date(last)}, so it is not drawn."
-            for a in outside
-        ]
-
     def spending_behind(self) -> list[tuple[str, pd.Timestamp]]:
         """Shown teams whose spending stops before the latest month any shown team has, with
         that latest month: their spending is missing from the service totals for it."""
@@ -635,120 +511,9 @@ class TeamPerformance:
         return [(team, latest) for team, month in last.items() if month < latest]
 
 
-def _rebase_days(changes: ProcessChanges, measures: pd.DataFrame, teams: list[str]) -> dict[str, tuple]:
-    """Each team's rebase days (those for every chart and its own), checked against the periods
-    the charts show: the work and action measures' periods (spending's months when there are
-    only those)."""
-    if not any(changes.rebase.values()) or measures.empty:
-        return {}
-    spending = measures["measure"].isin(["spend_actual", "spend_variance"])
-    chosen = measures.loc[~spending] if (~spending).any() else measures
-    periods = chosen[["period_start", "period_end"]].drop_duplicates().sort_values("period_start")
-    period = measures.attrs.get("period", "month") if (~spending).any() else "month"
-    rebase_points(changes.rebase_dates(None), periods, period=period)
-    days = {}
-    for team in teams:
-        dates = changes.rebase_dates(team)
-        if team in changes.rebase:
-            rebase_points(changes.rebase[team], periods, period=period, team=team)
-        if dates:
-            days[team] = dates
-    return days
-
-
-def _check_as_at(
-    work_items: pd.DataFrame | None,
-    spending: pd.DataFrame | None,
-    actions: pd.DataFrame | None,
-    as_at: object,
-) -> list[str]:
-    """The rule for every run date (:func:`workbook_helpers.data.run_dates.check_run_date`) applied to
-    ``as_at``: outside the dates in the files is an error, after the last event a warning."""
-    if as_at is None or (isinstance(as_at, str) and not as_at.strip()):
-        return []
-    day = pf.as_at_date(as_at=as_at)  # a date, or the error saying how to write one
-    columns = []
-    for frame, names in ((work_items, ("opened", "closed", "due", "next_review")),
-                         (actions, ("raised", "due", "done"))):
-        if frame is not None:
-            columns += [frame[name] for name in names if name in frame]
-    if spending is not None and len(spending):
-        columns += [spending["month"], spending["month"] + pd.offsets.MonthEnd(0)]
-    first, last = date_range(*columns)
-    try:
-        last_event = pf.as_at_date(work_items, actions, spending)
-    except ParameterError:
-        last_event = None
-    return check_run_date("as_at", day, first, last, last_event,
-                          last_event_words="the last opening, closing, raising or completion in the data")
-
-
-def _data_notes(
-    work_items: pd.DataFrame | None,
-    actions: pd.DataFrame | None,
-    targets: pd.DataFrame | None,
-    teams: list[str],
-    as_at_given: object,
-    as_at: pd.Timestamp,
-) -> list[str]:
-    """What a reader should know about the data before trusting the figures: dates after the
-    day of the run (left out when finding the last date), targets for teams not in the data
-    (not used), and an as-at date before the first work item."""
-    notes = []
-    chosen = as_at_given is not None and not (isinstance(as_at_given, str) and not as_at_given.strip())
-    if not chosen:
-        for name, column, count, latest in pf.dates_after(work_items, actions):
-            notes.append(
-                f"The {name} file has {plural(count, column + ' date')} after today, the latest "
-                f"{fmt_date(latest)}; they were left out when finding the last date in the data. "
-                "Check them."
-            )
-    if targets is not None and len(targets) and "team" in targets:
-        named = targets["team"].dropna().astype(str)
-        unknown = sorted(set(named) - set(teams))
-        if unknown:
-            notes.append(
-                f"The targets file names {plural(len(unknown), 'team')} not in the data "
-                f"({join_words(unknown)}); {'its targets were' if len(unknown) == 1 else 'their targets were'} "
-                "not used. Check the spelling."
-            )
-    if work_items is not None and len(work_items):
-        first = work_items["opened"].min()
-        if pd.notna(first) and as_at < first:
-            notes.append(
-                f"The report is as at {fmt_date(as_at)}, before the first work item opened "
-                f"({fmt_date(first)}), so there is nothing to measure."
-            )
-    return notes
-
-
-def fmt_month(month: str | pd.Timestamp) -> str:
-    """``2025-10`` (or a date in it) as ``October 2025``."""
-    return pd.Timestamp(month).strftime("%B %Y")
-
-
-def year_to_date(month: str | pd.Timestamp, lead: str = "", first: str | pd.Timestamp | None = None) -> str:
-    """The financial year to ``month`` in words: "April to October 2025", "April 2025 to
-    January 2026", or "in April 2025". ``first`` is the first month the figures cover when the
-    data starts after April ("June to October 2025"); ``lead`` goes before a range."""
-    month = pd.Timestamp(month)
-    start_year = month.year if month.month >= 4 else month.year - 1
-    first = pd.Timestamp(start_year, 4, 1) if first is None else pd.Timestamp(first)
-    if (first.year, first.month) == (month.year, month.month):
-        return f"in {fmt_month(month)}"
-    start = f"{first:%B}" if first.year == month.year else fmt_month(first)
-    return f"{lead}{start} to {fmt_month(month)}"
-
-
 def _share(part: float | None, whole: float | None) -> float | None:
     return None if not whole else part / whole
 
 
 def _float(value: object) -> float | None:
     return None if pd.isna(value) else float(value)
-
-
-def _count_words(count: int) -> str:
-    """Small counts in words, as house style writes them in sentences ("two", "none")."""
-    words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-    return words[count] if count < len(words) else fmt_int(count)

@@ -1,9 +1,10 @@
 """Sentences for the reports, computed from the figures so every number in the prose is traceable:
-counts and shares as a report may give them (counting), the demand study's sentences (demand) and
-the case review's (cases).
+counts and shares as a report may give them (counting), the demand study's sentences (demand),
+the case review's (cases) and the team performance's (performance).
 
 Data values (team, service and demand type names) are escaped here, so a sentence is safe to
-show as Markdown or HTML whatever the data holds.
+show as Markdown or HTML whatever the data holds; the team performance's sentences are plain
+text, which its notebook escapes as it says them.
 
 Sentences follow the report's audience (:mod:`workbook_helpers.privacy.policy`): in a public report a
 count of people, cases, demands or assessments from 1 to ``suppress_below - 1`` is said as the

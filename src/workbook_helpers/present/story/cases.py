@@ -1,5 +1,5 @@
-"""The case review's sentences: who it covers, its headline, time to close, capability and
-notes."""
+"""The case review's sentences: who it covers, its headline, what its summary table hides, time
+to close, capability and notes."""
 
 from __future__ import annotations
 
@@ -109,6 +109,21 @@ def case_headline(review, scope: str) -> str:
             f"{agreeing_word(left_out, 'its journey is', 'their journeys are', hidden)} not complete."
         )
     return " ".join(sentence_case(part) for part in parts)
+
+
+def summary_note(table: pd.DataFrame) -> str:
+    """The sentence under a case review's summary table saying what ``[c]`` means ("" when
+    nothing is hidden): ``table`` as ``CaseReview.summary_table()`` gives it (or its shown
+    frame), with the cells it hides in ``attrs["hidden"]``."""
+    hidden = table.attrs.get("hidden")
+    if hidden is None or not hidden.to_numpy().any():
+        return ""
+    k = audience.suppress_below()
+    counts = hidden[["cases", "total"]].to_numpy()
+    values = table[["cases", "total"]].apply(pd.to_numeric, errors="coerce").to_numpy()
+    small = counts & (values >= 1) & (values < k)
+    return audience.suppression_note(k, primary=bool(small.any()), secondary=bool((counts & ~small).any()),
+                                     rates=bool(hidden["mean"].any()))
 
 
 def time_to_close_sentence(review) -> str:
