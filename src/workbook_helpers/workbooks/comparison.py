@@ -39,17 +39,13 @@ from workbook_helpers.measures.comparison import (
     measure_values,
 )
 from workbook_helpers.measures.comparison_sentences import confidence_words
-from workbook_helpers.measures.comparison_measures import measure_config
+from workbook_helpers.measures.comparison_measures import END_TO_END, TIME_TO_CLOSE, measure_config
 from workbook_helpers.privacy import audience
 from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
 from workbook_helpers.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms
 from workbook_helpers.privacy.shown import ShownTable, shown_table
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, drawable, time_to_close
-
-#: The measure that compares time to close, and the one it stands for when open cases are in.
-TIME_TO_CLOSE = "days_to_close"
-END_TO_END = "end_to_end_days"
 
 # The word and its colour say whether a change is better or worse; the arrow says which way the
 # measure moved (up, down, or level), so colour is never the only cue.
@@ -883,47 +879,3 @@ def _number(value) -> float | None:
 _CAUTION_COUNT = re.compile(
     r"(?<!Fewer than )(?<![\w,.])(\d[\d,]*) (cases?|pairs?|matched pairs|with a known value)\b"
 )
-
-
-# Column names that say "this is a reference": ending in id, ref, number, code... ("case_id",
-# "NHS number", "person ref"), or naming an NHS number; "number_of_calls" is a measure.
-_IDENTIFIER = re.compile(
-    r"(^|[\s_-])(id|ids|ref|reference|number|no|code|key|uprn|nino)$|nhs|^case$|^person$", re.IGNORECASE
-)
-
-
-def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None) -> dict[str, dict]:
-    """Configuration for a table's numeric and yes/no columns that the built-in configuration does
-    not know, so a team's own per-case table is compared in full: numbers by their per-case mean,
-    yes/no columns as the share of cases saying yes, neither judged better nor worse (a
-    ``measure_config`` file says which way is better)."""
-    known = set(measure_config().index)
-    extra = {}
-    for column in table.columns:
-        if column in known or column in {cohort_col, id_col} or _IDENTIFIER.search(str(column)):
-            continue  # a reference number is not a measure, and must never be charted
-        words = str(column).replace("_", " ").strip()
-        if pd.api.types.is_bool_dtype(table[column]) or str(table[column].dtype) == "boolean":
-            extra[column] = {"label": f"Cases: {words}", "better": "neutral", "kind": "yes_no"}
-        elif pd.api.types.is_numeric_dtype(table[column]):
-            extra[column] = {"label": f"{words[:1].upper()}{words[1:]} per case", "better": "neutral", "kind": "count"}
-    return extra
-
-
-def comparison_config(
-    table: pd.DataFrame, cohort_col: str, id_col: str | None = None, own_table: bool = False,
-    config_file: str | None = None,
-) -> dict[str, dict]:
-    """The extra configuration a comparison runs with: a team's own table's other columns (see
-    :func:`own_measures`) when ``own_table``, then a ``measure_config`` YAML file on top, whose
-    partial entries change only the fields they name."""
-    import yaml
-
-    from workbook_helpers.data.inputs import find_input
-
-    config = own_measures(table, cohort_col, id_col) if own_table else {}
-    if config_file:
-        entries = yaml.safe_load(find_input(config_file).read_text(encoding="utf-8")) or {}
-        for name, entry in entries.items():
-            config[name] = {**config.get(name, {}), **entry}
-    return config
