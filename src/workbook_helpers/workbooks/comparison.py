@@ -1,5 +1,8 @@
 """The before/after comparison as the workbook shows it: the table directors remember, its
 sentences, estimation charts, notes and summary, from :func:`workbook_helpers.measures.comparison.compare_cohorts`.
+The view gathers the figures and works out what a report hides; the words are
+:mod:`workbook_helpers.present.story.comparison`'s and the table is drawn by
+:mod:`workbook_helpers.present.comparison_table`.
 
 Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
 
