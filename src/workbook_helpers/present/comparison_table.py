@@ -16,6 +16,7 @@ from workbook_helpers.formatting import esc, fmt_number, fmt_pct
 from workbook_helpers.measures.comparison import MIN_CASES_FOR_INTERVAL
 from workbook_helpers.measures.comparison_measures import TIME_TO_CLOSE
 from workbook_helpers.measures.comparison_sentences import confidence_words
+from workbook_helpers.present import palette
 from workbook_helpers.present.notebook import SUPPRESSED_HTML
 from workbook_helpers.present.story.comparison import VERDICT_WORDS
 
@@ -28,7 +29,8 @@ _VERDICT_CLASSES = {
     "too few cases": "sw-unclear",
     "neutral": "sw-unclear",
 }
-_STYLE = "<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>"
+_STYLE = (f"<style>.sw-better{{color:{palette.IMPROVEMENT_COLOUR}}}.sw-worse{{color:{palette.WORSE}}}"
+          f".sw-unclear{{color:{palette.MUTED}}}</style>")
 
 
 def comparison_table_html(

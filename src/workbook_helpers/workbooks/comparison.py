@@ -213,7 +213,7 @@ class ComparisonView:
         figures = mask[["before", "after"]].to_numpy().any()
         return audience.suppression_note(audience.suppress_below(), primary=bool(counts), rates=bool(figures))
 
-    # ---- headline ---------------------------------------------------------------------------
+    # ---- headline, table and sentences -------------------------------------------------------
 
     def headline(self) -> str:
         """The opening paragraph (:func:`workbook_helpers.present.story.comparison.comparison_headline`);
