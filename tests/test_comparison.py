@@ -533,12 +533,3 @@ def test_zero_width_interval_from_an_all_zero_cohort_is_not_called_constant():
     assert row.change == pytest.approx(-1.0)
     assert "Every case has the same value" not in row.caution
     assert "came out the same in every resample" in row.caution
-
-
-def test_own_measures_leave_out_identifiers():
-    from workbook_helpers.workbooks.comparison import own_measures
-
-    frame = pd.DataFrame({"case_id": [1, 2], "NHS number": [4, 5], "person_ref": [7, 8], "cohort": ["a", "b"],
-                          "visits": [1.0, 2.0], "number_of_calls": [3.0, 4.0],
-                          "satisfied": pd.array([True, False], dtype="boolean")})
-    assert set(own_measures(frame, "cohort")) == {"visits", "number_of_calls", "satisfied"}

@@ -3,10 +3,11 @@ before/after comparison knows, with a team's own entries on top."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.measures.comparison_measures import measure_config
+from workbook_helpers.measures.comparison_measures import measure_config, own_measures
 
 
 def test_a_teams_own_entry_changes_only_the_fields_it_gives():
@@ -34,3 +35,10 @@ def test_a_missing_file_of_own_measures_is_named(tmp_path):
 def test_total_hours_is_neutral_by_default():
     # Fewer hours is not automatically better (time for a fair assessment is not waste).
     assert measure_config().loc["total_hours", "better"] == "neutral"
+
+
+def test_own_measures_leave_out_identifiers():
+    frame = pd.DataFrame({"case_id": [1, 2], "NHS number": [4, 5], "person_ref": [7, 8], "cohort": ["a", "b"],
+                          "visits": [1.0, 2.0], "number_of_calls": [3.0, 4.0],
+                          "satisfied": pd.array([True, False], dtype="boolean")})
+    assert set(own_measures(frame, "cohort")) == {"visits", "number_of_calls", "satisfied"}

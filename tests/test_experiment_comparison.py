@@ -240,7 +240,8 @@ def test_published_report_shows_the_table_not_each_case(published_run):
 
 def _view(privacy):
     from workbook_helpers.measures.cases import case_measures, open_known_from
-    from workbook_helpers.workbooks.comparison import ComparisonView, comparison_config
+    from workbook_helpers.measures.comparison_measures import comparison_config
+    from workbook_helpers.workbooks.comparison import ComparisonView
     from workbook_helpers.data.loading import load_cases, load_events
     from workbook_helpers.privacy.policy import using_policy
 

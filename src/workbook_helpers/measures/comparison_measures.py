@@ -1,11 +1,13 @@
 """The table of measures the before/after comparison knows: which measures, in what order, with
 what words, which direction counts as better and how each kind is compared. Built in from
 ``comparison_measures.yaml`` next to this module; :func:`measure_config` returns it as a data
-frame, with a team's own entries on top.
+frame, with a team's own entries on top; :func:`comparison_config` gathers those entries for a run (a
+team's own table's other columns, :func:`own_measures`, and a YAML file).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -13,9 +15,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from workbook_helpers.data.inputs import find_input
 from workbook_helpers.exceptions import ParameterError
 
-__all__ = ["BETTER", "MEASURE_KINDS", "measure_config"]
+__all__ = ["BETTER", "END_TO_END", "MEASURE_KINDS", "TIME_TO_CLOSE", "comparison_config", "measure_config", "own_measures"]
+
+#: The measure that compares time to close, and the one it stands for when open cases are in.
+TIME_TO_CLOSE = "days_to_close"
+END_TO_END = "end_to_end_days"
 
 #: How each kind of measure is compared: ``"percent"`` (change in the per-case mean, as a share of
 #: the standard way's mean) or ``"points"`` (change in a share, in percentage points).
@@ -149,3 +156,43 @@ def _check_entry(name: str, entry: dict) -> None:
             f"measure configuration: {name!r} is an hours_share, so it needs numerator and "
             "denominator (the columns whose totals make the pooled share)."
         )
+
+
+# Column names that say "this is a reference": ending in id, ref, number, code... ("case_id",
+# "NHS number", "person ref"), or naming an NHS number; "number_of_calls" is a measure.
+_IDENTIFIER = re.compile(
+    r"(^|[\s_-])(id|ids|ref|reference|number|no|code|key|uprn|nino)$|nhs|^case$|^person$", re.IGNORECASE
+)
+
+
+def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None) -> dict[str, dict]:
+    """Configuration for a table's numeric and yes/no columns that the built-in configuration does
+    not know, so a team's own per-case table is compared in full: numbers by their per-case mean,
+    yes/no columns as the share of cases saying yes, neither judged better nor worse (a
+    ``measure_config`` file says which way is better)."""
+    known = set(measure_config().index)
+    extra = {}
+    for column in table.columns:
+        if column in known or column in {cohort_col, id_col} or _IDENTIFIER.search(str(column)):
+            continue  # a reference number is not a measure, and must never be charted
+        words = str(column).replace("_", " ").strip()
+        if pd.api.types.is_bool_dtype(table[column]) or str(table[column].dtype) == "boolean":
+            extra[column] = {"label": f"Cases: {words}", "better": "neutral", "kind": "yes_no"}
+        elif pd.api.types.is_numeric_dtype(table[column]):
+            extra[column] = {"label": f"{words[:1].upper()}{words[1:]} per case", "better": "neutral", "kind": "count"}
+    return extra
+
+
+def comparison_config(
+    table: pd.DataFrame, cohort_col: str, id_col: str | None = None, own_table: bool = False,
+    config_file: str | None = None,
+) -> dict[str, dict]:
+    """The extra configuration a comparison runs with: a team's own table's other columns (see
+    :func:`own_measures`) when ``own_table``, then a ``measure_config`` YAML file on top, whose
+    partial entries change only the fields they name."""
+    config = own_measures(table, cohort_col, id_col) if own_table else {}
+    if config_file:
+        entries = yaml.safe_load(find_input(config_file).read_text(encoding="utf-8")) or {}
+        for name, entry in entries.items():
+            config[name] = {**config.get(name, {}), **entry}
+    return config

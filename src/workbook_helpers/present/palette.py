@@ -1,5 +1,6 @@
 """The suite's colours and font, in one place: the charts' theme (:mod:`workbook_helpers.present.charts`),
-the icons (:mod:`workbook_helpers.present.icons`), and the CSS of the reports and the batch index
+the icons (:mod:`workbook_helpers.present.icons`), the comparison table's verdicts
+(:mod:`workbook_helpers.present.comparison_table`), and the CSS of the reports and the batch index
 (:mod:`workbook_helpers.report.html`, :mod:`workbook_helpers.report.index`) all take them from here.
 
 Chart colours are the Okabe-Ito colour-blind-safe set; the page colours are GOV.UK's, with
@@ -20,6 +21,7 @@ RULE = "#b1b4b6"  # borders and rules
 NOTE_BACKGROUND = "#f3f2f1"
 FOCUS = "#ffdd00"  # the keyboard focus ring's halo
 ERROR = "#d4351c"  # a failed run on the index
+WORSE = "#B35900"  # a change for the worse in the comparison table, 4.8:1 on white
 QUOTE = "#333"
 
 # The charts

@@ -1,5 +1,8 @@
 """The before/after comparison as the workbook shows it: the table directors remember, its
 sentences, estimation charts, notes and summary, from :func:`workbook_helpers.measures.comparison.compare_cohorts`.
+The view gathers the figures and works out what a report hides; the words are
+:mod:`workbook_helpers.present.story.comparison`'s and the table is drawn by
+:mod:`workbook_helpers.present.comparison_table`.
 
 Cases appear only as pseudonyms ("Case 07"); cohort and measure names from the data are escaped.
 
@@ -25,66 +28,26 @@ in a team's report.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from workbook_helpers.present import charts
+from workbook_helpers.present.comparison_table import comparison_table_html
+from workbook_helpers.present.story import comparison as story
 from workbook_helpers.measures.comparison import (
-    MIN_CASES_FOR_INTERVAL, OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction,
-    measure_values,
+    OPEN_COLUMN, available_measures, compare_cohorts, comparison_direction, measure_values,
 )
 from workbook_helpers.measures.comparison_sentences import confidence_words
-from workbook_helpers.measures.comparison_measures import measure_config
+from workbook_helpers.measures.comparison_measures import END_TO_END, TIME_TO_CLOSE, measure_config
 from workbook_helpers.privacy import audience
-from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
-from workbook_helpers.formatting import esc, fmt_date, fmt_int, fmt_number, fmt_pct, is_finite, plural
+from workbook_helpers.privacy.disclosure import SUPPRESSED
+from workbook_helpers.formatting import esc, is_finite
 from workbook_helpers.privacy.pseudonyms import stable_pseudonyms
 from workbook_helpers.privacy.shown import ShownTable, shown_table
 from workbook_helpers.measures.time_to_close import case_durations, data_as_at, drawable, time_to_close
-
-#: The measure that compares time to close, and the one it stands for when open cases are in.
-TIME_TO_CLOSE = "days_to_close"
-END_TO_END = "end_to_end_days"
-
-# The word and its colour say whether a change is better or worse; the arrow says which way the
-# measure moved (up, down, or level), so colour is never the only cue.
-_VERDICTS = {
-    "better": ("better", "sw-better"),
-    "worse": ("worse", "sw-worse"),
-    "no clear change": ("no clear change", "sw-unclear"),
-    "too few cases": ("too few cases to judge", "sw-unclear"),
-    "neutral": ("not judged: no direction set", "sw-unclear"),
-}
-
-
-def _arrow(change) -> str:
-    if change is None or change != change or change == 0:
-        return "&#9644;"  # level
-    return "&#9650;" if change > 0 else "&#9660;"
-
-
-_MEANING = {
-    "count": "the mean number per case, compared as a percentage change",
-    "hours": "the mean hours per case, compared as a percentage change",
-    "days": "the mean days from start to finish per case, compared as a percentage change",
-    "hours_share": "the cohort's hours of this kind over all its hours (pooled), compared in percentage points",
-    "share": "the mean of the cases' own shares, compared in percentage points",
-    "yes_no": "the share of cases with a recorded yes or no that say yes, compared in percentage points",
-    "time_to_close": "the first day by which half the cohort's cases had closed, counting cases still "
-                     "open as open for at least as long as they have been (Kaplan–Meier), compared as "
-                     "a percentage change",
-}
-# Where the data say which cases are still open, in the report's words.
-_OPEN_SOURCES = {
-    "cases file": "a case with no closing date in the cases file is still open",
-    "closure events": "there is no cases file with closing dates, so a case with no closure among its "
-                      "activities is taken to be still open",
-}
 
 
 @dataclass
@@ -200,30 +163,9 @@ class ComparisonView:
     def open_sentence(self) -> str:
         """What the comparison did with cases still open, in a sentence or two ("" for a team's
         own table, which does not say)."""
-        from workbook_helpers.present.story.counting import count_words
-
-        counts = self.open_counts()
-        if counts is None:
-            if self.open_known is None and OPEN_COLUMN in self.table.columns:
-                return ("Which cases are still open is not known (no closing dates, and no closure among "
-                        "the activities), so every case is compared as it stands.")
-            return ""
-
-        def cohort(side: str, label: str) -> str:
-            n = counts[side]
-            return f"none of the {esc(label)}" if n == 0 else f"{count_words(n, 'case')} of the {esc(label)}"
-
-        which = f"{cohort('before', self.before_label)} and {cohort('after', self.after_label)}"
-        if not any(counts.values()):
-            return "Every case of both cohorts has closed, so every journey is complete."
-        if self.include_open:
-            return (f"Cases still open are included with their journeys so far ({which}), as asked: "
-                    "their counts and hours so far understate what they will take, and end-to-end time "
-                    "is compared as the median days to close, which allows for them.")
-        return (f"Cases still open are left out, as their journeys are not complete: {which}. The time "
-                "to close below counts them.")
-
-    # ---- headline ---------------------------------------------------------------------------
+        return story.open_sentence(
+            self.open_counts(), self.before_label, self.after_label, self.include_open,
+            open_unknown=self.open_known is None and OPEN_COLUMN in self.table.columns)
 
     # ---- what a public report hides --------------------------------------------------------
 
@@ -271,184 +213,27 @@ class ComparisonView:
         figures = mask[["before", "after"]].to_numpy().any()
         return audience.suppression_note(audience.suppress_below(), primary=bool(counts), rates=bool(figures))
 
-    def _safe(self, text: str) -> str:
-        """A caution with its small counts of cases or pairs as their bound in a public report
-        ("3 cases with no partner ... were left out" -> "fewer than 5 cases ... were left out")."""
-        if not audience.hides_small_numbers():
-            return text
-
-        def hide(match: re.Match) -> str:
-            number = match.group(1)
-            if not audience.hides(int(number.replace(",", ""))):
-                return match.group(0)
-            noun = match.group(2)
-            return f"fewer than {audience.suppress_below()} {noun if noun.endswith('s') or noun.startswith('with') else noun + 's'}"
-
-        shown = _CAUTION_COUNT.sub(hide, text)
-        shown = shown[:1].upper() + shown[1:]
-        # "1 case ... was left out": the verb must not tell that the hidden count is 1.
-        return shown.replace(" was left out", " were left out") if shown != text else shown
-
-    # ---- headline ---------------------------------------------------------------------------
+    # ---- headline, table and sentences -------------------------------------------------------
 
     def headline(self) -> str:
-        from workbook_helpers.present.notebook import count_text
-
-        # A change the table hides is not counted as better or worse either.
+        """The opening paragraph (:func:`workbook_helpers.present.story.comparison.comparison_headline`);
+        a change the table hides is not counted as better or worse either."""
         shown = ~self.hidden()["change"].to_numpy()
         records = self.comparison.to_dict(orient="records")
         judged = [(d, r) for d, r, show in zip(self.directions(), records, shown) if show]
-        hidden = int((~shown).sum())
-        case = "closed case" if self.open_known and not self.include_open else "case"
-        parts = [
-            f"Cases worked the **{esc(self.after_label)}** ({count_text(self.n_after, case)}) against "
-            f"cases worked the **{esc(self.before_label)}** ({count_text(self.n_before, case)})."
-        ]
-        opened = self.open_sentence()
-        if opened:
-            parts.append(opened)
-        parts += self._verdict_sentences(judged)
-        if hidden:
-            parts.append(f"{plural(hidden, 'measure')} {'is' if hidden == 1 else 'are'} given without "
-                         f"{'its interval' if hidden == 1 else 'their intervals'} (at most as a bound): "
-                         f"{'it rests' if hidden == 1 else 'each rests'} on a count too small for a public "
-                         "report; the sentences below say which way.")
-        return " ".join(parts)
-
-    def _verdict_sentences(self, judged: list[tuple[str, dict]]) -> list[str]:
-        """How many measures changed for the better or the worse, out of how many intervals, and
-        how many such results chance alone could give (see docs/method.md: the count is of
-        intervals as they are, with this caution, rather than adjusted for multiple comparisons).
-        ``judged``: (direction, comparison row) of each measure the report shows."""
-        directions = [d for d, _ in judged]
-        better, worse = directions.count("better"), directions.count("worse")
-        unclear, too_few = directions.count("no clear change"), directions.count("too few cases")
-        no_interval = sum(1 for d, r in judged if d == "no clear change"
-                          and not (is_finite(r["ci_low"]) and is_finite(r["ci_high"])))
-        with_interval = better + worse + unclear - no_interval
-        level = confidence_words(self.confidence)
-        sentences = []
-        if with_interval:
-            opening = (f"Of the {plural(with_interval, 'measure')} with a {level} confidence interval and a "
-                       "direction that counts as better, ")
-            if better or worse:
-                changed = []
-                if better:
-                    changed.append(f"**{fmt_int(better)} changed for the better**")
-                changed.append(f"**{fmt_int(worse)} for the worse**" if worse and better else
-                               f"**{fmt_int(worse)} changed for the worse**" if worse else "none for the worse")
-                sentences.append(opening + " and ".join(changed) + ": their intervals rule out no change.")
-            else:
-                sentences.append(opening + "none changed clearly for the better or the worse.")
-            still = with_interval - better - worse
-            if still:
-                sentences.append(f"For {fmt_int(still)} of them the interval includes no change, so the "
-                                 "data cannot rule out that nothing changed.")
-            if better or worse:
-                sentences.append(self._chance_sentence(with_interval))
-        if no_interval:
-            sentences.append(f"For {plural(no_interval, 'measure')} no interval could be worked out.")
-        if too_few:
-            fewer = (f"fewer than {MIN_CASES_FOR_INTERVAL} matched pairs" if self.paired else
-                     f"fewer than {MIN_CASES_FOR_INTERVAL} in a cohort")
-            sentences.append(f"For {plural(too_few, 'measure')} there are too few cases to judge a change ({fewer}).")
-        return sentences
-
-    def _chance_sentence(self, intervals: int) -> str:
-        """Each interval rules out no change by chance alone with probability 1 - confidence,
-        when nothing changed: how many of ``intervals`` might, in words."""
-        one_in = round(1 / (1 - self.confidence))
-        expected = intervals * (1 - self.confidence)
-        how_many = "one may" if expected < 1.5 else f"about {fmt_int(expected)} may"
-        return (f"Each interval has about a 1 in {fmt_int(one_in)} chance of ruling out no change when "
-                f"nothing changed, so among {fmt_int(intervals)} intervals {how_many} do so by chance alone.")
-
-    def table_html(self) -> str:
-        """The comparison table: measure, the two cohorts, the change, its interval, and an arrow
-        whose shape and word (not only its colour) say whether the change is better or worse."""
-        level = f"{confidence_words(self.confidence)} interval"
-        head = (
-            f'<th scope="col">Measure</th><th scope="col" class=num>{esc(self.before_label).capitalize()}</th>'
-            f'<th scope="col" class=num>{esc(self.after_label).capitalize()}</th>'
-            f'<th scope="col" class=num>Change</th><th scope="col" class=num>{level}</th>'
-            f'<th scope="col">Better or worse</th><th scope="col" class=num>{"Pairs" if self.paired else "Cases"}</th>'
-        )
-        from workbook_helpers.present.notebook import SUPPRESSED_HTML
-
-        mask = self.hidden()
-        rows = []
-        for (_, hidden), record, direction in zip(
-            mask.iterrows(), self.comparison.to_dict(orient="records"), self.directions()
-        ):
-            word, css = _VERDICTS[direction]
-            arrow = _arrow(record["change"]) if direction != "too few cases" else _arrow(None)
-
-            def cell(text: str, hide: bool) -> str:
-                return SUPPRESSED_HTML if hide else esc(text)
-
-            verdict = (SUPPRESSED_HTML if hidden["change"] else
-                       f'<span class="{css}" aria-hidden="true">{arrow}</span> {html.escape(word)}')
-            sizes = " / ".join(cell(f"{int(record[n]):,}", bool(hidden[n])) for n in ("n_before", "n_after"))
-            rows.append(
-                f'<tr><th scope="row">{esc(record["label"])}</th>'
-                f'<td class=num>{cell(self.confidence_words(record, "before"), hidden["before"])}</td>'
-                f'<td class=num>{cell(self.confidence_words(record, "after"), hidden["after"])}</td>'
-                f'<td class=num>{cell(self._change(record["change"], record["change_kind"], direction), hidden["change"])}</td>'
-                f'<td class=num>{cell(self._interval(record), hidden["change"])}</td>'
-                f'<td>{verdict}</td>'
-                f'<td class=num>{sizes}</td></tr>'
-            )
-        unit = "pair" if self.paired else "case"
-        caption = (f"Per {unit}, {esc(self.before_label)} and {esc(self.after_label)}; the last column "
-                   f"gives how many {unit}s each row rests on (standard / new)")
-        style = ("<style>.sw-better{color:#0072B2}.sw-worse{color:#B35900}.sw-unclear{color:#505a5f}</style>")
-        note = self._hidden_note(mask)
-        if any("<td class=num>[x]</td>" in row for row in rows):
-            note = (note + " " if note else "") + (
-                "[x]: not available: no interval, as a cohort has fewer than "
-                f"{MIN_CASES_FOR_INTERVAL} cases (then no change is given either), or none could be worked out.")
-        return (f'{style}<table class="sw-table"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(rows)}</tbody></table>"
-                + (f'<p class="sw-suppression-note">{html.escape(note)}</p>' if note else ""))
+        return story.comparison_headline(
+            judged, int((~shown).sum()), before_label=self.before_label, after_label=self.after_label,
+            n_before=self.n_before, n_after=self.n_after,
+            closed_only=bool(self.open_known and not self.include_open), opened=self.open_sentence(),
+            confidence=self.confidence, paired=self.paired)
 
     def show_table(self) -> None:
-        display(HTML(self.table_html()))
-
-    @staticmethod
-    def _sizes(record: dict) -> str:
-        return f"{int(record['n_before']):,} / {int(record['n_after']):,}"
-
-    @staticmethod
-    def confidence_words(record: dict, which: str) -> str:
-        """A cohort's figure as the table shows it (the name is historical)."""
-        value = record[which]
-        if record["change_kind"] == "points":
-            return fmt_pct(value, 1)
-        # Medians of whole days are whole days.
-        return fmt_number(value, 0 if record["measure"] == TIME_TO_CLOSE else 1)
-
-    @staticmethod
-    def _change(change: float, kind: str, direction: str = "") -> str:
-        # Tables carry one decimal place (house style); the sentences round to whole numbers.
-        # Under 10 cases in a cohort the table gives the two figures, not a change.
-        if change is None or change != change or direction == "too few cases":
-            return "[x]"
-        way = "down " if change < 0 else "up " if change > 0 else "no change"
-        if kind == "percent":
-            return way + (fmt_pct(abs(change), 1) if change else "")
-        if kind == "points":
-            return way + (f"{abs(change) * 100:.1f} points" if change else "")
-        return f"{change:+,.1f}"
-
-    def _interval(self, record: dict) -> str:
-        low, high = record["ci_low"], record["ci_high"]
-        if low is None or high is None or low != low or high != high:
-            return "[x]"
-        if record["change_kind"] == "percent":
-            return f"{low * 100:+.1f}% to {high * 100:+.1f}%"
-        if record["change_kind"] == "points":
-            return f"{low * 100:+.1f} to {high * 100:+.1f} points"
-        return f"{low:+,.1f} to {high:+,.1f}"
+        """Display the comparison table (:func:`workbook_helpers.present.comparison_table.comparison_table_html`)
+        with the figures this report hides as ``[c]``."""
+        mask = self.hidden()
+        display(HTML(comparison_table_html(
+            self.comparison, self.directions(), mask, self._hidden_note(mask), before_label=self.before_label,
+            after_label=self.after_label, confidence=self.confidence, paired=self.paired)))
 
     def sentences(self) -> list[str]:
         """The sentence for each measure; in a public report, where the row's figures are
@@ -456,40 +241,7 @@ class ComparisonView:
         return [esc(sentence) for sentence in self._sentences()]
 
     def _sentences(self) -> list[str]:
-        mask = self.hidden()
-        kinds = [kind for _, kind in self._kinds()]
-        return [
-            self._hidden_sentence(record, mask.loc[index], kind) if mask.loc[index, "change"] else record["sentence"]
-            for (index, record), kind in zip(self.comparison.iterrows(), kinds)
-        ]
-
-    def _hidden_sentence(self, record, hidden: pd.Series, kind: str) -> str:
-        """The sentence for a measure a public report hides: which way it moved and the bound
-        each cohort's hidden figure allows ("fell from 71% to under 17%"), with no interval,
-        which would narrow the hidden count down; or, where even a bound would say too much
-        (a cohort of fewer than ``suppress_below``), that it is not shown."""
-        k = audience.suppress_below()
-        share = record["change_kind"] == "points"
-
-        def figure(side: str) -> str | None:
-            value = record[side]
-            if value is None or value != value:
-                return None
-            if not hidden[side]:
-                return fmt_pct(value) if share else fmt_number(value, 0 if record["measure"] == TIME_TO_CLOSE else 1)
-            if kind != "yes_no" or hidden[f"n_{side}"]:
-                return None
-            bound = share_bound(value, record[f"n_{side}"], k)
-            return None if bound is None or (bound.under is None and bound.over is None) else bound.words(percent=True)
-
-        before, after = figure("before"), figure("after")
-        change = record["change"]
-        if before and after and change == change and change:
-            verb = "rose" if change > 0 else "fell"
-            return (f"{record['label']} {verb} from {before} to {after}: the interval is not shown, "
-                    f"as a count behind it is fewer than {k}.")
-        return (f"{record['label']}: not shown, as it rests on fewer than {k} cases, too few for a "
-                "public report.")
+        return story.measure_sentences(self.comparison, self.hidden(), [kind for _, kind in self._kinds()])
 
     # ---- charts -----------------------------------------------------------------------------
 
@@ -587,7 +339,7 @@ class ComparisonView:
         for record, direction, hidden in zip(self.comparison.to_dict(orient="records"), self.directions(), mask):
             if hidden:
                 continue
-            verdict = _VERDICTS[direction][0]
+            verdict = story.VERDICT_WORDS[direction]
             too_few = direction == "too few cases"
             kind = record["change_kind"]
             change = None if too_few or not is_finite(record["change"]) else float(record["change"])
@@ -599,7 +351,7 @@ class ComparisonView:
                 "change": change,
                 "ci_low": float(low) if interval else None, "ci_high": float(high) if interval else None,
                 "verdict": verdict,
-                "words": verdict if change is None else f"{_change_words(change, kind)}: {verdict}",
+                "words": verdict if change is None else f"{story.change_words(change, kind)}: {verdict}",
             })
         columns = ["measure", "label", "change_kind", "panel", "change", "ci_low", "ci_high", "verdict", "words"]
         return pd.DataFrame(rows, columns=columns)
@@ -611,14 +363,7 @@ class ComparisonView:
 
     def change_note(self) -> str:
         """Which measures the chart leaves out and why ("" when none)."""
-        left_out = self.change_left_out()
-        if not left_out:
-            return ""
-        from workbook_helpers.formatting import join_words
-
-        return (f"Not on the chart: {join_words(left_out)}, as {'it rests' if len(left_out) == 1 else 'each rests'} "
-                "on too few cases for a public report (the table shows it as "
-                f"{SUPPRESSED}).")
+        return story.change_note(self.change_left_out())
 
     def change_chart(self):
         """The change at a glance (:func:`workbook_helpers.present.charts.change_at_a_glance`): every
@@ -626,19 +371,8 @@ class ComparisonView:
         frame = self.change_frame()
         if frame.empty:
             return None
-        counts = frame["verdict"].value_counts()
-        said = [f"{counts[v]} {v}" for v in ("better", "worse", "no clear change", "not judged: no direction set",
-                                              "too few cases to judge") if v in counts]
         level = confidence_words(self.confidence)
-        description = (
-            f"Dot-and-interval chart of the change in each of {plural(len(frame), 'measure')}, the "
-            f"{esc(self.after_label)} against the {esc(self.before_label)}, with its {level} confidence "
-            "interval, against a line at no change; percentage changes and changes in percentage points "
-            f"are on panels of their own. {'; '.join(said)}."
-        )
-        note = self.change_note()
-        if note:
-            description += f" {note}"
+        description = story.change_description(frame, self.before_label, self.after_label, level, self.change_note())
         return charts.change_at_a_glance(frame, "The change at a glance", description, level=level)
 
     # ---- time to close ----------------------------------------------------------------------
@@ -693,83 +427,28 @@ class ComparisonView:
                                           charts.describe_time_to_close(summary, still, audience.hidden_below()))
 
     def time_to_close_text(self) -> str:
-        """What the time-to-close chart says: the comparison of the median days to close with
-        its interval, and how many cases are still open."""
-        from workbook_helpers.present.story.counting import count_words
-
+        """What the time-to-close chart says
+        (:func:`workbook_helpers.present.story.comparison.time_to_close_text`)."""
         if self.closure is None or self.closure.empty:
             return ""
-        row = self.closure.iloc[0]
-        hidden = self.closure_hidden()
-        if hidden["change"]:
-            first = (f"The median days to close is not shown: it rests on too few cases "
-                     "for a public report.")
-        else:
-            first = esc(row["sentence"])
-        counts = self.open_counts() or {"before": 0, "after": 0}
-
-        def still(side: str, label: str) -> str:
-            n = counts[side]
-            return f"none of the {esc(label)}" if n == 0 else f"{count_words(n, 'case')} of the {esc(label)}"
-
-        second = (f"Still open at {fmt_date(self.as_at)}, the latest date in the data: "
-                  f"{still('before', self.before_label)} and {still('after', self.after_label)}. "
-                  "The median is the first day by which half a cohort's cases had closed; a case still "
-                  "open counts as open for at least as long as it has been (the Kaplan–Meier estimate), "
-                  "rather than as a journey that has ended.")
         curves = self.closure_curves()
-        if curves is not None and not curves[0]["shown"].any():
-            second += (f" The curves are not drawn: no cohort has {audience.suppress_below()} or more "
-                       "cases, too few for a public report.")
-        return f"{first} {second}"
+        return story.time_to_close_text(
+            self.closure.iloc[0], self.closure_hidden(), self.open_counts() or {"before": 0, "after": 0},
+            self.as_at, self.before_label, self.after_label,
+            nothing_drawn=curves is not None and not curves[0]["shown"].any())
 
     # ---- notes and summary ------------------------------------------------------------------
 
     def cautions(self) -> list[str]:
-        return [self._safe(f"{record['label']}: {record['caution']}")
-                for record in self.comparison.to_dict(orient="records") if record.get("caution")]
+        """Each row's caution as the report gives it."""
+        return story.cautions(self.comparison)
 
     def notes(self) -> list[str]:
-        methods = sorted({m for m in self.comparison.get("interval_method", pd.Series(dtype=str)).dropna()})
-        level = confidence_words(self.confidence)
-        resampled = ("the matched pairs (a person's two cases move together)" if self.paired
-                     else "the cases in each cohort")
-        notes = [
-            "Counts and hours compare the mean per case, as a percentage change from the "
-            f"{esc(self.before_label)}. Shares compare in percentage points: face-to-face time is all "
-            "face-to-face hours over all hours in a cohort; yes/no measures are the share of cases "
-            "with a recorded answer that say yes.",
-            f"The {level} confidence intervals come from resampling {resampled} 9,999 times "
-            f"(the bootstrap, {' and '.join(methods) if methods else 'BCa'} method), with a fixed seed so "
-            "the report is the same each time it is run. An interval is the range of changes "
-            "consistent with the data; one that includes no change means the data cannot rule it out.",
-            "Fewer hours is not automatically better: time for a fair assessment and for reflection is "
-            "not waste, so read hours beside the other measures.",
-            "The cohorts were not assigned at random: a change shows what happened alongside the new "
-            "way of working, and differences in the cases themselves may account for part of it.",
-        ]
-        if self.open_known:
-            what = ("compares every case, those still open with their journeys so far; end-to-end "
-                    "time is compared as the median days to close instead of the mean days, as a case "
-                    "still open has not finished" if self.include_open else
-                    "compares closed cases only, whose journeys are complete; a run with "
-                    "include_open_cases set compares every case with its journey so far")
-            notes.append(f"Which cases are still open: {_OPEN_SOURCES[self.open_known]}. The table {what}.")
-            notes.append(
-                "How long cases take to close is the Kaplan–Meier estimate of the share of each cohort's "
-                "cases still open by days since opening: on each day some close, the share falls by the "
-                "fraction of the cases open until then that closed. A case still open counts as open up "
-                f"to {fmt_date(self.as_at)}, the latest date in the data. The median days to close is the "
-                "first day by which the share still open is half or less, and its interval comes from "
-                "the same resampling of cases as the other measures.")
-            if audience.hides_small_numbers():
-                notes.append(
-                    f"In a public report the time-to-close curves stop where fewer than "
-                    f"{audience.suppress_below()} cases of a cohort were still open, a median past "
-                    "that point is not shown, and no case is marked on its own.")
-        notes += [f"{esc(label)}: {_MEANING[kind]}." for label, kind in self._kinds()]
-        notes += [esc(caution) for caution in self.cautions()]
-        return notes
+        """The notes under the comparison (:func:`workbook_helpers.present.story.comparison.comparison_notes`)."""
+        return story.comparison_notes(
+            self.comparison, self._kinds(), confidence=self.confidence, paired=self.paired,
+            before_label=self.before_label, open_known=self.open_known, include_open=self.include_open,
+            as_at=self.as_at)
 
     def _kinds(self, comparison: pd.DataFrame | None = None) -> list[tuple[str, str]]:
         config = measure_config()
@@ -855,75 +534,10 @@ class ComparisonView:
                 table[column] = table[column].mask(mask["change"], SUPPRESSED)
             table["sentence"] = self._sentences()
         if "caution" in table.columns:
-            table["caution"] = [self._safe(str(c)) if isinstance(c, str) else c for c in table["caution"]]
+            table["caution"] = [story.caution_as_shown(str(c)) if isinstance(c, str) else c for c in table["caution"]]
         return table
-
-
-def _change_words(change: float, kind: str) -> str:
-    """A change as the chart writes it beside its dot, rounded as headlines are: "down 64%",
-    "up 15 points", "+2.0" (a change in the measure's own units)."""
-    if kind == "percent":
-        rounded = round(abs(change) * 100)
-        return "no change" if rounded == 0 else f"{'down' if change < 0 else 'up'} {rounded}%"
-    if kind == "points":
-        rounded = round(abs(change) * 100)
-        return ("no change" if rounded == 0 else
-                f"{'down' if change < 0 else 'up'} {rounded} {'point' if rounded == 1 else 'points'}")
-    return f"{change:+,.1f}"
 
 
 def _number(value) -> float | None:
     """A figure for the JSON summary: a float, or None where it is not known."""
     return float(value) if is_finite(value) else None
-
-
-# A count of cases or pairs in a caution from compare_cohorts ("3 cases with no partner", "the
-# after cohort has 4 with a known value", "2 pairs with this measure blank", "3 matched pairs");
-# not the thresholds ("Fewer than 10 cases").
-_CAUTION_COUNT = re.compile(
-    r"(?<!Fewer than )(?<![\w,.])(\d[\d,]*) (cases?|pairs?|matched pairs|with a known value)\b"
-)
-
-
-# Column names that say "this is a reference": ending in id, ref, number, code... ("case_id",
-# "NHS number", "person ref"), or naming an NHS number; "number_of_calls" is a measure.
-_IDENTIFIER = re.compile(
-    r"(^|[\s_-])(id|ids|ref|reference|number|no|code|key|uprn|nino)$|nhs|^case$|^person$", re.IGNORECASE
-)
-
-
-def own_measures(table: pd.DataFrame, cohort_col: str, id_col: str | None = None) -> dict[str, dict]:
-    """Configuration for a table's numeric and yes/no columns that the built-in configuration does
-    not know, so a team's own per-case table is compared in full: numbers by their per-case mean,
-    yes/no columns as the share of cases saying yes, neither judged better nor worse (a
-    ``measure_config`` file says which way is better)."""
-    known = set(measure_config().index)
-    extra = {}
-    for column in table.columns:
-        if column in known or column in {cohort_col, id_col} or _IDENTIFIER.search(str(column)):
-            continue  # a reference number is not a measure, and must never be charted
-        words = str(column).replace("_", " ").strip()
-        if pd.api.types.is_bool_dtype(table[column]) or str(table[column].dtype) == "boolean":
-            extra[column] = {"label": f"Cases: {words}", "better": "neutral", "kind": "yes_no"}
-        elif pd.api.types.is_numeric_dtype(table[column]):
-            extra[column] = {"label": f"{words[:1].upper()}{words[1:]} per case", "better": "neutral", "kind": "count"}
-    return extra
-
-
-def comparison_config(
-    table: pd.DataFrame, cohort_col: str, id_col: str | None = None, own_table: bool = False,
-    config_file: str | None = None,
-) -> dict[str, dict]:
-    """The extra configuration a comparison runs with: a team's own table's other columns (see
-    :func:`own_measures`) when ``own_table``, then a ``measure_config`` YAML file on top, whose
-    partial entries change only the fields they name."""
-    import yaml
-
-    from workbook_helpers.data.inputs import find_input
-
-    config = own_measures(table, cohort_col, id_col) if own_table else {}
-    if config_file:
-        entries = yaml.safe_load(find_input(config_file).read_text(encoding="utf-8")) or {}
-        for name, entry in entries.items():
-            config[name] = {**config.get(name, {}), **entry}
-    return config

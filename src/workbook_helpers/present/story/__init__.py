@@ -1,6 +1,7 @@
 """Sentences for the reports, computed from the figures so every number in the prose is traceable:
 counts and shares as a report may give them (counting), the demand study's sentences (demand),
-the case review's (cases) and the team performance's (performance).
+the case review's (cases), the team performance's (performance) and the before/after
+comparison's (comparison).
 
 Data values (team, service and demand type names) are escaped here, so a sentence is safe to
 show as Markdown or HTML whatever the data holds; the team performance's sentences are plain
