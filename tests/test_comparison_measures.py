@@ -27,6 +27,21 @@ def test_entries_that_cannot_be_used_are_named():
         measure_config({"x": {"label": "X", "better": "higher", "kind": "hours_share"}})
 
 
+def test_own_entries_as_a_data_frame_with_blank_fields():
+    # As read from a spreadsheet: the new measure leaves numerator and denominator blank (NaN),
+    # and the change to total hours gives only "better". Blanks are fields not given.
+    frame = pd.DataFrame({
+        "measure": ["visits_per_case", "total_hours"],
+        "label": ["Home visits per case", float("nan")],
+        "better": ["higher", "lower"],
+        "kind": ["count", float("nan")],
+        "numerator": [float("nan"), float("nan")],
+    })
+    config = measure_config(frame)
+    assert config.loc["visits_per_case", "label"] == "Home visits per case"
+    assert config.loc["total_hours", ["label", "better", "kind"]].tolist() == ["Total hours per case", "lower", "hours"]
+
+
 def test_a_missing_file_of_own_measures_is_named(tmp_path):
     with pytest.raises(ParameterError, match="no file"):
         measure_config(tmp_path / "missing.yaml")

@@ -35,6 +35,9 @@ def test_a_cohort_of_two_gives_the_two_values_and_no_change():
     # Means 2 and 1 of 2 cases each: no "down 50%", and no interval; the arrow is level.
     assert "too few cases to judge" in page and "50" not in re.sub(r"<[^>]+>", " ", page.split("<tbody>")[1])
     assert _cells(page) == [["Referrals per case", "2.0", "1.0", "[x]", "[x]", "▬ too few cases to judge", "2 / 2"]]
+    # A note under the table says what [x] means (fewer than 10 cases in a cohort).
+    assert page.endswith('<p class="sw-suppression-note">[x]: not available: no interval, as a cohort has '
+                         'fewer than 10 cases (then no change is given either), or none could be worked out.</p>')
 
 
 def test_the_cells_it_is_told_are_hidden_are_drawn_c_with_the_note_it_is_given():
@@ -48,3 +51,5 @@ def test_the_cells_it_is_told_are_hidden_are_drawn_c_with_the_note_it_is_given()
     page = _draw(comparison, hidden, "[c]: a count of 1 to 4, hidden to protect privacy.")
     assert _cells(page) == [["Referrals per case", "2.0", "[c]", "[c]", "[c]", "[c]", "12 / [c]"]]
     assert page.endswith('<p class="sw-suppression-note">[c]: a count of 1 to 4, hidden to protect privacy.</p>')
+    # Its change and interval are hidden, not "not available": no [x] note.
+    assert "[x]:" not in page

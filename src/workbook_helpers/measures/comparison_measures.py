@@ -17,6 +17,7 @@ import yaml
 
 from workbook_helpers.data.inputs import find_input
 from workbook_helpers.exceptions import ParameterError
+from workbook_helpers.formatting import is_missing
 
 __all__ = ["BETTER", "END_TO_END", "MEASURE_KINDS", "TIME_TO_CLOSE", "comparison_config", "measure_config", "own_measures"]
 
@@ -104,7 +105,7 @@ def _read_extra(extra: Mapping | pd.DataFrame | str | Path | None) -> dict[str, 
     if isinstance(extra, pd.DataFrame):
         table = extra.set_index("measure") if "measure" in extra.columns else extra
         extra = {
-            str(name): {field: value for field, value in row.items() if not _blank(value)}
+            str(name): {field: value for field, value in row.items() if not is_missing(value)}
             for name, row in table.to_dict(orient="index").items()
         }
     if not isinstance(extra, Mapping):
@@ -127,10 +128,6 @@ def _read_extra(extra: Mapping | pd.DataFrame | str | Path | None) -> dict[str, 
             )
         read[str(name)] = dict(entry)
     return read
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _check_entry(name: str, entry: dict) -> None:

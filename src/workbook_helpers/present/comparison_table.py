@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from workbook_helpers.formatting import esc, fmt_number, fmt_pct
+from workbook_helpers.formatting import MISSING, esc, fmt_number, fmt_pct
 from workbook_helpers.measures.comparison import MIN_CASES_FOR_INTERVAL
 from workbook_helpers.measures.comparison_measures import TIME_TO_CLOSE
 from workbook_helpers.measures.comparison_sentences import confidence_words
@@ -69,8 +69,11 @@ def comparison_table_html(
     def cell(text: str, hide: bool) -> str:
         return SUPPRESSED_HTML if hide else esc(text)
 
-    rows = []
+    rows, unavailable = [], False
     for (_, hide), record, direction in zip(hidden.iterrows(), comparison.to_dict(orient="records"), directions):
+        change = _change(record["change"], record["change_kind"], direction)
+        interval = _interval(record)
+        unavailable |= not hide["change"] and MISSING in (change, interval)
         arrow = _arrow(record["change"]) if direction != "too few cases" else _arrow(None)
         verdict = (SUPPRESSED_HTML if hide["change"] else
                    f'<span class="{_VERDICT_CLASSES[direction]}" aria-hidden="true">{arrow}</span> '
@@ -80,8 +83,8 @@ def comparison_table_html(
             f'<tr><th scope="row">{esc(record["label"])}</th>'
             f'<td class=num>{cell(cohort_figure(record, "before"), hide["before"])}</td>'
             f'<td class=num>{cell(cohort_figure(record, "after"), hide["after"])}</td>'
-            f'<td class=num>{cell(_change(record["change"], record["change_kind"], direction), hide["change"])}</td>'
-            f'<td class=num>{cell(_interval(record), hide["change"])}</td>'
+            f'<td class=num>{cell(change, hide["change"])}</td>'
+            f'<td class=num>{cell(interval, hide["change"])}</td>'
             f'<td>{verdict}</td>'
             f'<td class=num>{sizes}</td></tr>'
         )
@@ -89,7 +92,7 @@ def comparison_table_html(
     caption = (f"Per {unit}, {esc(before_label)} and {esc(after_label)}; the last column "
                f"gives how many {unit}s each row rests on (standard / new)")
     note = hidden_note
-    if any("<td class=num>[x]</td>" in row for row in rows):
+    if unavailable:
         note = (note + " " if note else "") + (
             "[x]: not available: no interval, as a cohort has fewer than "
             f"{MIN_CASES_FOR_INTERVAL} cases (then no change is given either), or none could be worked out.")
@@ -117,7 +120,7 @@ def _change(change: float, kind: str, direction: str = "") -> str:
     # Tables carry one decimal place (house style); the sentences round to whole numbers.
     # Under 10 cases in a cohort the table gives the two figures, not a change.
     if change is None or change != change or direction == "too few cases":
-        return "[x]"
+        return MISSING
     way = "down " if change < 0 else "up " if change > 0 else "no change"
     if kind == "percent":
         return way + (fmt_pct(abs(change), 1) if change else "")
@@ -129,7 +132,7 @@ def _change(change: float, kind: str, direction: str = "") -> str:
 def _interval(record: dict) -> str:
     low, high = record["ci_low"], record["ci_high"]
     if low is None or high is None or low != low or high != high:
-        return "[x]"
+        return MISSING
     if record["change_kind"] == "percent":
         return f"{low * 100:+.1f}% to {high * 100:+.1f}%"
     if record["change_kind"] == "points":
