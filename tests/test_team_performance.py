@@ -173,7 +173,7 @@ def test_published_matrix_hides_small_latest_counts_but_not_shares():
     assert "[c]</abbr>" in matrix
 
 
-def test_age_table_declares_open_items_and_the_all_teams_row_as_totals(service):
+def test_the_age_table_declares_open_items_and_the_all_teams_row_as_totals(service):
     shown = service.shown_ages()
     ages, columns, totals = shown.frame, shown.columns, shown.totals
     assert totals == {"column": "open_items", "row": "All teams"}
