@@ -261,24 +261,6 @@ def test_a_plain_frame_is_not_drawn_as_a_table(publish):
         notebook.show_table(TEAMS, "Referrals")
 
 
-@pytest.mark.parametrize("totals, rates, words", [
-    ({"row": "All"}, None, "exactly one row"),
-    ({"column": "team"}, None, "must be one of the count columns"),
-    ({"rows": "Total"}, None, "totals may say only"),
-    (None, {"share": "people"}, "share column 'share' is not one of the columns the table shows"),
-])
-def test_mistaken_declarations_are_refused_in_both_modes(totals, rates, words):
-    for mode in ("internal", "publish"):
-        with using_policy(mode), pytest.raises(ParameterError, match=words):
-            _table(TEAMS, TEAM_COLUMNS, "Referrals", totals=totals, rates=rates)
-
-
-def test_counts_must_be_whole_numbers(publish):
-    frame = TEAMS.assign(referred=[3.5, 8, 11.5])
-    with pytest.raises(ValueError, match="whole numbers"):
-        _table(frame, TEAM_COLUMNS, "Referrals")
-
-
 def test_markup_in_a_cell_stays_text_in_both_modes():
     frame = pd.DataFrame({"team": ['<img src=x onerror="alert(1)">'], "open": [3]})
     for mode in ("internal", "publish"):
