@@ -406,6 +406,22 @@ def test_headline_sentence_counts_charts_and_open_work(service):
     assert "charts" in sentence
 
 
+def test_a_public_headline_sentence_gives_small_counts_of_work_as_their_bound(service):
+    # The cards say "fewer than 5" for 1 open item and 1 overdue: the sentence beside them
+    # must not say 1, and its grammar must not tell (were, not was).
+    from workbook_helpers.privacy.policy import using_policy
+
+    figures = service.figures()
+    with using_policy("public"):
+        sentence = performance_story.headline_sentence(figures, service.matrix_table(), service.one_team)
+    assert sentence.startswith("Across 2 teams, fewer than 5 work items were open on 31 October 2025, "
+                               "fewer than 5 of them overdue.")
+    with using_policy("public"):
+        sentence = performance_story.headline_sentence({**figures, "open_items": 12, "overdue_items": 0},
+                                                       service.matrix_table(), service.one_team)
+    assert sentence.startswith("Across 2 teams, 12 work items were open on 31 October 2025, none of them overdue.")
+
+
 @pytest.mark.parametrize("month, words", [
     ("2025-04", "in April 2025"),
     ("2025-10", "April to October 2025"),

@@ -34,7 +34,7 @@ def table(summary: pd.DataFrame, cohorts: list[str]) -> pd.DataFrame:
     :func:`hidden_cells`; ``attrs["hidden"]`` says which, ``attrs["overall"]`` which figures
     across all the cases).
 
-    ``summary``: the review's :func:`workbook_helpers.measures.cases.cohort_summary`, by cohort
+    ``summary``: the review's :func:`workbook_helpers.measures.case_summaries.cohort_summary`, by cohort
     when there are several; ``cohorts``: the cohorts present, in the review's order."""
     table = summary[summary["measure"].isin(SUMMARY_MEASURES)].copy()
     # A measure the data cannot give (no organisation column, no closed cases) is left out.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 
 import altair as alt
-import pandas as pd
 
 from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.palette import FAILURE_COLOUR, INK, UNCLASSIFIED_COLOUR, VALUE_COLOUR

@@ -13,7 +13,6 @@ import altair as alt
 import pandas as pd
 
 from workbook_helpers.present import icons
-from workbook_helpers.spc import xmr as spc
 from workbook_helpers.present.palette import COMMON_COLOUR, CONCERN_COLOUR, IMPROVEMENT_COLOUR, INK, MUTED, NEUTRAL_COLOUR, TARGET_COLOUR, TARGET_TEXT_COLOUR
 from workbook_helpers.present.charts.theme import DATE_FORMAT, WIDTH, dataset, titled
 from workbook_helpers.present.charts.xmr_words import annotations_on, checked_unit, is_monthly, with_changes, x_words

@@ -14,7 +14,7 @@ from workbook_helpers.formatting import join_words, plural
 from workbook_helpers.present.palette import INK, MUTED
 from workbook_helpers.present.charts.theme import WIDTH, titled
 from workbook_helpers.present.charts.xmr import point_styles, xmr_frame, xmr_layer
-from workbook_helpers.present.charts.xmr_words import VARIATION_PHRASES, checked_unit, describe_xmr_summary, with_changes
+from workbook_helpers.present.charts.xmr_words import VARIATION_PHRASES, checked_unit, with_changes
 
 
 # --------------------------------------------------------------------------------------------

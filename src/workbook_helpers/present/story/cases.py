@@ -43,7 +43,6 @@ def case_headline(review, scope: str) -> str:
     """The opening paragraph of a case review: what a typical case went through, the time spent
     face to face, rework, and the cases expected back."""
     overall = review.overall
-    measures = review.measures
     first, last = review.period
 
     def median(measure, word, words=None):

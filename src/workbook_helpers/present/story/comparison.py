@@ -229,7 +229,7 @@ def time_to_close_text(
     mask; ``counts``: cases still open in each cohort; ``as_at``: the latest date in the data;
     ``nothing_drawn``: a public report draws no cohort's curve."""
     if hidden["change"]:
-        first = (f"The median days to close is not shown: it rests on too few cases "
+        first = ("The median days to close is not shown: it rests on too few cases "
                  "for a public report.")
     else:
         first = esc(row["sentence"])

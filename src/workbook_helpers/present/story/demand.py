@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbook_helpers.spc import xmr as spc
 from workbook_helpers.present.story.counting import (
     count_words, kept_back, number_words, pct_or_hidden, sentence_case, share_text,
 )

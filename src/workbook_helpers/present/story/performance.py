@@ -12,6 +12,7 @@ import pandas as pd
 
 from workbook_helpers.data.performance_measures import measure
 from workbook_helpers.formatting import fmt_date, fmt_int, fmt_money, fmt_pct, join_words, plural
+from workbook_helpers.present.story import counting
 from workbook_helpers.spc import xmr as spc
 
 
@@ -49,10 +50,12 @@ def headline_sentence(figures: dict, judged: pd.DataFrame, team: str | None = No
     who = f"Across {plural(f['teams'], 'team')}" if team is None else f"In {team}"
     parts = []
     if f.get("open_items") is not None:
+        # In a public report a small count is said as its bound, as on the cards ("fewer than 5").
+        open_items, overdue = f["open_items"], f["overdue_items"]
         parts.append(
-            f"{who}, {plural(f['open_items'], 'work item')} {'was' if f['open_items'] == 1 else 'were'} "
-            f"open on {as_at}, "
-            + (f"{fmt_int(f['overdue_items'])} of them overdue." if f["overdue_items"] else "none of them overdue.")
+            f"{who}, {counting.count_words(open_items, 'work item')} "
+            f"{counting.agreeing_word(open_items, 'was', 'were')} open on {as_at}, "
+            + (f"{counting.number_words(overdue)} of them overdue." if overdue else "none of them overdue.")
         )
     improving = judged.loc[judged["variation"].str.startswith("improvement")]
     concerning = judged.loc[judged["variation"].str.startswith("concern")]
