@@ -155,7 +155,7 @@ def headline_cards(cards: list[Card | tuple]) -> None:
 def count_text(value: object, singular: str, plural_form: str | None = None) -> str:
     """A count in words for narrative and card notes, given as its bound when small in a public
     report: ``count_text(3, "case")`` -> ``"3 cases"``, or ``"fewer than 5 cases"``
-    (:func:`workbook_helpers.privacy.disclosure.count_bound`, one wording everywhere)."""
+    (:func:`workbook_helpers.privacy.bounds.count_bound`, one wording everywhere)."""
     return audience.count_phrase(value, singular, plural_form)
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from workbook_helpers.exceptions import ParameterError
 from workbook_helpers.formatting import is_missing, plural
-from workbook_helpers.privacy import disclosure
+from workbook_helpers.privacy import bounds, disclosure
 from workbook_helpers.privacy.policy import ReportPolicy, current_policy
 
 __all__ = [
@@ -103,13 +103,13 @@ def audience_context() -> dict:
 # Single figures: headline cards and sentences
 
 
-def count_shown(count: object) -> disclosure.Bound | None:
+def count_shown(count: object) -> bounds.Bound | None:
     """The bound a report gives instead of this count ("fewer than 5"), or None when the count
     is shown as it is."""
     policy = current_policy()
     if not policy.hides(count):
         return None
-    return disclosure.count_bound(count, policy.suppress_below) or disclosure.Bound()
+    return bounds.count_bound(count, policy.suppress_below) or bounds.Bound()
 
 
 def count_phrase(value: object, singular: str, plural_form: str | None = None) -> str:
@@ -121,16 +121,16 @@ def count_phrase(value: object, singular: str, plural_form: str | None = None) -
     return plural(value, singular, plural_form)
 
 
-def share_shown(share: object, denominator: object, numerator: object = None) -> disclosure.Bound | None:
+def share_shown(share: object, denominator: object, numerator: object = None) -> bounds.Bound | None:
     """The bound a report gives instead of a share out of ``denominator`` ("under 17%"; a
-    :class:`~workbook_helpers.privacy.disclosure.Bound` with no bound for "not shown"), or None
+    :class:`~workbook_helpers.privacy.bounds.Bound` with no bound for "not shown"), or None
     when the share is shown as it is (always in a team's or organisation's report)."""
     policy = current_policy()
     if not policy.hides_small_numbers or denominator is None or is_missing(share):
         return None
     if not share_hidden(share, denominator, numerator, policy.suppress_below):
         return None
-    return disclosure.share_bound(share, denominator, policy.suppress_below, numerator) or disclosure.Bound(
+    return bounds.share_bound(share, denominator, policy.suppress_below, numerator) or bounds.Bound(
         reason="small denominator")
 
 
@@ -443,7 +443,7 @@ def protect_summary(
         if key not in figures:
             raise ParameterError(f"record_summary: counts names {key!r}, which is not a figure.")
         if policy.hides(figures[key]):
-            bound = disclosure.count_bound(figures[key], policy.suppress_below)
+            bound = bounds.count_bound(figures[key], policy.suppress_below)
             hidden[key] = bound.as_json(policy.suppress_below)
             figures[key] = None
     for key, denominator in (rates or {}).items():
@@ -452,8 +452,8 @@ def protect_summary(
         below = figures.get(denominator) if isinstance(denominator, str) else denominator
         if (policy.hides_small_numbers and not is_missing(figures[key]) and figures[key] != disclosure.SUPPRESSED
                 and share_hidden(figures[key], below, None, policy.suppress_below)):
-            bound = disclosure.share_bound(figures[key], below, policy.suppress_below)
-            hidden[key] = (bound or disclosure.Bound(reason="small denominator")).as_json(policy.suppress_below)
+            bound = bounds.share_bound(figures[key], below, policy.suppress_below)
+            hidden[key] = (bound or bounds.Bound(reason="small denominator")).as_json(policy.suppress_below)
             figures[key] = None
     # Whatever else arrives hidden ("[c]" in a figure, a nested figure or a table) is null in
     # the summary too, so every number field holds a number or null, and is listed as hidden.

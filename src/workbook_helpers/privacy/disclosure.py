@@ -23,7 +23,8 @@ The rules, as applied here:
 
 Everything here is a pure function: pandas in, pandas out. Hidden values are removed from the
 results (as ``<NA>`` or NaN), not just flagged, so that nothing further down the line can show
-them by accident.
+them by accident. What a sentence may still say of a hidden value ("fewer than 5") is
+:mod:`workbook_helpers.privacy.bounds`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ __all__ = [
     "suppressed_text",
     "chart_gaps",
     "gap_note",
+    "check_threshold",
 ]
 
 SUPPRESSED = HIDDEN  # "[c]", the Government Statistical Service symbol: confidential
@@ -141,7 +143,7 @@ def primary_mask(
     ValueError
         When a value is not a count, naming the column and the rows.
     """
-    threshold = _threshold(suppress_below, "primary_mask")
+    threshold = check_threshold(suppress_below, "primary_mask")
     frame = _as_frame(counts)
     numbers = _checked_counts(frame, allow_blank=True)
     mask = _small(numbers, threshold, suppress_zero)
@@ -176,7 +178,7 @@ def suppress_counts(
         ``values`` with the checked columns as ``Int64`` counts (``<NA>`` where hidden),
         ``mask`` (True where hidden) and ``notes``.
     """
-    threshold = _threshold(suppress_below, "suppress_counts")
+    threshold = check_threshold(suppress_below, "suppress_counts")
     is_series = isinstance(counts, pd.Series)
     frame = _as_frame(counts)
     if columns is None:
@@ -285,7 +287,7 @@ def suppress_table(
     Totals that are given need not be the sum of their line (a total of distinct people may be
     less than the sum over categories); they are protected as if they were.
     """
-    threshold = _threshold(suppress_below, "suppress_table")
+    threshold = check_threshold(suppress_below, "suppress_table")
     if not isinstance(counts, pd.DataFrame):
         raise ParameterError(
             "suppress_table: expected a frame of counts (one row per group, one column per "
@@ -539,7 +541,7 @@ def suppress_rates(
         ``values``: the rates as floats, NaN where hidden; ``mask``: True where hidden;
         ``notes``: a sentence for the report.
     """
-    threshold = _threshold(suppress_below, "suppress_rates")
+    threshold = check_threshold(suppress_below, "suppress_rates")
     is_series = isinstance(rates, pd.Series)
     frame = _as_frame(rates)
     values = frame.apply(pd.to_numeric, errors="coerce").astype(float)
@@ -580,7 +582,7 @@ def chart_gaps(
     If the chart also shows totals of these counts (a stacked bar's height, a total line),
     protect the counts with :func:`suppress_table` and chart its values instead.
     """
-    threshold = _threshold(suppress_below, "chart_gaps")
+    threshold = check_threshold(suppress_below, "chart_gaps")
     if value_column not in frame.columns:
         raise ParameterError(
             f"chart_gaps: value_column={value_column!r} is not a column of the frame; expected "
@@ -601,7 +603,7 @@ def chart_gaps(
 def gap_note(count: int, suppress_below: int = 5, suppress_zero: bool = False) -> str:
     """A plain sentence for under a chart: ``gap_note(2)`` ->
     ``"2 values of 1 to 4 are not shown, to protect privacy ([c])."``; ``""`` for 0."""
-    threshold = _threshold(suppress_below, "gap_note")
+    threshold = check_threshold(suppress_below, "gap_note")
     count = int(count)
     if count <= 0:
         return ""
@@ -616,7 +618,9 @@ def gap_note(count: int, suppress_below: int = 5, suppress_zero: bool = False) -
 # Checks and small helpers
 
 
-def _threshold(suppress_below: object, function: str) -> int:
+def check_threshold(suppress_below: object, function: str) -> int:
+    """``suppress_below`` checked: a whole number of 2 or more (``function`` names the caller in
+    the message)."""
     if (
         isinstance(suppress_below, (bool, np.bool_))
         or not isinstance(suppress_below, (int, np.integer))
@@ -721,102 +725,3 @@ def _primary_notes(count: int, threshold: int, suppress_zero: bool) -> tuple[str
         f"{plural(count, 'count')} of {_range_text(threshold, suppress_zero)} {are} not shown, "
         f"to protect privacy ({SUPPRESSED}).",
     )
-
-
-# --------------------------------------------------------------------------------------------
-# What a hidden value still says: bounds for sentences and headline cards
-
-
-@dataclass(frozen=True)
-class Bound:
-    """What a reader may be told of a hidden value: that it lies below ``under`` or above
-    ``over`` (exclusive), or nothing more than that it is hidden (both None).
-
-    A bound discloses no more than the ``[c]`` it stands for: a count hidden as 1 to ``k - 1``
-    is "fewer than k"; a share whose count is hidden is below ``k`` out of its denominator; a
-    share whose remainder is hidden is above ``(denominator - k)`` out of it. Numbers are in the
-    value's own units (a count, or a share from 0 to 1)."""
-
-    under: float | None = None
-    over: float | None = None
-    reason: str = "small count"
-
-    def words(self, percent: bool = False) -> str:
-        """``"fewer than 5"``, ``"under 17%"``, ``"over 83%"``; for a value with no bound,
-        ``"not shown"``."""
-        import math
-
-        if self.under is not None:
-            if percent:  # rounded up, so the bound stays true: under 16.7% is said as under 17%
-                return f"under {math.ceil(round(self.under * 100, 9))}%"
-            return f"fewer than {fmt_int(self.under)}"
-        if self.over is not None:
-            if percent:  # rounded down: over 83.3% is said as over 83%
-                return f"over {math.floor(round(self.over * 100, 9))}%"
-            return f"more than {fmt_int(self.over)}"
-        return "not shown"
-
-    def as_json(self, suppress_below: int) -> dict:
-        """The entry for a summary's ``hidden``: why, the threshold, and the bound if any."""
-        entry: dict = {"reason": self.reason, "below": suppress_below}
-        if self.under is not None:
-            entry["under"] = round(self.under, 6)
-        if self.over is not None:
-            entry["over"] = round(self.over, 6)
-        return entry
-
-
-def count_bound(count: object, suppress_below: int = 5) -> Bound | None:
-    """The bound for a count hidden as small (1 to ``suppress_below - 1``): fewer than
-    ``suppress_below``. None when the count would be shown (0, or ``suppress_below`` or more,
-    or not a number)."""
-    threshold = _threshold(suppress_below, "count_bound")
-    try:
-        number = float(count)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if number != number or not 1 <= number < threshold:
-        return None
-    return Bound(under=threshold, reason="small count")
-
-
-def share_bound(
-    share: object, denominator: object, suppress_below: int = 5, numerator: object = None
-) -> Bound | None:
-    """The bound for a share out of ``denominator`` that a report hides, or None when it may be
-    shown. Hidden, with the bound each case allows:
-
-    - the count it stands for (``numerator``, or ``share x denominator``) is 1 to ``k - 1``: the
-      share is under ``k / denominator`` ("under 17%" for 1 of 30 with k = 5);
-    - the rest of the denominator is 1 to ``k - 1``: the share is over ``(denominator - k) /
-      denominator``;
-    - the denominator itself is 1 to ``k - 1``: no bound (any share of so few says what happened
-      to each of them);
-    - the denominator is unknown or not a number: no bound.
-    """
-    import math
-
-    k = _threshold(suppress_below, "share_bound")
-    try:
-        value = float(share)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    if value != value:
-        return None  # a blank share is not available, not hidden
-    try:
-        below = float(denominator)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return Bound(reason="denominator not known")
-    if not math.isfinite(below):
-        return Bound(reason="denominator not known")
-    if 1 <= below < k:
-        return Bound(reason="small denominator")
-    try:
-        top = round(value * below if numerator is None else float(numerator))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return Bound(reason="denominator not known")
-    if 1 <= top < k:
-        return Bound(under=k / below, reason="small count")
-    if 1 <= below - top < k:
-        return Bound(over=(below - k) / below, reason="small count")
-    return None

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from workbook_helpers.exceptions import ParameterError
-from workbook_helpers.privacy import audience, disclosure
+from workbook_helpers.privacy import audience, bounds, disclosure
 
 __all__ = ["ShownTable", "shown_table", "Card", "count_card", "share_card", "CHECKED_KINDS"]
 
@@ -121,12 +121,12 @@ class Card:
     note: str = ""
     kind: str = "figure"
     denominator: object = None
-    bound: disclosure.Bound | None = None
+    bound: bounds.Bound | None = None
     why: str = ""
     checked: bool = False
 
 
-def _why(bound: disclosure.Bound | None) -> str:
+def _why(bound: bounds.Bound | None) -> str:
     return audience.bound_note(audience.suppress_below()) if bound is not None else ""
 
 

@@ -21,7 +21,8 @@ from workbook_helpers.measures.comparison_sentences import confidence_words
 from workbook_helpers.present.notebook import count_text
 from workbook_helpers.present.story.counting import count_words
 from workbook_helpers.privacy import audience
-from workbook_helpers.privacy.disclosure import SUPPRESSED, share_bound
+from workbook_helpers.privacy.bounds import share_bound
+from workbook_helpers.privacy.disclosure import SUPPRESSED
 
 #: Each direction of :func:`workbook_helpers.measures.comparison.comparison_direction` as the
 #: table and the change at a glance name it.

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from workbook_helpers.privacy.disclosure import SUPPRESSED, count_bound
+from workbook_helpers.privacy.bounds import count_bound
+from workbook_helpers.privacy.disclosure import SUPPRESSED
 from workbook_helpers.present.notebook import count_text
 from workbook_helpers.privacy import audience
 from workbook_helpers.formatting import fmt_int, fmt_pct
