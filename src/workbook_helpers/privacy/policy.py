@@ -30,7 +30,7 @@ managers inside the organisation)
       A note under the table says what ``[c]`` means, only when something was hidden.
     - headline cards and sentences give a hidden count as the bound it implies ("fewer than
       5") and a hidden share as the bound its denominator gives ("under 17%"):
-      :mod:`workbook_helpers.privacy.disclosure` (``Bound``). A bound discloses no more than ``[c]``.
+      :mod:`workbook_helpers.privacy.bounds` (``Bound``). A bound discloses no more than ``[c]``.
     - the JSON summary (:func:`workbook_helpers.present.notebook.record_summary`): a hidden figure is
       ``null``, and ``hidden`` says which and why.
     - bar charts of counts (:mod:`workbook_helpers.present.charts`) leave gaps where counts are hidden,
