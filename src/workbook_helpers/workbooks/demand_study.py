@@ -99,12 +99,11 @@ class ShownDemand:
     """What a demand study may show under the report's policy, worked out once so that the
     headline, the sentences, the tables, the charts and the JSON summary hide the same values.
 
-    ``services``
-        Demand by service with ``classified`` and a last row of totals (:func:`with_totals`).
-    ``service_mask``
-        True where ``services`` hides a value (as ``audience.protect_table`` works it out).
-    ``declared``
-        ``totals`` and ``rates`` of ``services`` (:func:`breakdown_declarations`).
+    ``service_table``
+        Demand by service with ``classified`` and a last row of totals (:func:`with_totals`),
+        protected against its totals and shares (:func:`breakdown_declarations`) once: the
+        table the report shows (:meth:`shown_services`), and what :attr:`services`,
+        :attr:`service_mask` and :attr:`declared` give.
     ``channel_hidden``
         True where the chart of demand by channel must hide a count, row for row (None when
         nothing is).
@@ -116,12 +115,25 @@ class ShownDemand:
     Nothing is hidden in a team's report.
     """
 
-    services: pd.DataFrame
-    service_mask: pd.DataFrame
-    declared: dict
+    service_table: ShownTable
     channel_hidden: pd.DataFrame | None
     failure_kinds: ShownTypes
     figures: dict
+
+    @property
+    def services(self) -> pd.DataFrame:
+        """Demand by service, with ``classified`` and the row of totals."""
+        return self.service_table.frame
+
+    @property
+    def service_mask(self) -> pd.DataFrame:
+        """True where :attr:`services` hides a value."""
+        return self.service_table.protection.mask
+
+    @property
+    def declared(self) -> dict:
+        """``totals`` and ``rates`` of :attr:`services` (:func:`breakdown_declarations`)."""
+        return {"totals": dict(self.service_table.totals), "rates": dict(self.service_table.rates)}
 
     @property
     def by_service_hidden(self) -> pd.DataFrame | None:
@@ -161,9 +173,8 @@ class ShownDemand:
 
     def shown_services(self) -> ShownTable:
         """The table of demand by service, with its row of totals, as the report shows it: its
-        counts are of kind ``count``, protected against the totals ``declared``, so a public
-        report hides what ``service_mask`` hides."""
-        return shown_table(self.services, SERVICE_COLUMNS, **self.declared)
+        counts are of kind ``count``, protected against its totals (``service_table``)."""
+        return self.service_table
 
     def summary_record(self) -> dict:
         """The figures and tables of the run's JSON summary, with what each of them is (which
@@ -253,9 +264,8 @@ def protect_breakdowns(
     protected likewise against failure demand (:meth:`ShownDemand.types`).
     """
     services = with_totals(by_service, "service", "All services")
-    declared = breakdown_declarations(services, "service")
-    service_mask = _breakdown_mask(services, "service")
-    totals = service_mask.iloc[-1]
+    service_table = shown_table(services, SERVICE_COLUMNS, **breakdown_declarations(services, "service"))
+    totals = service_table.protection.mask.iloc[-1]
     hidden_totals = {column for column in BREAKDOWN_COUNTS if totals[column]}
     channel_mask = _breakdown_mask(with_totals(by_channel, "channel", "All channels"), "channel", hidden_totals)
     channel_hidden = channel_mask.iloc[:-1].reset_index(drop=True)
@@ -276,6 +286,6 @@ def protect_breakdowns(
         key: (SUPPRESSED if hidden.get(key) and value is not None else value)
         for key, value in figures.items()
     }
-    return ShownDemand(services, service_mask, declared,
+    return ShownDemand(service_table,
                        channel_hidden if channel_hidden.to_numpy().any() else None,
                        _shown_types(kinds, bool(totals["failure"])), shown)
