@@ -92,7 +92,9 @@ def test_colours_are_written_in_one_module():
     # a colour typed into one of those again would drift from it.
     import re
 
-    for module in ("present/icons", "present/comparison_table", "report/html", "report/index"):
+    charts = [f"present/charts/{path.stem}" for path in (PACKAGE / "present" / "charts").glob("*.py")]
+    assert "present/charts/cases" in charts
+    for module in ("present/icons", "present/comparison_table", "report/html", "report/index", *charts):
         code = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
         code = re.sub(r'"""(.*?)"""', lambda m: m.group(0) if "{" in m.group(1) else "", code, flags=re.S)
         assert not re.findall(r"#[0-9a-fA-F]{6}\b", code), module

@@ -313,8 +313,8 @@ def test_a_hidden_share_card_gives_the_bound_its_denominator_allows(publish, sho
 
 
 def test_a_count_already_hidden_by_its_table_reads_not_shown(publish, shown):
-    # Demand of 120 shown, but hidden as [c] by the table it is the total of: the card says
-    # "not shown" (no bound can be given for it), and no note about bounds follows.
+    # Total demand not small itself, but hidden as [c] by the table it is the total of: the
+    # card says "not shown" (no bound can be given for it), and no note about bounds follows.
     notebook.headline_cards([count_card("Demand", "[c]", "in 20 weeks")])
     assert _figures(shown[0]) == ["not shown"] and "sw-suppression-note" not in shown[0]
 

@@ -21,7 +21,7 @@ RULE = "#b1b4b6"  # borders and rules
 NOTE_BACKGROUND = "#f3f2f1"
 FOCUS = "#ffdd00"  # the keyboard focus ring's halo
 ERROR = "#d4351c"  # a failed run on the index
-WORSE = "#B35900"  # a change for the worse in the comparison table, 4.8:1 on white
+WORSE = "#B35900"  # a change for the worse in the comparison table and chart, 4.8:1 on white
 QUOTE = "#333"
 
 # The charts
@@ -35,6 +35,7 @@ COMMON_COLOUR = "#6b7378"
 TARGET_COLOUR = "#009E73"  # Okabe-Ito bluish green, dash-dot: the target line
 TARGET_TEXT_COLOUR = "#00704f"  # a darker green for the target's label (6.1:1 on white)
 GRID_COLOUR = "#e5e5e5"
+PALE = "#b0b0b0"  # a pale grey: the case timeline's "other" activities
 #: Categories in order (the Okabe-Ito set, then purple and grey).
 CATEGORIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882D9E", "#6b7378"]
 

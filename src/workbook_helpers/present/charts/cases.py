@@ -7,13 +7,14 @@ import altair as alt
 import pandas as pd
 
 from workbook_helpers.privacy import disclosure
-from workbook_helpers.present.palette import INK, MUTED
+from workbook_helpers.present.palette import INK, MUTED, PALE, RULE
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
 from workbook_helpers.present.charts.theme import DATE_FORMAT, WIDTH, dataset, records, titled
 
 
 ACTIVITY_KINDS = ["assessment", "referral", "visit", "call", "meeting", "review", "admin", "closure", "other"]
-_KIND_COLOURS = ["#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#CC79A7", "#009E73", "#6b7378", "#1a1a1a", "#b0b0b0"]
+# The categories' colours in another order, so an assessment stands out; closure in ink, other pale.
+_KIND_COLOURS = [PALETTE[1], PALETTE[4], PALETTE[0], PALETTE[5], PALETTE[3], PALETTE[2], PALETTE[7], INK, PALE]
 # Each kind has its own shape as well as its own colour: colour is never the only cue.
 _KIND_SHAPES = ["diamond", "triangle-up", "circle", "triangle-left", "square", "triangle-down", "cross", "triangle-right", "wedge"]
 
@@ -62,7 +63,7 @@ def journey_timeline(
     """
     order = spans["case"].tolist()
     y = alt.Y("case:N", sort=order, title=None)
-    lanes = alt.Chart(records(spans)).mark_rule(color="#b1b4b6", strokeWidth=2).encode(
+    lanes = alt.Chart(records(spans)).mark_rule(color=RULE, strokeWidth=2).encode(
         y=y, x=alt.X("start:T", title="Date", axis=alt.Axis(format=DATE_FORMAT, labelAngle=0)), x2="end:T"
     )
     frame = events.copy()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbook_helpers.privacy import disclosure
 from workbook_helpers.formatting import join_words, plural
-from workbook_helpers.present.palette import COMMON_COLOUR, INK, MUTED, VALUE_COLOUR
+from workbook_helpers.present.palette import COMMON_COLOUR, IMPROVEMENT_COLOUR, INK, MUTED, VALUE_COLOUR, WORSE
 from workbook_helpers.present.palette import CATEGORIES as PALETTE
 from workbook_helpers.present.charts.theme import WIDTH, dataset, records, titled
 
@@ -201,11 +201,11 @@ def describe_time_to_close(
 
 #: How each verdict is drawn: colour, shape and the word written beside the dot.
 VERDICT_STYLES = {
-    "better": ("#0072B2", "circle"),
-    "worse": ("#B35900", "square"),
-    "no clear change": ("#505a5f", "diamond"),
-    "not judged: no direction set": ("#505a5f", "cross"),
-    "too few cases to judge": ("#505a5f", "stroke"),
+    "better": (IMPROVEMENT_COLOUR, "circle"),
+    "worse": (WORSE, "square"),
+    "no clear change": (MUTED, "diamond"),
+    "not judged: no direction set": (MUTED, "cross"),
+    "too few cases to judge": (MUTED, "stroke"),
 }
 _CHANGE_AXES = {
     "percent": ("Change per case, as a percentage", "format(datum.value, '+.0%')"),
